@@ -1,0 +1,58 @@
+"""hubframe: HubSpot CRM in Jupyter.
+
+Typed pandas DataFrames from HubSpot's CRM, streaming Parquet exports,
+notebook forms, and a local HubSpot sandbox::
+
+    import hubframe as hf
+    hs = hf.HubSpot()                 # token from HUBSPOT_ACCESS_TOKEN
+    df = hs.contacts.search("lifecyclestage", "customer")
+
+The client and the error tree are imported eagerly (they are light); pandas,
+pyarrow, ipywidgets and the sandbox load when first used.
+"""
+
+from .client import HubSpot, RequestStats
+from .errors import (
+    APIStatusError,
+    AuthenticationError,
+    BadRequestError,
+    ConfigurationError,
+    ConflictError,
+    ExportError,
+    HubFrameError,
+    HubSpotConnectionError,
+    HubSpotError,
+    HubSpotTimeoutError,
+    InputError,
+    MissingScopesError,
+    NotFoundError,
+    RateLimitError,
+    ServerError,
+    UnknownPropertyError,
+    ValidationError,
+)
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "APIStatusError",
+    "AuthenticationError",
+    "BadRequestError",
+    "ConfigurationError",
+    "ConflictError",
+    "ExportError",
+    "HubFrameError",
+    "HubSpot",
+    "HubSpotConnectionError",
+    "HubSpotError",
+    "HubSpotTimeoutError",
+    "InputError",
+    "MissingScopesError",
+    "NotFoundError",
+    "RateLimitError",
+    "RequestStats",
+    "ServerError",
+    "UnknownPropertyError",
+    "ValidationError",
+    "__version__",
+]

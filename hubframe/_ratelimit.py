@@ -1,0 +1,94 @@
+"""Client-side rate limiting, so notebook loops do not trip HubSpot's limits.
+
+HubSpot counts requests in a rolling window (e.g. 100 or 190 per 10 s) and
+search separately (5 per second). A sliding-window log reproduces a rolling
+window exactly: a request may go when fewer than ``max_requests`` were sent in
+the last ``period`` seconds. The window is thread-safe, because exports fetch
+from worker threads.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import deque
+from collections.abc import Callable, Mapping
+
+
+class SlidingWindow:
+    """At most ``max_requests`` acquisitions in any ``period`` seconds."""
+
+    def __init__(
+        self,
+        max_requests: int,
+        period: float,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+    ):
+        if max_requests < 1 or period <= 0:
+            raise ValueError("a rate limit needs max_requests >= 1 and period > 0")
+        self.max_requests = int(max_requests)
+        self.period = float(period)
+        self._clock = clock
+        self._sleep = sleep
+        self._sent: deque[float] = deque()
+        self._blocked_until = 0.0
+        self._lock = threading.Lock()
+
+    def acquire(self) -> float:
+        """Wait for a free slot and take it. Returns the seconds spent waiting."""
+        waited = 0.0
+        while True:
+            with self._lock:
+                now = self._clock()
+                while self._sent and self._sent[0] <= now - self.period:
+                    self._sent.popleft()
+                wait = self._blocked_until - now
+                if len(self._sent) >= self.max_requests:
+                    wait = max(wait, self._sent[0] + self.period - now)
+                if wait <= 0:
+                    self._sent.append(now)
+                    return waited
+            self._sleep(wait)
+            waited += wait
+
+    def block_for(self, seconds: float) -> None:
+        """Hold every caller for ``seconds`` (after a 429, all threads should back off)."""
+        with self._lock:
+            self._blocked_until = max(self._blocked_until, self._clock() + seconds)
+
+    def learn(self, headers: Mapping[str, str]) -> None:
+        """Adopt what HubSpot's ``X-HubSpot-RateLimit-*`` headers say about this window.
+
+        A portal's budget is shared by all its apps, so the server's count wins
+        over ours: a lower ``-Max`` lowers our ceiling, and ``-Remaining: 0``
+        holds callers until the interval has passed.
+        """
+        try:
+            interval_ms = headers.get("x-hubspot-ratelimit-interval-milliseconds")
+            if interval_ms is None or abs(float(interval_ms) / 1000 - self.period) > 1e-6:
+                return  # headers about another window (e.g. secondly)
+            server_max = headers.get("x-hubspot-ratelimit-max")
+            remaining = headers.get("x-hubspot-ratelimit-remaining")
+            with self._lock:
+                if server_max is not None and 0 < int(server_max) < self.max_requests:
+                    self.max_requests = int(server_max)
+            if remaining is not None and int(remaining) <= 0:
+                self.block_for(self.period)
+        except (TypeError, ValueError):
+            return  # a malformed header is not worth failing a request over
+
+
+def parse_rate_limit(value: object) -> tuple[int, float]:
+    """Accept ``190``, ``(190, 10)`` or ``"190/10"`` and return (max_requests, period_seconds)."""
+    if isinstance(value, bool):
+        raise ValueError(f"rate_limit={value!r} is not a rate; use e.g. 100 or (190, 10)")
+    if isinstance(value, int):
+        return value, 10.0
+    if isinstance(value, str) and "/" in value:
+        count, _, period = value.partition("/")
+        return int(count), float(period.rstrip("s"))
+    if isinstance(value, (tuple, list)) and len(value) == 2:
+        return int(value[0]), float(value[1])
+    raise ValueError(f"rate_limit={value!r} is not a rate; use e.g. 100, (190, 10) or '190/10'")

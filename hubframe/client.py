@@ -1,0 +1,412 @@
+"""The HubSpot client: configuration, one ``httpx.Client``, and the request loop.
+
+Everything that talks to HubSpot goes through :meth:`HubSpot.request`, which
+applies the rate limiter, the retry policy (``hubframe._retry``) and the error
+mapping (``hubframe.errors``). The resources (``hs.contacts``, ``hs.lists``,
+...) are built on first use so that ``import hubframe`` stays light.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import logging
+import os
+import random
+import threading
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+
+import httpx
+
+from . import _retry
+from ._ratelimit import SlidingWindow, parse_rate_limit
+from .errors import (
+    ConfigurationError,
+    HubSpotConnectionError,
+    HubSpotError,
+    HubSpotTimeoutError,
+    InputError,
+    error_from_response,
+)
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .actions import Forms, Lists, Workflows
+    from .objects import ObjectResource
+    from .properties import PropertySet
+
+__all__ = ["HubSpot", "RequestStats"]
+
+log = logging.getLogger("hubframe")
+
+DEFAULT_BASE_URL = "https://api.hubapi.com"
+DEFAULT_FORMS_URL = "https://api.hsforms.com"
+VERSION = "0.1.0"
+
+
+class _Secret:
+    """Holds the token; its repr never shows it."""
+
+    __slots__ = ("_value",)
+
+    def __init__(self, value: str):
+        self._value = value
+
+    def reveal(self) -> str:
+        return self._value
+
+    def __repr__(self) -> str:
+        return "'***'"
+
+    __str__ = __repr__
+
+    def __reduce__(self):  # refuse to be pickled into a checkpoint or cache
+        raise TypeError("the HubSpot token cannot be pickled")
+
+
+def redact(token: str) -> str:
+    """What a token looks like wherever it is shown: its last 4 characters at most."""
+    if len(token) <= 8:
+        return "***"
+    return "***" + token[-4:]
+
+
+class _BearerAuth(httpx.Auth):
+    def __init__(self, secret: _Secret):
+        self._secret = secret
+
+    def auth_flow(self, request: httpx.Request):
+        request.headers["Authorization"] = f"Bearer {self._secret.reveal()}"
+        yield request
+
+    def __repr__(self) -> str:
+        return "<BearerAuth ***>"
+
+
+@dataclass
+class RequestStats:
+    """Counters of everything the client sent, for progress bars and export reports."""
+
+    requests: int = 0
+    retries: int = 0
+    wait_seconds: float = 0.0
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
+
+    def add(self, *, requests: int = 0, retries: int = 0, wait: float = 0.0) -> None:
+        with self._lock:
+            self.requests += requests
+            self.retries += retries
+            self.wait_seconds += wait
+
+    def snapshot(self) -> tuple[int, int, float]:
+        with self._lock:
+            return self.requests, self.retries, self.wait_seconds
+
+
+def _is_loopback(host: str) -> bool:
+    if host in ("localhost", "localhost.localdomain"):
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def _check_url(name: str, url: str) -> str:
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ConfigurationError(f"{name}={url!r} is not an http(s) URL; use e.g. {DEFAULT_BASE_URL!r}")
+    if parts.scheme == "http" and not _is_loopback(parts.hostname):
+        raise ConfigurationError(
+            f"{name}={url!r} uses plain http to a host that is not this machine: the token "
+            "would travel unencrypted. Use https, or a sandbox on 127.0.0.1."
+        )
+    return url.rstrip("/")
+
+
+class HubSpot:
+    """A connection to one HubSpot portal (or a hubframe sandbox).
+
+    Args:
+        token: private-app access token; defaults to ``$HUBSPOT_ACCESS_TOKEN``.
+        base_url: API host; defaults to ``$HUBFRAME_BASE_URL``, then ``https://api.hubapi.com``.
+        forms_url: forms host; defaults to ``$HUBFRAME_FORMS_URL``, then ``https://api.hsforms.com``.
+        timeout: seconds for each request.
+        max_retries: retries after the first attempt for a retryable failure.
+        rate_limit: requests per rolling window, as ``100``, ``(190, 10)`` or ``"190/10"``.
+            Defaults to HubSpot's Free/Starter burst limit, 100 per 10 s.
+        search_rate: search requests per second (HubSpot allows 5).
+        transport: an ``httpx.BaseTransport`` to use instead of the network (tests).
+
+    Raises:
+        ConfigurationError: no token anywhere, or a URL that would leak the token.
+
+    Example:
+        >>> from hubframe.sandbox import Sandbox
+        >>> with Sandbox(contacts=20) as sb, sb.client() as hs:
+        ...     df = hs.contacts.get_page()
+    """
+
+    def __init__(
+        self,
+        token: str | None = None,
+        *,
+        base_url: str | None = None,
+        forms_url: str | None = None,
+        timeout: float = 30.0,
+        max_retries: int = 5,
+        rate_limit: int | tuple[int, float] | str = (100, 10),
+        search_rate: float = 5,
+        transport: httpx.BaseTransport | None = None,
+    ):
+        token = token if token is not None else os.environ.get("HUBSPOT_ACCESS_TOKEN")
+        if token is not None and not isinstance(token, str):
+            raise ConfigurationError(f"token must be a string, not {type(token).__name__}")
+        if not token or not token.strip():
+            raise ConfigurationError(
+                "No HubSpot token: pass HubSpot(token=...) or set HUBSPOT_ACCESS_TOKEN to a "
+                "private-app access token. To try hubframe without a HubSpot account, use the "
+                "sandbox: `from hubframe.sandbox import Sandbox; hs = Sandbox().start().client()`."
+            )
+        if not isinstance(max_retries, int) or isinstance(max_retries, bool) or max_retries < 0:
+            raise ConfigurationError(f"max_retries={max_retries!r}: use a whole number >= 0")
+        if not isinstance(timeout, (int, float)) or timeout <= 0:
+            raise ConfigurationError(f"timeout={timeout!r}: use a number of seconds > 0")
+        try:
+            limit, period = parse_rate_limit(rate_limit)
+        except (TypeError, ValueError) as exc:
+            raise ConfigurationError(str(exc)) from None
+        if limit < 1 or period <= 0:
+            raise ConfigurationError(f"rate_limit={rate_limit!r}: use e.g. 100 or (190, 10)")
+        if not isinstance(search_rate, (int, float)) or search_rate <= 0:
+            raise ConfigurationError(f"search_rate={search_rate!r}: use a number > 0 (HubSpot allows 5)")
+
+        self._token = _Secret(token.strip())
+        self.base_url = _check_url(
+            "base_url", base_url or os.environ.get("HUBFRAME_BASE_URL") or DEFAULT_BASE_URL
+        )
+        self.forms_url = _check_url(
+            "forms_url", forms_url or os.environ.get("HUBFRAME_FORMS_URL") or DEFAULT_FORMS_URL
+        )
+        self.timeout = float(timeout)
+        self.max_retries = max_retries
+        self.stats = RequestStats()
+        self._sleep: Callable[[float], None] = time.sleep
+        self._rng = random.Random()
+        self._general = SlidingWindow(limit, period)
+        # Search is limited per second on top of the general window; secondly
+        # windows are kept at 1 s so a fractional rate still spaces requests.
+        self._search = SlidingWindow(max(1, int(search_rate)), max(1.0, int(search_rate) / search_rate))
+        # The unauthenticated forms endpoint allows 50 per 10 s and blocks an IP
+        # for a minute after ten 429s in one second: stay well under it.
+        self._forms = SlidingWindow(50, 10.0)
+        self._http = httpx.Client(
+            auth=_BearerAuth(self._token),
+            timeout=self.timeout,
+            transport=transport,
+            headers={"User-Agent": f"hubframe/{VERSION}", "Accept": "application/json"},
+        )
+        self._property_sets: dict[str, PropertySet] = {}
+        self._property_lock = threading.Lock()
+
+    # -- plumbing ---------------------------------------------------------------------------
+
+    def __repr__(self) -> str:
+        return f"HubSpot(base_url={self.base_url!r}, token={redact(self._token.reveal())!r})"
+
+    def __enter__(self) -> HubSpot:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Close the underlying HTTP connections."""
+        self._http.close()
+
+    def __reduce__(self):
+        raise TypeError("a HubSpot client holds a token and cannot be pickled")
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, Any] | list[tuple[str, Any]] | None = None,
+        json: Any = None,
+        kind: str = "read",
+        host: str = "api",
+    ) -> httpx.Response:
+        """Send one API request with rate limiting, retries and error mapping.
+
+        Args:
+            method: HTTP method.
+            path: path below the host, e.g. ``/crm/v3/objects/contacts``.
+            params: query parameters.
+            json: a JSON-serialisable body.
+            kind: ``read``, ``search``, ``idempotent`` or ``create`` (see ``hubframe._retry``).
+            host: ``api`` or ``forms``.
+
+        Returns:
+            The successful ``httpx.Response`` (status < 400).
+
+        Raises:
+            HubSpotError: the mapped error once retries are exhausted or not allowed.
+        """
+        if kind not in _retry.KINDS:
+            raise InputError(f"kind={kind!r}: use one of {', '.join(_retry.KINDS)}")
+        base = self.forms_url if host == "forms" else self.base_url
+        url = base + path
+        attempt = 0
+        while True:
+            attempt += 1
+            waited = self._forms.acquire() if host == "forms" else self._general.acquire()
+            if kind == "search":
+                waited += self._search.acquire()
+            self.stats.add(requests=1, wait=waited)
+            started = time.monotonic()
+            try:
+                response = self._http.request(method, url, params=params, json=json)
+                response.read()
+            except httpx.HTTPError as exc:
+                connected = not isinstance(exc, (httpx.ConnectError, httpx.ConnectTimeout))
+                err_cls = HubSpotTimeoutError if isinstance(exc, httpx.TimeoutException) else HubSpotConnectionError
+                error: HubSpotError = err_cls(
+                    f"no complete response from HubSpot ({type(exc).__name__}: {_scrub(str(exc), self._token)})",
+                    method=method,
+                    path=path,
+                )
+                log.debug("%s %s -> %s", method, path, type(exc).__name__)
+                if attempt <= self.max_retries and _retry.should_retry_transport(kind, connected=connected):
+                    self._backoff(attempt, None, None, None)
+                    continue
+                if kind == "create" and connected:
+                    error.message += (
+                        " The create may or may not have been applied; it was not repeated so "
+                        "that no duplicate is made. Look the record up before trying again."
+                    )
+                    error.args = (error._render(),)
+                raise error from None
+            elapsed_ms = (time.monotonic() - started) * 1000
+            log.debug("%s %s -> %s (%.0f ms)", method, path, response.status_code, elapsed_ms)
+            if host != "forms":
+                self._general.learn(response.headers)
+            if response.status_code < 400:
+                return response
+            body = _decode(response)
+            retry_after = _retry.parse_retry_after(response.headers)
+            retryable = _retry.should_retry_status(kind, response.status_code, body)
+            if retryable and retry_after is not None and retry_after > _retry.MAX_RETRY_AFTER:
+                retryable = False  # e.g. 477 asking for hours: tell the user instead of hanging
+            if retryable and attempt <= self.max_retries:
+                self._backoff(attempt, response.status_code, body, retry_after)
+                continue
+            raise error_from_response(
+                response.status_code,
+                body,
+                method=method,
+                path=path,
+                headers=response.headers,
+                retry_after=retry_after,
+            ) from None
+
+    def request_json(self, method: str, path: str, **kw: Any) -> Any:
+        """:meth:`request`, decoded as JSON (None for an empty body such as 204)."""
+        response = self.request(method, path, **kw)
+        if not response.content:
+            return None
+        try:
+            return response.json()
+        except ValueError:
+            raise HubSpotConnectionError(
+                f"HubSpot answered HTTP {response.status_code} with a body that is not JSON: "
+                f"{response.text[:200]!r}",
+                status=response.status_code,
+                method=method,
+                path=path,
+            ) from None
+
+    def _backoff(self, attempt: int, status: int | None, body: Any, retry_after: float | None) -> None:
+        delay = _retry.retry_delay(attempt, status=status, body=body, retry_after=retry_after, rng=self._rng)
+        self.stats.add(retries=1, wait=delay)
+        log.debug("retrying in %.2f s (attempt %d)", delay, attempt + 1)
+        if status == 429:
+            # Everyone sharing this client backs off, not only the thread that was told.
+            self._general.block_for(delay)
+        self._sleep(delay)
+
+    # -- resources ---------------------------------------------------------------------------
+
+    @cached_property
+    def contacts(self) -> ObjectResource:
+        """Contacts: get_page, get_all, get, get_many, search, create, update, delete, export."""
+        from .objects import ObjectResource
+
+        return ObjectResource(self, "contacts")
+
+    @cached_property
+    def companies(self) -> ObjectResource:
+        """Companies: the contact operations plus get_contacts, add_contact, remove_contact."""
+        from .objects import ObjectResource
+
+        return ObjectResource(self, "companies")
+
+    @cached_property
+    def deals(self) -> ObjectResource:
+        """Deals: get_page, get_all, get, get_many, search, create, update, delete, export."""
+        from .objects import ObjectResource
+
+        return ObjectResource(self, "deals")
+
+    @cached_property
+    def forms(self) -> Forms:
+        """Form submissions (``hs.forms.submit``)."""
+        from .actions import Forms
+
+        return Forms(self)
+
+    @cached_property
+    def lists(self) -> Lists:
+        """List memberships (``hs.lists.add``)."""
+        from .actions import Lists
+
+        return Lists(self)
+
+    @cached_property
+    def workflows(self) -> Workflows:
+        """Workflow enrollment (``hs.workflows.enroll``)."""
+        from .actions import Workflows
+
+        return Workflows(self)
+
+    def properties(self, object_type: str, *, refresh: bool = False) -> PropertySet:
+        """The property definitions of ``object_type``, fetched once per client and cached.
+
+        Args:
+            object_type: ``contacts``, ``companies`` or ``deals``.
+            refresh: fetch again even if cached (after creating a property in HubSpot).
+        """
+        from .properties import fetch_property_set, normalize_object_type
+
+        object_type = normalize_object_type(object_type)
+        with self._property_lock:
+            if refresh or object_type not in self._property_sets:
+                self._property_sets[object_type] = fetch_property_set(self, object_type)
+            return self._property_sets[object_type]
+
+
+def _decode(response: httpx.Response) -> Any:
+    """The error body as JSON if it is JSON, else its text (HubSpot's forms host can send text)."""
+    try:
+        return response.json()
+    except ValueError:
+        return response.text
+
+
+def _scrub(text: str, secret: _Secret) -> str:
+    token = secret.reveal()
+    return text.replace(token, "***") if token else text
+

@@ -1,0 +1,293 @@
+"""The hubframe error tree.
+
+Every error hubframe raises derives from :class:`HubFrameError`::
+
+    HubFrameError
+    ├── ConfigurationError          no token, bad base URL, token over plain http
+    ├── InputError                  a bad argument, caught before any request
+    │   └── UnknownPropertyError    a property name the portal does not define
+    ├── ExportError                 an export cannot start or resume
+    └── HubSpotError                HubSpot (or the network) said no
+        ├── APIStatusError          a response arrived with an error status
+        │   ├── BadRequestError         400
+        │   │   └── ValidationError     400 with category VALIDATION_ERROR
+        │   ├── AuthenticationError     401
+        │   ├── MissingScopesError      403
+        │   ├── NotFoundError           404
+        │   ├── ConflictError           409 (``existing_id`` parsed)
+        │   ├── RateLimitError          429, after retries
+        │   └── ServerError             5xx, after retries
+        └── HubSpotConnectionError  no (complete) response arrived
+            └── HubSpotTimeoutError
+
+Every :class:`HubSpotError` carries ``status``, ``category``, ``correlation_id``
+and ``message``. None of them ever holds the bearer token: messages are built
+from HubSpot's response body and the request's method and path only.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+__all__ = [
+    "APIStatusError",
+    "AuthenticationError",
+    "BadRequestError",
+    "ConfigurationError",
+    "ConflictError",
+    "ExportError",
+    "HubFrameError",
+    "HubSpotConnectionError",
+    "HubSpotError",
+    "HubSpotTimeoutError",
+    "InputError",
+    "MissingScopesError",
+    "NotFoundError",
+    "RateLimitError",
+    "ServerError",
+    "UnknownPropertyError",
+    "ValidationError",
+    "error_from_response",
+]
+
+
+class HubFrameError(Exception):
+    """Base class of every error raised by hubframe."""
+
+
+class ConfigurationError(HubFrameError):
+    """The client cannot be built as asked (no token, bad URL, unsafe transport)."""
+
+
+class InputError(HubFrameError, ValueError):
+    """An argument is wrong; raised before any request is sent."""
+
+
+class UnknownPropertyError(InputError):
+    """A property name that the portal does not define.
+
+    Attributes:
+        names: the unknown names.
+        suggestions: for each unknown name, the closest defined names.
+    """
+
+    def __init__(self, message: str, names: list[str], suggestions: dict[str, list[str]]):
+        super().__init__(message)
+        self.names = names
+        self.suggestions = suggestions
+
+
+class ExportError(HubFrameError):
+    """An export cannot start, or cannot resume from its checkpoint."""
+
+
+class HubSpotError(HubFrameError):
+    """HubSpot answered with an error, or no answer arrived.
+
+    Attributes:
+        message: HubSpot's message (or a description of the network failure).
+        status: the HTTP status, or None when no response arrived.
+        category: HubSpot's error category (e.g. ``VALIDATION_ERROR``), if any.
+        correlation_id: HubSpot's correlation id, to quote to HubSpot support.
+        method, path: the request that failed (path only: never the query or token).
+        body: the decoded error body (a dict), or None.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        status: int | None = None,
+        category: str | None = None,
+        correlation_id: str | None = None,
+        method: str | None = None,
+        path: str | None = None,
+        body: Any = None,
+    ):
+        self.message = message
+        self.status = status
+        self.category = category
+        self.correlation_id = correlation_id
+        self.method = method
+        self.path = path
+        self.body = body
+        super().__init__(self._render())
+
+    def _render(self) -> str:
+        where = f"{self.method} {self.path}: " if self.method and self.path else ""
+        head = f"HTTP {self.status} " if self.status is not None else ""
+        cat = f"[{self.category}] " if self.category else ""
+        tail = f" (correlation id {self.correlation_id})" if self.correlation_id else ""
+        hint = self.hint()
+        return f"{where}{head}{cat}{self.message}{tail}" + (f"\n{hint}" if hint else "")
+
+    def hint(self) -> str:
+        """One line that tells the user what to do next ('' when there is nothing to add)."""
+        return ""
+
+
+class APIStatusError(HubSpotError):
+    """A response arrived with a non-success status."""
+
+
+class BadRequestError(APIStatusError):
+    """HTTP 400: HubSpot rejected the request as malformed."""
+
+
+class ValidationError(BadRequestError):
+    """HTTP 400 with category VALIDATION_ERROR (bad property value, unknown property, ...)."""
+
+
+class AuthenticationError(APIStatusError):
+    """HTTP 401: the token is missing, wrong or expired."""
+
+    def hint(self) -> str:
+        return (
+            "Check the private-app access token (HUBSPOT_ACCESS_TOKEN or HubSpot(token=...)); "
+            "tokens are shown in HubSpot under Settings > Integrations > Private apps."
+        )
+
+
+class MissingScopesError(APIStatusError):
+    """HTTP 403: the token's app lacks a scope.
+
+    Attributes:
+        scopes: the scopes HubSpot says are required (may be empty).
+    """
+
+    def __init__(self, message: str, *, scopes: list[str] | None = None, **kw: Any):
+        self.scopes = list(scopes or [])
+        super().__init__(message, **kw)
+
+    def hint(self) -> str:
+        if self.scopes:
+            return f"Missing scope {', '.join(self.scopes)}: add it to your private app and use its new token."
+        return "Add the required scope to your private app and use its new token."
+
+
+class NotFoundError(APIStatusError):
+    """HTTP 404: no such record, list, form or workflow (or it was archived)."""
+
+
+class ConflictError(APIStatusError):
+    """HTTP 409: e.g. a contact with that email already exists.
+
+    Attributes:
+        existing_id: the id of the existing record, parsed from "Existing ID: N".
+    """
+
+    def __init__(self, message: str, **kw: Any):
+        match = re.search(r"Existing ID:\s*(\d+)", message or "")
+        self.existing_id: str | None = match.group(1) if match else None
+        super().__init__(message, **kw)
+
+    def hint(self) -> str:
+        if self.existing_id:
+            return f"The record already exists with id {self.existing_id}: update it instead."
+        return ""
+
+
+class RateLimitError(APIStatusError):
+    """HTTP 429 that retries did not get past (or a daily limit, which is not retried).
+
+    Attributes:
+        policy: HubSpot's ``policyName`` (``DAILY``, ``TEN_SECONDLY_ROLLING``, ...) if given.
+        retry_after: seconds HubSpot asked to wait, if it said.
+    """
+
+    def __init__(
+        self, message: str, *, policy: str | None = None, retry_after: float | None = None, **kw: Any
+    ):
+        self.policy = policy
+        self.retry_after = retry_after
+        super().__init__(message, **kw)
+
+    def hint(self) -> str:
+        if self.policy == "DAILY":
+            return (
+                "The portal's daily API limit is used up; it resets at midnight in the portal's "
+                "time zone. Retrying before then will fail again."
+            )
+        return "HubSpot kept answering 429: lower HubSpot(rate_limit=...) or try again shortly."
+
+
+class ServerError(APIStatusError):
+    """HTTP 5xx that retries did not get past."""
+
+
+class HubSpotConnectionError(HubSpotError):
+    """No complete response arrived (refused, reset, truncated body, DNS, ...)."""
+
+
+class HubSpotTimeoutError(HubSpotConnectionError):
+    """The request timed out."""
+
+
+_BY_STATUS: dict[int, type[APIStatusError]] = {
+    400: BadRequestError,
+    401: AuthenticationError,
+    403: MissingScopesError,
+    404: NotFoundError,
+    409: ConflictError,
+    429: RateLimitError,
+}
+
+
+def error_from_response(
+    status: int,
+    body: Any,
+    *,
+    method: str | None = None,
+    path: str | None = None,
+    headers: Any = None,
+    retry_after: float | None = None,
+) -> APIStatusError:
+    """Map an error response to the one class that describes it.
+
+    ``body`` is the decoded JSON body (or the raw text when it was not JSON).
+    Missing fields are tolerated: HubSpot documents all of them as optional.
+    """
+    data = body if isinstance(body, dict) else {}
+    text = body if isinstance(body, str) else ""
+    message = str(data.get("message") or text.strip()[:300] or f"HTTP {status}")
+    category = data.get("category") or data.get("errorType")
+    correlation_id = data.get("correlationId")
+    if correlation_id is None and headers is not None:
+        correlation_id = headers.get("x-hubspot-correlation-id")
+    common: dict[str, Any] = dict(
+        status=status,
+        category=category,
+        correlation_id=correlation_id,
+        method=method,
+        path=path,
+        body=body,
+    )
+    if status == 400 and category == "VALIDATION_ERROR":
+        return ValidationError(message, **common)
+    if status == 403:
+        return MissingScopesError(message, scopes=_required_scopes(data), **common)
+    if status == 429:
+        return RateLimitError(
+            message, policy=data.get("policyName"), retry_after=retry_after, **common
+        )
+    cls = _BY_STATUS.get(status)
+    if cls is None:
+        cls = ServerError if status >= 500 else APIStatusError
+    return cls(message, **common)
+
+
+def _required_scopes(data: dict[str, Any]) -> list[str]:
+    """Collect scope names from a MISSING_SCOPES body (they sit in errors[].context)."""
+    scopes: list[str] = []
+    for err in data.get("errors") or []:
+        ctx = (err or {}).get("context") or {}
+        for key in ("requiredGranularScopes", "requiredScopes"):
+            for scope in ctx.get(key) or []:
+                if scope not in scopes:
+                    scopes.append(scope)
+    for key in ("requiredGranularScopes", "requiredScopes"):
+        for scope in (data.get("context") or {}).get(key) or []:
+            if scope not in scopes:
+                scopes.append(scope)
+    return scopes
