@@ -35,7 +35,7 @@ from .errors import (
 
 if TYPE_CHECKING:  # pragma: no cover
     from .actions import Forms, Lists, Workflows
-    from .objects import ObjectResource
+    from .objects import CompanyResource, ObjectResource
     from .properties import PropertySet
 
 __all__ = ["HubSpot", "RequestStats"]
@@ -348,11 +348,11 @@ class HubSpot:
         return ObjectResource(self, "contacts")
 
     @cached_property
-    def companies(self) -> ObjectResource:
+    def companies(self) -> CompanyResource:
         """Companies: the contact operations plus get_contacts, add_contact, remove_contact."""
-        from .objects import ObjectResource
+        from .objects import CompanyResource
 
-        return ObjectResource(self, "companies")
+        return CompanyResource(self, "companies")
 
     @cached_property
     def deals(self) -> ObjectResource:

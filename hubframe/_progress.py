@@ -1,0 +1,78 @@
+"""Progress bars: ``tqdm.auto`` (a widget in Jupyter, text in a terminal), or nothing.
+
+Every long operation reports through :func:`progress`, so the bars look the
+same everywhere: records as the unit, the total when HubSpot tells it, and the
+seconds spent waiting on rate limits as a postfix.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .client import HubSpot
+
+
+class _NoBar:
+    """Stands in for a bar when progress is off: every call does nothing."""
+
+    total: int | None = None
+    n = 0
+
+    def update(self, n: int = 1) -> None:
+        self.n += n
+
+    def set_postfix_str(self, *a: Any, **k: Any) -> None:
+        pass
+
+    def refresh(self) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+    def __enter__(self) -> _NoBar:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        pass
+
+
+class Progress:
+    """A bar over records that also shows the client's rate-limit waits."""
+
+    def __init__(self, hs: HubSpot, desc: str, total: int | None, enabled: bool, initial: int = 0):
+        self._hs = hs
+        self._start_wait = hs.stats.snapshot()[2]
+        if enabled:
+            from tqdm.auto import tqdm
+
+            self.bar: Any = tqdm(total=total, desc=desc, unit=" records", initial=initial, dynamic_ncols=True)
+        else:
+            self.bar = _NoBar()
+            self.bar.n = initial
+
+    def set_total(self, total: int | None) -> None:
+        if total is not None and self.bar.total != total:
+            self.bar.total = total
+            self.bar.refresh()
+
+    def update(self, n: int) -> None:
+        waited = self._hs.stats.snapshot()[2] - self._start_wait
+        if waited >= 0.05:
+            self.bar.set_postfix_str(f"rate-limit wait {waited:.1f}s", refresh=False)
+        self.bar.update(n)
+
+    def close(self) -> None:
+        self.bar.close()
+
+    def __enter__(self) -> Progress:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def progress(hs: HubSpot, desc: str, *, total: int | None = None, enabled: bool = True, initial: int = 0) -> Progress:
+    """A progress bar over records (a silent one when ``enabled`` is False)."""
+    return Progress(hs, desc, total, enabled, initial)
