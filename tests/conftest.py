@@ -17,7 +17,7 @@ def sandbox():
 @pytest.fixture(scope="session")
 def hs(sandbox):
     """A client of the shared sandbox, with a generous rate limit so tests do not wait."""
-    with sandbox.client(rate_limit=(10_000, 10), search_rate=1000) as client:
+    with sandbox.client(rate_limit=(10_000, 10)) as client:
         yield client
 
 
@@ -32,5 +32,5 @@ def fresh_sandbox():
 
 @pytest.fixture
 def fresh_hs(fresh_sandbox):
-    with fresh_sandbox.client(rate_limit=(10_000, 10), search_rate=1000) as client:
+    with fresh_sandbox.client(rate_limit=(10_000, 10)) as client:
         yield client
