@@ -1,0 +1,533 @@
+"""Property definitions: object types, the property catalogue, and THE dtype table.
+
+Every column hubframe builds gets its type from HubSpot's property definitions
+(``GET /crm/v3/properties/{objectType}``), never from guessing at values. This
+module holds the one table that maps a HubSpot property type to a pandas dtype
+and an Arrow type (the README copies this table)::
+
+    | HubSpot type | fieldType | pandas dtype | Arrow type |
+    |---|---|---|---|
+    | number | any | `Float64` | `float64` |
+    | bool | any | `boolean` | `bool` |
+    | datetime | any | `datetime64[ms, UTC]` | `timestamp("ms", "UTC")` |
+    | date | any | `date32[day][pyarrow]` | `date32` |
+    | enumeration | checkbox (multi-select) | `list<item: string>[pyarrow]` | `list_(string)` |
+    | enumeration | any other | `string` | `string` |
+    | string, phone_number | any | `string` | `string` |
+    | anything else (object_coordinates, json, new types) | any | `string` | `string` |
+    | `id`, `hs_object_id` | — | `string` | `string` |
+    | `createdAt`, `updatedAt` | — | `datetime64[ms, UTC]` | `timestamp("ms", "UTC")` |
+    | `archived` | — | `boolean` | `bool` |
+    | `associations.<type>` | — | `list<item: string>[pyarrow]` | `list_(string)` |
+
+``string`` is ``pd.StringDtype("pyarrow")`` everywhere (missing values are
+``pd.NA``, like the other nullable dtypes). Value rules, applied by
+:mod:`hubframe.frames`: a missing property, ``null`` and ``""`` (HubSpot's
+"cleared") are all null in every column type; multi-select values are split on
+``;`` with empty items dropped (``";a;b"`` is ``["a", "b"]``); ``hs_object_id``
+is a string like ``id`` although HubSpot defines it as a number.
+"""
+
+from __future__ import annotations
+
+import difflib
+import logging
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+import pyarrow as pa
+
+from .errors import HubSpotError, InputError, UnknownPropertyError
+
+if TYPE_CHECKING:
+    from .client import HubSpot
+
+__all__ = [
+    "DEFAULT_PROPERTIES",
+    "DTYPES",
+    "FIXED_COLUMNS",
+    "OBJECT_TYPES",
+    "ColumnType",
+    "Property",
+    "PropertySet",
+    "column_type",
+    "default_properties",
+    "fetch_property_set",
+    "normalize_object_type",
+]
+
+log = logging.getLogger("hubframe")
+
+# -- object types ------------------------------------------------------------------------------
+
+#: The CRM object types hubframe covers, in HubSpot's order.
+OBJECT_TYPES: tuple[str, ...] = ("contacts", "companies", "deals")
+
+_OBJECT_ALIASES: Mapping[str, str] = MappingProxyType(
+    {
+        "contacts": "contacts",
+        "contact": "contacts",
+        "0-1": "contacts",
+        "companies": "companies",
+        "company": "companies",
+        "0-2": "companies",
+        "deals": "deals",
+        "deal": "deals",
+        "0-3": "deals",
+    }
+)
+
+
+def normalize_object_type(object_type: Any) -> str:
+    """The canonical name of a CRM object type.
+
+    Args:
+        object_type: ``"contacts"``, ``"companies"`` or ``"deals"``, in any case, singular or
+            plural, or HubSpot's type ids ``"0-1"``, ``"0-2"``, ``"0-3"``.
+
+    Returns:
+        ``"contacts"``, ``"companies"`` or ``"deals"``.
+
+    Raises:
+        InputError: anything else (the message names the value and the accepted ones).
+    """
+    key = object_type.strip().lower() if isinstance(object_type, str) else None
+    if key in _OBJECT_ALIASES:
+        return _OBJECT_ALIASES[key]
+    raise InputError(
+        f"Unknown object type {object_type!r}: use one of 'contacts', 'companies', 'deals' "
+        "(singular forms and the ids '0-1', '0-2', '0-3' work too)."
+    )
+
+
+# -- default properties ------------------------------------------------------------------------
+
+#: What HubSpot returns when no ``properties`` are asked for, per object type and operation:
+#: ``"get"`` for get / list / batch read, ``"search"`` for search.
+DEFAULT_PROPERTIES: Mapping[str, Mapping[str, tuple[str, ...]]] = MappingProxyType(
+    {
+        "contacts": MappingProxyType(
+            {
+                "get": ("firstname", "lastname", "email"),
+                "search": (
+                    "firstname",
+                    "lastname",
+                    "email",
+                    "lastmodifieddate",
+                    "hs_object_id",
+                    "createdate",
+                ),
+            }
+        ),
+        "companies": MappingProxyType(
+            {
+                "get": ("name", "domain"),
+                "search": ("name", "domain", "createdate", "hs_lastmodifieddate", "hs_object_id"),
+            }
+        ),
+        "deals": MappingProxyType(
+            {
+                "get": ("dealname", "amount", "closedate", "pipeline", "dealstage"),
+                "search": (
+                    "dealname",
+                    "amount",
+                    "closedate",
+                    "pipeline",
+                    "dealstage",
+                    "createdate",
+                    "hs_lastmodifieddate",
+                    "hs_object_id",
+                ),
+            }
+        ),
+    }
+)
+
+
+def default_properties(object_type: str, operation: str = "get") -> list[str]:
+    """HubSpot's default property names for an object type.
+
+    Args:
+        object_type: any form :func:`normalize_object_type` accepts.
+        operation: ``"get"`` (get, list, batch read) or ``"search"``.
+
+    Returns:
+        A new list of names, in HubSpot's order.
+
+    Raises:
+        InputError: unknown object type or operation.
+    """
+    per_op = DEFAULT_PROPERTIES[normalize_object_type(object_type)]
+    if operation not in per_op:
+        raise InputError(f"Unknown operation {operation!r}: use 'get' or 'search'.")
+    return list(per_op[operation])
+
+
+# -- THE dtype table ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ColumnType:
+    """One row of the dtype table.
+
+    Attributes:
+        kind: how values are parsed: ``number``, ``bool``, ``datetime``, ``date``,
+            ``multi`` (``;``-separated list) or ``string``.
+        arrow: the Arrow type of the column.
+        pandas: the pandas dtype of the column.
+    """
+
+    kind: str
+    arrow: pa.DataType
+    pandas: Any
+
+
+_NUMBER = ColumnType("number", pa.float64(), pd.Float64Dtype())
+_BOOL = ColumnType("bool", pa.bool_(), pd.BooleanDtype())
+_DATETIME = ColumnType("datetime", pa.timestamp("ms", "UTC"), pd.DatetimeTZDtype("ms", "UTC"))
+_DATE = ColumnType("date", pa.date32(), pd.ArrowDtype(pa.date32()))
+_MULTI = ColumnType("multi", pa.list_(pa.string()), pd.ArrowDtype(pa.list_(pa.string())))
+_STRING = ColumnType("string", pa.string(), pd.StringDtype("pyarrow"))
+
+#: THE dtype table: ``(HubSpot type, fieldType)`` -> :class:`ColumnType`. ``None`` as the
+#: fieldType means "any fieldType"; ``(None, None)`` is the fallback for types HubSpot may add.
+DTYPES: Mapping[tuple[str | None, str | None], ColumnType] = MappingProxyType(
+    {
+        ("number", None): _NUMBER,
+        ("bool", None): _BOOL,
+        ("datetime", None): _DATETIME,
+        ("date", None): _DATE,
+        ("enumeration", "checkbox"): _MULTI,
+        ("enumeration", None): _STRING,
+        ("string", None): _STRING,
+        ("phone_number", None): _STRING,
+        (None, None): _STRING,
+    }
+)
+
+#: Columns that do not come from a property definition, and properties whose definition
+#: type is overridden (``hs_object_id`` is defined as a number but is an id).
+FIXED_COLUMNS: Mapping[str, ColumnType] = MappingProxyType(
+    {
+        "id": _STRING,
+        "hs_object_id": _STRING,
+        "createdAt": _DATETIME,
+        "updatedAt": _DATETIME,
+        "archived": _BOOL,
+        "associations.*": _MULTI,
+    }
+)
+
+
+def column_type(type_: str | None, field_type: str | None = None, name: str | None = None) -> ColumnType:
+    """Look a property up in the dtype table.
+
+    Args:
+        type_: HubSpot's ``type`` (``number``, ``enumeration``, ...).
+        field_type: HubSpot's ``fieldType`` (``checkbox``, ``select``, ...).
+        name: the property name (``hs_object_id`` is always a string).
+
+    Returns:
+        The :class:`ColumnType` row.
+    """
+    if name == "hs_object_id":
+        return FIXED_COLUMNS["hs_object_id"]
+    return (
+        DTYPES.get((type_, field_type))
+        or DTYPES.get((type_, None))
+        or DTYPES[(None, None)]
+    )
+
+
+# -- property definitions ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Property:
+    """One HubSpot property definition.
+
+    Attributes:
+        name: the internal name used by the API (``"firstname"``).
+        label: the name shown in HubSpot (``"First Name"``).
+        type: HubSpot's data type (``string``, ``number``, ``date``, ``datetime``,
+            ``enumeration``, ``bool``, ``phone_number``, ...).
+        field_type: how HubSpot edits it (``text``, ``select``, ``checkbox``, ...).
+        options: the option values of an enumeration, in HubSpot's order (else empty).
+        option_labels: the labels of those options, same order.
+        group: HubSpot's ``groupName``.
+        description: HubSpot's description ("" when absent).
+        read_only: the value cannot be written (read-only or calculated).
+        hubspot_defined: a HubSpot default property rather than a custom one.
+        hidden: hidden in HubSpot's UI.
+        multi: a multi-select (``enumeration`` with fieldType ``checkbox``).
+    """
+
+    name: str
+    label: str = ""
+    type: str = "string"
+    field_type: str = ""
+    options: tuple[str, ...] = ()
+    option_labels: tuple[str, ...] = ()
+    group: str = ""
+    description: str = ""
+    read_only: bool = False
+    hubspot_defined: bool = False
+    hidden: bool = False
+    multi: bool = False
+
+    @classmethod
+    def from_dict(cls, definition: Mapping[str, Any]) -> Property:
+        """Build a Property from HubSpot's JSON definition.
+
+        Only ``name`` is required; every other field may be missing or null.
+
+        Args:
+            definition: one item of ``GET /crm/v3/properties/{objectType}`` ``results``.
+
+        Returns:
+            The Property.
+
+        Raises:
+            InputError: the definition is not a mapping or has no string ``name``.
+        """
+        if not isinstance(definition, Mapping) or not isinstance(definition.get("name"), str):
+            raise InputError(f"Not a HubSpot property definition (no name): {definition!r:.200}")
+        name = definition["name"]
+        type_ = _text(definition.get("type")) or "string"
+        field_type = _text(definition.get("fieldType"))
+        options = [o for o in (definition.get("options") or ()) if isinstance(o, Mapping)]
+        meta = definition.get("modificationMetadata") or {}
+        read_only = bool(meta.get("readOnlyValue")) if isinstance(meta, Mapping) else False
+        return cls(
+            name=name,
+            label=_text(definition.get("label")) or name,
+            type=type_,
+            field_type=field_type,
+            options=tuple(_text(o.get("value")) for o in options),
+            option_labels=tuple(_text(o.get("label")) for o in options),
+            group=_text(definition.get("groupName")),
+            description=_text(definition.get("description")),
+            read_only=read_only or bool(definition.get("calculated")),
+            hubspot_defined=bool(definition.get("hubspotDefined")),
+            hidden=bool(definition.get("hidden")),
+            multi=type_ == "enumeration" and field_type == "checkbox",
+        )
+
+    @property
+    def column_type(self) -> ColumnType:
+        """This property's row of the dtype table."""
+        return column_type(self.type, self.field_type, self.name)
+
+    @property
+    def kind(self) -> str:
+        """How values are parsed: number, bool, datetime, date, multi or string."""
+        return self.column_type.kind
+
+    @property
+    def dtype(self) -> Any:
+        """The pandas dtype of this property's column."""
+        return self.column_type.pandas
+
+    @property
+    def arrow_type(self) -> pa.DataType:
+        """The Arrow type of this property's column."""
+        return self.column_type.arrow
+
+
+def _text(value: Any) -> str:
+    return value if isinstance(value, str) else ("" if value is None else str(value))
+
+
+class PropertySet:
+    """The property definitions of one object type: immutable, in HubSpot's order.
+
+    Iterating yields :class:`Property` objects; ``names`` lists the names.
+
+    Example::
+
+        props = hs.properties("contacts")
+        props["email"].dtype                      # string[pyarrow]
+        props.resolve(["email", "firstname"], default=[])
+    """
+
+    __slots__ = ("_by_name", "_items", "object_type")
+
+    def __init__(self, object_type: str, properties: Iterable[Property]):
+        """Args:
+        object_type: the object type these properties belong to.
+        properties: the definitions; a repeated name keeps its first definition.
+        """
+        self.object_type = normalize_object_type(object_type)
+        by_name: dict[str, Property] = {}
+        for prop in properties:
+            if not isinstance(prop, Property):
+                raise InputError(f"PropertySet holds Property objects, not {type(prop).__name__}")
+            by_name.setdefault(prop.name, prop)
+        self._by_name: Mapping[str, Property] = MappingProxyType(by_name)
+        self._items: tuple[Property, ...] = tuple(by_name.values())
+
+    @classmethod
+    def from_definitions(cls, object_type: str, definitions: Iterable[Mapping[str, Any]]) -> PropertySet:
+        """Build a PropertySet from HubSpot's JSON definitions.
+
+        Definitions without a name are skipped (and logged), so one odd item does not
+        make a whole portal unusable.
+
+        Args:
+            object_type: the object type.
+            definitions: the ``results`` of ``GET /crm/v3/properties/{objectType}``.
+
+        Returns:
+            The PropertySet.
+        """
+        props: list[Property] = []
+        for definition in definitions:
+            try:
+                props.append(Property.from_dict(definition))
+            except InputError:
+                log.warning("skipping a %s property definition without a name", object_type)
+        return cls(object_type, props)
+
+    def __getitem__(self, name: str) -> Property:
+        try:
+            return self._by_name[name]
+        except (KeyError, TypeError):
+            raise self._unknown([name]) from None
+
+    def get(self, name: str, default: Property | None = None) -> Property | None:
+        """The Property called ``name``, or ``default``."""
+        return self._by_name.get(name, default) if isinstance(name, str) else default
+
+    def __contains__(self, name: object) -> bool:
+        return isinstance(name, str) and name in self._by_name
+
+    def __iter__(self) -> Iterator[Property]:
+        return iter(self._items)
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def __repr__(self) -> str:
+        return f"PropertySet({self.object_type!r}, {len(self._items)} properties)"
+
+    @property
+    def names(self) -> list[str]:
+        """Every property name, in HubSpot's order (a new list)."""
+        return list(self._by_name)
+
+    def resolve(self, requested: str | Iterable[str] | None, *, default: Iterable[str]) -> list[str]:
+        """Turn a user's ``properties=`` argument into a validated list of names.
+
+        Args:
+            requested: ``None`` for ``default``; ``"all"`` for every defined property; a name,
+                or several names separated by commas, as one string; or a list/tuple of names.
+                Names are stripped of surrounding spaces; repeats are dropped, order is kept.
+            default: the names to use for ``None`` (HubSpot's defaults). Names this portal
+                does not define are left out.
+
+        Returns:
+            The property names, in order, each defined in this set.
+
+        Raises:
+            UnknownPropertyError: a name is not defined; the message names each one with
+                the closest defined names.
+            InputError: ``requested`` is neither None, a string nor a list of strings.
+        """
+        if requested is None:
+            return list(dict.fromkeys(n for n in default if n in self._by_name))
+        if isinstance(requested, str):
+            if requested.strip().lower() == "all":
+                return self.names
+            # "email, firstname" is accepted; stray commas are not names.
+            items: list[Any] = [part for part in requested.split(",") if part.strip()]
+            if not items:
+                raise InputError(
+                    f"properties={requested!r} names no property: pass None for the defaults, "
+                    "'all', or a list of names."
+                )
+        elif isinstance(requested, (bytes, Mapping, set, frozenset)):
+            raise InputError(
+                f"properties must be None, 'all', a name or a list of names, not a "
+                f"{type(requested).__name__} (a set has no order; pass a list)."
+            )
+        elif isinstance(requested, Iterable):
+            items = list(requested)
+        else:
+            raise InputError(
+                f"properties must be None, 'all', a name or a list of names, not {requested!r:.100}."
+            )
+        names: list[str] = []
+        for item in items:
+            if not isinstance(item, str):
+                raise InputError(f"Property names must be strings, not {item!r:.100}.")
+            name = item.strip()
+            if not name:
+                raise InputError(f"Empty property name in properties={requested!r:.200}.")
+            names.append(name)
+        names = list(dict.fromkeys(names))
+        unknown = [n for n in names if n not in self._by_name]
+        if unknown:
+            raise self._unknown(unknown)
+        return names
+
+    def _unknown(self, names: list[Any]) -> UnknownPropertyError:
+        """An UnknownPropertyError naming ``names`` with difflib suggestions."""
+        lowered: dict[str, str] = {}
+        for n in self._by_name:
+            lowered.setdefault(n.lower(), n)
+        suggestions: dict[str, list[str]] = {}
+        parts = []
+        for name in names:
+            key = str(name).lower()
+            close = difflib.get_close_matches(key, list(lowered), n=3, cutoff=0.6)
+            # A case-only difference is the likeliest intent: list it first.
+            if key in lowered:
+                close = [key] + [c for c in close if c != key]
+            found = [lowered[c] for c in close]
+            suggestions[str(name)] = found
+            hint = (
+                "did you mean " + " or ".join(repr(f) for f in found) + "?"
+                if found
+                else "no similar name"
+            )
+            parts.append(f"{name!r} ({hint})")
+        noun = "property" if len(names) == 1 else "properties"
+        message = (
+            f"Unknown {self.object_type} {noun}: {', '.join(parts)}. "
+            f"hs.properties({self.object_type!r}).names lists the {len(self)} defined names."
+        )
+        return UnknownPropertyError(message, [str(n) for n in names], suggestions)
+
+
+def fetch_property_set(hs: HubSpot, object_type: str) -> PropertySet:
+    """Fetch the property definitions of an object type from HubSpot.
+
+    Callers normally use ``hs.properties(object_type)``, which caches the result.
+
+    Args:
+        hs: the client.
+        object_type: any form :func:`normalize_object_type` accepts.
+
+    Returns:
+        The PropertySet, in HubSpot's order.
+
+    Raises:
+        InputError: unknown object type.
+        HubSpotError: the request failed, or the answer has no ``results`` list.
+    """
+    object_type = normalize_object_type(object_type)
+    path = f"/crm/v3/properties/{object_type}"
+    data = hs.request_json("GET", path)
+    results = data.get("results") if isinstance(data, dict) else None
+    if not isinstance(results, list):
+        raise HubSpotError(
+            f"HubSpot's property definitions for {object_type} have no 'results' list",
+            method="GET",
+            path=path,
+        )
+    props = PropertySet.from_definitions(object_type, results)
+    log.debug("fetched %d %s property definitions", len(props), object_type)
+    return props
