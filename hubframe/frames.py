@@ -58,6 +58,7 @@ __all__ = [
     "HubFrameWarning",
     "ParseIssues",
     "batch_to_frame",
+    "batches_to_frame",
     "empty_frame",
     "parse_value",
     "schema",
@@ -131,8 +132,11 @@ def schema(props: Iterable[Property], *, associations: Iterable[str] | str = ())
             raise InputError(f"schema() takes Property objects, not {prop!r:.100}")
         if prop.name in seen:
             if prop.name in _TOP_LEVEL:
-                log.info("property %r is left out: the %r column holds the object's own value",
-                         prop.name, prop.name)
+                log.info(
+                    "property %r is left out: the %r column holds the object's own value",
+                    prop.name,
+                    prop.name,
+                )
             continue
         seen.add(prop.name)
         meta = {"hubspot_type": prop.type, "label": prop.label}
@@ -312,7 +316,7 @@ def to_batch(
     for i, field in enumerate(schema):
         name = field.name
         if name.startswith(ASSOCIATION_PREFIX) and _kind_of(field) == "multi":
-            columns[i] = _association_ids(records, name[len(ASSOCIATION_PREFIX):])
+            columns[i] = _association_ids(records, name[len(ASSOCIATION_PREFIX) :])
         elif name in _TOP_LEVEL:
             # Top-level values are JSON (archived is a bool): give them HubSpot's text form.
             raw[i] = [_as_text(r.get(name)) for r in records]
@@ -322,8 +326,8 @@ def to_batch(
         names = [name for _, name in wanted]
         # map/zip keep the records x properties walk in C: this is most of the work.
         rows = [list(map(_properties_of(r).get, names)) for r in records]
-        by_column = list(zip(*rows)) if n else [() for _ in names]
-        for (i, _), values in zip(wanted, by_column):
+        by_column = list(zip(*rows, strict=True)) if n else [() for _ in names]
+        for (i, _), values in zip(wanted, by_column, strict=True):
             raw[i] = values
     # Columns of one kind are parsed together: one vectorised pass per kind and page
     # instead of one per column keeps wide pages (hundreds of properties) fast.
@@ -570,8 +574,9 @@ def _iso_parts_to_ms(parts: pa.StructArray) -> tuple[np.ndarray, np.ndarray]:
     zone = pc.fill_null(parts.field("z"), "")
     sign = np.where(pc.starts_with(zone, "-").to_numpy(zero_copy_only=False), -1, 1)
     has_offset = pc.greater(pc.utf8_length(zone), 1)
-    digits = pc.utf8_replace_slice(pc.replace_substring(zone, ":", ""), start=0, stop=1,
-                                   replacement="")
+    digits = pc.utf8_replace_slice(
+        pc.replace_substring(zone, ":", ""), start=0, stop=1, replacement=""
+    )
     digits = pc.if_else(has_offset, pc.utf8_rpad(digits, width=4, padding="0"), "0000")
     off_h = as_int(pc.utf8_slice_codeunits(digits, 0, 2))
     off_m = as_int(pc.utf8_slice_codeunits(digits, 2, 4))
@@ -582,8 +587,16 @@ def _iso_parts_to_ms(parts: pa.StructArray) -> tuple[np.ndarray, np.ndarray]:
         leap & (month_ix == 1)
     )
     valid = (
-        (year >= 1) & (month >= 1) & (month <= 12) & (day >= 1) & (day <= days_in_month)
-        & (hour < 24) & (minute < 60) & (second < 60) & (off_h < 24) & (off_m < 60)
+        (year >= 1)
+        & (month >= 1)
+        & (month <= 12)
+        & (day >= 1)
+        & (day <= days_in_month)
+        & (hour < 24)
+        & (minute < 60)
+        & (second < 60)
+        & (off_h < 24)
+        & (off_m < 60)
     )
     days = _days_from_civil(year, np.clip(month, 1, 12), day)
     ms = (((days * 24 + hour) * 60 + minute) * 60 + second) * 1000 + millis
@@ -609,9 +622,7 @@ def _parse_multi(text: pa.Array) -> pa.Array:
     parents = pc.list_parent_indices(parts)
     keep = pc.not_equal(items, "")
     items = items.filter(keep)
-    counts = np.bincount(
-        parents.filter(keep).to_numpy(zero_copy_only=False), minlength=len(text)
-    )
+    counts = np.bincount(parents.filter(keep).to_numpy(zero_copy_only=False), minlength=len(text))
     offsets = np.zeros(len(text) + 1, dtype=np.int32)
     np.cumsum(counts, out=offsets[1:])
     return pa.ListArray.from_arrays(
@@ -642,6 +653,19 @@ def batch_to_frame(batch: pa.RecordBatch | pa.Table) -> pd.DataFrame:
     return batch.to_pandas(types_mapper=_pandas_dtype)
 
 
+def batches_to_frame(batches: Iterable[pa.RecordBatch], schema: pa.Schema) -> pd.DataFrame:
+    """One typed DataFrame from several batches of the same schema (e.g. every page).
+
+    Args:
+        batches: RecordBatches from :func:`to_batch` with ``schema`` (may be empty).
+        schema: their schema; with no batches, the DataFrame has its columns and 0 rows.
+
+    Returns:
+        The DataFrame.
+    """
+    return batch_to_frame(pa.Table.from_batches(list(batches), schema=schema))
+
+
 def to_frame(
     records: Iterable[Mapping[str, Any]],
     props: Iterable[Property],
@@ -663,10 +687,14 @@ def to_frame(
     Raises:
         InputError: see :func:`schema` and :func:`to_batch`.
     """
-    return batch_to_frame(to_batch(records, schema(props, associations=associations), issues=issues))
+    return batch_to_frame(
+        to_batch(records, schema(props, associations=associations), issues=issues)
+    )
 
 
-def empty_frame(props: Iterable[Property], *, associations: Iterable[str] | str = ()) -> pd.DataFrame:
+def empty_frame(
+    props: Iterable[Property], *, associations: Iterable[str] | str = ()
+) -> pd.DataFrame:
     """A DataFrame with no rows and the columns and dtypes of a full one.
 
     Args:

@@ -53,6 +53,7 @@ __all__ = [
     "ColumnType",
     "Property",
     "PropertySet",
+    "SEARCH_DEFAULT_PROPERTIES",
     "column_type",
     "default_properties",
     "fetch_property_set",
@@ -105,43 +106,37 @@ def normalize_object_type(object_type: Any) -> str:
 
 # -- default properties ------------------------------------------------------------------------
 
-#: What HubSpot returns when no ``properties`` are asked for, per object type and operation:
-#: ``"get"`` for get / list / batch read, ``"search"`` for search.
-DEFAULT_PROPERTIES: Mapping[str, Mapping[str, tuple[str, ...]]] = MappingProxyType(
+#: What HubSpot's get, list and batch-read endpoints return when no ``properties`` are
+#: asked for, per object type (the facts file, §2.4).
+DEFAULT_PROPERTIES: Mapping[str, tuple[str, ...]] = MappingProxyType(
     {
-        "contacts": MappingProxyType(
-            {
-                "get": ("firstname", "lastname", "email"),
-                "search": (
-                    "firstname",
-                    "lastname",
-                    "email",
-                    "lastmodifieddate",
-                    "hs_object_id",
-                    "createdate",
-                ),
-            }
+        "contacts": ("firstname", "lastname", "email"),
+        "companies": ("name", "domain"),
+        "deals": ("dealname", "amount", "closedate", "pipeline", "dealstage"),
+    }
+)
+
+#: What HubSpot's search endpoint returns when no ``properties`` are asked for.
+SEARCH_DEFAULT_PROPERTIES: Mapping[str, tuple[str, ...]] = MappingProxyType(
+    {
+        "contacts": (
+            "firstname",
+            "lastname",
+            "email",
+            "lastmodifieddate",
+            "hs_object_id",
+            "createdate",
         ),
-        "companies": MappingProxyType(
-            {
-                "get": ("name", "domain"),
-                "search": ("name", "domain", "createdate", "hs_lastmodifieddate", "hs_object_id"),
-            }
-        ),
-        "deals": MappingProxyType(
-            {
-                "get": ("dealname", "amount", "closedate", "pipeline", "dealstage"),
-                "search": (
-                    "dealname",
-                    "amount",
-                    "closedate",
-                    "pipeline",
-                    "dealstage",
-                    "createdate",
-                    "hs_lastmodifieddate",
-                    "hs_object_id",
-                ),
-            }
+        "companies": ("name", "domain", "createdate", "hs_lastmodifieddate", "hs_object_id"),
+        "deals": (
+            "dealname",
+            "amount",
+            "closedate",
+            "pipeline",
+            "dealstage",
+            "createdate",
+            "hs_lastmodifieddate",
+            "hs_object_id",
         ),
     }
 )
@@ -160,10 +155,12 @@ def default_properties(object_type: str, operation: str = "get") -> list[str]:
     Raises:
         InputError: unknown object type or operation.
     """
-    per_op = DEFAULT_PROPERTIES[normalize_object_type(object_type)]
-    if operation not in per_op:
-        raise InputError(f"Unknown operation {operation!r}: use 'get' or 'search'.")
-    return list(per_op[operation])
+    object_type = normalize_object_type(object_type)
+    if operation == "get":
+        return list(DEFAULT_PROPERTIES[object_type])
+    if operation == "search":
+        return list(SEARCH_DEFAULT_PROPERTIES[object_type])
+    raise InputError(f"Unknown operation {operation!r}: use 'get' or 'search'.")
 
 
 # -- THE dtype table ---------------------------------------------------------------------------
@@ -222,7 +219,9 @@ FIXED_COLUMNS: Mapping[str, ColumnType] = MappingProxyType(
 )
 
 
-def column_type(type_: str | None, field_type: str | None = None, name: str | None = None) -> ColumnType:
+def column_type(
+    type_: str | None, field_type: str | None = None, name: str | None = None
+) -> ColumnType:
     """Look a property up in the dtype table.
 
     Args:
@@ -235,11 +234,7 @@ def column_type(type_: str | None, field_type: str | None = None, name: str | No
     """
     if name == "hs_object_id":
         return FIXED_COLUMNS["hs_object_id"]
-    return (
-        DTYPES.get((type_, field_type))
-        or DTYPES.get((type_, None))
-        or DTYPES[(None, None)]
-    )
+    return DTYPES.get((type_, field_type)) or DTYPES.get((type_, None)) or DTYPES[(None, None)]
 
 
 # -- property definitions ----------------------------------------------------------------------
@@ -353,14 +348,14 @@ class PropertySet:
         props.resolve(["email", "firstname"], default=[])
     """
 
-    __slots__ = ("_by_name", "_items", "object_type")
+    __slots__ = ("_by_name", "_items", "_object_type")
 
     def __init__(self, object_type: str, properties: Iterable[Property]):
         """Args:
         object_type: the object type these properties belong to.
         properties: the definitions; a repeated name keeps its first definition.
         """
-        self.object_type = normalize_object_type(object_type)
+        self._object_type = normalize_object_type(object_type)
         by_name: dict[str, Property] = {}
         for prop in properties:
             if not isinstance(prop, Property):
@@ -370,7 +365,9 @@ class PropertySet:
         self._items: tuple[Property, ...] = tuple(by_name.values())
 
     @classmethod
-    def from_definitions(cls, object_type: str, definitions: Iterable[Mapping[str, Any]]) -> PropertySet:
+    def from_definitions(
+        cls, object_type: str, definitions: Iterable[Mapping[str, Any]]
+    ) -> PropertySet:
         """Build a PropertySet from HubSpot's JSON definitions.
 
         Definitions without a name are skipped (and logged), so one odd item does not
@@ -390,6 +387,16 @@ class PropertySet:
             except InputError:
                 log.warning("skipping a %s property definition without a name", object_type)
         return cls(object_type, props)
+
+    @property
+    def object_type(self) -> str:
+        """``contacts``, ``companies`` or ``deals``."""
+        return self._object_type
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if hasattr(self, "_items"):
+            raise AttributeError("PropertySet is immutable")
+        object.__setattr__(self, name, value)
 
     def __getitem__(self, name: str) -> Property:
         try:
@@ -411,14 +418,17 @@ class PropertySet:
         return len(self._items)
 
     def __repr__(self) -> str:
-        return f"PropertySet({self.object_type!r}, {len(self._items)} properties)"
+        count = len(self._items)
+        return f"PropertySet({self.object_type!r}, {count} propert{'y' if count == 1 else 'ies'})"
 
     @property
     def names(self) -> list[str]:
         """Every property name, in HubSpot's order (a new list)."""
         return list(self._by_name)
 
-    def resolve(self, requested: str | Iterable[str] | None, *, default: Iterable[str]) -> list[str]:
+    def resolve(
+        self, requested: str | Iterable[str] | None, *, default: Iterable[str]
+    ) -> list[str]:
         """Turn a user's ``properties=`` argument into a validated list of names.
 
         Args:
