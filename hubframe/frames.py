@@ -650,6 +650,19 @@ def batch_to_frame(batch: pa.RecordBatch | pa.Table) -> pd.DataFrame:
     Returns:
         A DataFrame with the dtypes of the table in :mod:`hubframe.properties`.
     """
+    # Parquet readers name list items "element"; give such columns the one list type.
+    multi = FIXED_COLUMNS["associations.*"].arrow
+    odd = [
+        i
+        for i, f in enumerate(batch.schema)
+        if f.type == multi and f.type.value_field.name != multi.value_field.name
+    ]
+    if odd:
+        if isinstance(batch, pa.RecordBatch):
+            batch = pa.Table.from_batches([batch])
+        for i in odd:
+            field = batch.schema.field(i)
+            batch = batch.set_column(i, field.with_type(multi), batch.column(i).cast(multi))
     return batch.to_pandas(types_mapper=_pandas_dtype)
 
 

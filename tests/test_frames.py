@@ -25,10 +25,18 @@ DEFINITIONS = [
     {"name": "closedate", "type": "datetime", "fieldType": "date"},
     {"name": "birthday", "type": "date", "fieldType": "date"},
     {"name": "is_vip", "type": "bool", "fieldType": "booleancheckbox"},
-    {"name": "stage", "type": "enumeration", "fieldType": "select",
-     "options": [{"label": "Lead", "value": "lead"}]},
-    {"name": "roles", "type": "enumeration", "fieldType": "checkbox",
-     "options": [{"label": "A", "value": "a"}, {"label": "B", "value": "b"}]},
+    {
+        "name": "stage",
+        "type": "enumeration",
+        "fieldType": "select",
+        "options": [{"label": "Lead", "value": "lead"}],
+    },
+    {
+        "name": "roles",
+        "type": "enumeration",
+        "fieldType": "checkbox",
+        "options": [{"label": "A", "value": "a"}, {"label": "B", "value": "b"}],
+    },
     {"name": "geo", "type": "object_coordinates", "fieldType": "text"},
 ]
 
@@ -124,13 +132,23 @@ def test_full_page_columns_dtypes_and_values(props):
     second = df.iloc[1]
     assert second["archived"]
     # Every property of the second record is missing: null in every column type.
-    assert all(pd.isna(second[c]) for c in DTYPES if c not in ("id", "createdAt", "updatedAt", "archived"))
+    assert all(
+        pd.isna(second[c]) for c in DTYPES if c not in ("id", "createdAt", "updatedAt", "archived")
+    )
 
 
 def test_columns_follow_requested_order(props):
     chosen = [props[n] for n in ("stage", "amount", "email")]
     df = frame(chosen, record(email="x@y.z", amount="1", stage="lead"))
-    assert list(df.columns) == ["id", "stage", "amount", "email", "createdAt", "updatedAt", "archived"]
+    assert list(df.columns) == [
+        "id",
+        "stage",
+        "amount",
+        "email",
+        "createdAt",
+        "updatedAt",
+        "archived",
+    ]
     assert df.loc[0, ["stage", "amount", "email"]].tolist() == ["lead", 1.0, "x@y.z"]
 
 
@@ -229,8 +247,10 @@ def test_numbers(raw, expected):
     assert one("number", raw) == expected
 
 
-@pytest.mark.parametrize(("raw", "expected"), [("true", True), ("false", False), ("TRUE", True),
-                                               ("False", False), (True, True)])
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [("true", True), ("false", False), ("TRUE", True), ("False", False), (True, True)],
+)
 def test_booleans(raw, expected):
     assert bool(one("bool", raw)) is expected
 
@@ -278,8 +298,13 @@ def test_dates(raw, expected):
 
 @pytest.mark.parametrize(
     ("raw", "expected"),
-    [("a;b", ["a", "b"]), (";a;b", ["a", "b"]), ("a;;b;", ["a", "b"]), ("solo", ["solo"]),
-     ("with space; x", ["with space", " x"])],
+    [
+        ("a;b", ["a", "b"]),
+        (";a;b", ["a", "b"]),
+        ("a;;b;", ["a", "b"]),
+        ("solo", ["solo"]),
+        ("with space; x", ["with space", " x"]),
+    ],
 )
 def test_multi_select_split_on_semicolons(props, raw, expected):
     assert list(one(props["roles"], raw)) == expected
@@ -356,8 +381,11 @@ def test_good_cells_survive_next_to_bad_ones():
     prop = Property("when", type="datetime")
     with pytest.warns(HubFrameWarning, match="'when': 1 value"):
         df = frames.to_frame(
-            [record(when="2020-02-29T03:30:17.000Z"), record(when="2020-02-30T00:00:00Z"),
-             record(when="2020-03-01")],
+            [
+                record(when="2020-02-29T03:30:17.000Z"),
+                record(when="2020-02-30T00:00:00Z"),
+                record(when="2020-03-01"),
+            ],
             [prop],
         )
     assert df["when"].tolist()[0] == pd.Timestamp("2020-02-29T03:30:17Z")
@@ -395,7 +423,9 @@ def test_unencodable_string_is_a_bad_cell():
 
 def test_non_string_values_are_read_as_hubspot_would_send_them():
     props = [Property("s"), Property("n", type="number"), Property("b", type="bool")]
-    df = frame(props, {"id": 5, "properties": {"s": {"k": 1}, "n": 2.5, "b": False}, "archived": "true"})
+    df = frame(
+        props, {"id": 5, "properties": {"s": {"k": 1}, "n": 2.5, "b": False}, "archived": "true"}
+    )
     assert df.loc[0, "id"] == "5"
     assert df.loc[0, "s"] == '{"k": 1}'
     assert df.loc[0, "n"] == 2.5
@@ -424,10 +454,14 @@ def test_schema_types_hubframe_does_not_build_are_refused():
 def test_batches_to_frame_and_parquet_round_trip(props, tmp_path):
     sch = frames.schema(props, associations=["companies"])
     pages = [
-        frames.to_batch([record("1", amount="1.5", roles="a"), record("2", birthday="2000-01-01")], sch),
+        frames.to_batch(
+            [record("1", amount="1.5", roles="a"), record("2", birthday="2000-01-01")], sch
+        ),
         frames.to_batch([], sch),
-        frames.to_batch([record("3", is_vip="false",
-                                associations={"companies": {"results": [{"id": "8"}]}})], sch),
+        frames.to_batch(
+            [record("3", is_vip="false", associations={"companies": {"results": [{"id": "8"}]}})],
+            sch,
+        ),
     ]
     df = frames.batches_to_frame(pages, sch)
     assert df["id"].tolist() == ["1", "2", "3"]

@@ -43,13 +43,23 @@ DEFINITIONS = [
     {"name": "email", "label": "Email", "type": "string", "fieldType": "text"},
     {"name": "phone", "label": "Phone Number", "type": "phone_number", "fieldType": "phonenumber"},
     {"name": "num_employees", "label": "Employees", "type": "number", "fieldType": "number"},
-    {"name": "hs_object_id", "label": "Record ID", "type": "number", "fieldType": "number",
-     "modificationMetadata": {"readOnlyValue": True}},
+    {
+        "name": "hs_object_id",
+        "label": "Record ID",
+        "type": "number",
+        "fieldType": "number",
+        "modificationMetadata": {"readOnlyValue": True},
+    },
     {"name": "createdate", "label": "Create Date", "type": "datetime", "fieldType": "date"},
     {"name": "lastmodifieddate", "label": "Last Modified", "type": "datetime", "fieldType": "date"},
     {"name": "date_of_birth", "label": "Birthday", "type": "date", "fieldType": "date"},
-    {"name": "hs_is_contact", "label": "Is a contact", "type": "bool", "fieldType": "booleancheckbox",
-     "calculated": True},
+    {
+        "name": "hs_is_contact",
+        "label": "Is a contact",
+        "type": "bool",
+        "fieldType": "booleancheckbox",
+        "calculated": True,
+    },
     {
         "name": "lifecyclestage",
         "label": "Lifecycle Stage",
@@ -135,8 +145,14 @@ def test_property_from_full_definition():
 
 def test_property_from_minimal_definition_with_nulls():
     prop = Property.from_dict(
-        {"name": "x", "label": None, "type": None, "fieldType": None, "options": None,
-         "modificationMetadata": None}
+        {
+            "name": "x",
+            "label": None,
+            "type": None,
+            "fieldType": None,
+            "options": None,
+            "modificationMetadata": None,
+        }
     )
     assert (prop.name, prop.label, prop.type, prop.field_type) == ("x", "x", "string", "")
     assert prop.options == () and not prop.read_only and not prop.multi
@@ -249,16 +265,37 @@ def test_docstring_markdown_table_matches_the_table():
 def test_default_properties_follow_hubspot():
     assert DEFAULT_PROPERTIES["contacts"] == ("firstname", "lastname", "email")
     assert DEFAULT_PROPERTIES["companies"] == ("name", "domain")
-    assert DEFAULT_PROPERTIES["deals"] == ("dealname", "amount", "closedate", "pipeline", "dealstage")
+    assert DEFAULT_PROPERTIES["deals"] == (
+        "dealname",
+        "amount",
+        "closedate",
+        "pipeline",
+        "dealstage",
+    )
     assert SEARCH_DEFAULT_PROPERTIES["contacts"] == (
-        "firstname", "lastname", "email", "lastmodifieddate", "hs_object_id", "createdate",
+        "firstname",
+        "lastname",
+        "email",
+        "lastmodifieddate",
+        "hs_object_id",
+        "createdate",
     )
     assert SEARCH_DEFAULT_PROPERTIES["companies"] == (
-        "name", "domain", "createdate", "hs_lastmodifieddate", "hs_object_id",
+        "name",
+        "domain",
+        "createdate",
+        "hs_lastmodifieddate",
+        "hs_object_id",
     )
     assert SEARCH_DEFAULT_PROPERTIES["deals"] == (
-        "dealname", "amount", "closedate", "pipeline", "dealstage",
-        "createdate", "hs_lastmodifieddate", "hs_object_id",
+        "dealname",
+        "amount",
+        "closedate",
+        "pipeline",
+        "dealstage",
+        "createdate",
+        "hs_lastmodifieddate",
+        "hs_object_id",
     )
 
 
@@ -312,7 +349,9 @@ def test_property_set_lookup(contacts):
 
 def test_resolve_none_gives_defaults_that_exist(contacts):
     assert contacts.resolve(None, default=["firstname", "lastname", "email"]) == [
-        "firstname", "lastname", "email",
+        "firstname",
+        "lastname",
+        "email",
     ]
     # A default this portal does not define is left out rather than failing every call.
     assert contacts.resolve(None, default=["email", "not_here", "email"]) == ["email"]
@@ -394,8 +433,12 @@ class _PropertiesHandler(BaseHTTPRequestHandler):
             self.send_response(200)
         else:
             body = json.dumps(
-                {"status": "error", "message": "Unable to infer object type",
-                 "category": "OBJECT_NOT_FOUND", "correlationId": "c-1"}
+                {
+                    "status": "error",
+                    "message": "Unable to infer object type",
+                    "category": "OBJECT_NOT_FOUND",
+                    "correlationId": "c-1",
+                }
             ).encode()
             self.send_response(404)
         self.send_header("Content-Type", "application/json")
