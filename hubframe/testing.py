@@ -1,0 +1,382 @@
+"""Helpers for testing code that uses hubframe: a sandbox-backed or a cassette-backed client.
+
+Two ways to give the code under test a real :class:`hubframe.HubSpot` client
+without touching a real portal:
+
+- **the sandbox** (a local HubSpot on 127.0.0.1): the pytest fixtures
+  ``hubspot_sandbox`` and ``hubspot_client``. Enable them in ``conftest.py``::
+
+      pytest_plugins = ["hubframe.testing"]
+
+      def test_customers(hubspot_client):
+          df = hubspot_client.contacts.get_page(limit=5)
+          assert len(df) == 5
+
+  The sandbox is seeded with 100 contacts, 10 companies and 20 deals; a test
+  asks for another size with ``@pytest.mark.hubspot_sandbox(contacts=500)``.
+
+- **a cassette** (recorded HTTP, replayed with no network)::
+
+      from hubframe.testing import cassette_client
+
+      with cassette_client("tests/cassettes/customers.yaml", record=True) as hs:
+          hs.contacts.search("lifecyclestage", "customer")      # recorded
+      with cassette_client("tests/cassettes/customers.yaml") as hs:
+          hs.contacts.search("lifecyclestage", "customer")      # replayed, offline
+
+  Recording goes to the sandbox given as ``sandbox=``, else to the portal of
+  ``HUBSPOT_ACCESS_TOKEN`` when it is set, else to a fresh default sandbox.
+  Cassettes never hold the token: the ``Authorization`` header is dropped and
+  anything token-like in bodies is replaced before a cassette is written. A
+  path ending in ``.gz`` is stored gzip-compressed.
+
+Replay needs ``vcrpy`` (a development dependency of hubframe).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gzip
+import json
+import logging
+import os
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from urllib.parse import parse_qsl, urlsplit
+
+from .client import HubSpot
+from .errors import ConfigurationError
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .sandbox import Sandbox
+
+__all__ = [
+    "PLACEHOLDER_URL",
+    "REPLAY_TOKEN",
+    "cassette_client",
+    "hubspot_client",
+    "hubspot_sandbox",
+    "scrub_text",
+]
+
+log = logging.getLogger("hubframe")
+
+#: Every cassette names this host, whatever it was recorded from, so replay
+#: does not depend on the port a sandbox happened to get or on the portal's host.
+PLACEHOLDER_URL = "http://127.0.0.1:8765"
+#: The token a replaying client holds. It never reaches a cassette or a network.
+REPLAY_TOKEN = "cassette-replay"
+#: What a scrubbed secret is replaced with.
+REDACTED = "REDACTED"
+
+#: Response headers worth keeping: the ones the client reads. Everything else
+#: (cookies, CDN ids, dates, lengths of bodies that scrubbing may change) goes.
+_KEPT_RESPONSE_HEADERS = ("content-type", "retry-after", "x-hubspot-correlation-id")
+_KEPT_RESPONSE_PREFIXES = ("x-hubspot-ratelimit-",)
+_KEPT_REQUEST_HEADERS = ("content-type", "accept")
+
+# Token-like values: bearer credentials, HubSpot private-app tokens (``pat-na1-...``),
+# legacy API keys passed as ``hapikey=...``.
+_TOKEN_PATTERNS = (
+    re.compile(r"(?i)\bBearer\s+[A-Za-z0-9._~+/=-]+"),
+    re.compile(r"\bpat-[A-Za-z0-9]+-[A-Za-z0-9-]+"),
+    re.compile(r"(?i)(hapikey=)[^&\"'\s]+"),
+)
+
+
+def scrub_text(text: str, secrets: tuple[str, ...] = ()) -> str:
+    """Replace the given secrets and anything token-like in ``text`` with ``REDACTED``.
+
+    Args:
+        text: a request or response body, URL or header value.
+        secrets: exact strings to remove (e.g. the token the recording used).
+
+    Returns:
+        The text with every secret and every bearer token, ``pat-...`` token and
+        ``hapikey=`` value replaced.
+    """
+    for secret in secrets:
+        if secret:
+            text = text.replace(secret, REDACTED)
+    text = _TOKEN_PATTERNS[0].sub(f"Bearer {REDACTED}", text)
+    text = _TOKEN_PATTERNS[1].sub(REDACTED, text)
+    text = _TOKEN_PATTERNS[2].sub(rf"\g<1>{REDACTED}", text)
+    return text
+
+
+# -- vcrpy plumbing -------------------------------------------------------------------------------
+
+
+class _Persister:
+    """vcrpy's filesystem persister, plus gzip for paths ending in ``.gz``.
+
+    Large cassettes (e.g. a search that reads past 10,000 results) shrink ten-fold
+    compressed; small ones stay plain YAML so a diff shows what changed.
+    """
+
+    @staticmethod
+    def load_cassette(cassette_path: Any, serializer: Any) -> Any:
+        from vcr.persisters.filesystem import CassetteNotFoundError
+        from vcr.serialize import deserialize
+
+        path = Path(cassette_path)
+        if not path.is_file():
+            raise CassetteNotFoundError()
+        raw = path.read_bytes()
+        if path.suffix == ".gz":
+            raw = gzip.decompress(raw)
+        data = raw.decode("utf-8")
+        if not data.strip():
+            raise CassetteNotFoundError()
+        return deserialize(data, serializer)
+
+    @staticmethod
+    def save_cassette(cassette_path: Any, cassette_dict: Any, serializer: Any) -> None:
+        from vcr.serialize import serialize
+
+        path = Path(cassette_path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        data = serialize(cassette_dict, serializer).encode("utf-8")
+        if path.suffix == ".gz":
+            # mtime=0 keeps the bytes identical when the content is.
+            data = gzip.compress(data, compresslevel=9, mtime=0)
+        path.write_bytes(data)
+
+
+def _parsed_body(request: Any) -> Any:
+    body = request.body
+    if body is None or body == b"" or body == "":
+        return None
+    if isinstance(body, bytes):
+        try:
+            body = body.decode("utf-8")
+        except UnicodeDecodeError:
+            return body
+    try:
+        return json.loads(body)
+    except ValueError:
+        return body
+
+
+def json_body(r1: Any, r2: Any) -> None:
+    """vcrpy matcher: the bodies are equal as parsed JSON (key order and spacing ignored)."""
+    b1, b2 = _parsed_body(r1), _parsed_body(r2)
+    if b1 != b2:
+        raise AssertionError(f"JSON bodies differ: {str(b1)[:300]} != {str(b2)[:300]}")
+
+
+def query_items(r1: Any, r2: Any) -> None:
+    """vcrpy matcher: the same query parameters (order ignored, repeated names kept)."""
+    q1 = sorted(parse_qsl(urlsplit(r1.uri).query, keep_blank_values=True))
+    q2 = sorted(parse_qsl(urlsplit(r2.uri).query, keep_blank_values=True))
+    if q1 != q2:
+        raise AssertionError(f"queries differ: {q1} != {q2}")
+
+
+MATCH_ON = ("method", "scheme", "host", "port", "path", "query_items", "json_body")
+
+
+def _rehost(url: str, origins: tuple[str, ...]) -> str:
+    for origin in origins:
+        if origin and url.startswith(origin):
+            return PLACEHOLDER_URL + url[len(origin):]
+    return url
+
+
+def _make_vcr(
+    *,
+    record: bool,
+    origins: tuple[str, ...] = (),
+    secrets: tuple[str, ...] = (),
+) -> Any:
+    try:
+        import vcr
+    except ImportError:  # pragma: no cover - vcrpy is a dev dependency
+        raise ConfigurationError(
+            "cassettes need vcrpy: pip install vcrpy (or pip install -e '.[dev]')"
+        ) from None
+
+    def before_record_request(request: Any) -> Any:
+        request.uri = scrub_text(_rehost(request.uri, origins), secrets)
+        for name in list(request.headers):
+            if name.lower() not in _KEPT_REQUEST_HEADERS:
+                del request.headers[name]
+        body = request.body
+        if isinstance(body, bytes) and body:
+            try:
+                request.body = scrub_text(body.decode("utf-8"), secrets).encode("utf-8")
+            except UnicodeDecodeError:
+                pass
+        return request
+
+    def before_record_response(response: dict[str, Any]) -> dict[str, Any]:
+        headers = response.get("headers") or {}
+        response["headers"] = {
+            name: [scrub_text(str(v), secrets) for v in values]
+            for name, values in headers.items()
+            if name.lower() in _KEPT_RESPONSE_HEADERS or name.lower().startswith(_KEPT_RESPONSE_PREFIXES)
+        }
+        body = (response.get("body") or {}).get("string")
+        if isinstance(body, bytes):
+            try:
+                body = body.decode("utf-8")
+            except UnicodeDecodeError:
+                return response
+        if isinstance(body, str):
+            for origin in origins:
+                if origin:
+                    body = body.replace(origin, PLACEHOLDER_URL)
+            response["body"]["string"] = scrub_text(body, secrets).encode("utf-8")
+        return response
+
+    v = vcr.VCR(
+        record_mode="all" if record else "none",
+        match_on=MATCH_ON,
+        before_record_request=before_record_request,
+        before_record_response=before_record_response,
+        decode_compressed_response=True,
+        filter_query_parameters=["hapikey"],
+    )
+    v.register_matcher("json_body", json_body)
+    v.register_matcher("query_items", query_items)
+    v.register_persister(_Persister)
+    return v
+
+
+class _VirtualClock:
+    """Time that passes only when someone sleeps: replayed retries and rate-limit waits are instant."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+        self.slept: list[float] = []
+
+    def monotonic(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        seconds = max(0.0, float(seconds))
+        self.slept.append(seconds)
+        self.now += seconds
+
+
+def _use_virtual_time(hs: HubSpot) -> _VirtualClock:
+    """Make the client's backoff sleeps and rate-limit waits instant (and still counted)."""
+    clock = _VirtualClock()
+    hs._sleep = clock.sleep
+    for window in (hs._general, hs._search, hs._forms):
+        window._clock = clock.monotonic
+        window._sleep = clock.sleep
+    return clock
+
+
+@contextlib.contextmanager
+def cassette_client(
+    path: str | os.PathLike[str],
+    record: bool = False,
+    *,
+    sandbox: Sandbox | None = None,
+    token: str | None = None,
+    strict: bool = False,
+    **client_kwargs: Any,
+) -> Iterator[HubSpot]:
+    """A client whose HTTP is recorded to, or replayed from, a vcrpy cassette.
+
+    Replay (``record=False``) sends nothing over the network: every request must
+    match a recorded one by method, path, query and JSON body, or vcrpy raises
+    ``CannotOverwriteExistingCassetteException``. Retries and rate-limit waits
+    take no time during replay.
+
+    Args:
+        path: the cassette file (``.yaml``; ``.yaml.gz`` to store it compressed).
+        record: record a new cassette, replacing the file.
+        sandbox: record from this running sandbox.
+        token: record from the real portal of this token (default
+            ``$HUBSPOT_ACCESS_TOKEN``); with neither ``sandbox`` nor a token a
+            default sandbox is started for the recording.
+        strict: on replay, fail if the code made fewer requests than recorded.
+        **client_kwargs: passed to :class:`hubframe.HubSpot` (e.g. ``max_retries``).
+
+    Yields:
+        A :class:`hubframe.HubSpot` client.
+
+    Raises:
+        FileNotFoundError: replay of a cassette that does not exist.
+        AssertionError: ``strict`` replay left recorded requests unplayed.
+    """
+    path = Path(path)
+    if not record:
+        if not path.is_file():
+            raise FileNotFoundError(
+                f"no cassette at {path}: record it first with cassette_client({str(path)!r}, record=True)"
+            )
+        v = _make_vcr(record=False)
+        kwargs = {"rate_limit": (1_000_000, 1), "search_rate": 1_000_000, **client_kwargs}
+        with v.use_cassette(str(path)) as cassette:
+            with HubSpot(token=REPLAY_TOKEN, base_url=PLACEHOLDER_URL, forms_url=PLACEHOLDER_URL, **kwargs) as hs:
+                _use_virtual_time(hs)
+                yield hs
+            if strict and not cassette.all_played:
+                played = sum(1 for n in cassette.play_counts.values() if n)
+                raise AssertionError(
+                    f"{path.name}: {len(cassette) - played} of {len(cassette)} recorded requests were not made"
+                )
+        return
+
+    with contextlib.ExitStack() as stack:
+        if sandbox is None and token is None and not os.environ.get("HUBSPOT_ACCESS_TOKEN"):
+            from .sandbox import Sandbox
+
+            sandbox = stack.enter_context(Sandbox())
+        if sandbox is not None:
+            kwargs = {"rate_limit": (10_000, 10), **client_kwargs}
+            hs = stack.enter_context(sandbox.client(**kwargs))
+        else:
+            hs = stack.enter_context(HubSpot(token=token, **client_kwargs))
+        secret = hs._token.reveal()
+        origins = tuple(dict.fromkeys([hs.base_url, hs.forms_url]))
+        if path.exists():
+            path.unlink()
+        v = _make_vcr(record=True, origins=origins, secrets=(secret,))
+        stack.enter_context(v.use_cassette(str(path)))
+        log.info("recording %s from %s", path, hs.base_url)
+        yield hs
+
+
+# -- pytest fixtures ---------------------------------------------------------------------------------
+
+try:
+    import pytest
+except ImportError:  # pragma: no cover - fixtures exist only where pytest does
+    pytest = None  # type: ignore[assignment]
+
+if pytest is not None:
+    _DEFAULT_SANDBOX = {"contacts": 100, "companies": 10, "deals": 20, "seed": 0}
+
+    def pytest_configure(config: Any) -> None:
+        config.addinivalue_line(
+            "markers",
+            "hubspot_sandbox(**kwargs): arguments of the Sandbox behind the hubspot_sandbox fixture "
+            "(e.g. contacts=500, scopes=[...])",
+        )
+
+    @pytest.fixture
+    def hubspot_sandbox(request: Any) -> Iterator[Sandbox]:
+        """A freshly seeded local HubSpot (``hubframe.sandbox.Sandbox``), stopped after the test.
+
+        Seeded with 100 contacts, 10 companies and 20 deals (seed 0); change that with
+        ``@pytest.mark.hubspot_sandbox(contacts=..., ...)``.
+        """
+        from .sandbox import Sandbox
+
+        marker = request.node.get_closest_marker("hubspot_sandbox")
+        kwargs = {**_DEFAULT_SANDBOX, **(marker.kwargs if marker else {})}
+        with Sandbox(**kwargs) as sb:
+            yield sb
+
+    @pytest.fixture
+    def hubspot_client(hubspot_sandbox: Sandbox) -> Iterator[HubSpot]:
+        """A :class:`hubframe.HubSpot` client of ``hubspot_sandbox``, without client-side rate limiting."""
+        with hubspot_sandbox.client(rate_limit=(10_000, 10), search_rate=1_000) as hs:
+            yield hs
