@@ -1,0 +1,262 @@
+"""Bad-day knobs: latency, rate limits and injected faults.
+
+* ``latency``: seconds slept before every response.
+* ``rate_limit=(max, seconds)``: a rolling burst window over API requests; past it,
+  HubSpot's 429 ``TEN_SECONDLY_ROLLING`` body (facts §2.13). Search has its own
+  per-second window (default 5/s) with the ``secondly`` body, and the forms endpoint
+  its own 50 per 10 s (ten 429s within a second block it for a minute with
+  ``error code: 1015``, as HubSpot's edge does).
+* ``faults=fraction``: that share of requests, drawn from a seeded RNG so runs
+  repeat, answered with 429, 502, 503 or a dropped connection. Faults are decided
+  and served *before* the request reaches the store, so a faulted create did not
+  happen; with ``after_apply=True`` the request is applied and only its response
+  is lost (to test clients that must not blindly repeat writes).
+* :meth:`Faults.inject` schedules exact faults for tests.
+"""
+
+from __future__ import annotations
+
+import random
+import threading
+import time
+from collections import deque
+from dataclasses import dataclass, field
+from typing import Any
+
+__all__ = ["Faults", "Injection", "FaultDecision", "SlidingWindow", "parse_rate_limit",
+           "DAILY_LIMIT", "UNLIMITED_MAX"]
+
+DAILY_LIMIT = 650_000  # Professional tier (facts §2.13)
+UNLIMITED_MAX = 1_000_000  # reported as -Max when no burst limit is configured
+FORMS_LIMIT = (50, 10.0)
+_UNSET: Any = object()
+
+
+def parse_rate_limit(value: Any) -> tuple[int, float] | None:
+    """``None``, ``190`` (per 10 s), ``(190, 10)`` or ``"190/10"`` -> (max, seconds) or None."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        raise ValueError(f"rate_limit={value!r}: use e.g. (190, 10) or '190/10'")
+    if isinstance(value, int):
+        count, period = value, 10.0
+    elif isinstance(value, str) and "/" in value:
+        a, _, b = value.partition("/")
+        count, period = int(a), float(b.rstrip("s"))
+    elif isinstance(value, (tuple, list)) and len(value) == 2:
+        count, period = int(value[0]), float(value[1])
+    else:
+        raise ValueError(f"rate_limit={value!r}: use e.g. (190, 10) or '190/10'")
+    if count < 1 or period <= 0:
+        raise ValueError(f"rate_limit={value!r}: need at least 1 request per positive number of seconds")
+    return count, period
+
+
+class SlidingWindow:
+    """A thread-safe rolling window of request times."""
+
+    def __init__(self, max_requests: int, period: float):
+        self.max_requests = max_requests
+        self.period = period
+        self._times: deque[float] = deque()
+        self._lock = threading.Lock()
+
+    def _trim(self, now: float) -> None:
+        while self._times and self._times[0] <= now - self.period:
+            self._times.popleft()
+
+    def acquire(self) -> tuple[bool, int]:
+        """Take a slot if one is free. Returns (allowed, slots remaining afterwards)."""
+        now = time.monotonic()
+        with self._lock:
+            self._trim(now)
+            if len(self._times) >= self.max_requests:
+                return False, 0
+            self._times.append(now)
+            return True, self.max_requests - len(self._times)
+
+
+@dataclass
+class Injection:
+    """A scheduled fault: the next ``count`` matching requests get it (None: until cleared).
+
+    Attributes:
+        hits: how many requests it has answered so far.
+    """
+
+    status: int | None = None
+    drop: bool = False
+    count: int | None = 1
+    retry_after: float | None = None
+    body: dict[str, Any] | None = None
+    headers: dict[str, str] | None = None
+    path_contains: str | None = None
+    method: str | None = None
+    after_apply: bool = False
+    hits: int = 0
+
+    def matches(self, method: str, path: str) -> bool:
+        if self.method is not None and self.method.upper() != method.upper():
+            return False
+        return self.path_contains is None or self.path_contains in path
+
+    @property
+    def exhausted(self) -> bool:
+        return self.count is not None and self.hits >= self.count
+
+
+@dataclass
+class FaultDecision:
+    """What to answer instead of (or after) the real response."""
+
+    status: int | None  # None with drop=True
+    drop: bool = False
+    body: dict[str, Any] | None = None
+    headers: dict[str, str] = field(default_factory=dict)
+    after_apply: bool = False
+    source: str = "random"  # "random" or "injected"
+
+
+class Faults:
+    """The sandbox's latency, rate-limit windows and fault schedule (thread-safe).
+
+    Args:
+        seed: seeds the fault RNG (same seed, same sequence of faults).
+        fraction: share of requests answered with a random fault.
+        latency: seconds slept before each response.
+        rate_limit: ``(max, seconds)`` burst window for API requests, or None.
+        search_rate: search requests per second (HubSpot: 5), or None for no limit.
+        after_apply: random faults hit after the request was applied.
+    """
+
+    def __init__(self, *, seed: int = 0, fraction: float = 0.0, latency: float = 0.0,
+                 rate_limit: tuple[int, float] | None = None, search_rate: float | None = 5,
+                 after_apply: bool = False):
+        self._lock = threading.Lock()
+        self._rng = random.Random(f"hubframe-sandbox-faults-{seed}")
+        self.fraction = 0.0
+        self.latency = 0.0
+        self.after_apply = after_apply
+        self.rate_limit: tuple[int, float] | None = None
+        self.burst = SlidingWindow(UNLIMITED_MAX, 10.0)
+        self.search: SlidingWindow | None = None
+        self.forms = SlidingWindow(*FORMS_LIMIT)
+        self._forms_429s: deque[float] = deque()
+        self._forms_blocked_until = 0.0
+        self._daily_used = 0
+        self.injections: list[Injection] = []
+        self.configure(fraction=fraction, latency=latency, rate_limit=rate_limit, search_rate=search_rate)
+
+    def configure(self, *, fraction: Any = _UNSET, latency: Any = _UNSET, rate_limit: Any = _UNSET,
+                  search_rate: Any = _UNSET, after_apply: Any = _UNSET) -> None:
+        """Change any knob at runtime (arguments left out keep their value)."""
+        with self._lock:
+            if fraction is not _UNSET:
+                if not 0.0 <= float(fraction) <= 1.0:
+                    raise ValueError(f"faults={fraction!r}: use a fraction between 0 and 1")
+                self.fraction = float(fraction)
+            if latency is not _UNSET:
+                if float(latency) < 0:
+                    raise ValueError(f"latency={latency!r}: use seconds >= 0")
+                self.latency = float(latency)
+            if rate_limit is not _UNSET:
+                self.rate_limit = parse_rate_limit(rate_limit)
+                self.burst = SlidingWindow(*(self.rate_limit or (UNLIMITED_MAX, 10.0)))
+            if search_rate is not _UNSET:
+                if search_rate is not None and float(search_rate) <= 0:
+                    raise ValueError(f"search_rate={search_rate!r}: use requests per second > 0, or None")
+                self.search = None if search_rate is None else _per_second(float(search_rate))
+            if after_apply is not _UNSET:
+                self.after_apply = bool(after_apply)
+
+    def inject(self, status: int | None = None, *, drop: bool = False, count: int | None = 1,
+               retry_after: float | None = None, body: dict[str, Any] | None = None,
+               headers: dict[str, str] | None = None, path_contains: str | None = None,
+               method: str | None = None, after_apply: bool = False) -> Injection:
+        """Schedule a fault; see :meth:`hubframe.sandbox.Sandbox.inject`."""
+        if drop == (status is not None):
+            raise ValueError("inject() needs exactly one of status=... or drop=True")
+        if count is not None and count < 1:
+            raise ValueError(f"count={count!r}: use a number >= 1, or None for 'until cleared'")
+        inj = Injection(status, drop, count, retry_after, body, headers, path_contains, method, after_apply)
+        with self._lock:
+            self.injections.append(inj)
+        return inj
+
+    def clear_injections(self) -> None:
+        with self._lock:
+            self.injections.clear()
+
+    def decide(self, method: str, path: str) -> FaultDecision | None:
+        """The fault for this request, if any: scheduled injections first, then the random draw."""
+        with self._lock:
+            for inj in self.injections:
+                if not inj.exhausted and inj.matches(method, path):
+                    inj.hits += 1
+                    if inj.exhausted:
+                        self.injections.remove(inj)
+                    headers = dict(inj.headers or {})
+                    if inj.retry_after is not None:
+                        headers["Retry-After"] = _seconds(inj.retry_after)
+                    return FaultDecision(inj.status, inj.drop, inj.body, headers, inj.after_apply, "injected")
+            if self.fraction <= 0.0 or self._rng.random() >= self.fraction:
+                return None
+            kind = self._rng.choice((429, 502, 503, 0))
+            return FaultDecision(kind or None, kind == 0, None, {}, self.after_apply, "random")
+
+    # -- windows ----------------------------------------------------------------------------
+
+    def take_burst(self) -> tuple[bool, int]:
+        """Count one API request against the burst window: (allowed, remaining)."""
+        allowed, remaining = self.burst.acquire()
+        if allowed:
+            with self._lock:
+                self._daily_used += 1
+        return allowed, remaining
+
+    def take_search(self) -> bool:
+        window = self.search
+        allowed = window.acquire()[0] if window is not None else True
+        if allowed:
+            with self._lock:
+                self._daily_used += 1
+        return allowed
+
+    def take_forms(self) -> str:
+        """``"ok"``, ``"limited"`` (429) or ``"blocked"`` (the one-minute IP block)."""
+        now = time.monotonic()
+        with self._lock:
+            if now < self._forms_blocked_until:
+                return "blocked"
+        allowed, _ = self.forms.acquire()
+        if allowed:
+            return "ok"
+        with self._lock:
+            self._forms_429s.append(now)
+            while self._forms_429s and self._forms_429s[0] <= now - 1.0:
+                self._forms_429s.popleft()
+            if len(self._forms_429s) >= 10:
+                self._forms_blocked_until = now + 60.0
+                self._forms_429s.clear()
+        return "limited"
+
+    def daily(self) -> tuple[int, int]:
+        """(daily limit, remaining today)."""
+        with self._lock:
+            return DAILY_LIMIT, max(DAILY_LIMIT - self._daily_used, 0)
+
+    @property
+    def burst_limit(self) -> tuple[int, float]:
+        """(max, seconds) reported in X-HubSpot-RateLimit-Max / -Interval-Milliseconds."""
+        return self.rate_limit or (UNLIMITED_MAX, 10.0)
+
+
+def _per_second(rate: float) -> SlidingWindow:
+    # A fractional rate (e.g. 0.5/s) becomes 1 request per 2 s.
+    if rate >= 1:
+        return SlidingWindow(int(rate), 1.0)
+    return SlidingWindow(1, 1.0 / rate)
+
+
+def _seconds(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else str(value)

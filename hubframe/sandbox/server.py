@@ -1,0 +1,347 @@
+"""The :class:`Sandbox`: a seeded portal served over real HTTP on 127.0.0.1.
+
+werkzeug's threaded server runs in a daemon thread, one thread per request,
+and is quiet (no per-request log lines). ``run_cli`` backs ``hubframe sandbox``.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+import time
+import uuid
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
+
+from . import persist
+from .app import RequestLog, SandboxApp
+from .faults import _UNSET, Faults, Injection, parse_rate_limit
+from .seed import SeedInfo, portal_id_for, seed_store
+from .store import Store
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..client import HubSpot
+
+__all__ = ["Sandbox", "run_cli"]
+
+log = logging.getLogger("hubframe.sandbox")
+
+
+class _QuietHandler(WSGIRequestHandler):
+    """werkzeug's handler without its per-request access log lines."""
+
+    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
+        return None
+
+    def log(self, type: str, message: str, *args: Any) -> None:
+        log.debug("werkzeug: " + message, *args)
+
+
+class Sandbox:
+    """A local HubSpot portal for tests, notebooks and benchmarks.
+
+    Args:
+        contacts: live contacts to seed (about 2% more are seeded archived).
+        companies: live companies to seed.
+        deals: live deals to seed.
+        seed: seed of the generated data and of the random faults.
+        token: bearer token to accept; a random ``pat-sandbox-...`` one if None.
+        scopes: granted scopes (e.g. ``["crm.objects.contacts.read"]``); None grants all.
+            Missing ones give 403 MISSING_SCOPES.
+        latency: seconds added before every response.
+        rate_limit: burst limit as ``(max, seconds)``, ``"190/10"`` or ``190`` (per 10 s);
+            None for no burst limit.
+        faults: fraction (0-1) of requests answered with 429, 502, 503 or a dropped
+            connection, chosen by a seeded RNG, before the request is applied.
+        path: a file that keeps the portal across restarts: loaded on creation if it
+            exists (the seeding arguments are then ignored), saved on :meth:`stop`, on
+            :meth:`save` and every ``save_interval`` seconds while it changes.
+        host: address to bind (default loopback only).
+        port: port to bind; 0 picks a free one.
+        search_rate: search requests per second before a 429 (HubSpot: 5); None disables.
+        faults_after_apply: random faults hit after the request was applied (lost
+            responses) instead of before.
+        save_interval: seconds between background saves when ``path`` is set.
+
+    Example:
+        >>> with Sandbox(contacts=50) as sb:
+        ...     hs = sb.client()
+    """
+
+    def __init__(
+        self,
+        contacts: int = 500,
+        companies: int = 50,
+        deals: int = 100,
+        seed: int = 0,
+        token: str | None = None,
+        scopes: list[str] | None = None,
+        latency: float = 0.0,
+        rate_limit: Any = None,
+        faults: float = 0.0,
+        path: str | os.PathLike[str] | None = None,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        *,
+        search_rate: float | None = 5,
+        faults_after_apply: bool = False,
+        save_interval: float = 5.0,
+    ):
+        for name, value in (("contacts", contacts), ("companies", companies), ("deals", deals)):
+            if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+                raise ValueError(f"{name}={value!r}: use a whole number >= 0")
+        if token is not None and (not isinstance(token, str) or not token.strip()):
+            raise ValueError("token must be a non-empty string (or None for a random one)")
+        self.token: str = token.strip() if token else f"pat-sandbox-{uuid.uuid4()}"
+        self.seed = seed
+        self.host = host
+        self._port = port
+        self.path = Path(path) if path is not None else None
+        self._sizes = (contacts, companies, deals)
+        if self.path is not None and self.path.exists():
+            self.store = persist.load(self.path)
+            log.info("sandbox portal loaded from %s", self.path)
+        else:
+            self.store = self._seeded()
+        self._faults = Faults(seed=seed, fraction=faults, latency=latency, rate_limit=parse_rate_limit(rate_limit),
+                              search_rate=search_rate, after_apply=faults_after_apply)
+        self.app = SandboxApp(self.store, token=self.token, scopes=scopes, faults=self._faults)
+        self._save_interval = save_interval
+        self._server: BaseWSGIServer | None = None
+        self._thread: threading.Thread | None = None
+        self._saver: persist.Saver | None = None
+
+    def _seeded(self) -> Store:
+        contacts, companies, deals = self._sizes
+        started = time.perf_counter()
+        store = Store(portal_id_for(self.seed))
+        seed_store(store, contacts=contacts, companies=companies, deals=deals, seed=self.seed)
+        log.info("sandbox portal seeded: %d contacts, %d companies, %d deals in %.2f s",
+                 contacts, companies, deals, time.perf_counter() - started)
+        return store
+
+    # -- seeded ids -------------------------------------------------------------------------
+
+    def _list_ids(self, kind: str) -> list[str]:
+        with self.store.lock:
+            return [i for i, m in self.store.lists.items() if m["processingType"] == kind]
+
+    @property
+    def portal_id(self) -> int:
+        """The portal (hub) id; forms are submitted to it."""
+        return self.store.portal_id
+
+    @property
+    def list_ids(self) -> list[str]:
+        """Ids of the MANUAL v3 lists (records can be added and removed)."""
+        return self._list_ids("MANUAL")
+
+    @property
+    def snapshot_list_ids(self) -> list[str]:
+        """Ids of SNAPSHOT lists (also accept manual adds)."""
+        return self._list_ids("SNAPSHOT")
+
+    @property
+    def dynamic_list_ids(self) -> list[str]:
+        """Ids of DYNAMIC lists (adding to them is a 400, as on HubSpot)."""
+        return self._list_ids("DYNAMIC")
+
+    @property
+    def workflow_ids(self) -> list[str]:
+        """Ids of the seeded v2 workflows."""
+        with self.store.lock:
+            return list(self.store.workflows)
+
+    @property
+    def form_ids(self) -> list[str]:
+        """GUIDs of the seeded forms."""
+        with self.store.lock:
+            return list(self.store.forms)
+
+    # -- lifecycle --------------------------------------------------------------------------
+
+    def start(self) -> Sandbox:
+        """Serve on ``host:port`` in a daemon thread. Returns self."""
+        if self._server is not None:
+            return self
+        server = make_server(self.host, self._port, self.app, threaded=True, request_handler=_QuietHandler)
+        server.daemon_threads = True
+        self._server = server
+        self._thread = threading.Thread(target=server.serve_forever, name="hubframe-sandbox", daemon=True)
+        self._thread.start()
+        if self.path is not None:
+            self._saver = persist.Saver(lambda: self.store, self.path, self._save_interval)
+            self._saver.save_now()
+            self._saver.start()
+        log.info("sandbox serving at %s", self.url)
+        return self
+
+    def stop(self) -> None:
+        """Stop serving (and save the portal when ``path`` is set). Safe to call twice."""
+        server, self._server = self._server, None
+        if server is not None:
+            server.shutdown()
+            server.server_close()
+        if self._thread is not None:
+            self._thread.join()
+            self._thread = None
+        saver, self._saver = self._saver, None
+        if saver is not None:
+            saver.stop()
+
+    def __enter__(self) -> Sandbox:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    def __del__(self) -> None:  # a forgotten sandbox should not keep its port
+        try:
+            if self._server is not None:
+                self._server.shutdown()
+                self._server.server_close()
+        except Exception:
+            pass
+
+    def __repr__(self) -> str:
+        where = self.url if self._server is not None else "not started"
+        return f"Sandbox({where}, portal_id={self.portal_id})"
+
+    @property
+    def port(self) -> int:
+        if self._server is None:
+            raise RuntimeError("the sandbox is not running: call start() or use `with Sandbox() as sb:`")
+        return int(self._server.server_port)
+
+    @property
+    def url(self) -> str:
+        """``http://127.0.0.1:PORT``, the API host."""
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"http://{host}:{self.port}"
+
+    @property
+    def forms_url(self) -> str:
+        """The forms host (the same server)."""
+        return self.url
+
+    def client(self, **kwargs: Any) -> HubSpot:
+        """A :class:`hubframe.HubSpot` connected to this sandbox (``kwargs`` passed on)."""
+        from ..client import HubSpot
+
+        return HubSpot(token=self.token, base_url=self.url, forms_url=self.forms_url, **kwargs)
+
+    # -- bad-day knobs ----------------------------------------------------------------------
+
+    def set_faults(self, *, faults: Any = _UNSET, latency: Any = _UNSET, rate_limit: Any = _UNSET,
+                   search_rate: Any = _UNSET, faults_after_apply: Any = _UNSET) -> None:
+        """Change the bad-day knobs while running; arguments left out keep their value.
+
+        Args:
+            faults: fraction of requests answered with a random fault.
+            latency: seconds before each response.
+            rate_limit: ``(max, seconds)``, ``"190/10"``, ``190`` or None (no burst limit).
+            search_rate: search requests per second, or None for no limit.
+            faults_after_apply: random faults hit after the request is applied.
+        """
+        self._faults.configure(fraction=faults, latency=latency, rate_limit=rate_limit,
+                               search_rate=search_rate, after_apply=faults_after_apply)
+
+    def inject(self, status: int | None = None, *, drop: bool = False, count: int | None = 1,
+               retry_after: float | None = None, body: dict[str, Any] | None = None,
+               headers: dict[str, str] | None = None, path_contains: str | None = None,
+               method: str | None = None, after_apply: bool = False) -> Injection:
+        """Answer the next matching request(s) with a chosen fault.
+
+        Args:
+            status: HTTP status to answer (429 gets HubSpot's TEN_SECONDLY_ROLLING body,
+                others a HubSpot error body); exclusive with ``drop``.
+            drop: close the connection without a response instead.
+            count: how many matching requests get it (None: until :meth:`clear_injections`).
+            retry_after: send ``Retry-After`` with this many seconds.
+            body: keys merged over the default body, e.g. ``{"policyName": "DAILY",
+                "message": "You have reached your daily limit."}``.
+            headers: extra response headers.
+            path_contains: only requests whose path contains this (e.g. ``"/search"``).
+            method: only this HTTP method.
+            after_apply: apply the request first, then answer with the fault (a lost
+                response: a create still happened).
+
+        Returns:
+            The :class:`Injection`; its ``hits`` counts the requests it answered.
+        """
+        return self._faults.inject(status, drop=drop, count=count, retry_after=retry_after, body=body,
+                                   headers=headers, path_contains=path_contains, method=method,
+                                   after_apply=after_apply)
+
+    def clear_injections(self) -> None:
+        """Forget every scheduled fault."""
+        self._faults.clear_injections()
+
+    @property
+    def requests(self) -> list[RequestLog]:
+        """The requests served so far (latest last, at most 10,000): method, path, query,
+        status (None when dropped), fault, applied. Never headers or the token."""
+        with self.app._log_lock:
+            return list(self.app.log)
+
+    # -- state ------------------------------------------------------------------------------
+
+    def save(self) -> None:
+        """Write the portal to ``path`` now.
+
+        Raises:
+            RuntimeError: the sandbox has no ``path``.
+        """
+        if self.path is None:
+            raise RuntimeError("this sandbox has no path= to save to")
+        if self._saver is not None:
+            self._saver.save_now()
+        else:
+            persist.save(self.store, self.path)
+
+    def reset(self) -> None:
+        """Re-seed the portal from the constructor's arguments (all changes are lost).
+
+        ``sb.store`` is replaced by a new store; references to the old one go stale.
+        """
+        store = self._seeded()
+        self.app.store = store
+        self.store = store
+
+
+def _seed_info(sb: Sandbox) -> SeedInfo:
+    return SeedInfo(portal_id=sb.portal_id, list_ids=sb.list_ids, snapshot_list_ids=sb.snapshot_list_ids,
+                    dynamic_list_ids=sb.dynamic_list_ids, workflow_ids=sb.workflow_ids, form_ids=sb.form_ids)
+
+
+def run_cli(args: Any) -> int:
+    """``hubframe sandbox``: serve in the foreground until Ctrl-C, printing how to connect."""
+    sb = Sandbox(contacts=args.contacts, companies=args.companies, deals=args.deals, seed=args.seed,
+                 token=args.token, latency=args.latency, rate_limit=args.rate_limit, faults=args.faults,
+                 path=args.path, host=args.host, port=args.port)
+    sb.start()
+    info = _seed_info(sb)
+    print(f"hubframe sandbox: HubSpot API at {sb.url} (forms too)")
+    print(f"  token:       {sb.token}")
+    print(f"  portal id:   {info.portal_id}")
+    print(f"  records:     {sb.store.count('contacts')} contacts, {sb.store.count('companies')} companies, "
+          f"{sb.store.count('deals')} deals")
+    print(f"  lists:       MANUAL {', '.join(info.list_ids)}; SNAPSHOT {', '.join(info.snapshot_list_ids)}; "
+          f"DYNAMIC {', '.join(info.dynamic_list_ids)}")
+    print(f"  workflows:   {', '.join(info.workflow_ids)}")
+    print(f"  forms:       {', '.join(info.form_ids)}")
+    if sb.path is not None:
+        print(f"  saved in:    {sb.path}")
+    print(f"  connect:     HUBFRAME_BASE_URL={sb.url} HUBFRAME_FORMS_URL={sb.url} HUBSPOT_ACCESS_TOKEN={sb.token}")
+    print("Press Ctrl-C to stop.", flush=True)
+    try:
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        print("\nhubframe sandbox: stopping", flush=True)
+    finally:
+        sb.stop()
+    return 0
