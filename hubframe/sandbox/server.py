@@ -170,7 +170,9 @@ class Sandbox:
         server = make_server(self.host, self._port, self.app, threaded=True, request_handler=_QuietHandler)
         server.daemon_threads = True
         self._server = server
-        self._thread = threading.Thread(target=server.serve_forever, name="hubframe-sandbox", daemon=True)
+        # A short poll interval makes stop() quick (serve_forever checks for shutdown between polls).
+        self._thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05},
+                                        name="hubframe-sandbox", daemon=True)
         self._thread.start()
         if self.path is not None:
             self._saver = persist.Saver(lambda: self.store, self.path, self._save_interval)
