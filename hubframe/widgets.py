@@ -208,7 +208,7 @@ class _Form(W.VBox):
         text = self._scrub(text)
         colour = "#b00020" if error else "#1b5e20"
         role = ' role="alert"' if error else ""
-        self.message.value = f'<div class="hubframe-message"{role} style="color:{colour}">{html.escape(text)}</div>' if text else ""
+        self.message.value = f'<div class="hubframe-message"{role} style="color:{colour}">{html.escape(text, quote=False)}</div>' if text else ""
 
     def _scrub(self, text: str) -> str:
         """Belt and braces: whatever the text, the token is never shown."""
@@ -425,9 +425,12 @@ class SearchForm(_Form):
     # -- running ------------------------------------------------------------------------
 
     def _run(self) -> pd.DataFrame:
+        shown = list(self.properties.value)
+        if shown and self.field.value not in shown:
+            shown.append(self.field.value)  # a user checks the matches by the searched column
         return self._resource.search(
             self.field.value, self.value, operator=self.operator.value,
-            properties=list(self.properties.value) or None, max_records=self.max_records,
+            properties=shown or None, max_records=self.max_records,
         )  # fmt: skip
 
     def _clear_result(self) -> None:
@@ -622,7 +625,7 @@ class ListForm(_Form):
                 text = f"Will add {len(checked)} record(s) to list {lid or '(choose a list)'}: {shown}"
             except HubFrameError as exc:
                 text = str(exc)
-        self.preview.value = f'<div class="hubframe-preview" style="color:#555">{html.escape(text)}</div>'
+        self.preview.value = f'<div class="hubframe-preview" style="color:#555">{html.escape(text, quote=False)}</div>'
 
     def _run(self) -> pd.DataFrame:
         return self._hs.lists.add(self.chosen_list, _tokens(self.ids.value))
@@ -683,7 +686,7 @@ class WorkflowForm(_Form):
                 text = f"Will enroll {len(checked)} contact(s) in workflow {wid}: {shown}"
             except HubFrameError as exc:
                 text = str(exc)
-        self.preview.value = f'<div class="hubframe-preview" style="color:#555">{html.escape(text)}</div>'
+        self.preview.value = f'<div class="hubframe-preview" style="color:#555">{html.escape(text, quote=False)}</div>'
 
     def _run(self) -> pd.DataFrame:
         return self._hs.workflows.enroll(self.workflow_id.value.strip(), _tokens(self.emails.value))
