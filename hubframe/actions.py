@@ -238,6 +238,22 @@ class Workflows:
                 rows.append({"email": email, "outcome": "not found", "message": exc.message})
         return _frame(rows, ["email", "outcome", "message"])
 
+    def all(self) -> pd.DataFrame:
+        """The portal's workflows: ``workflow_id``, ``name``, ``type`` and ``enabled``.
+
+        Uses HubSpot's legacy listing (``GET /automation/v3/workflows``), whose ids are the
+        ones :meth:`enroll` takes.
+        """
+        data = self._hs.request_json("GET", "/automation/v3/workflows") or {}
+        rows = [
+            {"workflow_id": str(w.get("id")), "name": w.get("name"), "type": w.get("type"),
+             "enabled": "true" if w.get("enabled") else "false"}
+            for w in data.get("workflows") or []
+        ]
+        df = _frame(rows, ["workflow_id", "name", "type", "enabled"])
+        df["enabled"] = df["enabled"].map({"true": True, "false": False}).astype("boolean")
+        return df
+
 
 def _emails(emails: Any) -> list[str]:
     import pandas as pd
