@@ -514,7 +514,7 @@ def _many_widget(prop: Property | None) -> W.Widget:
 
 def _option_pairs(prop: Property) -> list[tuple[str, str]]:
     labels = prop.option_labels if len(prop.option_labels) == len(prop.options) else prop.options
-    return [(label or value, value) for label, value in zip(labels, prop.options)]
+    return [(label or value, value) for label, value in zip(labels, prop.options, strict=True)]
 
 
 def _read(widget: W.Widget) -> Any:
@@ -555,6 +555,32 @@ def _follow(source: Any, fill: Callable[[pd.DataFrame], None]) -> None:
         raise TypeError(f"source must be a SearchForm or a DataFrame, not {type(source).__name__}")
 
 
+def _id_box(description: str, placeholder: str) -> W.Combobox:
+    """A box that offers named ids ("Newsletter (12)") and also takes a typed id."""
+    return W.Combobox(description=description, placeholder=placeholder, ensure_option=False, layout=_WIDE)
+
+
+def _offer(box: W.Combobox, catalogue: pd.DataFrame | None, id_column: str) -> dict[str, str]:
+    """Offer a catalogue's rows in ``box``; returns label -> id."""
+    rows = [] if catalogue is None else catalogue.to_dict("records")
+    labels = {f"{row['name']} ({row[id_column]})": str(row[id_column]) for row in rows}
+    box.options = list(labels)
+    return labels
+
+
+def _label(labels: dict[str, str], ident: str) -> str:
+    return next((label for label, i in labels.items() if i == ident), ident)
+
+
+def _chosen(box: W.Combobox, labels: dict[str, str]) -> str:
+    text = box.value.strip()
+    return labels.get(text, text)
+
+
+def _preview_html(text: str) -> str:
+    return f'<div class="hubframe-preview" style="color:#555">{html.escape(text, quote=False)}</div>'
+
+
 # -- lists ------------------------------------------------------------------------------------
 
 
@@ -575,16 +601,16 @@ class ListForm(_Form):
     def __init__(self, hs: HubSpot, *, list_id: str | int | None = None, ids: Iterable[Any] | None = None,
                  source: SearchForm | pd.DataFrame | None = None):
         super().__init__(hs, "Add to list", "plus")
-        self._list_names: dict[str, str] = {}
-        self.list_id = W.Combobox(
-            description="List", placeholder="list id, or pick a list", ensure_option=False, layout=_WIDE
-        )
+        self.list_id = _id_box("List", "pick a list, or type its id")
         self.ids = W.Textarea(description="Record ids", placeholder="ids, one per line or separated by commas",
                               rows=5, layout=_WIDE)  # fmt: skip
         self.preview = W.HTML()
-        self._load_lists()
+        lists = self._attempt(lambda: hs.lists.all(), "the portal's lists")
+        # Records can be added only to static lists.
+        static = None if lists is None else lists[lists["processing_type"].isin(["MANUAL", "SNAPSHOT"])]
+        self._lists = _offer(self.list_id, static, "list_id")
         if list_id is not None:
-            self.list_id.value = self._list_label(str(list_id))
+            self.list_id.value = _label(self._lists, str(list_id))
         if ids is not None:
             self.ids.value = "\n".join(check_ids(ids, what="record id"))
         _follow(source, self._fill)
@@ -593,22 +619,10 @@ class ListForm(_Form):
         self._layout(self.list_id, self.ids, self.preview)
         self._preview()
 
-    def _load_lists(self) -> None:
-        lists = self._attempt(lambda: self._hs.lists.all(), "the portal's lists")
-        if lists is None:
-            return
-        static = lists[lists["processing_type"].isin(["MANUAL", "SNAPSHOT"])]
-        self._list_names = {f"{row['name']} ({row['list_id']})": row["list_id"] for row in static.to_dict("records")}
-        self.list_id.options = list(self._list_names)
-
-    def _list_label(self, list_id: str) -> str:
-        return next((label for label, lid in self._list_names.items() if lid == list_id), list_id)
-
     @property
     def chosen_list(self) -> str:
         """The list id the form will add to (from a picked list or a typed id)."""
-        text = self.list_id.value.strip()
-        return self._list_names.get(text, text)
+        return _chosen(self.list_id, self._lists)
 
     def _fill(self, rows: pd.DataFrame) -> None:
         self.ids.value = "\n".join(str(i) for i in rows["id"].dropna()) if "id" in rows.columns else ""
@@ -625,7 +639,7 @@ class ListForm(_Form):
                 text = f"Will add {len(checked)} record(s) to list {lid or '(choose a list)'}: {shown}"
             except HubFrameError as exc:
                 text = str(exc)
-        self.preview.value = f'<div class="hubframe-preview" style="color:#555">{html.escape(text, quote=False)}</div>'
+        self.preview.value = _preview_html(text)
 
     def _run(self) -> pd.DataFrame:
         return self._hs.lists.add(self.chosen_list, _tokens(self.ids.value))
@@ -656,12 +670,14 @@ class WorkflowForm(_Form):
     def __init__(self, hs: HubSpot, *, workflow_id: str | int | None = None, emails: Iterable[str] | None = None,
                  source: SearchForm | pd.DataFrame | None = None):
         super().__init__(hs, "Enroll", "play")
-        self.workflow_id = W.Text(description="Workflow", placeholder="workflow id, e.g. 1234567", layout=_WIDE)
+        self.workflow_id = _id_box("Workflow", "pick a workflow, or type its id")
         self.emails = W.Textarea(description="Emails", placeholder="emails, one per line or separated by commas",
                                  rows=5, layout=_WIDE)  # fmt: skip
         self.preview = W.HTML()
+        flows = self._attempt(lambda: hs.workflows.all(), "the portal's workflows")
+        self._workflows = _offer(self.workflow_id, flows, "workflow_id")
         if workflow_id is not None:
-            self.workflow_id.value = str(workflow_id)
+            self.workflow_id.value = _label(self._workflows, str(workflow_id))
         if emails is not None:
             self.emails.value = "\n".join([emails] if isinstance(emails, str) else emails)
         _follow(source, self._fill)
@@ -676,7 +692,7 @@ class WorkflowForm(_Form):
 
     def _preview(self) -> None:
         emails = _tokens(self.emails.value)
-        wid = self.workflow_id.value.strip() or "(type a workflow id)"
+        wid = self.chosen_workflow or "(choose a workflow)"
         if not emails:
             text = "Type or paste emails, or select contacts (with an email) in the search."
         else:
@@ -686,13 +702,18 @@ class WorkflowForm(_Form):
                 text = f"Will enroll {len(checked)} contact(s) in workflow {wid}: {shown}"
             except HubFrameError as exc:
                 text = str(exc)
-        self.preview.value = f'<div class="hubframe-preview" style="color:#555">{html.escape(text, quote=False)}</div>'
+        self.preview.value = _preview_html(text)
+
+    @property
+    def chosen_workflow(self) -> str:
+        """The workflow id the form will enroll in (from a picked workflow or a typed id)."""
+        return _chosen(self.workflow_id, self._workflows)
 
     def _run(self) -> pd.DataFrame:
-        return self._hs.workflows.enroll(self.workflow_id.value.strip(), _tokens(self.emails.value))
+        return self._hs.workflows.enroll(self.chosen_workflow, _tokens(self.emails.value))
 
     def _show(self, result: pd.DataFrame) -> None:
-        self._say(f"Workflow {self.workflow_id.value.strip()}: {_counts(result['outcome'])}.")
+        self._say(f"Workflow {self.chosen_workflow}: {_counts(result['outcome'])}.")
         self.table.value = _table(result)
 
 

@@ -277,6 +277,15 @@ def test_workflow_form_enrolls_and_reports_each(fresh_sandbox, fresh_hs):
     assert "nobody@example.com" in form.table.value
 
 
+def test_workflow_form_offers_the_portals_workflows(fresh_sandbox, fresh_hs):
+    form = WorkflowForm(fresh_hs, workflow_id=fresh_sandbox.workflow_ids[1])
+    assert len(form.workflow_id.options) == len(fresh_sandbox.workflow_ids)
+    assert form.workflow_id.value == f"{fresh_sandbox.store.workflows[fresh_sandbox.workflow_ids[1]]['name']} ({fresh_sandbox.workflow_ids[1]})"
+    assert form.chosen_workflow == fresh_sandbox.workflow_ids[1]
+    form.workflow_id.value = "77"
+    assert form.chosen_workflow == "77"
+
+
 def test_workflow_form_takes_emails_from_a_dataframe(fresh_hs):
     df = pd.DataFrame({"id": ["1", "2", "3"], "email": ["a@example.com", None, "c@example.com"]})
     form = WorkflowForm(fresh_hs, workflow_id="1", source=df)
