@@ -55,6 +55,14 @@ class Progress:
     def set_total(self, total: int | None) -> None:
         if total is not None and self.bar.total != total:
             self.bar.total = total
+            # tqdm.notebook draws an unknown total as a full, narrow "info" bar and never
+            # reads the new total back into the widget: give the widget its maximum.
+            container = getattr(self.bar, "container", None)
+            if container is not None:
+                widget = container.children[-2]
+                widget.max = total
+                widget.bar_style = ""
+                widget.layout.width = None
             self.bar.refresh()
 
     def update(self, n: int) -> None:
