@@ -154,8 +154,8 @@ class _Form(W.VBox):
         self.table = W.HTML()
         super().__init__()
 
-    def _layout(self, *controls: W.Widget) -> None:
-        self.children = [*controls, self.button, self.output, self.message, self.table]
+    def _layout(self, *controls: W.Widget, results: tuple[W.Widget, ...] = ()) -> None:
+        self.children = [*controls, self.button, self.output, self.message, *results, self.table]
 
     def on_submit(self, callback: Callable[[pd.DataFrame], Any]) -> None:
         """Call ``callback(result)`` after every successful run (button or ``submit()``)."""
@@ -298,7 +298,7 @@ class SearchForm(_Form):
         self.operator = W.Dropdown(description="Operator")
         self.value_box = W.HBox()
         self.properties = W.SelectMultiple(description="Show", rows=6, layout=_WIDE)
-        self.selection = W.SelectMultiple(description="Select", rows=8, layout=W.Layout(width="48em"))
+        self.selection = W.SelectMultiple(description="Records", rows=8, layout=W.Layout(width="48em"))
         self.select_all = W.Button(description="Select all", icon="check-square")
         self.select_none = W.Button(description="Clear selection", icon="square")
         self.select_all.on_click(lambda _b: setattr(self.selection, "value", tuple(v for _l, v in self.selection.options)))
@@ -311,10 +311,13 @@ class SearchForm(_Form):
         self.field.observe(self._on_field, names="value")
         self.operator.observe(lambda _c: self._build_value(), names="value")
         self.selection.observe(self._on_selection, names="value")
+        # The record picker shows once there are records to pick.
+        self._picker = W.HBox([self.selection, W.VBox([self.select_all, self.select_none])],
+                              layout=W.Layout(display="none"))
         self._layout(
             self.object_type, self.field, self.operator, self.value_box, self.properties,
+            results=(self._picker,),
         )  # fmt: skip
-        self.children = [*self.children, W.HBox([self.selection, W.VBox([self.select_all, self.select_none])])]
 
     # -- controls -----------------------------------------------------------------------
 
@@ -348,9 +351,13 @@ class SearchForm(_Form):
                     self.field.options = [*options, (props[field].label, field)]
             default = _DEFAULT_FIELD.get(kind)
             self.field.value = field or (default if default in names else (names[0] if names else None))
-            self.properties.options = options
             shown = self._attempt(lambda: resource.names(properties, search=True), "the properties to show")
-            self.properties.value = tuple(n for n in shown or () if n in names)
+            shown = [n for n in shown or () if n in names]
+            # The shown properties come first, so the user sees at once what is picked.
+            label = dict((name, text) for text, name in options)
+            rest = [(text, name) for text, name in options if name not in shown]
+            self.properties.options = [(label[n], n) for n in shown] + rest
+            self.properties.value = tuple(shown)
         finally:
             self._loading = False
         self._set_operators(operator)
@@ -437,6 +444,8 @@ class SearchForm(_Form):
         self.result = None
         self.table.value = ""
         self.selection.options = []
+        if hasattr(self, "_picker"):
+            self._picker.layout.display = "none"
 
     def _show(self, result: pd.DataFrame) -> None:
         total = result.attrs.get("total", len(result))
@@ -446,6 +455,7 @@ class SearchForm(_Form):
         self._say(found + (": select the ones to use below." if len(result) else "."))
         self.table.value = _table(result) if len(result) else ""
         self.selection.options = [(_row_label(row), str(row["id"])) for row in result.to_dict("records")]
+        self._picker.layout.display = "flex" if len(result) else "none"
 
     # -- selection ----------------------------------------------------------------------
 
