@@ -1,0 +1,225 @@
+"""The sandbox's bad-day knobs (faults, burst limit, injected errors), persistence and CLI."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import signal
+import subprocess
+import sys
+
+import httpx
+import pytest
+
+from hubframe.sandbox import Sandbox
+
+
+def client(sb):
+    return httpx.Client(base_url=sb.url, headers={"Authorization": f"Bearer {sb.token}"})
+
+
+def statuses(sb, n, path="/crm/v3/objects/contacts"):
+    """Status of n GETs; None for a dropped connection."""
+    out = []
+    with client(sb) as api:
+        for _ in range(n):
+            try:
+                out.append(api.get(path, params={"limit": 1}).status_code)
+            except httpx.TransportError:
+                out.append(None)
+    return out
+
+
+# -- injected faults -----------------------------------------------------------------------
+
+
+def test_injected_429s_hit_only_matching_requests_then_stop():
+    with Sandbox(contacts=5, companies=1, deals=1, search_rate=None) as sb, client(sb) as api:
+        inj = sb.inject(status=429, count=3, retry_after=2, path_contains="/search")
+        assert api.get("/crm/v3/objects/contacts").status_code == 200
+        rs = [api.post("/crm/v3/objects/contacts/search", json={}) for _ in range(4)]
+    assert [r.status_code for r in rs] == [429, 429, 429, 200]
+    assert inj.hits == 3
+    body = rs[0].json()
+    assert body["message"] == "You have reached your ten_secondly_rolling limit."
+    assert body["errorType"] == "RATE_LIMIT" and body["policyName"] == "TEN_SECONDLY_ROLLING"
+    assert body["correlationId"] == rs[0].headers["X-HubSpot-Correlation-Id"] and body["requestId"]
+    assert rs[0].headers["Retry-After"] == "2"
+
+
+def test_injected_body_overrides_for_a_daily_limit():
+    with Sandbox(contacts=5, companies=1, deals=1) as sb, client(sb) as api:
+        sb.inject(status=429, body={"policyName": "DAILY", "message": "You have reached your daily limit."})
+        r = api.get("/crm/v3/objects/contacts")
+    assert r.status_code == 429 and "Retry-After" not in r.headers
+    assert r.json()["policyName"] == "DAILY" and r.json()["message"] == "You have reached your daily limit."
+
+
+def test_injected_drop_closes_the_connection_without_a_response():
+    with Sandbox(contacts=5, companies=1, deals=1) as sb, client(sb) as api:
+        sb.inject(drop=True, count=1)
+        with pytest.raises(httpx.TransportError):
+            api.get("/crm/v3/objects/contacts")
+        assert api.get("/crm/v3/objects/contacts").status_code == 200
+        assert [e.status for e in sb.requests] == [None, 200]
+
+
+def test_faults_before_apply_mean_the_write_did_not_happen():
+    with Sandbox(contacts=5, companies=1, deals=1) as sb, client(sb) as api:
+        sb.inject(status=503, method="POST")
+        r = api.post("/crm/v3/objects/contacts", json={"properties": {"email": "once@example.org"}})
+        assert r.status_code == 503 and r.json()["status"] == "error"
+        assert sb.store.contact_by_email("once@example.org") is None
+        sb.inject(drop=True, method="POST")
+        with pytest.raises(httpx.TransportError):
+            api.post("/crm/v3/objects/contacts", json={"properties": {"email": "once@example.org"}})
+        assert sb.store.contact_by_email("once@example.org") is None
+        assert sb.requests[-1].applied is False
+
+
+def test_faults_after_apply_lose_the_response_but_keep_the_write():
+    with Sandbox(contacts=5, companies=1, deals=1) as sb, client(sb) as api:
+        sb.inject(status=502, method="POST", after_apply=True)
+        r = api.post("/crm/v3/objects/contacts", json={"properties": {"email": "twice@example.org"}})
+        assert r.status_code == 502
+        assert sb.store.contact_by_email("twice@example.org") is not None
+        assert sb.requests[-1].applied is True
+        retry = api.post("/crm/v3/objects/contacts", json={"properties": {"email": "twice@example.org"}})
+        assert retry.status_code == 409  # a blind retry of the create meets the record it made
+
+
+def test_random_faults_are_deterministic_for_a_seed():
+    with Sandbox(contacts=5, companies=1, deals=1, faults=0.5, seed=9) as a:
+        first = statuses(a, 40)
+    with Sandbox(contacts=5, companies=1, deals=1, faults=0.5, seed=9) as b:
+        second = statuses(b, 40)
+    assert first == second
+    assert set(first) == {200, 429, 502, 503, None}
+    assert 8 <= first.count(200) <= 32
+
+
+def test_faults_can_be_switched_at_runtime():
+    with Sandbox(contacts=5, companies=1, deals=1, faults=1.0) as sb:
+        assert 200 not in statuses(sb, 10)
+        sb.set_faults(faults=0.0)
+        assert statuses(sb, 5) == [200] * 5
+
+
+# -- burst rate limit ----------------------------------------------------------------------
+
+
+def test_burst_limit_gives_hubspots_ten_secondly_429():
+    with Sandbox(contacts=5, companies=1, deals=1, rate_limit=(4, 10)) as sb, client(sb) as api:
+        rs = [api.get("/crm/v3/objects/contacts") for _ in range(5)]
+    assert [r.status_code for r in rs] == [200, 200, 200, 200, 429]
+    assert [r.headers["X-HubSpot-RateLimit-Remaining"] for r in rs] == ["3", "2", "1", "0", "0"]
+    assert rs[0].headers["X-HubSpot-RateLimit-Max"] == "4"
+    assert rs[0].headers["X-HubSpot-RateLimit-Interval-Milliseconds"] == "10000"
+    body = rs[4].json()
+    assert set(body) == {"status", "message", "errorType", "correlationId", "policyName", "requestId"}
+    assert body["policyName"] == "TEN_SECONDLY_ROLLING" and "Retry-After" not in rs[4].headers
+
+
+def test_rate_limit_string_form_and_runtime_change():
+    with Sandbox(contacts=5, companies=1, deals=1, rate_limit="2/30") as sb:
+        assert statuses(sb, 3) == [200, 200, 429]
+        sb.set_faults(rate_limit=None)
+        assert statuses(sb, 3) == [200, 200, 200]
+
+
+def test_latency_still_answers():
+    with Sandbox(contacts=5, companies=1, deals=1, latency=0.05) as sb:
+        assert statuses(sb, 2) == [200, 200]
+
+
+def test_bad_knob_values_are_refused():
+    for kwargs in ({"faults": 1.5}, {"latency": -1}, {"rate_limit": "fast"}, {"contacts": -1}):
+        with pytest.raises(ValueError):
+            Sandbox(**{"contacts": 1, "companies": 0, "deals": 0, **kwargs})
+    sb = Sandbox(contacts=1, companies=0, deals=0)
+    with pytest.raises(ValueError):
+        sb.inject()
+    with pytest.raises(RuntimeError):
+        sb.url  # noqa: B018 - not started
+
+
+# -- persistence ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["portal.json", "portal.json.gz"])
+def test_portal_survives_a_restart(tmp_path, name):
+    path = tmp_path / name
+    with Sandbox(contacts=30, companies=4, deals=6, seed=8, path=path, token="pat-keep-me-out") as sb, client(sb) as api:
+        created = api.post("/crm/v3/objects/contacts", json={"properties": {"email": "kept@example.org"}}).json()
+        api.put(f"/crm/v3/lists/{sb.list_ids[0]}/memberships/add", json=[created["id"]])
+        api.delete(f"/crm/v3/objects/contacts/{sb.store.table('contacts').live_ids()[0]}")
+        lists, forms, workflows = sb.list_ids, sb.form_ids, sb.workflow_ids
+        before = api.get("/crm/v3/objects/contacts", params={"limit": 100}).json()
+    raw = path.read_bytes()
+    text = (gzip.decompress(raw) if name.endswith(".gz") else raw).decode()
+    assert "pat-keep-me-out" not in text
+    assert json.loads(text)["version"] == 1
+    # different seeding arguments are ignored: the file is the portal
+    with Sandbox(contacts=999, seed=1, path=path) as sb2, client(sb2) as api:
+        after = api.get("/crm/v3/objects/contacts", params={"limit": 100}).json()
+        assert after == before
+        assert (sb2.list_ids, sb2.form_ids, sb2.workflow_ids) == (lists, forms, workflows)
+        members = api.get(f"/crm/v3/lists/{lists[0]}/memberships").json()["results"]
+        assert created["id"] in [m["recordId"] for m in members]
+        again = api.post("/crm/v3/objects/contacts", json={"properties": {"email": "new2@example.org"}}).json()
+        assert int(again["id"]) > int(created["id"])
+
+
+def test_save_without_path_is_refused():
+    with pytest.raises(RuntimeError):
+        Sandbox(contacts=1, companies=0, deals=0).save()
+
+
+# -- the request log and reset -------------------------------------------------------------
+
+
+def test_request_log_and_reset():
+    with Sandbox(contacts=5, companies=1, deals=1) as sb, client(sb) as api:
+        api.post("/crm/v3/objects/contacts", json={"properties": {"email": "gone@example.org"}})
+        api.get("/crm/v3/objects/contacts", params={"limit": 2})
+        log = sb.requests
+        assert [(e.method, e.path, e.status) for e in log] == [
+            ("POST", "/crm/v3/objects/contacts", 201), ("GET", "/crm/v3/objects/contacts", 200)]
+        assert log[1].query == "limit=2"
+        sb.reset()
+        assert sb.store.contact_by_email("gone@example.org") is None
+        assert api.get("/crm/v3/objects/contacts").json()["results"][0]["id"] == "901"
+
+
+# -- the command line ----------------------------------------------------------------------
+
+
+def test_run_cli_serves_until_interrupted(tmp_path):
+    # run_cli is what `hubframe sandbox` calls with its parsed arguments
+    script = (
+        "import argparse, sys\n"
+        "from hubframe.sandbox.server import run_cli\n"
+        "args = argparse.Namespace(host='127.0.0.1', port=0, token='pat-cli', path=None, contacts=20,\n"
+        "                          companies=2, deals=3, seed=0, latency=0.0, rate_limit='190/10', faults=0.0)\n"
+        "sys.exit(run_cli(args))\n"
+    )
+    cmd = [sys.executable, "-c", script]
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    try:
+        lines = []
+        while not lines or not lines[-1].startswith("Press Ctrl-C"):
+            line = proc.stdout.readline()
+            assert line, proc.stderr.read()
+            lines.append(line.strip())
+        url = lines[0].split(" at ")[1].split()[0]
+        assert any(line == "token:       pat-cli" for line in lines)
+        r = httpx.get(url + "/crm/v3/objects/contacts", headers={"Authorization": "Bearer pat-cli"})
+        assert r.status_code == 200 and len(r.json()["results"]) == 10
+        proc.send_signal(signal.SIGINT)
+        assert proc.wait(timeout=30) == 0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
