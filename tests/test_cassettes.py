@@ -1,7 +1,8 @@
 """Recorded HTTP, replayed offline: what the client makes of exact recorded bytes.
 
 Every cassette in ``cassettes/`` was recorded by ``scripts/record_cassettes.py``
-(from the sandbox, or from a real portal). Here each scenario runs again against
+(from the sandbox, or from a real portal: ``HUBFRAME_CASSETTES=<folder>`` runs these
+tests on the cassettes of another folder). Here each scenario runs again against
 its cassette with vcrpy's record mode ``none`` and every socket refused, and the
 DataFrames (or errors) are checked against the recorded responses themselves:
 the same ids in the same order, every cell equal to the recorded string parsed
@@ -14,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import importlib.util
 import json
+import os
 import re
 import socket
 import sys
@@ -37,7 +39,8 @@ from hubframe.testing import (
 )
 
 ROOT = Path(__file__).resolve().parent.parent
-CASSETTES = ROOT / "cassettes"
+PROJECT_CASSETTES = ROOT / "cassettes"
+CASSETTES = Path(os.environ.get("HUBFRAME_CASSETTES") or PROJECT_CASSETTES).resolve()
 
 
 def _load_recorder():
@@ -130,6 +133,8 @@ def definitions(name: str, object_type: str) -> dict[str, dict[str, Any]]:
 def replay(name: str) -> tuple[Any, tuple[int, int, float]]:
     """Run a scenario against its cassette; returns its result (or raised error) and the client's stats."""
     sc = rc.SCENARIOS[name]
+    if not (CASSETTES / sc.filename).exists() and CASSETTES != PROJECT_CASSETTES:
+        pytest.skip(f"{CASSETTES} has no cassette of {name} (the recorder skipped it)")
     with cassette_client(CASSETTES / sc.filename, strict=True) as hs:
         if sc.expect is not None:
             with pytest.raises(sc.expect) as info:
@@ -228,14 +233,21 @@ def _cassette_text(path: Path) -> str:
 
 def test_every_scenario_has_its_cassette_and_nothing_else_is_there():
     files = {p.name for p in CASSETTES.iterdir()} - {"context.json"}
-    assert files == {sc.filename for sc in rc.SCENARIOS.values()}
-    assert set(CONTEXTS) == set(rc.SCENARIOS)
+    expected = {sc.filename for sc in rc.SCENARIOS.values()}
+    if CASSETTES == PROJECT_CASSETTES:
+        assert files == expected
+        assert set(CONTEXTS) == set(rc.SCENARIOS)
+    else:  # a real portal's recording leaves out what the portal cannot stage
+        assert files <= expected
+        assert {sc.filename for sc in rc.SCENARIOS.values() if sc.name in CONTEXTS} == files
 
 
 @pytest.mark.parametrize("path", sorted(p for p in CASSETTES.iterdir() if p.name != "context.json"), ids=lambda p: p.name)
 def test_cassette_holds_no_token(path):
     text = _cassette_text(path)
     assert rc.SANDBOX_TOKEN not in text
+    if os.environ.get("HUBSPOT_ACCESS_TOKEN"):
+        assert os.environ["HUBSPOT_ACCESS_TOKEN"].strip() not in text
     assert not re.search(r"(?i)bearer\s+(?!REDACTED)\S", text)
     assert "hapikey" not in text.lower()
     assert not re.search(r"\bpat-[A-Za-z0-9]", text)
@@ -247,6 +259,8 @@ def test_cassette_holds_no_token(path):
 
 def test_the_big_search_cassette_is_stored_compressed_and_small():
     path = CASSETTES / rc.SCENARIOS["contacts_search_past_10k"].filename
+    if not path.exists() and CASSETTES != PROJECT_CASSETTES:
+        pytest.skip("no search past 10,000 was recorded")
     assert path.suffix == ".gz"
     assert path.stat().st_size < 1_000_000
 
@@ -331,7 +345,7 @@ def test_contacts_get_all_reads_every_page_to_the_end():
     assert "paging" not in ex[-1].data and all("paging" in e.data for e in ex[:-1])
     records = results(ex)
     assert_frame_matches(df, records, rc.CONTACT_PROPS, definitions("contacts_get_all", "contacts"))
-    assert len(df) == len(records) == 230
+    assert len(df) == len(records) > 200
     assert df["id"].is_unique
 
 
@@ -444,7 +458,7 @@ def test_contacts_update():
     (ex,) = api("contacts_update")
     assert ex.method == "PATCH" and ex.body == {"properties": {"lastname": "Byron", "hs_email_optout": "true"}}
     assert df.loc[0, "lastname"] == "Byron"
-    assert df.loc[0, "hs_email_optout"] is True or bool(df.loc[0, "hs_email_optout"]) is True
+    assert df["hs_email_optout"].tolist() == [True]
     assert str(df["hs_email_optout"].dtype) == "boolean"
     assert df.loc[0, "updatedAt"] == pd.Timestamp(ex.data["updatedAt"])
 
@@ -464,7 +478,6 @@ def test_companies_get_all():
     df, _ = replay("companies_get_all")
     ex = api("companies_get_all")
     assert_frame_matches(df, results(ex), rc.COMPANY_PROPS, definitions("companies_get_all", "companies"))
-    assert len(df) == 25
     assert str(df["numberofemployees"].dtype) == "Float64" and df["numberofemployees"].notna().any()
 
 
@@ -536,7 +549,7 @@ def test_deals_get_all():
     df, _ = replay("deals_get_all")
     ex = api("deals_get_all")
     assert_frame_matches(df, results(ex), rc.DEAL_PROPS, definitions("deals_get_all", "deals"))
-    assert len(df) == 40
+    assert len(df) > 0
     assert str(df["amount"].dtype) == "Float64" and str(df["closedate"].dtype) == "datetime64[ms, UTC]"
 
 
