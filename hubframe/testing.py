@@ -52,14 +52,7 @@ from .errors import ConfigurationError
 if TYPE_CHECKING:  # pragma: no cover
     from .sandbox import Sandbox
 
-__all__ = [
-    "PLACEHOLDER_URL",
-    "REPLAY_TOKEN",
-    "cassette_client",
-    "hubspot_client",
-    "hubspot_sandbox",
-    "scrub_text",
-]
+__all__ = ["MATCH_ON", "PLACEHOLDER_URL", "REPLAY_TOKEN", "cassette_client", "scrub_text"]
 
 log = logging.getLogger("hubframe")
 
@@ -352,6 +345,8 @@ except ImportError:  # pragma: no cover - fixtures exist only where pytest does
     pytest = None  # type: ignore[assignment]
 
 if pytest is not None:
+    __all__ += ["hubspot_client", "hubspot_sandbox"]
+
     _DEFAULT_SANDBOX = {"contacts": 100, "companies": 10, "deals": 20, "seed": 0}
 
     def pytest_configure(config: Any) -> None:
