@@ -13,19 +13,27 @@ PRIMARY = {"associationCategory": "HUBSPOT_DEFINED", "associationTypeId": 1}
 @pytest.fixture
 def box():
     with Sandbox(contacts=60, companies=8, deals=20, seed=4) as sb:
-        with httpx.Client(base_url=sb.url, headers={"Authorization": f"Bearer {sb.token}"}) as client:
+        with httpx.Client(
+            base_url=sb.url, headers={"Authorization": f"Bearer {sb.token}"}
+        ) as client:
             yield sb, client
 
 
 def lonely_contact(sb):
     """A live contact with no company."""
-    return next(i for i in sb.store.table("contacts").live_ids()
-                if not sb.store.live_targets("contacts", i, "companies"))
+    return next(
+        i
+        for i in sb.store.table("contacts").live_ids()
+        if not sb.store.live_targets("contacts", i, "companies")
+    )
 
 
 def company_with_contacts(sb, at_least=1):
-    return next(i for i in sb.store.table("companies").live_ids()
-                if len(sb.store.live_targets("companies", i, "contacts")) >= at_least)
+    return next(
+        i
+        for i in sb.store.table("companies").live_ids()
+        if len(sb.store.live_targets("companies", i, "contacts")) >= at_least
+    )
 
 
 # -- legacy v3 -----------------------------------------------------------------------------
@@ -38,8 +46,14 @@ def test_v3_list_shows_each_contact_once_per_type(box):
     assert "paging" not in body
     pairs = [(r["id"], r["type"]) for r in body["results"]]
     contacts = sorted(sb.store.live_targets("companies", company, "contacts"))
-    primaries = [c for c in contacts if 2 in sb.store.assoc.types_between("companies", company, "contacts", c)]
-    assert [i for i, t in pairs if t == "company_to_contact_unlabeled"] == [str(c) for c in contacts]
+    primaries = [
+        c
+        for c in contacts
+        if 2 in sb.store.assoc.types_between("companies", company, "contacts", c)
+    ]
+    assert [i for i, t in pairs if t == "company_to_contact_unlabeled"] == [
+        str(c) for c in contacts
+    ]
     assert [i for i, t in pairs if t == "company_to_contact"] == [str(c) for c in primaries]
     assert len(pairs) == len(contacts) + len(primaries)
 
@@ -47,11 +61,15 @@ def test_v3_list_shows_each_contact_once_per_type(box):
 def test_v3_list_paging_and_unknown_record(box):
     sb, api = box
     company = company_with_contacts(sb, 3)
-    total = len(api.get(f"/crm/v3/objects/company/{company}/associations/contact").json()["results"])
+    total = len(
+        api.get(f"/crm/v3/objects/company/{company}/associations/contact").json()["results"]
+    )
     seen, after = [], None
     while True:
         params = {"limit": 2, **({"after": after} if after else {})}
-        body = api.get(f"/crm/v3/objects/companies/{company}/associations/contacts", params=params).json()
+        body = api.get(
+            f"/crm/v3/objects/companies/{company}/associations/contacts", params=params
+        ).json()
         seen += body["results"]
         if "paging" not in body:
             break
@@ -64,15 +82,25 @@ def test_v3_list_paging_and_unknown_record(box):
 def test_v3_batch_create_and_archive(box):
     sb, api = box
     contact, company = lonely_contact(sb), sb.store.table("companies").live_ids()[0]
-    body = {"inputs": [{"from": {"id": str(contact)}, "to": {"id": str(company)}, "type": "contact_to_company"}]}
+    body = {
+        "inputs": [
+            {"from": {"id": str(contact)}, "to": {"id": str(company)}, "type": "contact_to_company"}
+        ]
+    }
     r = api.post("/crm/v3/associations/contact/company/batch/create", json=body)
     assert r.status_code == 201
     out = r.json()
     assert out["status"] == "COMPLETE" and out["startedAt"] and out["completedAt"]
-    assert {"from": {"id": str(contact)}, "to": {"id": str(company)}, "type": "contact_to_company"} in out["results"]
+    assert {
+        "from": {"id": str(contact)},
+        "to": {"id": str(company)},
+        "type": "contact_to_company",
+    } in out["results"]
     listed = api.get(f"/crm/v3/objects/companies/{company}/associations/contacts").json()["results"]
     assert {"id": str(contact), "type": "company_to_contact"} in listed
-    got = api.get(f"/crm/v3/objects/contacts/{contact}", params={"properties": "associatedcompanyid"}).json()
+    got = api.get(
+        f"/crm/v3/objects/contacts/{contact}", params={"properties": "associatedcompanyid"}
+    ).json()
     assert got["properties"]["associatedcompanyid"] == str(company)
     r = api.post("/crm/v3/associations/contact/company/batch/archive", json=body)
     assert r.status_code == 204
@@ -90,7 +118,11 @@ def test_v3_batch_create_rejects_a_type_of_another_pair(box):
 def test_v3_batch_create_reports_missing_records(box):
     sb, api = box
     contact = lonely_contact(sb)
-    body = {"inputs": [{"from": {"id": str(contact)}, "to": {"id": "424242"}, "type": "contact_to_company"}]}
+    body = {
+        "inputs": [
+            {"from": {"id": str(contact)}, "to": {"id": "424242"}, "type": "contact_to_company"}
+        ]
+    }
     r = api.post("/crm/v3/associations/contacts/companies/batch/create", json=body)
     assert r.status_code == 207
     assert r.json()["errors"][0]["context"] == {"ids": ["424242"]}
@@ -101,13 +133,22 @@ def test_v3_batch_create_reports_missing_records(box):
 
 def test_v4_list_labels_and_integer_ids(box):
     sb, api = box
-    contact = next(i for i in sb.store.table("contacts").live_ids()
-                   if any(1 in t for t in sb.store.live_targets("contacts", i, "companies").values()))
+    contact = next(
+        i
+        for i in sb.store.table("contacts").live_ids()
+        if any(1 in t for t in sb.store.live_targets("contacts", i, "companies").values())
+    )
     body = api.get(f"/crm/v4/objects/contacts/{contact}/associations/companies").json()
     entry = body["results"][0]
     assert isinstance(entry["toObjectId"], int)
-    assert entry["associationTypes"][0] == {"category": "HUBSPOT_DEFINED", "typeId": 1, "label": "Primary"}
-    assert {"category": "HUBSPOT_DEFINED", "typeId": 279, "label": None} in entry["associationTypes"]
+    assert entry["associationTypes"][0] == {
+        "category": "HUBSPOT_DEFINED",
+        "typeId": 1,
+        "label": "Primary",
+    }
+    assert {"category": "HUBSPOT_DEFINED", "typeId": 279, "label": None} in entry[
+        "associationTypes"
+    ]
 
 
 def test_v4_paging(box):
@@ -123,7 +164,12 @@ def test_v4_paging(box):
             break
         after = body["paging"]["next"]["after"]
     assert seen == expected
-    assert api.get(f"/crm/v4/objects/companies/{company}/associations/contacts", params={"limit": 501}).status_code == 400
+    assert (
+        api.get(
+            f"/crm/v4/objects/companies/{company}/associations/contacts", params={"limit": 501}
+        ).status_code
+        == 400
+    )
 
 
 def test_v4_default_labelled_and_delete(box):
@@ -133,18 +179,33 @@ def test_v4_default_labelled_and_delete(box):
     assert r.status_code == 200
     out = r.json()
     assert out["status"] == "COMPLETE"
-    assert {"from": {"id": str(contact)}, "to": {"id": str(c1)},
-            "associationSpec": {"associationCategory": "HUBSPOT_DEFINED", "associationTypeId": 279}} in out["results"]
+    assert {
+        "from": {"id": str(contact)},
+        "to": {"id": str(c1)},
+        "associationSpec": {"associationCategory": "HUBSPOT_DEFINED", "associationTypeId": 279},
+    } in out["results"]
     r = api.put(f"/crm/v4/objects/contacts/{contact}/associations/companies/{c2}", json=[PRIMARY])
     assert r.status_code == 201
-    assert r.json() == {"fromObjectTypeId": "0-1", "fromObjectId": contact, "toObjectTypeId": "0-2",
-                        "toObjectId": c2, "labels": ["Primary"]}
+    assert r.json() == {
+        "fromObjectTypeId": "0-1",
+        "fromObjectId": contact,
+        "toObjectTypeId": "0-2",
+        "toObjectId": c2,
+        "labels": ["Primary"],
+    }
     # a second primary moves the label: a contact has one primary company
     api.put(f"/crm/v4/objects/contacts/{contact}/associations/companies/{c1}", json=[PRIMARY])
-    types = {r["toObjectId"]: {t["typeId"] for t in r["associationTypes"]}
-             for r in api.get(f"/crm/v4/objects/contacts/{contact}/associations/companies").json()["results"]}
+    types = {
+        r["toObjectId"]: {t["typeId"] for t in r["associationTypes"]}
+        for r in api.get(f"/crm/v4/objects/contacts/{contact}/associations/companies").json()[
+            "results"
+        ]
+    }
     assert types == {c1: {1, 279}, c2: {279}}
-    assert api.delete(f"/crm/v4/objects/contacts/{contact}/associations/companies/{c1}").status_code == 204
+    assert (
+        api.delete(f"/crm/v4/objects/contacts/{contact}/associations/companies/{c1}").status_code
+        == 204
+    )
     left = api.get(f"/crm/v4/objects/contacts/{contact}/associations/companies").json()["results"]
     assert [r["toObjectId"] for r in left] == [c2]
 
@@ -153,7 +214,9 @@ def test_v4_create_rejects_wrong_types_and_missing_records(box):
     sb, api = box
     contact, company = lonely_contact(sb), sb.store.table("companies").live_ids()[0]
     bad_type = [{"associationCategory": "HUBSPOT_DEFINED", "associationTypeId": 5}]
-    r = api.put(f"/crm/v4/objects/contacts/{contact}/associations/companies/{company}", json=bad_type)
+    r = api.put(
+        f"/crm/v4/objects/contacts/{contact}/associations/companies/{company}", json=bad_type
+    )
     assert r.status_code == 400 and r.json()["category"] == "VALIDATION_ERROR"
     r = api.put(f"/crm/v4/objects/contacts/{contact}/associations/companies/424242", json=[PRIMARY])
     assert r.status_code == 404
@@ -161,8 +224,11 @@ def test_v4_create_rejects_wrong_types_and_missing_records(box):
 
 def test_v4_batch_read(box):
     sb, api = box
-    with_company = [i for i in sb.store.table("contacts").live_ids()
-                    if sb.store.live_targets("contacts", i, "companies")][:2]
+    with_company = [
+        i
+        for i in sb.store.table("contacts").live_ids()
+        if sb.store.live_targets("contacts", i, "companies")
+    ][:2]
     lonely = lonely_contact(sb)
     body = {"inputs": [{"id": str(i)} for i in with_company]}
     r = api.post("/crm/v4/associations/contacts/companies/batch/read", json=body)
@@ -170,24 +236,40 @@ def test_v4_batch_read(box):
     results = r.json()["results"]
     assert [x["from"]["id"] for x in results] == [str(i) for i in with_company]
     assert all(isinstance(t["toObjectId"], int) for x in results for t in x["to"])
-    r = api.post("/crm/v4/associations/contacts/companies/batch/read",
-                 json={"inputs": [{"id": str(with_company[0])}, {"id": str(lonely)}]})
+    r = api.post(
+        "/crm/v4/associations/contacts/companies/batch/read",
+        json={"inputs": [{"id": str(with_company[0])}, {"id": str(lonely)}]},
+    )
     assert r.status_code == 207
     err = r.json()["errors"][0]
-    assert err["category"] == "OBJECT_NOT_FOUND" and err["context"] == {"fromObjectId": [str(lonely)]}
+    assert err["category"] == "OBJECT_NOT_FOUND" and err["context"] == {
+        "fromObjectId": [str(lonely)]
+    }
 
 
 def test_v4_batch_create_archive_and_labels(box):
     sb, api = box
-    deal, company = sb.store.table("deals").live_ids()[0], sb.store.table("companies").live_ids()[-1]
-    body = {"inputs": [{"from": {"id": str(deal)}, "to": {"id": str(company)},
-                        "types": [{"associationCategory": "HUBSPOT_DEFINED", "associationTypeId": 341}]}]}
+    deal, company = (
+        sb.store.table("deals").live_ids()[0],
+        sb.store.table("companies").live_ids()[-1],
+    )
+    body = {
+        "inputs": [
+            {
+                "from": {"id": str(deal)},
+                "to": {"id": str(company)},
+                "types": [{"associationCategory": "HUBSPOT_DEFINED", "associationTypeId": 341}],
+            }
+        ]
+    }
     r = api.post("/crm/v4/associations/deals/companies/batch/create", json=body)
     assert r.status_code == 201 and r.json()["results"][0]["toObjectId"] == company
     back = api.get(f"/crm/v4/objects/companies/{company}/associations/deals").json()["results"]
     assert deal in [x["toObjectId"] for x in back]
-    r = api.post("/crm/v4/associations/deals/companies/batch/archive",
-                 json={"inputs": [{"from": {"id": str(deal)}, "to": [{"id": str(company)}]}]})
+    r = api.post(
+        "/crm/v4/associations/deals/companies/batch/archive",
+        json={"inputs": [{"from": {"id": str(deal)}, "to": [{"id": str(company)}]}]},
+    )
     assert r.status_code == 204
     back = api.get(f"/crm/v4/objects/companies/{company}/associations/deals").json()["results"]
     assert deal not in [x["toObjectId"] for x in back]
@@ -207,8 +289,14 @@ def test_archived_records_drop_out_of_association_lists(box):
 
 def test_seeded_deals_link_to_companies_and_contacts(box):
     sb, api = box
-    deal = next(i for i in sb.store.table("deals").live_ids() if sb.store.live_targets("deals", i, "contacts"))
-    body = api.get(f"/crm/v3/objects/deals/{deal}", params={"associations": "companies,contacts"}).json()
+    deal = next(
+        i
+        for i in sb.store.table("deals").live_ids()
+        if sb.store.live_targets("deals", i, "contacts")
+    )
+    body = api.get(
+        f"/crm/v3/objects/deals/{deal}", params={"associations": "companies,contacts"}
+    ).json()
     types = {r["type"] for r in body["associations"]["companies"]["results"]}
     assert types == {"deal_to_company", "deal_to_company_unlabeled"}
     assert {r["type"] for r in body["associations"]["contacts"]["results"]} == {"deal_to_contact"}

@@ -50,10 +50,16 @@ def test_injected_429s_hit_only_matching_requests_then_stop():
 
 def test_injected_body_overrides_for_a_daily_limit():
     with Sandbox(contacts=5, companies=1, deals=1) as sb, client(sb) as api:
-        sb.inject(status=429, body={"policyName": "DAILY", "message": "You have reached your daily limit."})
+        sb.inject(
+            status=429,
+            body={"policyName": "DAILY", "message": "You have reached your daily limit."},
+        )
         r = api.get("/crm/v3/objects/contacts")
     assert r.status_code == 429 and "Retry-After" not in r.headers
-    assert r.json()["policyName"] == "DAILY" and r.json()["message"] == "You have reached your daily limit."
+    assert (
+        r.json()["policyName"] == "DAILY"
+        and r.json()["message"] == "You have reached your daily limit."
+    )
 
 
 def test_injected_drop_closes_the_connection_without_a_response():
@@ -81,11 +87,15 @@ def test_faults_before_apply_mean_the_write_did_not_happen():
 def test_faults_after_apply_lose_the_response_but_keep_the_write():
     with Sandbox(contacts=5, companies=1, deals=1) as sb, client(sb) as api:
         sb.inject(status=502, method="POST", after_apply=True)
-        r = api.post("/crm/v3/objects/contacts", json={"properties": {"email": "twice@example.org"}})
+        r = api.post(
+            "/crm/v3/objects/contacts", json={"properties": {"email": "twice@example.org"}}
+        )
         assert r.status_code == 502
         assert sb.store.contact_by_email("twice@example.org") is not None
         assert sb.requests[-1].applied is True
-        retry = api.post("/crm/v3/objects/contacts", json={"properties": {"email": "twice@example.org"}})
+        retry = api.post(
+            "/crm/v3/objects/contacts", json={"properties": {"email": "twice@example.org"}}
+        )
         assert retry.status_code == 409  # a blind retry of the create meets the record it made
 
 
@@ -117,7 +127,14 @@ def test_burst_limit_gives_hubspots_ten_secondly_429():
     assert rs[0].headers["X-HubSpot-RateLimit-Max"] == "4"
     assert rs[0].headers["X-HubSpot-RateLimit-Interval-Milliseconds"] == "10000"
     body = rs[4].json()
-    assert set(body) == {"status", "message", "errorType", "correlationId", "policyName", "requestId"}
+    assert set(body) == {
+        "status",
+        "message",
+        "errorType",
+        "correlationId",
+        "policyName",
+        "requestId",
+    }
     assert body["policyName"] == "TEN_SECONDLY_ROLLING" and "Retry-After" not in rs[4].headers
 
 
@@ -150,8 +167,15 @@ def test_bad_knob_values_are_refused():
 @pytest.mark.parametrize("name", ["portal.json", "portal.json.gz"])
 def test_portal_survives_a_restart(tmp_path, name):
     path = tmp_path / name
-    with Sandbox(contacts=30, companies=4, deals=6, seed=8, path=path, token="pat-keep-me-out") as sb, client(sb) as api:
-        created = api.post("/crm/v3/objects/contacts", json={"properties": {"email": "kept@example.org"}}).json()
+    with (
+        Sandbox(
+            contacts=30, companies=4, deals=6, seed=8, path=path, token="pat-keep-me-out"
+        ) as sb,
+        client(sb) as api,
+    ):
+        created = api.post(
+            "/crm/v3/objects/contacts", json={"properties": {"email": "kept@example.org"}}
+        ).json()
         api.put(f"/crm/v3/lists/{sb.list_ids[0]}/memberships/add", json=[created["id"]])
         api.delete(f"/crm/v3/objects/contacts/{sb.store.table('contacts').live_ids()[0]}")
         lists, forms, workflows = sb.list_ids, sb.form_ids, sb.workflow_ids
@@ -167,7 +191,9 @@ def test_portal_survives_a_restart(tmp_path, name):
         assert (sb2.list_ids, sb2.form_ids, sb2.workflow_ids) == (lists, forms, workflows)
         members = api.get(f"/crm/v3/lists/{lists[0]}/memberships").json()["results"]
         assert created["id"] in [m["recordId"] for m in members]
-        again = api.post("/crm/v3/objects/contacts", json={"properties": {"email": "new2@example.org"}}).json()
+        again = api.post(
+            "/crm/v3/objects/contacts", json={"properties": {"email": "new2@example.org"}}
+        ).json()
         assert int(again["id"]) > int(created["id"])
 
 
@@ -185,7 +211,9 @@ def test_request_log_and_reset():
         api.get("/crm/v3/objects/contacts", params={"limit": 2})
         log = sb.requests
         assert [(e.method, e.path, e.status) for e in log] == [
-            ("POST", "/crm/v3/objects/contacts", 201), ("GET", "/crm/v3/objects/contacts", 200)]
+            ("POST", "/crm/v3/objects/contacts", 201),
+            ("GET", "/crm/v3/objects/contacts", 200),
+        ]
         assert log[1].query == "limit=2"
         sb.reset()
         assert sb.store.contact_by_email("gone@example.org") is None
@@ -205,8 +233,13 @@ def test_run_cli_serves_until_interrupted(tmp_path):
         "sys.exit(run_cli(args))\n"
     )
     cmd = [sys.executable, "-c", script]
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    proc = subprocess.Popen(
+        cmd,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
     try:
         lines = []
         while not lines or not lines[-1].startswith("Press Ctrl-C"):

@@ -35,7 +35,11 @@ def test_same_seed_same_portal_other_seed_other_portal():
 
 def test_live_counts_are_exact_and_some_records_are_archived(portal):
     store, _ = portal
-    assert (store.count("contacts"), store.count("companies"), store.count("deals")) == (400, 40, 80)
+    assert (store.count("contacts"), store.count("companies"), store.count("deals")) == (
+        400,
+        40,
+        80,
+    )
     assert store.count("contacts", archived=True) == 8  # about 2% more are seeded archived
 
 
@@ -58,13 +62,19 @@ def test_values_look_real(portal):
     contacts = [r.props for r in store.table("contacts").records.values()]
     assert any(not p.get("email") for p in contacts), "a few contacts have no email"
     assert any(p.get("jobtitle") == "" for p in contacts), "some values were cleared"
-    assert any(not c.isascii() for p in contacts for c in p["firstname"] + p["lastname"]), "unicode names"
+    assert any(not c.isascii() for p in contacts for c in p["firstname"] + p["lastname"]), (
+        "unicode names"
+    )
     assert any(";" in (p.get("favorite_products") or "") for p in contacts), "multi-select values"
     emails = [p["email"] for p in contacts if p.get("email")]
     assert len(emails) == len(set(emails)) and all(e == e.lower() and e.isascii() for e in emails)
     companies = {r.props["domain"] for r in store.table("companies").records.values()}
     linked = [p for p in contacts if p.get("company")]
-    assert linked and sum(p["email"].split("@")[1] in companies for p in linked if p.get("email")) > len(linked) * 0.9
+    assert (
+        linked
+        and sum(p["email"].split("@")[1] in companies for p in linked if p.get("email"))
+        > len(linked) * 0.9
+    )
     deals = [r.props for r in store.table("deals").records.values()]
     assert {p["dealstage"] for p in deals} >= {"closedwon", "closedlost", "appointmentscheduled"}
 
@@ -72,7 +82,9 @@ def test_values_look_real(portal):
 def test_seeded_lists_forms_and_workflows(portal):
     store, info = portal
     assert info.portal_id == store.portal_id
-    assert info.list_ids and not store.list_members[info.list_ids[0]], "the first MANUAL list starts empty"
+    assert info.list_ids and not store.list_members[info.list_ids[0]], (
+        "the first MANUAL list starts empty"
+    )
     assert all(store.lists[i]["processingType"] == "MANUAL" for i in info.list_ids)
     assert [store.lists[i]["processingType"] for i in info.dynamic_list_ids] == ["DYNAMIC"]
     assert len(info.form_ids) == 3 and all(re.match(r"^[0-9a-f-]{36}$", g) for g in info.form_ids)

@@ -67,7 +67,9 @@ class Route:
     kind: str = "api"
 
 
-def _r(method: str, rule: str, handler: Callable[[h.Call], h.Reply], *scopes: Any, kind: str = "api") -> Route:
+def _r(
+    method: str, rule: str, handler: Callable[[h.Call], h.Reply], *scopes: Any, kind: str = "api"
+) -> Route:
     groups = tuple(tuple(s) if isinstance(s, tuple) else (s,) for s in scopes)
     return Route(method, rule, handler, groups, kind)
 
@@ -94,34 +96,90 @@ ROUTES: list[Route] = [
     _r("GET", "/crm/v3/properties/<object_type>", h.get_properties, (SCHEMA, READ)),
     _r("GET", "/crm/v3/properties/<object_type>/<property_name>", h.get_property, (SCHEMA, READ)),
     # associations: legacy v3
-    _r("GET", "/crm/v3/objects/<from_type>/<object_id>/associations/<to_type>", h.v3_list_associations,
-       "crm.objects.{from}.read"),
-    _r("POST", "/crm/v3/associations/<from_type>/<to_type>/batch/<op>", h.v3_batch, "crm.objects.{from}.write"),
+    _r(
+        "GET",
+        "/crm/v3/objects/<from_type>/<object_id>/associations/<to_type>",
+        h.v3_list_associations,
+        "crm.objects.{from}.read",
+    ),
+    _r(
+        "POST",
+        "/crm/v3/associations/<from_type>/<to_type>/batch/<op>",
+        h.v3_batch,
+        "crm.objects.{from}.write",
+    ),
     # associations: v4
     _r("GET", _V4 + "/<to_type>", h.v4_list_associations, "crm.objects.{from}.read"),
     _r("PUT", _V4 + "/default/<to_type>/<to_id>", h.v4_create_default, "crm.objects.{from}.write"),
     _r("PUT", _V4 + "/<to_type>/<to_id>", h.v4_create, "crm.objects.{from}.write"),
     _r("DELETE", _V4 + "/<to_type>/<to_id>", h.v4_archive, "crm.objects.{from}.write"),
-    _r("POST", "/crm/v4/associations/<from_type>/<to_type>/batch/<op>", h.v4_batch, "crm.objects.{from}.write"),
-    _r("POST", "/crm/v4/associations/<from_type>/<to_type>/batch/<a>/<b>", h.v4_batch, "crm.objects.{from}.write"),
-    _r("GET", "/crm/v4/associations/<from_type>/<to_type>/labels", h.v4_labels, "crm.objects.{from}.read"),
+    _r(
+        "POST",
+        "/crm/v4/associations/<from_type>/<to_type>/batch/<op>",
+        h.v4_batch,
+        "crm.objects.{from}.write",
+    ),
+    _r(
+        "POST",
+        "/crm/v4/associations/<from_type>/<to_type>/batch/<a>/<b>",
+        h.v4_batch,
+        "crm.objects.{from}.write",
+    ),
+    _r(
+        "GET",
+        "/crm/v4/associations/<from_type>/<to_type>/labels",
+        h.v4_labels,
+        "crm.objects.{from}.read",
+    ),
     # lists v3
     _r("GET", _LISTS, h.get_lists, "crm.lists.read"),
     _r("POST", _LISTS + "/search", h.search_lists, "crm.lists.read"),
     _r("GET", _LISTS + "/<list_id>", h.get_list, "crm.lists.read"),
     _r("GET", _LISTS + "/<list_id>/memberships", h.get_memberships, "crm.lists.read"),
-    _r("PUT", _LISTS + "/<list_id>/memberships/add", h.add_memberships, "crm.lists.write", "crm.lists.read"),
-    _r("PUT", _LISTS + "/<list_id>/memberships/remove", h.remove_memberships, "crm.lists.write", "crm.lists.read"),
-    _r("PUT", _LISTS + "/<list_id>/memberships/add-and-remove", h.add_and_remove_memberships,
-       "crm.lists.write", "crm.lists.read"),
+    _r(
+        "PUT",
+        _LISTS + "/<list_id>/memberships/add",
+        h.add_memberships,
+        "crm.lists.write",
+        "crm.lists.read",
+    ),
+    _r(
+        "PUT",
+        _LISTS + "/<list_id>/memberships/remove",
+        h.remove_memberships,
+        "crm.lists.write",
+        "crm.lists.read",
+    ),
+    _r(
+        "PUT",
+        _LISTS + "/<list_id>/memberships/add-and-remove",
+        h.add_and_remove_memberships,
+        "crm.lists.write",
+        "crm.lists.read",
+    ),
     # forms
-    _r("POST", "/submissions/v3/integration/submit/<portal_id>/<form_guid>", h.submit_form, kind="forms"),
-    _r("POST", "/submissions/v3/integration/secure/submit/<portal_id>/<form_guid>", h.submit_form, "forms"),
+    _r(
+        "POST",
+        "/submissions/v3/integration/submit/<portal_id>/<form_guid>",
+        h.submit_form,
+        kind="forms",
+    ),
+    _r(
+        "POST",
+        "/submissions/v3/integration/secure/submit/<portal_id>/<form_guid>",
+        h.submit_form,
+        "forms",
+    ),
     _r("GET", "/marketing/v3/forms", h.get_forms, "forms"),
     _r("GET", "/marketing/v3/forms/<form_id>", h.get_form, "forms"),
     # workflows (legacy v2 enrollment; v3 listing)
     _r("POST", _WF2 + "/<workflow_id>/enrollments/contacts/<path:email>", h.enroll, "automation"),
-    _r("DELETE", _WF2 + "/<workflow_id>/enrollments/contacts/<path:email>", h.unenroll, "automation"),
+    _r(
+        "DELETE",
+        _WF2 + "/<workflow_id>/enrollments/contacts/<path:email>",
+        h.unenroll,
+        "automation",
+    ),
     _r("GET", _WF2 + "/enrollments/contacts/<contact_id>", h.get_contact_enrollments, "automation"),
     _r("GET", _WF2, h.get_workflows, "automation"),
     _r("GET", _WF2 + "/<workflow_id>", h.get_workflow, "automation"),
@@ -130,19 +188,39 @@ ROUTES: list[Route] = [
 ]
 
 ALL_SCOPES = frozenset(
-    [f"crm.objects.{t}.{rw}" for t in ("contacts", "companies", "deals") for rw in ("read", "write")]
+    [
+        f"crm.objects.{t}.{rw}"
+        for t in ("contacts", "companies", "deals")
+        for rw in ("read", "write")
+    ]
     + [f"crm.schemas.{t}.read" for t in ("contacts", "companies", "deals")]
     + ["crm.lists.read", "crm.lists.write", "automation", "forms"]
 )
 
-_AUTH_MESSAGE = ("Authentication credentials not found. This API supports OAuth 2.0 authentication and you "
-                 "can find more details at https://developers.hubspot.com/docs/methods/auth/oauth-overview")
-_SCOPES_MESSAGE = ("This app hasn't been granted all required scopes to make this call. Read more about "
-                   "required scopes here: https://developers.hubspot.com/scopes.")
-_REASONS = {429: "Too Many Requests", 500: "Internal Server Error", 502: "Bad Gateway",
-            503: "Service Unavailable", 504: "Gateway Timeout", 423: "Locked", 477: "Migration in Progress"}
-_CATEGORIES = {400: "VALIDATION_ERROR", 401: "INVALID_AUTHENTICATION", 403: "MISSING_SCOPES",
-               404: "OBJECT_NOT_FOUND", 409: "CONFLICT"}
+_AUTH_MESSAGE = (
+    "Authentication credentials not found. This API supports OAuth 2.0 authentication and you "
+    "can find more details at https://developers.hubspot.com/docs/methods/auth/oauth-overview"
+)
+_SCOPES_MESSAGE = (
+    "This app hasn't been granted all required scopes to make this call. Read more about "
+    "required scopes here: https://developers.hubspot.com/scopes."
+)
+_REASONS = {
+    429: "Too Many Requests",
+    500: "Internal Server Error",
+    502: "Bad Gateway",
+    503: "Service Unavailable",
+    504: "Gateway Timeout",
+    423: "Locked",
+    477: "Migration in Progress",
+}
+_CATEGORIES = {
+    400: "VALIDATION_ERROR",
+    401: "INVALID_AUTHENTICATION",
+    403: "MISSING_SCOPES",
+    404: "OBJECT_NOT_FOUND",
+    409: "CONFLICT",
+}
 
 
 @dataclass(frozen=True)
@@ -153,7 +231,9 @@ class RequestLog:
     path: str
     query: str
     status: int | None  # None: connection dropped
-    fault: str | None  # "random"/"injected" when a fault answered, "rate_limit" for a 429 from a window
+    fault: (
+        str | None
+    )  # "random"/"injected" when a fault answered, "rate_limit" for a 429 from a window
     applied: bool  # the handler ran (state may have changed)
 
 
@@ -168,8 +248,15 @@ class SandboxApp:
         log_size: how many :class:`RequestLog` entries to keep.
     """
 
-    def __init__(self, store: Store, *, token: str, scopes: Iterable[str] | None, faults: Faults,
-                 log_size: int = 10_000):
+    def __init__(
+        self,
+        store: Store,
+        *,
+        token: str,
+        scopes: Iterable[str] | None,
+        faults: Faults,
+        log_size: int = 10_000,
+    ):
         self.store = store
         self._token = token.encode()
         self.scopes = None if scopes is None else frozenset(scopes)
@@ -177,15 +264,19 @@ class SandboxApp:
         self.log: deque[RequestLog] = deque(maxlen=log_size)
         self._log_lock = threading.Lock()
         self._routes = ROUTES
-        self._map = Map([Rule(r.rule, methods=[r.method], endpoint=i) for i, r in enumerate(ROUTES)],
-                        strict_slashes=False)
+        self._map = Map(
+            [Rule(r.rule, methods=[r.method], endpoint=i) for i, r in enumerate(ROUTES)],
+            strict_slashes=False,
+        )
 
     def __repr__(self) -> str:
         return f"SandboxApp(routes={len(self._routes)})"
 
     # -- WSGI -------------------------------------------------------------------------------
 
-    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+    def __call__(
+        self, environ: dict[str, Any], start_response: Callable[..., Any]
+    ) -> Iterable[bytes]:
         request = Request(environ)
         cid = str(uuid.uuid4())
         latency = self.faults.latency
@@ -202,10 +293,20 @@ class SandboxApp:
         self._record(request, response.status_code, "rate_limit" if rate_limited else None, applied)
         return response(environ, start_response)
 
-    def _record(self, request: Request, status: int | None, fault: str | None, applied: bool) -> None:
+    def _record(
+        self, request: Request, status: int | None, fault: str | None, applied: bool
+    ) -> None:
         with self._log_lock:
-            self.log.append(RequestLog(request.method, request.path,
-                                       request.query_string.decode("latin-1"), status, fault, applied))
+            self.log.append(
+                RequestLog(
+                    request.method,
+                    request.path,
+                    request.query_string.decode("latin-1"),
+                    status,
+                    fault,
+                    applied,
+                )
+            )
 
     def _dispatch(self, request: Request, cid: str) -> tuple[Response, bool, bool]:
         """(response, answered by a rate-limit window, handler ran)."""
@@ -215,9 +316,13 @@ class SandboxApp:
             try:
                 index, args = self._map.bind_to_environ(request.environ).match()
             except NotFound:
-                raise ApiError(404, f"No endpoint at {request.method} {request.path}.", None) from None
+                raise ApiError(
+                    404, f"No endpoint at {request.method} {request.path}.", None
+                ) from None
             except MethodNotAllowed:
-                raise ApiError(405, f"Method {request.method} is not allowed on {request.path}.", None) from None
+                raise ApiError(
+                    405, f"Method {request.method} is not allowed on {request.path}.", None
+                ) from None
             route = self._routes[index]
             if route.kind == "forms":
                 verdict = self.faults.take_forms()
@@ -229,13 +334,19 @@ class SandboxApp:
                 self._authenticate(request)
                 if route.kind == "search":
                     if not self.faults.take_search():
-                        raise _RateLimited(ApiError(429, "You have reached your secondly limit.", "RATE_LIMITS"))
+                        raise _RateLimited(
+                            ApiError(429, "You have reached your secondly limit.", "RATE_LIMITS")
+                        )
                     rate_headers = self._daily_headers()
                 else:
                     allowed, remaining = self.faults.take_burst()
                     rate_headers = self._rate_headers(remaining)
                     if not allowed:
-                        return self._json(429, self._ten_secondly(cid), cid, rate_headers), True, False
+                        return (
+                            self._json(429, self._ten_secondly(cid), cid, rate_headers),
+                            True,
+                            False,
+                        )
                 self._check_scopes(route, args)
             call = h.Call(request, args, self.store, request.host_url.rstrip("/"))
             reply = route.handler(call)
@@ -258,7 +369,9 @@ class SandboxApp:
     def _authenticate(self, request: Request) -> None:
         header = request.headers.get("Authorization", "")
         scheme, _, token = header.partition(" ")
-        if scheme.lower() != "bearer" or not hmac.compare_digest(token.strip().encode(), self._token):
+        if scheme.lower() != "bearer" or not hmac.compare_digest(
+            token.strip().encode(), self._token
+        ):
             raise ApiError(401, _AUTH_MESSAGE, "INVALID_AUTHENTICATION")
 
     def _check_scopes(self, route: Route, args: dict[str, str]) -> None:
@@ -272,16 +385,26 @@ class SandboxApp:
             options = [s.format(**names) for s in group]
             if not any(s in self.scopes for s in options):
                 raise ApiError(
-                    403, _SCOPES_MESSAGE, "MISSING_SCOPES",
-                    errors=[{"message": "One or more of the following scopes are required.",
-                             "context": {"requiredGranularScopes": options}}],
-                    links={"scopes": "https://developers.hubspot.com/scopes"})
+                    403,
+                    _SCOPES_MESSAGE,
+                    "MISSING_SCOPES",
+                    errors=[
+                        {
+                            "message": "One or more of the following scopes are required.",
+                            "context": {"requiredGranularScopes": options},
+                        }
+                    ],
+                    links={"scopes": "https://developers.hubspot.com/scopes"},
+                )
 
     # -- responses --------------------------------------------------------------------------
 
     def _daily_headers(self) -> dict[str, str]:
         daily, remaining = self.faults.daily()
-        return {"X-HubSpot-RateLimit-Daily": str(daily), "X-HubSpot-RateLimit-Daily-Remaining": str(remaining)}
+        return {
+            "X-HubSpot-RateLimit-Daily": str(daily),
+            "X-HubSpot-RateLimit-Daily-Remaining": str(remaining),
+        }
 
     def _rate_headers(self, remaining: int) -> dict[str, str]:
         limit, period = self.faults.burst_limit
@@ -294,8 +417,15 @@ class SandboxApp:
 
     @staticmethod
     def _ten_secondly(cid: str) -> dict[str, Any]:
-        return render_error("You have reached your ten_secondly_rolling limit.", cid, extra={
-            "errorType": "RATE_LIMIT", "policyName": "TEN_SECONDLY_ROLLING", "requestId": str(uuid.uuid4())})
+        return render_error(
+            "You have reached your ten_secondly_rolling limit.",
+            cid,
+            extra={
+                "errorType": "RATE_LIMIT",
+                "policyName": "TEN_SECONDLY_ROLLING",
+                "requestId": str(uuid.uuid4()),
+            },
+        )
 
     @staticmethod
     def _json(status: int, body: Any, cid: str, headers: dict[str, str] | None = None) -> Response:
@@ -306,14 +436,18 @@ class SandboxApp:
             resp.headers[k] = v
         return resp
 
-    def _fault(self, fault: FaultDecision, environ: dict[str, Any], cid: str) -> Callable[..., Iterable[bytes]]:
+    def _fault(
+        self, fault: FaultDecision, environ: dict[str, Any], cid: str
+    ) -> Callable[..., Iterable[bytes]]:
         if fault.drop:
             return _Drop()
         status = int(fault.status or 503)
         if status == 429:
             body: dict[str, Any] = self._ten_secondly(cid)
         else:
-            body = render_error(_REASONS.get(status, "Error"), cid, category=_CATEGORIES.get(status))
+            body = render_error(
+                _REASONS.get(status, "Error"), cid, category=_CATEGORIES.get(status)
+            )
         if fault.body:
             body.update(fault.body)
         return self._json(status, body, cid, fault.headers)
@@ -332,14 +466,18 @@ class _Drop:
     reaches the caller as the transport error it is.
     """
 
-    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+    def __call__(
+        self, environ: dict[str, Any], start_response: Callable[..., Any]
+    ) -> Iterable[bytes]:
         sock = environ.get("werkzeug.socket")
         if sock is not None:
             try:
                 sock.shutdown(socket.SHUT_RDWR)
             except OSError:
                 pass
-        raise ConnectionAbortedError("hubframe sandbox fault: connection dropped without a response")
+        raise ConnectionAbortedError(
+            "hubframe sandbox fault: connection dropped without a response"
+        )
 
 
 def _empty(status: int, cid: str, headers: dict[str, str]) -> Response:

@@ -33,7 +33,9 @@ class AssociationGraph:
         """``{to_id: type ids}`` for one record (empty when it has none)."""
         return self._edges.get((from_type, to_type), {}).get(from_id, {})
 
-    def types_between(self, from_type: str, from_id: int, to_type: str, to_id: int) -> frozenset[int]:
+    def types_between(
+        self, from_type: str, from_id: int, to_type: str, to_id: int
+    ) -> frozenset[int]:
         return self.targets(from_type, from_id, to_type).get(to_id, frozenset())
 
     def count(self) -> int:
@@ -53,7 +55,10 @@ class AssociationGraph:
             if spec.implies is not None:
                 fwd.add(spec.implies)
                 inv.add(ASSOC_TYPES[spec.implies].inverse)
-        for x_type, x_id, y_type, y_id, new in ((a_type, a_id, b_type, b_id, fwd), (b_type, b_id, a_type, a_id, inv)):
+        for x_type, x_id, y_type, y_id, new in (
+            (a_type, a_id, b_type, b_id, fwd),
+            (b_type, b_id, a_type, a_id, inv),
+        ):
             for primary in new & _SINGLE_PRIMARY:
                 self._drop_other_primary(x_type, x_id, y_type, y_id, primary)
         self._merge(a_type, a_id, b_type, b_id, fwd)
@@ -65,7 +70,9 @@ class AssociationGraph:
         self._pop(b_type, b_id, a_type, a_id)
         return found
 
-    def remove_types(self, a_type: str, a_id: int, b_type: str, b_id: int, type_ids: Iterable[int]) -> None:
+    def remove_types(
+        self, a_type: str, a_id: int, b_type: str, b_id: int, type_ids: Iterable[int]
+    ) -> None:
         """Remove some labels of a pair (the unlabeled type stays while any label does)."""
         remaining = set(self.types_between(a_type, a_id, b_type, b_id)) - set(type_ids)
         if not any(ASSOC_TYPES[t].label is None for t in remaining):
@@ -105,7 +112,9 @@ class AssociationGraph:
             del by_from[x_id]
         return found
 
-    def _drop_other_primary(self, x_type: str, x_id: int, y_type: str, keep_id: int, primary: int) -> None:
+    def _drop_other_primary(
+        self, x_type: str, x_id: int, y_type: str, keep_id: int, primary: int
+    ) -> None:
         for other, types in list(self.targets(x_type, x_id, y_type).items()):
             if other != keep_id and primary in types:
                 inverse = ASSOC_TYPES[primary].inverse

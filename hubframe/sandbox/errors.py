@@ -136,12 +136,19 @@ def property_errors(problems: list[tuple[str, str, str]]) -> ApiError:
         as HubSpot's does ("Property values were not valid: [...]").
     """
     results = [
-        {"isValid": False, "message": msg, "error": code, "name": name, "localizedErrorMessage": msg}
+        {
+            "isValid": False,
+            "message": msg,
+            "error": code,
+            "name": name,
+            "localizedErrorMessage": msg,
+        }
         for name, code, msg in problems
     ]
     return ApiError(
         400,
-        "Property values were not valid: " + json.dumps(results, separators=(",", ":"), ensure_ascii=False),
+        "Property values were not valid: "
+        + json.dumps(results, separators=(",", ":"), ensure_ascii=False),
         "VALIDATION_ERROR",
         errors=[
             {"message": msg, "code": code, "context": {"propertyName": [name]}}

@@ -23,8 +23,15 @@ from collections import deque
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["Faults", "Injection", "FaultDecision", "SlidingWindow", "parse_rate_limit",
-           "DAILY_LIMIT", "UNLIMITED_MAX"]
+__all__ = [
+    "Faults",
+    "Injection",
+    "FaultDecision",
+    "SlidingWindow",
+    "parse_rate_limit",
+    "DAILY_LIMIT",
+    "UNLIMITED_MAX",
+]
 
 DAILY_LIMIT = 650_000  # Professional tier (facts §2.13)
 UNLIMITED_MAX = 1_000_000  # reported as -Max when no burst limit is configured
@@ -48,7 +55,9 @@ def parse_rate_limit(value: Any) -> tuple[int, float] | None:
     else:
         raise ValueError(f"rate_limit={value!r}: use e.g. (190, 10) or '190/10'")
     if count < 1 or period <= 0:
-        raise ValueError(f"rate_limit={value!r}: need at least 1 request per positive number of seconds")
+        raise ValueError(
+            f"rate_limit={value!r}: need at least 1 request per positive number of seconds"
+        )
     return count, period
 
 
@@ -129,9 +138,16 @@ class Faults:
         after_apply: random faults hit after the request was applied.
     """
 
-    def __init__(self, *, seed: int = 0, fraction: float = 0.0, latency: float = 0.0,
-                 rate_limit: tuple[int, float] | None = None, search_rate: float | None = 5,
-                 after_apply: bool = False):
+    def __init__(
+        self,
+        *,
+        seed: int = 0,
+        fraction: float = 0.0,
+        latency: float = 0.0,
+        rate_limit: tuple[int, float] | None = None,
+        search_rate: float | None = 5,
+        after_apply: bool = False,
+    ):
         self._lock = threading.Lock()
         self._rng = random.Random(f"hubframe-sandbox-faults-{seed}")
         self.fraction = 0.0
@@ -145,10 +161,19 @@ class Faults:
         self._forms_blocked_until = 0.0
         self._daily_used = 0
         self.injections: list[Injection] = []
-        self.configure(fraction=fraction, latency=latency, rate_limit=rate_limit, search_rate=search_rate)
+        self.configure(
+            fraction=fraction, latency=latency, rate_limit=rate_limit, search_rate=search_rate
+        )
 
-    def configure(self, *, fraction: Any = _UNSET, latency: Any = _UNSET, rate_limit: Any = _UNSET,
-                  search_rate: Any = _UNSET, after_apply: Any = _UNSET) -> None:
+    def configure(
+        self,
+        *,
+        fraction: Any = _UNSET,
+        latency: Any = _UNSET,
+        rate_limit: Any = _UNSET,
+        search_rate: Any = _UNSET,
+        after_apply: Any = _UNSET,
+    ) -> None:
         """Change any knob at runtime (arguments left out keep their value)."""
         with self._lock:
             if fraction is not _UNSET:
@@ -164,21 +189,34 @@ class Faults:
                 self.burst = SlidingWindow(*(self.rate_limit or (UNLIMITED_MAX, 10.0)))
             if search_rate is not _UNSET:
                 if search_rate is not None and float(search_rate) <= 0:
-                    raise ValueError(f"search_rate={search_rate!r}: use requests per second > 0, or None")
+                    raise ValueError(
+                        f"search_rate={search_rate!r}: use requests per second > 0, or None"
+                    )
                 self.search = None if search_rate is None else _per_second(float(search_rate))
             if after_apply is not _UNSET:
                 self.after_apply = bool(after_apply)
 
-    def inject(self, status: int | None = None, *, drop: bool = False, count: int | None = 1,
-               retry_after: float | None = None, body: dict[str, Any] | None = None,
-               headers: dict[str, str] | None = None, path_contains: str | None = None,
-               method: str | None = None, after_apply: bool = False) -> Injection:
+    def inject(
+        self,
+        status: int | None = None,
+        *,
+        drop: bool = False,
+        count: int | None = 1,
+        retry_after: float | None = None,
+        body: dict[str, Any] | None = None,
+        headers: dict[str, str] | None = None,
+        path_contains: str | None = None,
+        method: str | None = None,
+        after_apply: bool = False,
+    ) -> Injection:
         """Schedule a fault; see :meth:`hubframe.sandbox.Sandbox.inject`."""
         if drop == (status is not None):
             raise ValueError("inject() needs exactly one of status=... or drop=True")
         if count is not None and count < 1:
             raise ValueError(f"count={count!r}: use a number >= 1, or None for 'until cleared'")
-        inj = Injection(status, drop, count, retry_after, body, headers, path_contains, method, after_apply)
+        inj = Injection(
+            status, drop, count, retry_after, body, headers, path_contains, method, after_apply
+        )
         with self._lock:
             self.injections.append(inj)
         return inj
@@ -198,7 +236,9 @@ class Faults:
                     headers = dict(inj.headers or {})
                     if inj.retry_after is not None:
                         headers["Retry-After"] = _seconds(inj.retry_after)
-                    return FaultDecision(inj.status, inj.drop, inj.body, headers, inj.after_apply, "injected")
+                    return FaultDecision(
+                        inj.status, inj.drop, inj.body, headers, inj.after_apply, "injected"
+                    )
             if self.fraction <= 0.0 or self._rng.random() >= self.fraction:
                 return None
             kind = self._rng.choice((429, 502, 503, 0))

@@ -75,7 +75,8 @@ class Call:
             raise validation_error("Invalid input JSON: the body is not UTF-8.") from None
         except json.JSONDecodeError as exc:
             raise validation_error(
-                f"Invalid input JSON on line {exc.lineno}, column {exc.colno}: {exc.msg}") from None
+                f"Invalid input JSON on line {exc.lineno}, column {exc.colno}: {exc.msg}"
+            ) from None
 
     def inputs(self, *, limit: int = BATCH_MAX) -> list[Any]:
         """``inputs`` of a batch body, at most ``limit`` of them."""
@@ -84,8 +85,10 @@ class Call:
         if not isinstance(inputs, list):
             raise validation_error("The request body must be an object with a list of inputs.")
         if len(inputs) > limit:
-            raise validation_error(f"Too many inputs: {len(inputs)}. A batch can have at most {limit} inputs.",
-                                   context={"inputs": [str(len(inputs))]})
+            raise validation_error(
+                f"Too many inputs: {len(inputs)}. A batch can have at most {limit} inputs.",
+                context={"inputs": [str(len(inputs))]},
+            )
         return inputs
 
     # -- query ------------------------------------------------------------------------------
@@ -123,7 +126,9 @@ class Call:
         if raw is None or raw == "":
             return None
         if not raw.isdigit():
-            raise validation_error(f"Invalid {name} cursor {raw!r}: pass paging.next.after from the previous page.")
+            raise validation_error(
+                f"Invalid {name} cursor {raw!r}: pass paging.next.after from the previous page."
+            )
         return int(raw)
 
     def offset(self, name: str = "after") -> int:
@@ -169,20 +174,33 @@ def _ids(inputs: list[Any]) -> list[str]:
 
 # -- objects -------------------------------------------------------------------------------
 
+
 def list_objects(call: Call) -> Reply:
     otype = call.otype()
     limit = call.number("limit", 10, 1, LIST_MAX)
     results, nxt = call.store.get_page(
-        otype, limit=limit, after=call.cursor(), properties=call.csv("properties"),
-        associations=call.associations(), archived=call.flag("archived"))
+        otype,
+        limit=limit,
+        after=call.cursor(),
+        properties=call.csv("properties"),
+        associations=call.associations(),
+        archived=call.flag("archived"),
+    )
     return Reply(200, {"results": results, **_paging(call, nxt)})
 
 
 def get_object(call: Call) -> Reply:
-    return Reply(200, call.store.get_by_id(
-        call.otype(), call.args["object_id"], properties=call.csv("properties"),
-        associations=call.associations(), archived=call.flag("archived"),
-        id_property=call.request.args.get("idProperty")))
+    return Reply(
+        200,
+        call.store.get_by_id(
+            call.otype(),
+            call.args["object_id"],
+            properties=call.csv("properties"),
+            associations=call.associations(),
+            archived=call.flag("archived"),
+            id_property=call.request.args.get("idProperty"),
+        ),
+    )
 
 
 def create_object(call: Call) -> Reply:
@@ -196,8 +214,12 @@ def update_object(call: Call) -> Reply:
     body = call.json(default={})
     if not isinstance(body, dict):
         raise validation_error("Invalid input JSON: expected an object with properties.")
-    return Reply(200, call.store.update(call.otype(), call.args["object_id"], body,
-                                        call.request.args.get("idProperty")))
+    return Reply(
+        200,
+        call.store.update(
+            call.otype(), call.args["object_id"], body, call.request.args.get("idProperty")
+        ),
+    )
 
 
 def archive_object(call: Call) -> Reply:
@@ -214,8 +236,12 @@ def batch_read(call: Call) -> Reply:
     if props is not None and not isinstance(props, list):
         raise validation_error("properties must be a list of property names.")
     results, missing = call.store.batch_read(
-        otype, _ids(inputs), properties=props or None, id_property=body.get("idProperty"),
-        archived=call.flag("archived"))
+        otype,
+        _ids(inputs),
+        properties=props or None,
+        id_property=body.get("idProperty"),
+        archived=call.flag("archived"),
+    )
     return _batch(results, [missing_error(otype, missing)] if missing else [], 200, started)
 
 
@@ -244,7 +270,9 @@ def batch_archive(call: Call) -> Reply:
 def search(call: Call) -> Reply:
     otype = call.otype()
     body = call.json(default={})
-    req = search_mod.parse_request(otype, call.store.table(otype).defs, body, len(call.raw.decode("utf-8", "replace")))
+    req = search_mod.parse_request(
+        otype, call.store.table(otype).defs, body, len(call.raw.decode("utf-8", "replace"))
+    )
     total, results, nxt = call.store.do_search(otype, req)
     out: dict[str, Any] = {"total": total, "results": results}
     if nxt is not None:
@@ -253,6 +281,7 @@ def search(call: Call) -> Reply:
 
 
 # -- properties ----------------------------------------------------------------------------
+
 
 def get_properties(call: Call) -> Reply:
     return Reply(200, {"results": call.store.get_properties(call.otype(), call.flag("archived"))})
@@ -264,11 +293,17 @@ def get_property(call: Call) -> Reply:
 
 # -- associations --------------------------------------------------------------------------
 
+
 def v3_list_associations(call: Call) -> Reply:
     after = call.offset()
     limit = call.number("limit", ASSOC_V3_DEFAULT_LIMIT, 1, ASSOC_V3_DEFAULT_LIMIT)
     results, nxt = call.store.get_associations(
-        call.otype("from_type"), call.args["object_id"], call.otype("to_type"), after=after, limit=limit)
+        call.otype("from_type"),
+        call.args["object_id"],
+        call.otype("to_type"),
+        after=after,
+        limit=limit,
+    )
     return Reply(200, {"results": results, **_paging(call, nxt)})
 
 
@@ -293,26 +328,41 @@ def v4_list_associations(call: Call) -> Reply:
     after = call.offset()
     limit = call.number("limit", ASSOC_V4_MAX, 1, ASSOC_V4_MAX)
     results, nxt = call.store.v4_get_page(
-        call.otype("from_type"), call.args["object_id"], call.otype("to_type"), after=after, limit=limit)
+        call.otype("from_type"),
+        call.args["object_id"],
+        call.otype("to_type"),
+        after=after,
+        limit=limit,
+    )
     return Reply(200, {"results": results, **_paging(call, nxt)})
 
 
 def v4_create_default(call: Call) -> Reply:
     started = now_ms()
-    results = call.store.v4_create_default(call.otype("from_type"), call.args["object_id"],
-                                           call.otype("to_type"), call.args["to_id"])
+    results = call.store.v4_create_default(
+        call.otype("from_type"), call.args["object_id"], call.otype("to_type"), call.args["to_id"]
+    )
     return _batch(results, [], 200, started)
 
 
 def v4_create(call: Call) -> Reply:
     specs = call.json(default=[])
-    return Reply(201, call.store.v4_create(call.otype("from_type"), call.args["object_id"],
-                                           call.otype("to_type"), call.args["to_id"], specs))
+    return Reply(
+        201,
+        call.store.v4_create(
+            call.otype("from_type"),
+            call.args["object_id"],
+            call.otype("to_type"),
+            call.args["to_id"],
+            specs,
+        ),
+    )
 
 
 def v4_archive(call: Call) -> Reply:
-    call.store.v4_archive(call.otype("from_type"), call.args["object_id"], call.otype("to_type"),
-                          call.args["to_id"])
+    call.store.v4_archive(
+        call.otype("from_type"), call.args["object_id"], call.otype("to_type"), call.args["to_id"]
+    )
     return Reply(204)
 
 
@@ -341,10 +391,13 @@ def v4_batch(call: Call) -> Reply:
 
 
 def v4_labels(call: Call) -> Reply:
-    return Reply(200, {"results": call.store.v4_labels(call.otype("from_type"), call.otype("to_type"))})
+    return Reply(
+        200, {"results": call.store.v4_labels(call.otype("from_type"), call.otype("to_type"))}
+    )
 
 
 # -- lists ---------------------------------------------------------------------------------
+
 
 def get_list(call: Call) -> Reply:
     return Reply(200, {"list": call.store.get_list(call.args["list_id"])})
@@ -366,15 +419,20 @@ def search_lists(call: Call) -> Reply:
     if offset < 0 or not 1 <= count <= LIST_SEARCH_MAX:
         raise validation_error(f"count must be between 1 and {LIST_SEARCH_MAX} and offset >= 0.")
     lists, total, has_more, nxt = call.store.search_lists(
-        query=str(body.get("query") or ""), offset=offset, count=count,
+        query=str(body.get("query") or ""),
+        offset=offset,
+        count=count,
         processing_types=list(body.get("processingTypes") or []),
-        list_ids=[str(i) for i in body.get("listIds") or []])
+        list_ids=[str(i) for i in body.get("listIds") or []],
+    )
     return Reply(200, {"offset": nxt, "hasMore": has_more, "lists": lists, "total": total})
 
 
 def get_memberships(call: Call) -> Reply:
     limit = call.number("limit", MEMBERSHIPS_DEFAULT, 1, MEMBERSHIPS_MAX)
-    results, nxt, total = call.store.get_memberships(call.args["list_id"], after=call.cursor(), limit=limit)
+    results, nxt, total = call.store.get_memberships(
+        call.args["list_id"], after=call.cursor(), limit=limit
+    )
     return Reply(200, {"results": results, "total": total, **_paging(call, nxt, link=False)})
 
 
@@ -389,19 +447,32 @@ def remove_memberships(call: Call) -> Reply:
 def add_and_remove_memberships(call: Call) -> Reply:
     body = call.json(default={})
     if not isinstance(body, dict):
-        raise validation_error("The body must be an object with recordIdsToAdd and recordIdsToRemove.")
-    return Reply(200, call.store.add_and_remove_memberships(
-        call.args["list_id"], body.get("recordIdsToAdd") or [], body.get("recordIdsToRemove") or []))
+        raise validation_error(
+            "The body must be an object with recordIdsToAdd and recordIdsToRemove."
+        )
+    return Reply(
+        200,
+        call.store.add_and_remove_memberships(
+            call.args["list_id"],
+            body.get("recordIdsToAdd") or [],
+            body.get("recordIdsToRemove") or [],
+        ),
+    )
 
 
 # -- forms ---------------------------------------------------------------------------------
+
 
 def submit_form(call: Call) -> Reply:
     try:
         body = call.json(default={})
     except ApiError as exc:
-        raise ApiError(400, "The request is not valid", None,
-                       errors=[{"message": exc.message, "errorType": "INVALID_JSON"}]) from None
+        raise ApiError(
+            400,
+            "The request is not valid",
+            None,
+            errors=[{"message": exc.message, "errorType": "INVALID_JSON"}],
+        ) from None
     return Reply(200, call.store.submit_form(call.args["portal_id"], call.args["form_guid"], body))
 
 
@@ -414,6 +485,7 @@ def get_form(call: Call) -> Reply:
 
 
 # -- workflows -----------------------------------------------------------------------------
+
 
 def enroll(call: Call) -> Reply:
     call.store.enroll(call.args["workflow_id"], call.args["email"])

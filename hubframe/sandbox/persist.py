@@ -74,7 +74,9 @@ class Saver:
         self._stop = threading.Event()
         self._saved_version: int | None = None
         self._lock = threading.Lock()
-        self._thread = threading.Thread(target=self._run, name="hubframe-sandbox-saver", daemon=True)
+        self._thread = threading.Thread(
+            target=self._run, name="hubframe-sandbox-saver", daemon=True
+        )
 
     def start(self) -> None:
         self._thread.start()

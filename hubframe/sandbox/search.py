@@ -19,7 +19,7 @@ from fnmatch import translate
 from typing import TYPE_CHECKING, Any
 
 from .definitions import ObjectType, PropertyDef, object_type
-from .errors import ApiError, validation_error
+from .errors import validation_error
 from .values import parse_time_ms
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -35,11 +35,26 @@ MAX_LIMIT = 200
 DEFAULT_LIMIT = 10
 MAX_RESULTS = 10_000
 
-OPERATORS = frozenset({
-    "EQ", "NEQ", "LT", "LTE", "GT", "GTE", "BETWEEN", "IN", "NOT_IN",
-    "HAS_PROPERTY", "NOT_HAS_PROPERTY", "CONTAINS_TOKEN", "NOT_CONTAINS_TOKEN",
-})
-_NEEDS_VALUE = frozenset({"EQ", "NEQ", "LT", "LTE", "GT", "GTE", "BETWEEN", "CONTAINS_TOKEN", "NOT_CONTAINS_TOKEN"})
+OPERATORS = frozenset(
+    {
+        "EQ",
+        "NEQ",
+        "LT",
+        "LTE",
+        "GT",
+        "GTE",
+        "BETWEEN",
+        "IN",
+        "NOT_IN",
+        "HAS_PROPERTY",
+        "NOT_HAS_PROPERTY",
+        "CONTAINS_TOKEN",
+        "NOT_CONTAINS_TOKEN",
+    }
+)
+_NEEDS_VALUE = frozenset(
+    {"EQ", "NEQ", "LT", "LTE", "GT", "GTE", "BETWEEN", "CONTAINS_TOKEN", "NOT_CONTAINS_TOKEN"}
+)
 _NEEDS_VALUES = frozenset({"IN", "NOT_IN"})
 _TOKEN_SPLIT = re.compile(r"[^\w]+", re.UNICODE)
 
@@ -68,7 +83,9 @@ class SearchRequest:
     cache_key: str
 
 
-def parse_request(otype: ObjectType, defs: dict[str, PropertyDef], body: Any, raw_chars: int) -> SearchRequest:
+def parse_request(
+    otype: ObjectType, defs: dict[str, PropertyDef], body: Any, raw_chars: int
+) -> SearchRequest:
     """Validate a search body the way HubSpot does.
 
     Args:
@@ -86,7 +103,8 @@ def parse_request(otype: ObjectType, defs: dict[str, PropertyDef], body: Any, ra
     if raw_chars > MAX_BODY_CHARS:
         raise validation_error(
             f"The request body is {raw_chars} characters long; search requests are limited to "
-            f"{MAX_BODY_CHARS} characters.")
+            f"{MAX_BODY_CHARS} characters."
+        )
     if body is None:
         body = {}
     if not isinstance(body, dict):
@@ -97,7 +115,8 @@ def parse_request(otype: ObjectType, defs: dict[str, PropertyDef], body: Any, ra
     if len(groups_raw) > MAX_GROUPS:
         raise validation_error(
             f"Too many filter groups: {len(groups_raw)}. A search can have at most {MAX_GROUPS} "
-            f"filterGroups, {MAX_FILTERS_PER_GROUP} filters per group and {MAX_FILTERS} filters in total.")
+            f"filterGroups, {MAX_FILTERS_PER_GROUP} filters per group and {MAX_FILTERS} filters in total."
+        )
     groups: list[list[Filter]] = []
     total = 0
     for g in groups_raw:
@@ -106,18 +125,23 @@ def parse_request(otype: ObjectType, defs: dict[str, PropertyDef], body: Any, ra
             raise validation_error("Each filterGroup must be an object with a list of filters.")
         if len(filters_raw) > MAX_FILTERS_PER_GROUP:
             raise validation_error(
-                f"Too many filters in a filterGroup: {len(filters_raw)}. The maximum is {MAX_FILTERS_PER_GROUP}.")
+                f"Too many filters in a filterGroup: {len(filters_raw)}. The maximum is {MAX_FILTERS_PER_GROUP}."
+            )
         total += len(filters_raw)
         groups.append([_parse_filter(otype, defs, f) for f in filters_raw])
     if total > MAX_FILTERS:
-        raise validation_error(f"Too many filters: {total}. The maximum across all filterGroups is {MAX_FILTERS}.")
+        raise validation_error(
+            f"Too many filters: {total}. The maximum across all filterGroups is {MAX_FILTERS}."
+        )
 
     sort = _parse_sorts(defs, body.get("sorts"))
     query = body.get("query")
     if query is not None and not isinstance(query, str):
         raise validation_error("query must be a string.")
     props = body.get("properties")
-    if props is not None and (not isinstance(props, list) or not all(isinstance(p, str) for p in props)):
+    if props is not None and (
+        not isinstance(props, list) or not all(isinstance(p, str) for p in props)
+    ):
         raise validation_error("properties must be a list of property names.")
 
     limit = _int_field(body.get("limit"), "limit", DEFAULT_LIMIT)
@@ -129,9 +153,14 @@ def parse_request(otype: ObjectType, defs: dict[str, PropertyDef], body: Any, ra
     if after + limit > MAX_RESULTS:
         raise validation_error(
             f"Paging beyond {MAX_RESULTS} results is not supported: after ({after}) + limit ({limit}) "
-            f"is more than {MAX_RESULTS}. Narrow the query, e.g. with an hs_object_id GT filter.")
+            f"is more than {MAX_RESULTS}. Narrow the query, e.g. with an hs_object_id GT filter."
+        )
 
-    key = json.dumps([otype.name, groups_raw, query.strip() if query else None, sort], sort_keys=True, default=str)
+    key = json.dumps(
+        [otype.name, groups_raw, query.strip() if query else None, sort],
+        sort_keys=True,
+        default=str,
+    )
     return SearchRequest(groups, query.strip() if query else None, sort, props, limit, after, key)
 
 
@@ -155,13 +184,16 @@ def _parse_filter(otype: ObjectType, defs: dict[str, PropertyDef], raw: Any) -> 
         raise validation_error("Each filter needs a propertyName.")
     if op not in OPERATORS:
         raise validation_error(
-            f"Invalid operator {op!r} for property {prop}. Use one of: {', '.join(sorted(OPERATORS))}.")
+            f"Invalid operator {op!r} for property {prop}. Use one of: {', '.join(sorted(OPERATORS))}."
+        )
     if prop.startswith("associations."):
         object_type(prop.split(".", 1)[1])  # 400 for an unknown object type
         if op not in ("EQ", "NEQ", "IN", "NOT_IN", "HAS_PROPERTY", "NOT_HAS_PROPERTY"):
             raise validation_error(f"Operator {op} is not supported for {prop}.")
     elif prop not in defs:
-        raise validation_error(f"Property {prop} does not exist on {otype.upper} objects and cannot be filtered on.")
+        raise validation_error(
+            f"Property {prop} does not exist on {otype.upper} objects and cannot be filtered on."
+        )
     f = Filter(prop, op, raw.get("value"), raw.get("highValue"), raw.get("values") or [])
     if op in _NEEDS_VALUE and f.value is None:
         raise validation_error(f"Operator {op} on {prop} needs a value.")
@@ -186,7 +218,9 @@ def _parse_sorts(defs: dict[str, PropertyDef], raw: Any) -> tuple[str, bool] | N
         name = s.get("propertyName")
         direction = s.get("direction", "ASCENDING")
         if direction not in ("ASCENDING", "DESCENDING"):
-            raise validation_error(f"Invalid sort direction {direction!r}: use ASCENDING or DESCENDING.")
+            raise validation_error(
+                f"Invalid sort direction {direction!r}: use ASCENDING or DESCENDING."
+            )
         desc = direction == "DESCENDING"
     else:
         raise validation_error("Each sort must be an object with propertyName and direction.")
@@ -196,6 +230,7 @@ def _parse_sorts(defs: dict[str, PropertyDef], raw: Any) -> tuple[str, bool] | N
 
 
 # -- matching -----------------------------------------------------------------------------
+
 
 def find(store: Store, table: ObjectTable, req: SearchRequest) -> list[int]:
     """Every live id matching ``req``, in result order (no caching here)."""
@@ -217,7 +252,9 @@ def find(store: Store, table: ObjectTable, req: SearchRequest) -> list[int]:
     return _sort(table, matched, req.sort)
 
 
-def _match_group(store: Store, table: ObjectTable, ids: list[int], group: list[Filter]) -> list[int]:
+def _match_group(
+    store: Store, table: ObjectTable, ids: list[int], group: list[Filter]
+) -> list[int]:
     candidates: list[int] | None = None
     exact: Filter | None = None
     for f in group:
@@ -243,18 +280,18 @@ def _narrow(store: Store, table: ObjectTable, ids: list[int], f: Filter) -> list
         if f.op in ("GT", "GTE", "LT", "LTE", "EQ", "BETWEEN"):
             v = _number(f.value, f.prop)
             if f.op == "GT":
-                return ids[bisect_right(ids, v):]
+                return ids[bisect_right(ids, v) :]
             if f.op == "GTE":
-                return ids[bisect_left(ids, v):]
+                return ids[bisect_left(ids, v) :]
             if f.op == "LT":
-                return ids[:bisect_left(ids, v)]
+                return ids[: bisect_left(ids, v)]
             if f.op == "LTE":
-                return ids[:bisect_right(ids, v)]
+                return ids[: bisect_right(ids, v)]
             if f.op == "EQ":
                 i = bisect_left(ids, v)
-                return ids[i:i + 1] if i < len(ids) and ids[i] == v else []
+                return ids[i : i + 1] if i < len(ids) and ids[i] == v else []
             hi = _number(f.high, f.prop)
-            return ids[bisect_left(ids, v):bisect_right(ids, hi)]
+            return ids[bisect_left(ids, v) : bisect_right(ids, hi)]
         if f.op == "IN":
             numbers = (_number(v, f.prop) for v in f.values)
             wanted = sorted({int(n) for n in numbers if n == int(n)})
@@ -270,8 +307,11 @@ def _narrow(store: Store, table: ObjectTable, ids: list[int], f: Filter) -> list
         except ValueError:
             return []
         recs = table.records
-        return sorted(i for i in store.assoc.targets(to_type, other, table.type.name)
-                      if i in recs and not recs[i].archived)
+        return sorted(
+            i
+            for i in store.assoc.targets(to_type, other, table.type.name)
+            if i in recs and not recs[i].archived
+        )
     return None
 
 
@@ -287,12 +327,15 @@ def _converter(defn: PropertyDef, prop: str) -> Callable[[Any], Any]:
     if kind == "number":
         return lambda v: _number(v, prop)
     if kind in ("date", "datetime"):
+
         def to_ms(v: Any) -> int:
             ms = parse_time_ms(v)
             if ms is None:
                 raise validation_error(
-                    f"{v!r} is not a valid value for {prop}: use epoch milliseconds (e.g. \"1579514400000\").")
+                    f'{v!r} is not a valid value for {prop}: use epoch milliseconds (e.g. "1579514400000").'
+                )
             return ms
+
         return to_ms
     if kind == "bool":
         return lambda v: str(v).strip().lower()
@@ -358,7 +401,9 @@ def _compile_multi(table: ObjectTable, f: Filter) -> Predicate:
         return (lambda r: v in parts(r)) if op == "EQ" else (lambda r: v not in parts(r))
     if op in ("IN", "NOT_IN"):
         wanted = {str(v) for v in f.values}
-        return (lambda r: bool(parts(r) & wanted)) if op == "IN" else (lambda r: not parts(r) & wanted)
+        return (
+            (lambda r: bool(parts(r) & wanted)) if op == "IN" else (lambda r: not parts(r) & wanted)
+        )
     raise validation_error(f"Operator {op} is not supported for multiple checkbox property {name}.")
 
 
@@ -378,7 +423,9 @@ def _compile_association(store: Store, table: ObjectTable, f: Filter) -> Predica
         v = str(f.value)
         return (lambda r: v in linked(r)) if op == "EQ" else (lambda r: v not in linked(r))
     wanted = {str(v) for v in f.values}
-    return (lambda r: bool(linked(r) & wanted)) if op == "IN" else (lambda r: not linked(r) & wanted)
+    return (
+        (lambda r: bool(linked(r) & wanted)) if op == "IN" else (lambda r: not linked(r) & wanted)
+    )
 
 
 def _token_matcher(token: str) -> Callable[[str | None], bool]:
@@ -392,6 +439,7 @@ def _token_matcher(token: str) -> Callable[[str | None], bool]:
                 return False
             low = v.casefold()
             return bool(rx.match(low)) or any(rx.match(w) for w in low.split())
+
         return wild
 
     def exact(v: str | None) -> bool:
@@ -399,6 +447,7 @@ def _token_matcher(token: str) -> Callable[[str | None], bool]:
             return False
         low = v.casefold()
         return low == t or t in low.split() or t in _TOKEN_SPLIT.split(low)
+
     return exact
 
 
@@ -410,6 +459,7 @@ def _query_predicate(table: ObjectTable, query: str) -> Predicate:
     def pred(r: Record) -> bool:
         hay = " ".join(v for n in names if (v := value_of(r, n))).casefold()
         return all(t in hay for t in terms)
+
     return pred
 
 

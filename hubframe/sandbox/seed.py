@@ -18,7 +18,7 @@ import unicodedata
 import uuid
 from dataclasses import dataclass, field
 
-from .definitions import DEAL_STAGES, OWNERS, PROPERTIES
+from .definitions import OWNERS, PROPERTIES
 from .store import Store
 from .values import iso_ms
 
@@ -28,44 +28,249 @@ SEED_START = 1_609_459_200_000  # 2021-01-01T00:00:00Z
 SEED_END = 1_751_241_600_000  # 2025-06-30T00:00:00Z
 _DAY = 86_400_000
 
-FIRST = ["James", "Mary", "John", "Patricia", "Robert", "Jennifer", "Michael", "Linda", "David", "Sarah",
-         "Anna", "Lukas", "Sofia", "Mateo", "Emma", "Noah", "Olivia", "Liam", "Mia", "Elena",
-         "José", "Zoë", "Björn", "Łukasz", "Siobhán", "Chloé", "François", "Jürgen", "Ana", "Mei",
-         "Søren", "Ines", "Agnieszka", "Hiroshi", "Priya", "Arjun", "Fatima", "Omar", "Yuki", "Chen",
-         "Анна", "Дмитрий", "李", "María", "Renée", "Nuño", "Ólafur", "Çağla", "Dang", "Kwame"]
-LAST = ["Smith", "Johnson", "Williams", "Brown", "Jones", "Garcia", "Miller", "Davis", "Martinez", "Lopez",
-        "Müller", "Schmidt", "Schneider", "Fischer", "Weber", "Rossi", "Bianchi", "Dubois", "Lefèvre", "Moreau",
-        "Núñez", "García-Márquez", "Kowalski", "Nowak", "Østergaard", "Sørensen", "O'Brien", "Ó Súilleabháin",
-        "Tanaka", "Sato", "Kim", "Park", "Nguyễn", "Patel", "Sharma", "Haddad", "Öztürk", "Yılmaz",
-        "Иванова", "王", "Van der Berg", "De Vries", "Costa", "Silva", "Andersson", "Nielsen", "Mensah", "Okafor"]
-_CO_A = ["Acme", "Northwind", "Blue Harbor", "Globex", "Initech", "Umbrella", "Stark", "Wayne", "Hooli",
-         "Vandelay", "Müller", "Øresund", "Café Lumière", "São Paulo", "Zürich", "Kraków", "Tōkyō", "Bright",
-         "Silver Peak", "Redwood", "Evergreen", "Quantum", "Nimbus", "Polaris", "Atlas", "Helix", "Lumen",
-         "Orbit", "Cobalt", "Granite", "Maple", "Harbor", "Summit", "Pioneer", "Falcon", "Aurora"]
-_CO_B = ["Analytics", "Logistics", "Systems", "Labs", "Consulting", "Foods", "Bank", "Health", "Energy",
-         "Software", "Robotics", "Media", "Retail", "Insurance", "Partners", "& Söhne GmbH", "Holdings",
-         "Technologies", "Studio", "Group", "Ventures", "Networks", "Biotech", "Manufacturing"]
-_TLDS = [".com", ".com", ".com", ".io", ".de", ".co.uk", ".fr", ".net", ".es", ".jp"]
-FREE_MAIL = ["gmail.com", "yahoo.com", "outlook.com", "hotmail.com", "gmx.de", "icloud.com", "proton.me"]
-LOCATIONS = [
-    ("Boston", "Massachusetts", "United States", "021"), ("Austin", "Texas", "United States", "787"),
-    ("San Francisco", "California", "United States", "941"), ("New York", "New York", "United States", "100"),
-    ("Chicago", "Illinois", "United States", "606"), ("Toronto", "Ontario", "Canada", "M5V"),
-    ("London", "England", "United Kingdom", "EC1"), ("Dublin", "Leinster", "Ireland", "D02"),
-    ("Berlin", "Berlin", "Germany", "101"), ("München", "Bayern", "Germany", "803"),
-    ("Paris", "Île-de-France", "France", "750"), ("Madrid", "Madrid", "Spain", "280"),
-    ("São Paulo", "SP", "Brazil", "013"), ("Tokyo", "Tokyo", "Japan", "100"),
-    ("Sydney", "New South Wales", "Australia", "200"), ("Kraków", "Małopolska", "Poland", "310"),
-    ("Zürich", "Zürich", "Switzerland", "800"), ("Amsterdam", "Noord-Holland", "Netherlands", "101"),
+FIRST = [
+    "James",
+    "Mary",
+    "John",
+    "Patricia",
+    "Robert",
+    "Jennifer",
+    "Michael",
+    "Linda",
+    "David",
+    "Sarah",
+    "Anna",
+    "Lukas",
+    "Sofia",
+    "Mateo",
+    "Emma",
+    "Noah",
+    "Olivia",
+    "Liam",
+    "Mia",
+    "Elena",
+    "José",
+    "Zoë",
+    "Björn",
+    "Łukasz",
+    "Siobhán",
+    "Chloé",
+    "François",
+    "Jürgen",
+    "Ana",
+    "Mei",
+    "Søren",
+    "Ines",
+    "Agnieszka",
+    "Hiroshi",
+    "Priya",
+    "Arjun",
+    "Fatima",
+    "Omar",
+    "Yuki",
+    "Chen",
+    "Анна",
+    "Дмитрий",
+    "李",
+    "María",
+    "Renée",
+    "Nuño",
+    "Ólafur",
+    "Çağla",
+    "Dang",
+    "Kwame",
 ]
-JOBS = ["CEO", "CTO", "Marketing Manager", "Sales Director", "Account Executive", "Software Engineer",
-        "Data Analyst", "Operations Manager", "Head of Growth", "Product Manager", "HR Business Partner",
-        "CFO", "Customer Success Manager", "VP Sales", "Office Manager", "Procurement Lead"]
-_LIFECYCLE_W = (["subscriber"] * 4 + ["lead"] * 8 + ["marketingqualifiedlead"] * 4 + ["salesqualifiedlead"] * 3
-                + ["opportunity"] * 3 + ["customer"] * 5 + ["evangelist"] + ["other"])
-_STAGE_W = (["appointmentscheduled"] * 3 + ["qualifiedtobuy"] * 3 + ["presentationscheduled"] * 2
-            + ["decisionmakerboughtin"] * 2 + ["contractsent"] * 2 + ["closedwon"] * 4 + ["closedlost"] * 3)
-_PRODUCT_WORDS = ["CRM", "Analytics", "Email", "Forms", "Live chat", "Reporting", "Onboarding", "Support plan"]
+LAST = [
+    "Smith",
+    "Johnson",
+    "Williams",
+    "Brown",
+    "Jones",
+    "Garcia",
+    "Miller",
+    "Davis",
+    "Martinez",
+    "Lopez",
+    "Müller",
+    "Schmidt",
+    "Schneider",
+    "Fischer",
+    "Weber",
+    "Rossi",
+    "Bianchi",
+    "Dubois",
+    "Lefèvre",
+    "Moreau",
+    "Núñez",
+    "García-Márquez",
+    "Kowalski",
+    "Nowak",
+    "Østergaard",
+    "Sørensen",
+    "O'Brien",
+    "Ó Súilleabháin",
+    "Tanaka",
+    "Sato",
+    "Kim",
+    "Park",
+    "Nguyễn",
+    "Patel",
+    "Sharma",
+    "Haddad",
+    "Öztürk",
+    "Yılmaz",
+    "Иванова",
+    "王",
+    "Van der Berg",
+    "De Vries",
+    "Costa",
+    "Silva",
+    "Andersson",
+    "Nielsen",
+    "Mensah",
+    "Okafor",
+]
+_CO_A = [
+    "Acme",
+    "Northwind",
+    "Blue Harbor",
+    "Globex",
+    "Initech",
+    "Umbrella",
+    "Stark",
+    "Wayne",
+    "Hooli",
+    "Vandelay",
+    "Müller",
+    "Øresund",
+    "Café Lumière",
+    "São Paulo",
+    "Zürich",
+    "Kraków",
+    "Tōkyō",
+    "Bright",
+    "Silver Peak",
+    "Redwood",
+    "Evergreen",
+    "Quantum",
+    "Nimbus",
+    "Polaris",
+    "Atlas",
+    "Helix",
+    "Lumen",
+    "Orbit",
+    "Cobalt",
+    "Granite",
+    "Maple",
+    "Harbor",
+    "Summit",
+    "Pioneer",
+    "Falcon",
+    "Aurora",
+]
+_CO_B = [
+    "Analytics",
+    "Logistics",
+    "Systems",
+    "Labs",
+    "Consulting",
+    "Foods",
+    "Bank",
+    "Health",
+    "Energy",
+    "Software",
+    "Robotics",
+    "Media",
+    "Retail",
+    "Insurance",
+    "Partners",
+    "& Söhne GmbH",
+    "Holdings",
+    "Technologies",
+    "Studio",
+    "Group",
+    "Ventures",
+    "Networks",
+    "Biotech",
+    "Manufacturing",
+]
+_TLDS = [".com", ".com", ".com", ".io", ".de", ".co.uk", ".fr", ".net", ".es", ".jp"]
+FREE_MAIL = [
+    "gmail.com",
+    "yahoo.com",
+    "outlook.com",
+    "hotmail.com",
+    "gmx.de",
+    "icloud.com",
+    "proton.me",
+]
+LOCATIONS = [
+    ("Boston", "Massachusetts", "United States", "021"),
+    ("Austin", "Texas", "United States", "787"),
+    ("San Francisco", "California", "United States", "941"),
+    ("New York", "New York", "United States", "100"),
+    ("Chicago", "Illinois", "United States", "606"),
+    ("Toronto", "Ontario", "Canada", "M5V"),
+    ("London", "England", "United Kingdom", "EC1"),
+    ("Dublin", "Leinster", "Ireland", "D02"),
+    ("Berlin", "Berlin", "Germany", "101"),
+    ("München", "Bayern", "Germany", "803"),
+    ("Paris", "Île-de-France", "France", "750"),
+    ("Madrid", "Madrid", "Spain", "280"),
+    ("São Paulo", "SP", "Brazil", "013"),
+    ("Tokyo", "Tokyo", "Japan", "100"),
+    ("Sydney", "New South Wales", "Australia", "200"),
+    ("Kraków", "Małopolska", "Poland", "310"),
+    ("Zürich", "Zürich", "Switzerland", "800"),
+    ("Amsterdam", "Noord-Holland", "Netherlands", "101"),
+]
+JOBS = [
+    "CEO",
+    "CTO",
+    "Marketing Manager",
+    "Sales Director",
+    "Account Executive",
+    "Software Engineer",
+    "Data Analyst",
+    "Operations Manager",
+    "Head of Growth",
+    "Product Manager",
+    "HR Business Partner",
+    "CFO",
+    "Customer Success Manager",
+    "VP Sales",
+    "Office Manager",
+    "Procurement Lead",
+]
+_LIFECYCLE_W = (
+    ["subscriber"] * 4
+    + ["lead"] * 8
+    + ["marketingqualifiedlead"] * 4
+    + ["salesqualifiedlead"] * 3
+    + ["opportunity"] * 3
+    + ["customer"] * 5
+    + ["evangelist"]
+    + ["other"]
+)
+_STAGE_W = (
+    ["appointmentscheduled"] * 3
+    + ["qualifiedtobuy"] * 3
+    + ["presentationscheduled"] * 2
+    + ["decisionmakerboughtin"] * 2
+    + ["contractsent"] * 2
+    + ["closedwon"] * 4
+    + ["closedlost"] * 3
+)
+_PRODUCT_WORDS = [
+    "CRM",
+    "Analytics",
+    "Email",
+    "Forms",
+    "Live chat",
+    "Reporting",
+    "Onboarding",
+    "Support plan",
+]
 
 
 def _options(object_type: str, name: str) -> list[str]:
@@ -89,12 +294,29 @@ def portal_id_for(seed: int) -> int:
     return 24_000_000 + (seed * 7919) % 1_000_000
 
 
-_FOLD = str.maketrans({"ø": "o", "Ø": "O", "æ": "ae", "Æ": "AE", "ß": "ss", "ł": "l", "Ł": "L",
-                       "đ": "d", "Đ": "D", "œ": "oe", "ı": "i", "þ": "th", "ð": "d"})
+_FOLD = str.maketrans(
+    {
+        "ø": "o",
+        "Ø": "O",
+        "æ": "ae",
+        "Æ": "AE",
+        "ß": "ss",
+        "ł": "l",
+        "Ł": "L",
+        "đ": "d",
+        "Đ": "D",
+        "œ": "oe",
+        "ı": "i",
+        "þ": "th",
+        "ð": "d",
+    }
+)
 
 
 def _slug(text: str) -> str:
-    ascii_text = unicodedata.normalize("NFKD", text.translate(_FOLD)).encode("ascii", "ignore").decode()
+    ascii_text = (
+        unicodedata.normalize("NFKD", text.translate(_FOLD)).encode("ascii", "ignore").decode()
+    )
     return "".join(c for c in ascii_text.lower() if c.isalnum())
 
 
@@ -152,8 +374,15 @@ def _seed_companies(store: Store, rng: random.Random, n: int) -> list[tuple[int,
             domain, k = f"{base}{k}{tld}", k + 1
         domains.add(domain)
         city, state, country, zip_prefix = rng.choice(LOCATIONS)
-        p: dict[str, str] = {"name": name, "domain": domain, "city": city, "state": state, "country": country,
-                             "industry": rng.choice(industries), "lifecyclestage": rng.choice(lifecycle)}
+        p: dict[str, str] = {
+            "name": name,
+            "domain": domain,
+            "city": city,
+            "state": state,
+            "country": country,
+            "industry": rng.choice(industries),
+            "lifecyclestage": rng.choice(lifecycle),
+        }
         if r() < 0.9:
             p["website"] = f"https://www.{domain}"
         if r() < 0.8:
@@ -170,7 +399,9 @@ def _seed_companies(store: Store, rng: random.Random, n: int) -> list[tuple[int,
         if r() < 0.6:
             p["type"] = rng.choice(types)
         if r() < 0.3:
-            p["description"] = f"{name} serves customers in {country} since {rng.randint(1950, 2020)}."
+            p["description"] = (
+                f"{name} serves customers in {country} since {rng.randint(1950, 2020)}."
+            )
         if r() < 0.5:
             p["founded_year"] = str(rng.randint(1890, 2022))
         if r() < 0.6:
@@ -195,14 +426,21 @@ def _seed_companies(store: Store, rng: random.Random, n: int) -> list[tuple[int,
     return rows
 
 
-def _seed_contacts(store: Store, rng: random.Random, n: int, companies: list[tuple[int, str, str]]
-                   ) -> dict[int, list[int]]:
+def _seed_contacts(
+    store: Store, rng: random.Random, n: int, companies: list[tuple[int, str, str]]
+) -> dict[int, list[int]]:
     table = store.tables["contacts"]
     assert table.email_index is not None
     lifecycle_w, lead = _LIFECYCLE_W, _options("contacts", "hs_lead_status")
     owners, langs = [o for o, _ in OWNERS], _options("contacts", "hs_language")
-    personas, sources = _options("contacts", "hs_persona"), _options("contacts", "hs_analytics_source")
-    products, bands = _options("contacts", "favorite_products"), _options("contacts", "numemployees")
+    personas, sources = (
+        _options("contacts", "hs_persona"),
+        _options("contacts", "hs_analytics_source"),
+    )
+    products, bands = (
+        _options("contacts", "favorite_products"),
+        _options("contacts", "numemployees"),
+    )
     contacts_of: dict[int, list[int]] = {}
     emails: set[str] = set()
     every = _archived_every(n)
@@ -280,7 +518,9 @@ def _seed_contacts(store: Store, rng: random.Random, n: int, companies: list[tup
         if stage == "customer":
             p["closedate"] = iso_ms(created + int(r() * (SEED_END - created)))
             if r() < 0.6:
-                p["contract_start_date"] = iso_ms((created // _DAY + rng.randint(1, 90)) * _DAY)[:10]
+                p["contract_start_date"] = iso_ms((created // _DAY + rng.randint(1, 90)) * _DAY)[
+                    :10
+                ]
         if r() < 0.5:
             p["notes_last_updated"] = iso_ms(created + int(r() * (SEED_END - created)))
         rec = table.insert(p, created, updated)
@@ -301,8 +541,13 @@ def _seed_contacts(store: Store, rng: random.Random, n: int, companies: list[tup
     return contacts_of
 
 
-def _seed_deals(store: Store, rng: random.Random, n: int, companies: list[tuple[int, str, str]],
-                contacts_of: dict[int, list[int]]) -> None:
+def _seed_deals(
+    store: Store,
+    rng: random.Random,
+    n: int,
+    companies: list[tuple[int, str, str]],
+    contacts_of: dict[int, list[int]],
+) -> None:
     table = store.tables["deals"]
     owners = [o for o, _ in OWNERS]
     types, prios = _options("deals", "dealtype"), _options("deals", "hs_priority")
@@ -321,7 +566,11 @@ def _seed_deals(store: Store, rng: random.Random, n: int, companies: list[tuple[
         }
         x = r()
         if x < 0.92:
-            p["amount"] = str(rng.randint(5, 2000) * 50) if r() < 0.8 else f"{rng.randint(500, 99999)}.{rng.randint(0, 99):02d}"
+            p["amount"] = (
+                str(rng.randint(5, 2000) * 50)
+                if r() < 0.8
+                else f"{rng.randint(500, 99999)}.{rng.randint(0, 99):02d}"
+            )
         elif x < 0.95:
             p["amount"] = ""
         created, updated = _timeline(rng, total, i)
@@ -336,9 +585,13 @@ def _seed_deals(store: Store, rng: random.Random, n: int, companies: list[tuple[
         if r() < 0.2:
             p["description"] = f"{what} for {company[1] if company else 'a new customer'}."
         if r() < 0.3:
-            p["hs_next_step"] = rng.choice(["Send proposal", "Schedule demo", "Legal review", "Follow up call"])
+            p["hs_next_step"] = rng.choice(
+                ["Send proposal", "Schedule demo", "Legal review", "Follow up call"]
+            )
         if stage == "closedlost" and r() < 0.6:
-            p["closed_lost_reason"] = rng.choice(["Price", "Timing", "Chose competitor", "No budget"])
+            p["closed_lost_reason"] = rng.choice(
+                ["Price", "Timing", "Chose competitor", "No budget"]
+            )
         if stage == "closedwon" and r() < 0.5:
             p["closed_won_reason"] = rng.choice(["Best fit", "Price", "Relationship"])
         if r() < 0.3 and p.get("amount"):
@@ -368,23 +621,51 @@ def _seed_lists(store: Store, rng: random.Random, info: SeedInfo) -> None:
     recs = contacts.records
     specs = [
         ("11", "Event follow-up", "MANUAL", []),  # empty: the natural first list to add to
-        ("12", "Newsletter subscribers", "MANUAL",
-         [i for i in live if recs[i].props.get("hs_email_optout") != "true" and rng.random() < 0.15]),
+        (
+            "12",
+            "Newsletter subscribers",
+            "MANUAL",
+            [
+                i
+                for i in live
+                if recs[i].props.get("hs_email_optout") != "true" and rng.random() < 0.15
+            ],
+        ),
         ("13", "Trade show leads 2024", "MANUAL", [i for i in live if rng.random() < 0.03]),
-        ("14", "VIP customers", "MANUAL", [i for i in live if recs[i].props.get("vip_customer") == "true"]),
+        (
+            "14",
+            "VIP customers",
+            "MANUAL",
+            [i for i in live if recs[i].props.get("vip_customer") == "true"],
+        ),
         ("15", "Webinar attendees – März", "SNAPSHOT", [i for i in live if rng.random() < 0.05]),
-        ("16", "Customers (active list)", "DYNAMIC",
-         [i for i in live if recs[i].props.get("lifecyclestage") == "customer"]),
+        (
+            "16",
+            "Customers (active list)",
+            "DYNAMIC",
+            [i for i in live if recs[i].props.get("lifecyclestage") == "customer"],
+        ),
     ]
     for n, (list_id, name, kind, members) in enumerate(specs):
         created = SEED_START + (n + 1) * 30 * _DAY
-        store.lists[list_id] = {"listId": list_id, "name": name, "processingType": kind, "objectTypeId": "0-1",
-                                "createdAt": created, "updatedAt": created + 7 * _DAY,
-                                "listVersion": 1 + n % 3, "createdById": OWNERS[n % len(OWNERS)][0]}
+        store.lists[list_id] = {
+            "listId": list_id,
+            "name": name,
+            "processingType": kind,
+            "objectTypeId": "0-1",
+            "createdAt": created,
+            "updatedAt": created + 7 * _DAY,
+            "listVersion": 1 + n % 3,
+            "createdById": OWNERS[n % len(OWNERS)][0],
+        }
         store.list_members[list_id] = {
-            i: max(created, recs[i].created) + rng.randrange(30 * _DAY) for i in members}
-        {"MANUAL": info.list_ids, "SNAPSHOT": info.snapshot_list_ids,
-         "DYNAMIC": info.dynamic_list_ids}[kind].append(list_id)
+            i: max(created, recs[i].created) + rng.randrange(30 * _DAY) for i in members
+        }
+        {
+            "MANUAL": info.list_ids,
+            "SNAPSHOT": info.snapshot_list_ids,
+            "DYNAMIC": info.dynamic_list_ids,
+        }[kind].append(list_id)
 
 
 def _seed_forms(store: Store, rng: random.Random, info: SeedInfo) -> None:
@@ -392,37 +673,74 @@ def _seed_forms(store: Store, rng: random.Random, info: SeedInfo) -> None:
         return {"name": name, "label": label, "required": required}
 
     specs = [
-        ("Contact us", [field("email", "Email", True), field("firstname", "First name"),
-                        field("lastname", "Last name"), field("company", "Company name"),
-                        field("phone", "Phone number"), field("message", "Message")],
-         {"inlineMessage": "Thanks for submitting the form."}),
-        ("Newsletter signup", [field("email", "Email", True), field("firstname", "First name"),
-                               field("hs_language", "Preferred language"),
-                               field("favorite_products", "Products of interest")],
-         {"inlineMessage": "Thanks for submitting the form."}),
-        ("Demo request", [field("email", "Work email", True), field("firstname", "First name", True),
-                          field("lastname", "Last name", True), field("company", "Company name", True),
-                          field("jobtitle", "Job title"), field("numemployees", "Number of employees"),
-                          field("contract_start_date", "Preferred start date")],
-         {"redirectUri": "https://www.example.com/thank-you"}),
+        (
+            "Contact us",
+            [
+                field("email", "Email", True),
+                field("firstname", "First name"),
+                field("lastname", "Last name"),
+                field("company", "Company name"),
+                field("phone", "Phone number"),
+                field("message", "Message"),
+            ],
+            {"inlineMessage": "Thanks for submitting the form."},
+        ),
+        (
+            "Newsletter signup",
+            [
+                field("email", "Email", True),
+                field("firstname", "First name"),
+                field("hs_language", "Preferred language"),
+                field("favorite_products", "Products of interest"),
+            ],
+            {"inlineMessage": "Thanks for submitting the form."},
+        ),
+        (
+            "Demo request",
+            [
+                field("email", "Work email", True),
+                field("firstname", "First name", True),
+                field("lastname", "Last name", True),
+                field("company", "Company name", True),
+                field("jobtitle", "Job title"),
+                field("numemployees", "Number of employees"),
+                field("contract_start_date", "Preferred start date"),
+            ],
+            {"redirectUri": "https://www.example.com/thank-you"},
+        ),
     ]
     for n, (name, fields, post) in enumerate(specs):
         guid = str(uuid.UUID(int=rng.getrandbits(128), version=4))
-        store.forms[guid] = {"guid": guid, "name": name, "fields": fields,
-                             "createdAt": SEED_START + (n + 2) * 45 * _DAY, **post}
+        store.forms[guid] = {
+            "guid": guid,
+            "name": name,
+            "fields": fields,
+            "createdAt": SEED_START + (n + 2) * 45 * _DAY,
+            **post,
+        }
         info.form_ids.append(guid)
 
 
 def _seed_workflows(store: Store, info: SeedInfo) -> None:
-    specs = [("Welcome series", True), ("Lead nurturing – MQL", True), ("Customer onboarding", True),
-             ("Re-engagement (paused)", False)]
+    specs = [
+        ("Welcome series", True),
+        ("Lead nurturing – MQL", True),
+        ("Customer onboarding", True),
+        ("Re-engagement (paused)", False),
+    ]
     live = store.tables["contacts"].live_ids()
     for n, (name, enabled) in enumerate(specs):
         wid = str(18_440_001 + n * 37)
         created = SEED_START + (n + 3) * 60 * _DAY
-        store.workflows[wid] = {"id": wid, "name": name, "type": "DRIP_DELAY", "enabled": enabled,
-                                "insertedAt": created, "updatedAt": created + 10 * _DAY,
-                                "description": f"{name} for new contacts."}
+        store.workflows[wid] = {
+            "id": wid,
+            "name": name,
+            "type": "DRIP_DELAY",
+            "enabled": enabled,
+            "insertedAt": created,
+            "updatedAt": created + 10 * _DAY,
+            "description": f"{name} for new contacts.",
+        }
         info.workflow_ids.append(wid)
     if info.workflow_ids and live:
         store.enrollments[info.workflow_ids[0]] = {i: SEED_END - _DAY for i in live[:20]}

@@ -106,8 +106,14 @@ class Sandbox:
             log.info("sandbox portal loaded from %s", self.path)
         else:
             self.store = self._seeded()
-        self._faults = Faults(seed=seed, fraction=faults, latency=latency, rate_limit=parse_rate_limit(rate_limit),
-                              search_rate=search_rate, after_apply=faults_after_apply)
+        self._faults = Faults(
+            seed=seed,
+            fraction=faults,
+            latency=latency,
+            rate_limit=parse_rate_limit(rate_limit),
+            search_rate=search_rate,
+            after_apply=faults_after_apply,
+        )
         self.app = SandboxApp(self.store, token=self.token, scopes=scopes, faults=self._faults)
         self._save_interval = save_interval
         self._server: BaseWSGIServer | None = None
@@ -119,8 +125,13 @@ class Sandbox:
         started = time.perf_counter()
         store = Store(portal_id_for(self.seed))
         seed_store(store, contacts=contacts, companies=companies, deals=deals, seed=self.seed)
-        log.info("sandbox portal seeded: %d contacts, %d companies, %d deals in %.2f s",
-                 contacts, companies, deals, time.perf_counter() - started)
+        log.info(
+            "sandbox portal seeded: %d contacts, %d companies, %d deals in %.2f s",
+            contacts,
+            companies,
+            deals,
+            time.perf_counter() - started,
+        )
         return store
 
     # -- seeded ids -------------------------------------------------------------------------
@@ -167,12 +178,18 @@ class Sandbox:
         """Serve on ``host:port`` in a daemon thread. Returns self."""
         if self._server is not None:
             return self
-        server = make_server(self.host, self._port, self.app, threaded=True, request_handler=_QuietHandler)
+        server = make_server(
+            self.host, self._port, self.app, threaded=True, request_handler=_QuietHandler
+        )
         server.daemon_threads = True
         self._server = server
         # A short poll interval makes stop() quick (serve_forever checks for shutdown between polls).
-        self._thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05},
-                                        name="hubframe-sandbox", daemon=True)
+        self._thread = threading.Thread(
+            target=server.serve_forever,
+            kwargs={"poll_interval": 0.05},
+            name="hubframe-sandbox",
+            daemon=True,
+        )
         self._thread.start()
         if self.path is not None:
             self._saver = persist.Saver(lambda: self.store, self.path, self._save_interval)
@@ -200,14 +217,6 @@ class Sandbox:
     def __exit__(self, *exc: object) -> None:
         self.stop()
 
-    def __del__(self) -> None:  # a forgotten sandbox should not keep its port
-        try:
-            if self._server is not None:
-                self._server.shutdown()
-                self._server.server_close()
-        except Exception:
-            pass
-
     def __repr__(self) -> str:
         where = self.url if self._server is not None else "not started"
         return f"Sandbox({where}, portal_id={self.portal_id})"
@@ -215,7 +224,9 @@ class Sandbox:
     @property
     def port(self) -> int:
         if self._server is None:
-            raise RuntimeError("the sandbox is not running: call start() or use `with Sandbox() as sb:`")
+            raise RuntimeError(
+                "the sandbox is not running: call start() or use `with Sandbox() as sb:`"
+            )
         return int(self._server.server_port)
 
     @property
@@ -237,8 +248,15 @@ class Sandbox:
 
     # -- bad-day knobs ----------------------------------------------------------------------
 
-    def set_faults(self, *, faults: Any = _UNSET, latency: Any = _UNSET, rate_limit: Any = _UNSET,
-                   search_rate: Any = _UNSET, faults_after_apply: Any = _UNSET) -> None:
+    def set_faults(
+        self,
+        *,
+        faults: Any = _UNSET,
+        latency: Any = _UNSET,
+        rate_limit: Any = _UNSET,
+        search_rate: Any = _UNSET,
+        faults_after_apply: Any = _UNSET,
+    ) -> None:
         """Change the bad-day knobs while running; arguments left out keep their value.
 
         Args:
@@ -248,13 +266,27 @@ class Sandbox:
             search_rate: search requests per second, or None for no limit.
             faults_after_apply: random faults hit after the request is applied.
         """
-        self._faults.configure(fraction=faults, latency=latency, rate_limit=rate_limit,
-                               search_rate=search_rate, after_apply=faults_after_apply)
+        self._faults.configure(
+            fraction=faults,
+            latency=latency,
+            rate_limit=rate_limit,
+            search_rate=search_rate,
+            after_apply=faults_after_apply,
+        )
 
-    def inject(self, status: int | None = None, *, drop: bool = False, count: int | None = 1,
-               retry_after: float | None = None, body: dict[str, Any] | None = None,
-               headers: dict[str, str] | None = None, path_contains: str | None = None,
-               method: str | None = None, after_apply: bool = False) -> Injection:
+    def inject(
+        self,
+        status: int | None = None,
+        *,
+        drop: bool = False,
+        count: int | None = 1,
+        retry_after: float | None = None,
+        body: dict[str, Any] | None = None,
+        headers: dict[str, str] | None = None,
+        path_contains: str | None = None,
+        method: str | None = None,
+        after_apply: bool = False,
+    ) -> Injection:
         """Answer the next matching request(s) with a chosen fault.
 
         Args:
@@ -274,9 +306,17 @@ class Sandbox:
         Returns:
             The :class:`Injection`; its ``hits`` counts the requests it answered.
         """
-        return self._faults.inject(status, drop=drop, count=count, retry_after=retry_after, body=body,
-                                   headers=headers, path_contains=path_contains, method=method,
-                                   after_apply=after_apply)
+        return self._faults.inject(
+            status,
+            drop=drop,
+            count=count,
+            retry_after=retry_after,
+            body=body,
+            headers=headers,
+            path_contains=path_contains,
+            method=method,
+            after_apply=after_apply,
+        )
 
     def clear_injections(self) -> None:
         """Forget every scheduled fault."""
@@ -315,35 +355,62 @@ class Sandbox:
 
 
 def _seed_info(sb: Sandbox) -> SeedInfo:
-    return SeedInfo(portal_id=sb.portal_id, list_ids=sb.list_ids, snapshot_list_ids=sb.snapshot_list_ids,
-                    dynamic_list_ids=sb.dynamic_list_ids, workflow_ids=sb.workflow_ids, form_ids=sb.form_ids)
+    return SeedInfo(
+        portal_id=sb.portal_id,
+        list_ids=sb.list_ids,
+        snapshot_list_ids=sb.snapshot_list_ids,
+        dynamic_list_ids=sb.dynamic_list_ids,
+        workflow_ids=sb.workflow_ids,
+        form_ids=sb.form_ids,
+    )
+
+
+def _say(line: str) -> None:
+    # run_cli is the `hubframe sandbox` command's own output: the one place here that prints.
+    print(line, flush=True)  # noqa: T201
 
 
 def run_cli(args: Any) -> int:
     """``hubframe sandbox``: serve in the foreground until Ctrl-C, printing how to connect."""
-    sb = Sandbox(contacts=args.contacts, companies=args.companies, deals=args.deals, seed=args.seed,
-                 token=args.token, latency=args.latency, rate_limit=args.rate_limit, faults=args.faults,
-                 path=args.path, host=args.host, port=args.port)
+    sb = Sandbox(
+        contacts=args.contacts,
+        companies=args.companies,
+        deals=args.deals,
+        seed=args.seed,
+        token=args.token,
+        latency=args.latency,
+        rate_limit=args.rate_limit,
+        faults=args.faults,
+        path=args.path,
+        host=args.host,
+        port=args.port,
+    )
     sb.start()
     info = _seed_info(sb)
-    print(f"hubframe sandbox: HubSpot API at {sb.url} (forms too)")
-    print(f"  token:       {sb.token}")
-    print(f"  portal id:   {info.portal_id}")
-    print(f"  records:     {sb.store.count('contacts')} contacts, {sb.store.count('companies')} companies, "
-          f"{sb.store.count('deals')} deals")
-    print(f"  lists:       MANUAL {', '.join(info.list_ids)}; SNAPSHOT {', '.join(info.snapshot_list_ids)}; "
-          f"DYNAMIC {', '.join(info.dynamic_list_ids)}")
-    print(f"  workflows:   {', '.join(info.workflow_ids)}")
-    print(f"  forms:       {', '.join(info.form_ids)}")
+    _say(f"hubframe sandbox: HubSpot API at {sb.url} (forms too)")
+    _say(f"  token:       {sb.token}")
+    _say(f"  portal id:   {info.portal_id}")
+    _say(
+        f"  records:     {sb.store.count('contacts')} contacts, {sb.store.count('companies')} companies, "
+        f"{sb.store.count('deals')} deals"
+    )
+    _say(
+        f"  lists:       MANUAL {', '.join(info.list_ids)}; SNAPSHOT {', '.join(info.snapshot_list_ids)}; "
+        f"DYNAMIC {', '.join(info.dynamic_list_ids)}"
+    )
+    _say(f"  workflows:   {', '.join(info.workflow_ids)}")
+    _say(f"  forms:       {', '.join(info.form_ids)}")
     if sb.path is not None:
-        print(f"  saved in:    {sb.path}")
-    print(f"  connect:     HUBFRAME_BASE_URL={sb.url} HUBFRAME_FORMS_URL={sb.url} HUBSPOT_ACCESS_TOKEN={sb.token}")
-    print("Press Ctrl-C to stop.", flush=True)
+        _say(f"  saved in:    {sb.path}")
+    _say(
+        f"  connect:     HUBFRAME_BASE_URL={sb.url} HUBFRAME_FORMS_URL={sb.url} HUBSPOT_ACCESS_TOKEN={sb.token}"
+    )
+    _say("Press Ctrl-C to stop.")
     try:
         while True:
             time.sleep(3600)
     except KeyboardInterrupt:
-        print("\nhubframe sandbox: stopping", flush=True)
+        _say("\nhubframe sandbox: stopping")
     finally:
         sb.stop()
     return 0

@@ -44,8 +44,15 @@ class Record:
 
     __slots__ = ("id", "props", "created", "updated", "archived", "archived_at")
 
-    def __init__(self, id: int, props: dict[str, str], created: int, updated: int,
-                 archived: bool = False, archived_at: int | None = None):
+    def __init__(
+        self,
+        id: int,
+        props: dict[str, str],
+        created: int,
+        updated: int,
+        archived: bool = False,
+        archived_at: int | None = None,
+    ):
         self.id = id
         self.props = props
         self.created = created
@@ -91,7 +98,9 @@ class ObjectTable:
         self._live = self._archived = None
         self.store.version += 1
 
-    def insert(self, props: dict[str, str], created: int, updated: int, record_id: int | None = None) -> Record:
+    def insert(
+        self, props: dict[str, str], created: int, updated: int, record_id: int | None = None
+    ) -> Record:
         """Add a record with the next id (or ``record_id``), indexing its email."""
         rid = self.next_id if record_id is None else record_id
         self.next_id = max(self.next_id, rid + 1)
@@ -171,13 +180,19 @@ def _computed_values(store: Store, otype: ObjectType) -> dict[str, Callable[[Rec
         out["num_associated_contacts"] = count("contacts")
         out["num_associated_deals"] = count("deals")
     else:
+
         def stage_flag(stages: tuple[str, ...]) -> Callable[[Record], str | None]:
-            return lambda r: None if not r.props.get("dealstage") else (
-                "true" if r.props["dealstage"] in stages else "false")
+            return lambda r: (
+                None
+                if not r.props.get("dealstage")
+                else ("true" if r.props["dealstage"] in stages else "false")
+            )
 
         out["hs_is_closed"] = stage_flag(("closedwon", "closedlost"))
         out["hs_is_closed_won"] = stage_flag(("closedwon",))
-        out["hs_deal_stage_probability"] = lambda r: DEAL_STAGE_PROBABILITY.get(r.props.get("dealstage") or "")
+        out["hs_deal_stage_probability"] = lambda r: DEAL_STAGE_PROBABILITY.get(
+            r.props.get("dealstage") or ""
+        )
         out["amount_in_home_currency"] = lambda r: r.props.get("amount") or None
         out["num_associated_contacts"] = count("contacts")
     return out
@@ -236,11 +251,21 @@ class Store(AssociationOps, MarketingOps):
     def live_targets(self, from_type: str, from_id: int, to_type: str) -> dict[int, frozenset[int]]:
         """Associations of one record whose other end is not archived."""
         recs = self.tables[to_type].records
-        return {i: t for i, t in self.assoc.targets(from_type, from_id, to_type).items()
-                if i in recs and not recs[i].archived}
+        return {
+            i: t
+            for i, t in self.assoc.targets(from_type, from_id, to_type).items()
+            if i in recs and not recs[i].archived
+        }
 
-    def render(self, table: ObjectTable, rec: Record, names: Iterable[str], *, nulls: bool = False,
-               associations: Iterable[str] = ()) -> dict[str, Any]:
+    def render(
+        self,
+        table: ObjectTable,
+        rec: Record,
+        names: Iterable[str],
+        *,
+        nulls: bool = False,
+        associations: Iterable[str] = (),
+    ) -> dict[str, Any]:
         """A record as HubSpot's SimplePublicObject(WithAssociations).
 
         Args:
@@ -274,7 +299,9 @@ class Store(AssociationOps, MarketingOps):
             out["associations"] = embedded
         return out
 
-    def _names(self, table: ObjectTable, requested: list[str] | None, *, search: bool = False) -> list[str]:
+    def _names(
+        self, table: ObjectTable, requested: list[str] | None, *, search: bool = False
+    ) -> list[str]:
         """Properties to return: the defaults, or the known requested ones, plus id/timestamps."""
         if requested is None:
             base = list(table.type.search_defaults if search else table.type.get_defaults)
@@ -282,12 +309,18 @@ class Store(AssociationOps, MarketingOps):
             base = [n for n in requested if n in table.defs]  # unknown names are ignored
         return base + [n for n in table.always if n not in base]
 
-    def _find(self, table: ObjectTable, raw_id: str, id_property: str | None = None,
-              archived: bool = False) -> Record:
+    def _find(
+        self,
+        table: ObjectTable,
+        raw_id: str,
+        id_property: str | None = None,
+        archived: bool = False,
+    ) -> Record:
         if id_property and id_property != "hs_object_id":
             if id_property != "email" or table.email_index is None:
                 raise validation_error(
-                    f"{id_property} is not a unique identifier property of {table.type.upper} objects.")
+                    f"{id_property} is not a unique identifier property of {table.type.upper} objects."
+                )
             rid = table.email_index.get(str(raw_id).strip().lower())
             rec = table.records.get(rid) if rid is not None and not archived else None
         else:
@@ -299,21 +332,37 @@ class Store(AssociationOps, MarketingOps):
     # -- object operations ------------------------------------------------------------------
 
     @locked
-    def get_page(self, otype: ObjectType, *, limit: int, after: int | None, properties: list[str] | None,
-                 associations: list[str], archived: bool) -> tuple[list[dict[str, Any]], int | None]:
+    def get_page(
+        self,
+        otype: ObjectType,
+        *,
+        limit: int,
+        after: int | None,
+        properties: list[str] | None,
+        associations: list[str],
+        archived: bool,
+    ) -> tuple[list[dict[str, Any]], int | None]:
         """One page of records in id order. Returns (results, id of the next record or None)."""
         table = self.table(otype)
         ids = table.archived_ids() if archived else table.live_ids()
         start = 0 if after is None else bisect_left(ids, after)
-        page = ids[start:start + limit]
+        page = ids[start : start + limit]
         nxt = ids[start + limit] if start + limit < len(ids) else None
         names = self._names(table, properties)
         recs = table.records
         return [self.render(table, recs[i], names, associations=associations) for i in page], nxt
 
     @locked
-    def get_by_id(self, otype: ObjectType, object_id: str, *, properties: list[str] | None,
-                  associations: list[str], archived: bool, id_property: str | None) -> dict[str, Any]:
+    def get_by_id(
+        self,
+        otype: ObjectType,
+        object_id: str,
+        *,
+        properties: list[str] | None,
+        associations: list[str],
+        archived: bool,
+        id_property: str | None,
+    ) -> dict[str, Any]:
         """One record. Raises ApiError 404 (facts §2.6 body) when it does not exist."""
         table = self.table(otype)
         rec = self._find(table, object_id, id_property, archived)
@@ -332,8 +381,13 @@ class Store(AssociationOps, MarketingOps):
         return self._render_written(table, rec, None)
 
     @locked
-    def update(self, otype: ObjectType, object_id: str, body: dict[str, Any],
-               id_property: str | None = None) -> dict[str, Any]:
+    def update(
+        self,
+        otype: ObjectType,
+        object_id: str,
+        body: dict[str, Any],
+        id_property: str | None = None,
+    ) -> dict[str, Any]:
         """Change some properties of a live record (``""`` clears one)."""
         table = self.table(otype)
         rec = self._find(table, object_id, id_property)
@@ -349,8 +403,15 @@ class Store(AssociationOps, MarketingOps):
         self._archive(table, self._find(table, object_id))
 
     @locked
-    def batch_read(self, otype: ObjectType, ids: list[str], *, properties: list[str] | None,
-                   id_property: str | None, archived: bool) -> tuple[list[dict[str, Any]], list[str]]:
+    def batch_read(
+        self,
+        otype: ObjectType,
+        ids: list[str],
+        *,
+        properties: list[str] | None,
+        id_property: str | None,
+        archived: bool,
+    ) -> tuple[list[dict[str, Any]], list[str]]:
         """Read records by id (or email). Returns (results in input order, missing ids)."""
         table = self.table(otype)
         names = self._names(table, properties)
@@ -367,8 +428,9 @@ class Store(AssociationOps, MarketingOps):
         return results, missing
 
     @locked
-    def batch_create(self, otype: ObjectType, inputs: list[dict[str, Any]]
-                     ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    def batch_create(
+        self, otype: ObjectType, inputs: list[dict[str, Any]]
+    ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
         """Create records. Returns (created, per-input errors).
 
         Without an ``objectWriteTraceId`` on every input the batch is all or nothing:
@@ -407,8 +469,9 @@ class Store(AssociationOps, MarketingOps):
         return results, errors
 
     @locked
-    def batch_update(self, otype: ObjectType, inputs: list[dict[str, Any]]
-                     ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    def batch_update(
+        self, otype: ObjectType, inputs: list[dict[str, Any]]
+    ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
         """Update records by id. Returns (updated, errors); unknown ids become one
         OBJECT_NOT_FOUND error and the other inputs are still applied."""
         table = self.table(otype)
@@ -452,7 +515,8 @@ class Store(AssociationOps, MarketingOps):
             id_property = item.get("idProperty")
             if id_property != "email" or table.email_index is None:
                 raise validation_error(
-                    f"idProperty {id_property!r} is not a unique identifier property of {otype.upper} objects.")
+                    f"idProperty {id_property!r} is not a unique identifier property of {otype.upper} objects."
+                )
             email = str(item.get("id", "")).strip().lower()
             props = dict(_properties_of(item))
             props.setdefault("email", email)
@@ -482,8 +546,9 @@ class Store(AssociationOps, MarketingOps):
                 self._archive(table, rec)
 
     @locked
-    def do_search(self, otype: ObjectType, req: search_mod.SearchRequest
-                  ) -> tuple[int, list[dict[str, Any]], int | None]:
+    def do_search(
+        self, otype: ObjectType, req: search_mod.SearchRequest
+    ) -> tuple[int, list[dict[str, Any]], int | None]:
         """Run a search. Returns (total, one page of results, next offset or None)."""
         table = self.table(otype)
         cached = self._search_cache.get(req.cache_key)
@@ -499,7 +564,7 @@ class Store(AssociationOps, MarketingOps):
         end = req.after + req.limit
         names = self._names(table, req.properties, search=True)
         recs = table.records
-        results = [self.render(table, recs[i], names, nulls=True) for i in ids[req.after:end]]
+        results = [self.render(table, recs[i], names, nulls=True) for i in ids[req.after : end]]
         return total, results, (end if end < total else None)
 
     @locked
@@ -511,26 +576,39 @@ class Store(AssociationOps, MarketingOps):
     def get_property(self, otype: ObjectType, name: str) -> dict[str, Any]:
         defn = PROPERTIES[otype.name].get(name)
         if defn is None:
-            raise ApiError(404, f"Unable to find property with name {name} on object type {otype.type_id}",
-                           "OBJECT_NOT_FOUND")
+            raise ApiError(
+                404,
+                f"Unable to find property with name {name} on object type {otype.type_id}",
+                "OBJECT_NOT_FOUND",
+            )
         return defn.to_json()
 
     # -- write internals --------------------------------------------------------------------
 
-    def _validate(self, table: ObjectTable, props: dict[str, Any],
-                  current: dict[str, str] | None = None) -> dict[str, str]:
+    def _validate(
+        self, table: ObjectTable, props: dict[str, Any], current: dict[str, str] | None = None
+    ) -> dict[str, str]:
         problems: list[tuple[str, str, str]] = []
         values: dict[str, str] = {}
         for name, raw in props.items():
             defn = table.defs.get(name)
             if defn is None:
-                problems.append((name, "PROPERTY_DOESNT_EXIST", f'Property "{name}" does not exist'))
+                problems.append(
+                    (name, "PROPERTY_DOESNT_EXIST", f'Property "{name}" does not exist')
+                )
             elif defn.read_only:
-                problems.append((name, "READ_ONLY_VALUE",
-                                 f'Property "{name}" is a read only property; its value cannot be set.'))
+                problems.append(
+                    (
+                        name,
+                        "READ_ONLY_VALUE",
+                        f'Property "{name}" is a read only property; its value cannot be set.',
+                    )
+                )
             else:
                 try:
-                    values[name] = normalize(defn, raw, (current or {}).get(name), object_type=table.type.name)
+                    values[name] = normalize(
+                        defn, raw, (current or {}).get(name), object_type=table.type.name
+                    )
                 except PropertyValueError as exc:
                     problems.append((name, exc.code, exc.message))
         if problems:
@@ -546,7 +624,9 @@ class Store(AssociationOps, MarketingOps):
 
     def _insert(self, table: ObjectTable, values: dict[str, str]) -> Record:
         if table.type.name == "deals" and not values.get("pipeline"):
-            values["pipeline"] = "default"  # HubSpot puts a deal without one in the default pipeline
+            values["pipeline"] = (
+                "default"  # HubSpot puts a deal without one in the default pipeline
+            )
         now = now_ms()
         return table.insert({k: v for k, v in values.items()}, now, now)
 
@@ -571,10 +651,14 @@ class Store(AssociationOps, MarketingOps):
             del table.email_index[email]
         table.invalidate()
 
-    def _render_written(self, table: ObjectTable, rec: Record, changed: list[str] | None) -> dict[str, Any]:
+    def _render_written(
+        self, table: ObjectTable, rec: Record, changed: list[str] | None
+    ) -> dict[str, Any]:
         """A created (``changed=None``: every value) or updated record as the write returns it."""
         if changed is None:
-            names = [n for n in rec.props] + [n for n in table._computed if table.value(rec, n) is not None]
+            names = [n for n in rec.props] + [
+                n for n in table._computed if table.value(rec, n) is not None
+            ]
         else:
             names = list(table.type.get_defaults) + changed
         return self.render(table, rec, names + list(table.always))
@@ -599,7 +683,8 @@ class Store(AssociationOps, MarketingOps):
                 raise validation_error(
                     f"Invalid association: {OBJECT_TYPES[to_type].upper} "
                     f"{(item.get('to') or {}).get('id')} does not exist.",
-                    context={"toObjectId": [str((item.get("to") or {}).get("id"))]})
+                    context={"toObjectId": [str((item.get("to") or {}).get("id"))]},
+                )
             links.append((to_type, to_id, type_ids))  # type: ignore[arg-type]
         return links
 
@@ -614,8 +699,10 @@ class Store(AssociationOps, MarketingOps):
             "objects": {
                 name: {
                     "next_id": t.next_id,
-                    "records": [[r.id, r.created, r.updated, r.archived, r.archived_at, dict(r.props)]
-                                for r in t.records.values()],
+                    "records": [
+                        [r.id, r.created, r.updated, r.archived, r.archived_at, dict(r.props)]
+                        for r in t.records.values()
+                    ],
                 }
                 for name, t in self.tables.items()
             },
@@ -631,11 +718,16 @@ class Store(AssociationOps, MarketingOps):
         store = cls(int(state["portal_id"]))
         for name, data in state["objects"].items():
             t = store.tables[name]
-            for rid, created, updated, archived, archived_at, props in sorted(data["records"], key=lambda r: r[0]):
+            for rid, created, updated, archived, archived_at, props in sorted(
+                data["records"], key=lambda r: r[0]
+            ):
                 rec = t.insert(props, created, updated, record_id=int(rid))
                 if archived:
                     rec.archived, rec.archived_at = True, archived_at
-                    if t.email_index is not None and t.email_index.get(props.get("email", "")) == rec.id:
+                    if (
+                        t.email_index is not None
+                        and t.email_index.get(props.get("email", "")) == rec.id
+                    ):
                         del t.email_index[props["email"]]
             t.next_id = max(t.next_id, int(data["next_id"]))
             t.invalidate()
@@ -666,8 +758,14 @@ def _write_error(exc: ApiError, trace_id: Any) -> dict[str, Any]:
     context = dict(exc.context or {})
     if trace_id is not None:
         context["objectWriteTraceId"] = [str(trace_id)]
-    return {"status": "error", "category": exc.category or "VALIDATION_ERROR", "message": exc.message,
-            "context": context, "errors": exc.errors or [], "links": {}}
+    return {
+        "status": "error",
+        "category": exc.category or "VALIDATION_ERROR",
+        "message": exc.message,
+        "context": context,
+        "errors": exc.errors or [],
+        "links": {},
+    }
 
 
 def _missing_error(otype: ObjectType, ids: list[str]) -> dict[str, Any]:
@@ -676,7 +774,7 @@ def _missing_error(otype: ObjectType, ids: list[str]) -> dict[str, Any]:
         "status": "error",
         "category": "OBJECT_NOT_FOUND",
         "message": f"Could not get some {otype.upper} objects, they may be deleted or not exist. "
-                   "Check that ids are valid.",
+        "Check that ids are valid.",
         "context": {"ids": list(ids)},
         "errors": [],
         "links": {},

@@ -9,7 +9,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ._util import locked, parse_id
-from .definitions import ASSOC_BY_NAME, ASSOC_TYPES, OBJECT_TYPES, AssocType, ObjectType, unlabeled_type
+from .definitions import (
+    ASSOC_BY_NAME,
+    ASSOC_TYPES,
+    OBJECT_TYPES,
+    AssocType,
+    ObjectType,
+    unlabeled_type,
+)
 from .errors import not_found, validation_error
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -56,8 +63,10 @@ class AssociationOps:
                 that does not go from ``from_type`` (to ``to_type``), or mixed target types.
         """
         if not isinstance(specs, list) or not specs:
-            raise validation_error("Association types must be a non-empty list of "
-                                   "{associationCategory, associationTypeId}.")
+            raise validation_error(
+                "Association types must be a non-empty list of "
+                "{associationCategory, associationTypeId}."
+            )
         out: list[int] = []
         target = to_type
         for spec in specs:
@@ -66,16 +75,22 @@ class AssociationOps:
             category = spec.get("associationCategory")
             tid = parse_id(spec.get("associationTypeId", ""))
             t = ASSOC_TYPES.get(tid) if tid is not None else None
-            if t is None or t.from_type != from_type or (target is not None and t.to_type != target):
+            if (
+                t is None
+                or t.from_type != from_type
+                or (target is not None and t.to_type != target)
+            ):
                 frm = OBJECT_TYPES[from_type].upper
                 to = OBJECT_TYPES[target].upper if target else "any object type"
                 raise validation_error(
                     f"associationTypeId {spec.get('associationTypeId')} is not a valid association type "
-                    f"from {frm} to {to}.")
+                    f"from {frm} to {to}."
+                )
             if category != t.category:
                 raise validation_error(
                     f"associationCategory {category!r} does not match associationTypeId {tid} "
-                    f"(which is {t.category}).")
+                    f"(which is {t.category})."
+                )
             target = t.to_type
             out.append(t.type_id)
         return out
@@ -90,13 +105,20 @@ class AssociationOps:
 
     def _v4_entries(self, from_type: str, rec_id: int, to_type: str) -> list[dict[str, Any]]:
         return [
-            {"toObjectId": to_id, "associationTypes": [_spec_json(ASSOC_TYPES[t]) for t in sorted(types, key=_type_order)]}
+            {
+                "toObjectId": to_id,
+                "associationTypes": [
+                    _spec_json(ASSOC_TYPES[t]) for t in sorted(types, key=_type_order)
+                ],
+            }
             for to_id, types in sorted(self.live_targets(from_type, rec_id, to_type).items())
         ]
 
     def _labels(self, from_type: str, from_id: int, to_type: str, to_id: int) -> list[str]:
         types = self.assoc.types_between(from_type, from_id, to_type, to_id)
-        return [ASSOC_TYPES[t].label for t in sorted(types, key=_type_order) if ASSOC_TYPES[t].label]  # type: ignore[misc]
+        return [
+            ASSOC_TYPES[t].label for t in sorted(types, key=_type_order) if ASSOC_TYPES[t].label
+        ]  # type: ignore[misc]
 
     @staticmethod
     def _no_associations(frm: ObjectType, to: ObjectType, ids: list[str]) -> dict[str, Any]:
@@ -116,7 +138,7 @@ class AssociationOps:
             "status": "error",
             "category": "OBJECT_NOT_FOUND",
             "message": f"Could not get some {otype.upper} objects, they may be deleted or not exist. "
-                       "Check that ids are valid.",
+            "Check that ids are valid.",
             "context": {"ids": ids},
             "errors": [],
             "links": {},
@@ -125,16 +147,18 @@ class AssociationOps:
     # -- legacy v3 --------------------------------------------------------------------------
 
     @locked
-    def get_associations(self, frm: ObjectType, object_id: str, to: ObjectType, *, after: int,
-                         limit: int) -> tuple[list[dict[str, str]], int | None]:
+    def get_associations(
+        self, frm: ObjectType, object_id: str, to: ObjectType, *, after: int, limit: int
+    ) -> tuple[list[dict[str, str]], int | None]:
         """GET /crm/v3/objects/{from}/{id}/associations/{to}: (page of {id, type}, next offset)."""
         rid = self._require(frm, object_id)
         entries = self.v3_entries(frm.name, rid, to.name)
-        page = entries[after:after + limit]
+        page = entries[after : after + limit]
         return page, (after + limit if after + limit < len(entries) else None)
 
-    def _v3_pairs(self, frm: ObjectType, to: ObjectType, inputs: Any, *, typed: bool
-                  ) -> tuple[list[tuple[int, int, AssocType | None]], list[dict[str, Any]]]:
+    def _v3_pairs(
+        self, frm: ObjectType, to: ObjectType, inputs: Any, *, typed: bool
+    ) -> tuple[list[tuple[int, int, AssocType | None]], list[dict[str, Any]]]:
         if not isinstance(inputs, list):
             raise validation_error("inputs must be a list.")
         pairs, missing_from, missing_to = [], [], []
@@ -146,7 +170,8 @@ class AssociationOps:
                 t = ASSOC_BY_NAME.get(str(item.get("type", "")))
                 if t is None or t.from_type != frm.name or t.to_type != to.name:
                     raise validation_error(
-                        f"{item.get('type')!r} is not a valid association type from {frm.upper} to {to.upper}.")
+                        f"{item.get('type')!r} is not a valid association type from {frm.upper} to {to.upper}."
+                    )
             raw_from = (item.get("from") or {}).get("id", "")
             raw_to = (item.get("to") or {}).get("id", "")
             fid, tid = self._exists(frm, raw_from), self._exists(to, raw_to)
@@ -164,8 +189,9 @@ class AssociationOps:
         return pairs, errors
 
     @locked
-    def v3_batch_create(self, frm: ObjectType, to: ObjectType, inputs: Any
-                        ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    def v3_batch_create(
+        self, frm: ObjectType, to: ObjectType, inputs: Any
+    ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
         """Associate pairs by v3 type name. Results echo both directions of each pair."""
         pairs, errors = self._v3_pairs(frm, to, inputs, typed=True)
         results = []
@@ -185,8 +211,9 @@ class AssociationOps:
             self.assoc.remove_pair(frm.name, fid, to.name, tid)
 
     @locked
-    def v3_batch_read(self, frm: ObjectType, to: ObjectType, ids: list[str]
-                      ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    def v3_batch_read(
+        self, frm: ObjectType, to: ObjectType, ids: list[str]
+    ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
         results, empty = [], []
         for raw in dict.fromkeys(ids):
             rid = self._exists(frm, raw)
@@ -200,34 +227,52 @@ class AssociationOps:
     # -- v4 ---------------------------------------------------------------------------------
 
     @locked
-    def v4_get_page(self, frm: ObjectType, object_id: str, to: ObjectType, *, after: int, limit: int
-                    ) -> tuple[list[dict[str, Any]], int | None]:
+    def v4_get_page(
+        self, frm: ObjectType, object_id: str, to: ObjectType, *, after: int, limit: int
+    ) -> tuple[list[dict[str, Any]], int | None]:
         """GET /crm/v4/objects/{from}/{id}/associations/{to}: (page, next offset)."""
         rid = self._require(frm, object_id)
         entries = self._v4_entries(frm.name, rid, to.name)
-        return entries[after:after + limit], (after + limit if after + limit < len(entries) else None)
+        return entries[after : after + limit], (
+            after + limit if after + limit < len(entries) else None
+        )
 
-    def _default_results(self, frm: ObjectType, fid: int, to: ObjectType, tid: int) -> list[dict[str, Any]]:
+    def _default_results(
+        self, frm: ObjectType, fid: int, to: ObjectType, tid: int
+    ) -> list[dict[str, Any]]:
         fwd = unlabeled_type(frm.name, to.name)
         self.assoc.add(frm.name, fid, to.name, tid, [fwd])
         return [
-            {"from": {"id": str(fid)}, "to": {"id": str(tid)},
-             "associationSpec": {"associationCategory": "HUBSPOT_DEFINED", "associationTypeId": fwd}},
-            {"from": {"id": str(tid)}, "to": {"id": str(fid)},
-             "associationSpec": {"associationCategory": "HUBSPOT_DEFINED",
-                                 "associationTypeId": ASSOC_TYPES[fwd].inverse}},
+            {
+                "from": {"id": str(fid)},
+                "to": {"id": str(tid)},
+                "associationSpec": {
+                    "associationCategory": "HUBSPOT_DEFINED",
+                    "associationTypeId": fwd,
+                },
+            },
+            {
+                "from": {"id": str(tid)},
+                "to": {"id": str(fid)},
+                "associationSpec": {
+                    "associationCategory": "HUBSPOT_DEFINED",
+                    "associationTypeId": ASSOC_TYPES[fwd].inverse,
+                },
+            },
         ]
 
     @locked
-    def v4_create_default(self, frm: ObjectType, object_id: str, to: ObjectType, to_id: str
-                          ) -> list[dict[str, Any]]:
+    def v4_create_default(
+        self, frm: ObjectType, object_id: str, to: ObjectType, to_id: str
+    ) -> list[dict[str, Any]]:
         """PUT .../associations/default/{to}/{toId}: the unlabeled association, both directions."""
         fid, tid = self._require(frm, object_id), self._require(to, to_id)
         return self._default_results(frm, fid, to, tid)
 
     @locked
-    def v4_create(self, frm: ObjectType, object_id: str, to: ObjectType, to_id: str, specs: Any
-                  ) -> dict[str, Any]:
+    def v4_create(
+        self, frm: ObjectType, object_id: str, to: ObjectType, to_id: str, specs: Any
+    ) -> dict[str, Any]:
         """PUT .../associations/{to}/{toId} with labels; returns LabelsBetweenObjectPair."""
         fid, tid = self._require(frm, object_id), self._require(to, to_id)
         type_ids = self.check_type_specs(frm.name, to.name, specs)
@@ -235,8 +280,13 @@ class AssociationOps:
         return self._pair_json(frm, fid, to, tid)
 
     def _pair_json(self, frm: ObjectType, fid: int, to: ObjectType, tid: int) -> dict[str, Any]:
-        return {"fromObjectTypeId": frm.type_id, "fromObjectId": fid, "toObjectTypeId": to.type_id,
-                "toObjectId": tid, "labels": self._labels(frm.name, fid, to.name, tid)}
+        return {
+            "fromObjectTypeId": frm.type_id,
+            "fromObjectId": fid,
+            "toObjectTypeId": to.type_id,
+            "toObjectId": tid,
+            "labels": self._labels(frm.name, fid, to.name, tid),
+        }
 
     @locked
     def v4_archive(self, frm: ObjectType, object_id: str, to: ObjectType, to_id: str) -> None:
@@ -247,8 +297,9 @@ class AssociationOps:
             self.assoc.remove_pair(frm.name, fid, to.name, tid)
 
     @locked
-    def v4_batch_read(self, frm: ObjectType, to: ObjectType, ids: list[str]
-                      ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    def v4_batch_read(
+        self, frm: ObjectType, to: ObjectType, ids: list[str]
+    ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
         results, empty = [], []
         for raw in dict.fromkeys(ids):
             rid = self._exists(frm, raw)
@@ -259,8 +310,9 @@ class AssociationOps:
                 empty.append(str(raw))
         return results, ([self._no_associations(frm, to, empty)] if empty else [])
 
-    def _v4_pairs(self, frm: ObjectType, to: ObjectType, inputs: Any
-                  ) -> tuple[list[tuple[int, int, dict[str, Any]]], list[dict[str, Any]]]:
+    def _v4_pairs(
+        self, frm: ObjectType, to: ObjectType, inputs: Any
+    ) -> tuple[list[tuple[int, int, dict[str, Any]]], list[dict[str, Any]]]:
         if not isinstance(inputs, list):
             raise validation_error("inputs must be a list.")
         pairs, missing_from, missing_to = [], [], []
@@ -268,7 +320,9 @@ class AssociationOps:
             if not isinstance(item, dict):
                 raise validation_error("Each input must be an object with from and to.")
             raw_from = (item.get("from") or {}).get("id", "")
-            raw_to = (item.get("to") or {}).get("id", "") if isinstance(item.get("to"), dict) else ""
+            raw_to = (
+                (item.get("to") or {}).get("id", "") if isinstance(item.get("to"), dict) else ""
+            )
             fid, tid = self._exists(frm, raw_from), self._exists(to, raw_to)
             if fid is None:
                 missing_from.append(str(raw_from))
@@ -284,10 +338,14 @@ class AssociationOps:
         return pairs, errors
 
     @locked
-    def v4_batch_create(self, frm: ObjectType, to: ObjectType, inputs: Any
-                        ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    def v4_batch_create(
+        self, frm: ObjectType, to: ObjectType, inputs: Any
+    ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
         pairs, errors = self._v4_pairs(frm, to, inputs)
-        checked = [(fid, tid, self.check_type_specs(frm.name, to.name, item.get("types"))) for fid, tid, item in pairs]
+        checked = [
+            (fid, tid, self.check_type_specs(frm.name, to.name, item.get("types")))
+            for fid, tid, item in pairs
+        ]
         results = []
         for fid, tid, type_ids in checked:
             self.assoc.add(frm.name, fid, to.name, tid, type_ids)
@@ -295,8 +353,9 @@ class AssociationOps:
         return results, errors
 
     @locked
-    def v4_batch_associate_default(self, frm: ObjectType, to: ObjectType, inputs: Any
-                                   ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    def v4_batch_associate_default(
+        self, frm: ObjectType, to: ObjectType, inputs: Any
+    ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
         pairs, errors = self._v4_pairs(frm, to, inputs)
         results: list[dict[str, Any]] = []
         for fid, tid, _ in pairs:
@@ -327,6 +386,8 @@ class AssociationOps:
 
     def v4_labels(self, frm: ObjectType, to: ObjectType) -> list[dict[str, Any]]:
         """GET /crm/v4/associations/{from}/{to}/labels."""
-        return [_spec_json(t) for t in sorted(ASSOC_TYPES.values(), key=lambda t: t.type_id)
-                if t.from_type == frm.name and t.to_type == to.name]
-
+        return [
+            _spec_json(t)
+            for t in sorted(ASSOC_TYPES.values(), key=lambda t: t.type_id)
+            if t.from_type == frm.name and t.to_type == to.name
+        ]

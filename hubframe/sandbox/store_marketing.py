@@ -24,9 +24,15 @@ MAX_MEMBERSHIP_IDS = 100_000
 
 # HubSpot form field types for each property type / field type.
 FORM_FIELD_TYPES = {
-    "email": "email", "phone_number": "phone", "textarea": "multi_line_text", "select": "dropdown",
-    "radio": "radio", "checkbox": "multiple_checkboxes", "booleancheckbox": "single_checkbox",
-    "date": "datepicker", "number": "number",
+    "email": "email",
+    "phone_number": "phone",
+    "textarea": "multi_line_text",
+    "select": "dropdown",
+    "radio": "radio",
+    "checkbox": "multiple_checkboxes",
+    "booleancheckbox": "single_checkbox",
+    "date": "datepicker",
+    "number": "number",
 }
 
 
@@ -50,14 +56,21 @@ class MarketingOps:
     def _list(self, list_id: str) -> dict[str, Any]:
         meta = self.lists.get(str(list_id))
         if meta is None:
-            raise ApiError(404, f"List with id {list_id} does not exist.", "OBJECT_NOT_FOUND",
-                           context={"listId": [str(list_id)]})
+            raise ApiError(
+                404,
+                f"List with id {list_id} does not exist.",
+                "OBJECT_NOT_FOUND",
+                context={"listId": [str(list_id)]},
+            )
         return meta
 
     def _live_members(self, list_id: str) -> list[int]:
         contacts = self.tables["contacts"].records
-        return sorted(i for i in self.list_members.get(list_id, {})
-                      if i in contacts and not contacts[i].archived)
+        return sorted(
+            i
+            for i in self.list_members.get(list_id, {})
+            if i in contacts and not contacts[i].archived
+        )
 
     def _list_json(self, meta: dict[str, Any]) -> dict[str, Any]:
         members = self.list_members.get(meta["listId"], {})
@@ -95,26 +108,45 @@ class MarketingOps:
         return [self._list_json(self.lists[i]) for i in ids if i in self.lists]
 
     @locked
-    def search_lists(self, *, query: str, offset: int, count: int, processing_types: list[str],
-                     list_ids: list[str]) -> tuple[list[dict[str, Any]], int, bool, int]:
+    def search_lists(
+        self,
+        *,
+        query: str,
+        offset: int,
+        count: int,
+        processing_types: list[str],
+        list_ids: list[str],
+    ) -> tuple[list[dict[str, Any]], int, bool, int]:
         """POST /crm/v3/lists/search: (lists, total, hasMore, next offset)."""
         q = query.casefold()
-        hits = [m for m in self.lists.values()
-                if q in m["name"].casefold()
-                and (not processing_types or m["processingType"] in processing_types)
-                and (not list_ids or m["listId"] in list_ids)]
-        page = hits[offset:offset + count]
-        return [self._list_json(m) for m in page], len(hits), offset + count < len(hits), offset + len(page)
+        hits = [
+            m
+            for m in self.lists.values()
+            if q in m["name"].casefold()
+            and (not processing_types or m["processingType"] in processing_types)
+            and (not list_ids or m["listId"] in list_ids)
+        ]
+        page = hits[offset : offset + count]
+        return (
+            [self._list_json(m) for m in page],
+            len(hits),
+            offset + count < len(hits),
+            offset + len(page),
+        )
 
     @locked
-    def get_memberships(self, list_id: str, *, after: int | None, limit: int
-                        ) -> tuple[list[dict[str, str]], int | None, int]:
+    def get_memberships(
+        self, list_id: str, *, after: int | None, limit: int
+    ) -> tuple[list[dict[str, str]], int | None, int]:
         """Members by ascending record id: (page, next record id or None, total)."""
         self._list(list_id)
         ids = self._live_members(str(list_id))
         start = 0 if after is None else bisect_left(ids, after)
         members = self.list_members[str(list_id)]
-        page = [{"recordId": str(i), "membershipTimestamp": iso_ms(members[i])} for i in ids[start:start + limit]]
+        page = [
+            {"recordId": str(i), "membershipTimestamp": iso_ms(members[i])}
+            for i in ids[start : start + limit]
+        ]
         nxt = ids[start + limit] if start + limit < len(ids) else None
         return page, nxt, len(ids)
 
@@ -123,18 +155,23 @@ class MarketingOps:
         if meta["processingType"] not in MANUAL_TYPES:
             raise validation_error(
                 f"List {list_id} has processingType {meta['processingType']}: records can only be added "
-                "to or removed from MANUAL or SNAPSHOT lists.")
+                "to or removed from MANUAL or SNAPSHOT lists."
+            )
         return meta
 
     def _record_ids(self, raw: Any) -> list[str]:
-        if not isinstance(raw, list) or not all(isinstance(x, (str, int)) and not isinstance(x, bool) for x in raw):
+        if not isinstance(raw, list) or not all(
+            isinstance(x, (str, int)) and not isinstance(x, bool) for x in raw
+        ):
             raise validation_error("The request body must be a JSON array of record id strings.")
         if len(raw) > MAX_MEMBERSHIP_IDS:
             raise validation_error(f"At most {MAX_MEMBERSHIP_IDS} record ids can be sent at once.")
         return list(dict.fromkeys(str(x) for x in raw))
 
     @locked
-    def add_and_remove_memberships(self, list_id: str, to_add: Any, to_remove: Any) -> dict[str, list[str]]:
+    def add_and_remove_memberships(
+        self, list_id: str, to_add: Any, to_remove: Any
+    ) -> dict[str, list[str]]:
         """Add and remove members of a MANUAL/SNAPSHOT list.
 
         Records that do not exist go to ``recordIdsMissing``; records already in (or
@@ -163,8 +200,12 @@ class MarketingOps:
         if added or removed:
             meta["updatedAt"] = now
             contacts.store.version += 1  # type: ignore[attr-defined]
-        return {"recordsIdsAdded": added, "recordIdsAdded": added, "recordIdsRemoved": removed,
-                "recordIdsMissing": list(dict.fromkeys(missing))}
+        return {
+            "recordsIdsAdded": added,
+            "recordIdsAdded": added,
+            "recordIdsRemoved": removed,
+            "recordIdsMissing": list(dict.fromkeys(missing)),
+        }
 
     def add_memberships(self, list_id: str, record_ids: Any) -> dict[str, list[str]]:
         """PUT /crm/v3/lists/{listId}/memberships/add (body: a bare array of ids)."""
@@ -199,21 +240,48 @@ class MarketingOps:
         fields = []
         for f in form["fields"]:
             d = defs[f["name"]]
-            kind = "email" if f["name"] == "email" else FORM_FIELD_TYPES.get(
-                d.type if d.type == "phone_number" else d.field_type, "single_line_text")
-            field = {"objectTypeId": "0-1", "name": f["name"], "label": f["label"], "required": f["required"],
-                     "hidden": False, "fieldType": kind}
+            kind = (
+                "email"
+                if f["name"] == "email"
+                else FORM_FIELD_TYPES.get(
+                    d.type if d.type == "phone_number" else d.field_type, "single_line_text"
+                )
+            )
+            field = {
+                "objectTypeId": "0-1",
+                "name": f["name"],
+                "label": f["label"],
+                "required": f["required"],
+                "hidden": False,
+                "fieldType": kind,
+            }
             if d.options:
-                field["options"] = [{"label": label, "value": value, "displayOrder": i}
-                                    for i, (value, label) in enumerate(d.options)]
+                field["options"] = [
+                    {"label": label, "value": value, "displayOrder": i}
+                    for i, (value, label) in enumerate(d.options)
+                ]
             fields.append(field)
-        post = {"type": "redirect_url", "value": form["redirectUri"]} if form.get("redirectUri") else {
-            "type": "thank_you_message", "value": form["inlineMessage"]}
+        post = (
+            {"type": "redirect_url", "value": form["redirectUri"]}
+            if form.get("redirectUri")
+            else {"type": "thank_you_message", "value": form["inlineMessage"]}
+        )
         return {
-            "id": form["guid"], "name": form["name"], "formType": "hubspot",
-            "createdAt": iso_ms(form["createdAt"]), "updatedAt": iso_ms(form["createdAt"]), "archived": False,
-            "fieldGroups": [{"groupType": "default_group", "richTextType": "text", "fields": [fl]} for fl in fields],
-            "configuration": {"language": "en", "postSubmitAction": post, "createNewContactForNewEmail": False},
+            "id": form["guid"],
+            "name": form["name"],
+            "formType": "hubspot",
+            "createdAt": iso_ms(form["createdAt"]),
+            "updatedAt": iso_ms(form["createdAt"]),
+            "archived": False,
+            "fieldGroups": [
+                {"groupType": "default_group", "richTextType": "text", "fields": [fl]}
+                for fl in fields
+            ],
+            "configuration": {
+                "language": "en",
+                "postSubmitAction": post,
+                "createNewContactForNewEmail": False,
+            },
             "legalConsentOptions": {"type": "none"},
         }
 
@@ -233,9 +301,17 @@ class MarketingOps:
         """
         form = self._form(portal_id, form_guid)
         if not isinstance(body, dict) or not isinstance(body.get("fields", []), list):
-            raise ApiError(400, "The request is not valid", None,
-                           errors=[{"message": "Error in 'fields'. fields must be a list of {name, value}",
-                                    "errorType": "INVALID_JSON"}])
+            raise ApiError(
+                400,
+                "The request is not valid",
+                None,
+                errors=[
+                    {
+                        "message": "Error in 'fields'. fields must be a list of {name, value}",
+                        "errorType": "INVALID_JSON",
+                    }
+                ],
+            )
         skip = bool(body.get("skipValidation"))
         by_name = {f["name"]: f for f in form["fields"]}
         defs = PROPERTIES["contacts"]
@@ -247,18 +323,31 @@ class MarketingOps:
             value = (item or {}).get("value")
             value = "" if value is None else str(value)
             if name not in by_name and not skip:
-                errors.append({"message": f"Error in 'fields.{name}'. Field '{name}' is not in the form definition",
-                               "errorType": "FIELD_NOT_IN_FORM_DEFINITION"})
+                errors.append(
+                    {
+                        "message": f"Error in 'fields.{name}'. Field '{name}' is not in the form definition",
+                        "errorType": "FIELD_NOT_IN_FORM_DEFINITION",
+                    }
+                )
                 continue
             submitted[name] = value
         if not skip:
             for f in form["fields"]:
                 if f["required"] and not submitted.get(f["name"], "").strip():
-                    errors.append({"message": f"Error in 'fields.{f['name']}'. Required field '{f['name']}' is missing",
-                                   "errorType": "REQUIRED_FIELD"})
+                    errors.append(
+                        {
+                            "message": f"Error in 'fields.{f['name']}'. Required field '{f['name']}' is missing",
+                            "errorType": "REQUIRED_FIELD",
+                        }
+                    )
         email = submitted.get("email", "").strip().lower()
         if email and not EMAIL_RE.match(email):
-            errors.append({"message": "Error in 'fields.email'. Invalid email address", "errorType": "INVALID_EMAIL"})
+            errors.append(
+                {
+                    "message": "Error in 'fields.email'. Invalid email address",
+                    "errorType": "INVALID_EMAIL",
+                }
+            )
         for name, value in submitted.items():
             d = defs.get(name)
             if name == "email" or d is None or d.read_only:
@@ -266,13 +355,21 @@ class MarketingOps:
             try:
                 values[name] = normalize(d, value, object_type="contacts")
             except PropertyValueError as exc:
-                errors.append({"message": f"Error in 'fields.{name}'. {exc.message}", "errorType": exc.code})
+                errors.append(
+                    {"message": f"Error in 'fields.{name}'. {exc.message}", "errorType": exc.code}
+                )
         if errors:
             raise ApiError(400, "The request is not valid", None, errors=errors)
         contact_id = self._upsert_contact(email, values) if email else None
-        self.submissions.append({"formGuid": form_guid, "submittedAt": body.get("submittedAt") or now_ms(),
-                                 "fields": submitted, "contactId": contact_id,
-                                 "context": body.get("context") or {}})
+        self.submissions.append(
+            {
+                "formGuid": form_guid,
+                "submittedAt": body.get("submittedAt") or now_ms(),
+                "fields": submitted,
+                "contactId": contact_id,
+                "context": body.get("context") or {},
+            }
+        )
         if form.get("redirectUri"):
             return {"redirectUri": form["redirectUri"]}
         return {"inlineMessage": form["inlineMessage"]}
@@ -326,8 +423,13 @@ class MarketingOps:
 
     def _workflow_json(self, wf: dict[str, Any]) -> dict[str, Any]:
         return {
-            "id": int(wf["id"]), "name": wf["name"], "type": wf["type"], "enabled": wf["enabled"],
-            "portalId": self.portal_id, "insertedAt": wf["insertedAt"], "updatedAt": wf["updatedAt"],
+            "id": int(wf["id"]),
+            "name": wf["name"],
+            "type": wf["type"],
+            "enabled": wf["enabled"],
+            "portalId": self.portal_id,
+            "insertedAt": wf["insertedAt"],
+            "updatedAt": wf["updatedAt"],
             "description": wf.get("description", ""),
             "contactListIds": {"enrolled": 0, "active": 0, "completed": 0, "succeeded": 0},
             "personaTagIds": [],
@@ -347,15 +449,20 @@ class MarketingOps:
         rid = parse_id(contact_id)
         if self.tables["contacts"].get_live(rid) is None:
             raise ApiError(404, f"Contact {contact_id} does not exist", None)
-        return [{"id": int(w), "name": self.workflows[w]["name"], "enrolledAt": members[rid]}  # type: ignore[index]
-                for w, members in self.enrollments.items() if rid in members]
+        return [
+            {"id": int(w), "name": self.workflows[w]["name"], "enrolledAt": members[rid]}  # type: ignore[index]
+            for w, members in self.enrollments.items()
+            if rid in members
+        ]
 
     # -- persistence ------------------------------------------------------------------------
 
     def marketing_state(self) -> dict[str, Any]:
         return {
             "lists": [dict(m) for m in self.lists.values()],
-            "list_members": {k: [[i, t] for i, t in v.items()] for k, v in self.list_members.items()},
+            "list_members": {
+                k: [[i, t] for i, t in v.items()] for k, v in self.list_members.items()
+            },
             "forms": list(self.forms.values()),
             "submissions": list(self.submissions),
             "workflows": list(self.workflows.values()),
@@ -364,8 +471,12 @@ class MarketingOps:
 
     def load_marketing_state(self, state: dict[str, Any]) -> None:
         self.lists = {m["listId"]: m for m in state.get("lists", [])}
-        self.list_members = {k: {int(i): t for i, t in v} for k, v in state.get("list_members", {}).items()}
+        self.list_members = {
+            k: {int(i): t for i, t in v} for k, v in state.get("list_members", {}).items()
+        }
         self.forms = {f["guid"]: f for f in state.get("forms", [])}
         self.submissions = list(state.get("submissions", []))
         self.workflows = {str(w["id"]): w for w in state.get("workflows", [])}
-        self.enrollments = {k: {int(i): t for i, t in v} for k, v in state.get("enrollments", {}).items()}
+        self.enrollments = {
+            k: {int(i): t for i, t in v} for k, v in state.get("enrollments", {}).items()
+        }

@@ -49,8 +49,10 @@ def now_ms() -> int:
 def iso_ms(ms: int) -> str:
     """Epoch ms -> ``2020-02-29T03:30:17.000Z`` (HubSpot's datetime format)."""
     t = time.gmtime(ms // 1000)
-    return (f"{t.tm_year:04d}-{t.tm_mon:02d}-{t.tm_mday:02d}T"
-            f"{t.tm_hour:02d}:{t.tm_min:02d}:{t.tm_sec:02d}.{ms % 1000:03d}Z")
+    return (
+        f"{t.tm_year:04d}-{t.tm_mon:02d}-{t.tm_mday:02d}T"
+        f"{t.tm_hour:02d}:{t.tm_min:02d}:{t.tm_sec:02d}.{ms % 1000:03d}Z"
+    )
 
 
 def date_ms(value: str) -> int:
@@ -93,7 +95,9 @@ def _as_string(raw: Any) -> str:
     return str(raw)
 
 
-def normalize(defn: PropertyDef, raw: Any, current: str | None = None, *, object_type: str = "") -> str:
+def normalize(
+    defn: PropertyDef, raw: Any, current: str | None = None, *, object_type: str = ""
+) -> str:
     """Validate one input value against its definition and return the stored string.
 
     Args:
@@ -123,7 +127,9 @@ def normalize(defn: PropertyDef, raw: Any, current: str | None = None, *, object
     if t == "bool":
         low = s.strip().lower()
         if low not in ("true", "false"):
-            raise PropertyValueError("INVALID_BOOLEAN", f"{s} was not a valid boolean (use true or false).")
+            raise PropertyValueError(
+                "INVALID_BOOLEAN", f"{s} was not a valid boolean (use true or false)."
+            )
         return low
     if t == "date":
         return _normalize_date(s)
@@ -131,7 +137,9 @@ def normalize(defn: PropertyDef, raw: Any, current: str | None = None, *, object
         ms = parse_time_ms(s)
         if ms is None:
             raise PropertyValueError(
-                "INVALID_DATETIME", f"{s} was not a valid datetime: use ISO 8601 or epoch milliseconds.")
+                "INVALID_DATETIME",
+                f"{s} was not a valid datetime: use ISO 8601 or epoch milliseconds.",
+            )
         return iso_ms(ms)
     if t == "enumeration":
         return _normalize_enumeration(defn, s, current)
@@ -141,7 +149,9 @@ def normalize(defn: PropertyDef, raw: Any, current: str | None = None, *, object
             raise PropertyValueError("INVALID_EMAIL", f"Email address {s} is invalid")
         return email
     if len(s) > 65536:
-        raise PropertyValueError("INVALID_STRING_LENGTH", "String values are limited to 65536 characters.")
+        raise PropertyValueError(
+            "INVALID_STRING_LENGTH", "String values are limited to 65536 characters."
+        )
     return s
 
 
@@ -156,13 +166,17 @@ def _normalize_date(s: str) -> str:
     ms = parse_time_ms(st)
     if ms is None:
         raise PropertyValueError(
-            "INVALID_DATE", f"{s} was not a valid date: use YYYY-MM-DD or midnight-UTC epoch milliseconds.")
+            "INVALID_DATE",
+            f"{s} was not a valid date: use YYYY-MM-DD or midnight-UTC epoch milliseconds.",
+        )
     rem = ms % 86_400_000
     if rem:
         hours, rest = divmod(rem, 3_600_000)
         minutes, rest = divmod(rest, 60_000)
         seconds, millis = divmod(rest, 1000)
-        raise PropertyValueError("INVALID_DATE", f"{s} is at {hours}:{minutes}:{seconds}.{millis} UTC, not midnight!")
+        raise PropertyValueError(
+            "INVALID_DATE", f"{s} is at {hours}:{minutes}:{seconds}.{millis} UTC, not midnight!"
+        )
     return iso_ms(ms)[:10]
 
 
@@ -189,4 +203,6 @@ def _normalize_enumeration(defn: PropertyDef, s: str, current: str | None) -> st
 
 def _invalid_option(defn: PropertyDef, value: str) -> PropertyValueError:
     labels = ", ".join(label for _, label in defn.options)
-    return PropertyValueError("INVALID_OPTION", f"{value} was not one of the allowed options: [{labels}]")
+    return PropertyValueError(
+        "INVALID_OPTION", f"{value} was not one of the allowed options: [{labels}]"
+    )
