@@ -113,17 +113,41 @@ def _tokens(text: str) -> list[str]:
     return [t for t in re.split(r"[\s,;]+", text or "") if t]
 
 
-def _table(df: pd.DataFrame, caption: str = "") -> str:
-    shown = df.head(TABLE_ROWS)
-    body = shown.to_html(index=False, na_rep="", border=0, classes="hubframe-table", escape=True)
+def _table(df: pd.DataFrame, labels: dict[str, str] | None = None) -> str:
+    """A result as an HTML table a person reads: labels for headers, short times, no repeats.
+
+    The DataFrame itself (``form.result``) keeps every column and dtype.
+    """
+    import pandas as pd
+
+    shown = df.head(TABLE_ROWS).drop(columns=[c for c in _NOT_SHOWN if c in df.columns])
+    cells: dict[str, pd.Series] = {}
+    for name in shown.columns:
+        col, header = shown[name], (labels or {}).get(name, name)
+        if isinstance(col.dtype, pd.DatetimeTZDtype):
+            col, header = col.dt.strftime("%Y-%m-%d %H:%M"), f"{header} (UTC)"
+        else:
+            col = col.astype(object).map(_cell)
+        cells[header] = col
+    body = pd.DataFrame(cells).to_html(index=False, na_rep="", border=0, classes="hubframe-table", escape=True)
     more = f"<div>Showing the first {len(shown)} of {len(df)} rows.</div>" if len(df) > len(shown) else ""
-    cap = f"<div><b>{html.escape(caption)}</b></div>" if caption else ""
-    style = (
-        "<style>.hubframe-table{border-collapse:collapse;font-size:12px}"
-        ".hubframe-table th,.hubframe-table td{padding:2px 8px;border-bottom:1px solid #ddd;text-align:left}"
-        ".hubframe-table thead th{background:#f3f5f7}</style>"
-    )
-    return f'{style}{cap}<div style="max-height:22em;overflow:auto">{body}</div>{more}'
+    return f'{_TABLE_STYLE}<div style="max-height:24em;overflow:auto">{body}</div>{more}'
+
+
+#: Columns left out of tables: repeats of ``id`` and of the create/modify dates, and ``archived``.
+_NOT_SHOWN = ("hs_object_id", "createdAt", "updatedAt", "archived")
+_TABLE_STYLE = (
+    "<style>.hubframe-table{border-collapse:collapse;font-size:12px;line-height:1.4}"
+    ".hubframe-table th,.hubframe-table td{padding:3px 10px;border-bottom:1px solid #e3e6ea;"
+    "text-align:left;white-space:nowrap}"
+    ".hubframe-table thead th{background:#f3f5f7;position:sticky;top:0}</style>"
+)
+
+
+def _cell(value: Any) -> Any:
+    if isinstance(value, (list, tuple)) or type(value).__name__ == "ndarray":
+        return "; ".join(map(str, value))  # a multi-select, as HubSpot writes it
+    return value
 
 
 def _counts(series: pd.Series) -> str:
@@ -453,7 +477,8 @@ class SearchForm(_Form):
         if total != len(result):
             found += f" (HubSpot counts {total}; stopped at max_records={self.max_records})"
         self._say(found + (": select the ones to use below." if len(result) else "."))
-        self.table.value = _table(result) if len(result) else ""
+        labels = {p.name: p.label for p in self._resource.props}
+        self.table.value = _table(result, {**labels, "id": "ID"}) if len(result) else ""
         self.selection.options = [(_row_label(row), str(row["id"])) for row in result.to_dict("records")]
         self._picker.layout.display = "flex" if len(result) else "none"
 
@@ -571,20 +596,21 @@ def _id_box(description: str, placeholder: str) -> W.Combobox:
 
 
 def _offer(box: W.Combobox, catalogue: pd.DataFrame | None, id_column: str) -> dict[str, str]:
-    """Offer a catalogue's rows in ``box``; returns label -> id."""
+    """Offer a catalogue's rows in ``box`` as "Name (id)"; returns id -> name."""
     rows = [] if catalogue is None else catalogue.to_dict("records")
-    labels = {f"{row['name']} ({row[id_column]})": str(row[id_column]) for row in rows}
-    box.options = list(labels)
-    return labels
+    names = {str(row[id_column]): str(row["name"]) for row in rows}
+    box.options = [_label(names, ident) for ident in names]
+    return names
 
 
-def _label(labels: dict[str, str], ident: str) -> str:
-    return next((label for label, i in labels.items() if i == ident), ident)
+def _label(names: dict[str, str], ident: str) -> str:
+    return f"{names[ident]} ({ident})" if ident in names else ident
 
 
-def _chosen(box: W.Combobox, labels: dict[str, str]) -> str:
+def _chosen(box: W.Combobox, names: dict[str, str]) -> str:
+    """The id in ``box``: a picked "Name (id)" or a typed id."""
     text = box.value.strip()
-    return labels.get(text, text)
+    return next((ident for ident in names if _label(names, ident) == text), text)
 
 
 def _preview_html(text: str) -> str:
@@ -646,7 +672,8 @@ class ListForm(_Form):
             try:
                 checked = list(dict.fromkeys(check_ids(ids, what="record id")))
                 shown = ", ".join(checked[:20]) + (" …" if len(checked) > 20 else "")
-                text = f"Will add {len(checked)} record(s) to list {lid or '(choose a list)'}: {shown}"
+                target = f"list {_label(self._lists, lid)}" if lid else "(choose a list)"
+                text = f"Will add {len(checked)} record(s) to {target}: {shown}"
             except HubFrameError as exc:
                 text = str(exc)
         self.preview.value = _preview_html(text)
@@ -702,7 +729,7 @@ class WorkflowForm(_Form):
 
     def _preview(self) -> None:
         emails = _tokens(self.emails.value)
-        wid = self.chosen_workflow or "(choose a workflow)"
+        wid = _label(self._workflows, self.chosen_workflow) or "(choose a workflow)"
         if not emails:
             text = "Type or paste emails, or select contacts (with an email) in the search."
         else:

@@ -196,7 +196,8 @@ def test_list_form_adds_records_and_reports_each(fresh_sandbox, fresh_hs):
     before = set(fresh_sandbox.store.list_members.get(list_id, {}))
     new = [i for i in ids if int(i) not in before]
     form = ListForm(fresh_hs, list_id=list_id, ids=[*new, "999999999"])
-    assert f"Will add {len(new) + 1} record(s) to list {list_id}" in form.preview.value
+    name = fresh_sandbox.store.lists[list_id]["name"]
+    assert f"Will add {len(new) + 1} record(s) to list {name} ({list_id}): {new[0]}" in form.preview.value
 
     form.button.click()
 
@@ -264,7 +265,8 @@ def test_workflow_form_enrolls_and_reports_each(fresh_sandbox, fresh_hs):
     workflow_id = fresh_sandbox.workflow_ids[0]
     contact = fresh_hs.contacts.get_page(limit=5).dropna(subset=["email"]).iloc[0]
     form = WorkflowForm(fresh_hs, workflow_id=workflow_id, emails=[contact["email"], "nobody@example.com"])
-    assert f"Will enroll 2 contact(s) in workflow {workflow_id}" in form.preview.value
+    name = fresh_sandbox.store.workflows[workflow_id]["name"]
+    assert f"Will enroll 2 contact(s) in workflow {name} ({workflow_id}): {contact['email']}" in form.preview.value
 
     form.button.click()
 
