@@ -223,7 +223,8 @@ class _Form(W.VBox):
                 raise failure
             return None
         self.result = result
-        self._show(result)
+        # The summary comes last: once it shows, the table and everything else are in place.
+        self._say(self._show(result))
         for callback in self._callbacks:
             callback(result)
         return result
@@ -255,7 +256,8 @@ class _Form(W.VBox):
     def _run(self) -> pd.DataFrame:  # pragma: no cover - every form defines it
         raise NotImplementedError
 
-    def _show(self, result: pd.DataFrame) -> None:  # pragma: no cover - every form defines it
+    def _show(self, result: pd.DataFrame) -> str:  # pragma: no cover - every form defines it
+        """Fill the table from a new result; return the one-line summary to show."""
         raise NotImplementedError
 
 
@@ -471,16 +473,16 @@ class SearchForm(_Form):
         if hasattr(self, "_picker"):
             self._picker.layout.display = "none"
 
-    def _show(self, result: pd.DataFrame) -> None:
-        total = result.attrs.get("total", len(result))
-        found = f"{len(result)} {self.object_type.value} found"
-        if total != len(result):
-            found += f" (HubSpot counts {total}; stopped at max_records={self.max_records})"
-        self._say(found + (": select the ones to use below." if len(result) else "."))
+    def _show(self, result: pd.DataFrame) -> str:
         labels = {p.name: p.label for p in self._resource.props}
         self.table.value = _table(result, {**labels, "id": "ID"}) if len(result) else ""
         self.selection.options = [(_row_label(row), str(row["id"])) for row in result.to_dict("records")]
         self._picker.layout.display = "flex" if len(result) else "none"
+        total = result.attrs.get("total", len(result))
+        found = f"{len(result)} {self.object_type.value} found"
+        if total != len(result):
+            found += f" (HubSpot counts {total}; stopped at max_records={self.max_records})"
+        return found + (": select the ones to use below." if len(result) else ".")
 
     # -- selection ----------------------------------------------------------------------
 
@@ -681,9 +683,9 @@ class ListForm(_Form):
     def _run(self) -> pd.DataFrame:
         return self._hs.lists.add(self.chosen_list, _tokens(self.ids.value))
 
-    def _show(self, result: pd.DataFrame) -> None:
-        self._say(f"List {self.chosen_list}: {_counts(result['outcome'])}.")
+    def _show(self, result: pd.DataFrame) -> str:
         self.table.value = _table(result)
+        return f"List {self.chosen_list}: {_counts(result['outcome'])}."
 
 
 # -- workflows --------------------------------------------------------------------------------
@@ -749,9 +751,9 @@ class WorkflowForm(_Form):
     def _run(self) -> pd.DataFrame:
         return self._hs.workflows.enroll(self.chosen_workflow, _tokens(self.emails.value))
 
-    def _show(self, result: pd.DataFrame) -> None:
-        self._say(f"Workflow {self.chosen_workflow}: {_counts(result['outcome'])}.")
+    def _show(self, result: pd.DataFrame) -> str:
         self.table.value = _table(result)
+        return f"Workflow {self.chosen_workflow}: {_counts(result['outcome'])}."
 
 
 # -- the panel --------------------------------------------------------------------------------
