@@ -300,3 +300,35 @@ def test_seeded_deals_link_to_companies_and_contacts(box):
     types = {r["type"] for r in body["associations"]["companies"]["results"]}
     assert types == {"deal_to_company", "deal_to_company_unlabeled"}
     assert {r["type"] for r in body["associations"]["contacts"]["results"]} == {"deal_to_contact"}
+
+
+def test_search_sees_associations_made_after_an_earlier_search(box):
+    sb, api = box
+    contact, company = lonely_contact(sb), sb.store.table("companies").live_ids()[0]
+    body = {
+        "filterGroups": [
+            {
+                "filters": [
+                    {
+                        "propertyName": "associations.company",
+                        "operator": "EQ",
+                        "value": str(company),
+                    }
+                ]
+            }
+        ],
+        "limit": 200,
+    }
+    before = [
+        o["id"] for o in api.post("/crm/v3/objects/contacts/search", json=body).json()["results"]
+    ]
+    assert str(contact) not in before
+    api.put(f"/crm/v4/objects/contacts/{contact}/associations/default/companies/{company}")
+    after = [
+        o["id"] for o in api.post("/crm/v3/objects/contacts/search", json=body).json()["results"]
+    ]
+    assert str(contact) in after
+    counted = api.get(
+        f"/crm/v3/objects/companies/{company}", params={"properties": "num_associated_contacts"}
+    )
+    assert counted.json()["properties"]["num_associated_contacts"] == str(len(after))

@@ -26,6 +26,7 @@ class AssociationGraph:
 
     def __init__(self) -> None:
         self._edges: dict[tuple[str, str], dict[int, Edges]] = {}
+        self.changes = 0  # bumped by every write (search caches and persistence watch it)
 
     # -- reading ----------------------------------------------------------------------------
 
@@ -99,15 +100,18 @@ class AssociationGraph:
     def _merge(self, x_type: str, x_id: int, y_type: str, y_id: int, new: set[int]) -> None:
         edges = self._edges.setdefault((x_type, y_type), {}).setdefault(x_id, {})
         edges[y_id] = edges.get(y_id, frozenset()) | new
+        self.changes += 1
 
     def _set(self, x_type: str, x_id: int, y_type: str, y_id: int, types: frozenset[int]) -> None:
         self._edges.setdefault((x_type, y_type), {}).setdefault(x_id, {})[y_id] = types
+        self.changes += 1
 
     def _pop(self, x_type: str, x_id: int, y_type: str, y_id: int) -> bool:
         by_from = self._edges.get((x_type, y_type))
         if not by_from or x_id not in by_from:
             return False
         found = by_from[x_id].pop(y_id, None) is not None
+        self.changes += found
         if not by_from[x_id]:
             del by_from[x_id]
         return found

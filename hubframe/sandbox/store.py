@@ -96,7 +96,7 @@ class ObjectTable:
 
     def invalidate(self) -> None:
         self._live = self._archived = None
-        self.store.version += 1
+        self.store._version += 1
 
     def insert(
         self, props: dict[str, str], created: int, updated: int, record_id: int | None = None
@@ -216,7 +216,7 @@ class Store(AssociationOps, MarketingOps):
     def __init__(self, portal_id: int):
         self.lock = threading.RLock()
         self.portal_id = portal_id
-        self.version = 0
+        self._version = 0
         self.assoc = AssociationGraph()
         first_ids = {"contacts": 901, "companies": 5_001, "deals": 7_001}
         self.tables: dict[str, ObjectTable] = {
@@ -224,6 +224,11 @@ class Store(AssociationOps, MarketingOps):
         }
         MarketingOps.__init__(self)
         self._search_cache: OrderedDict[str, tuple[int, list[int]]] = OrderedDict()
+
+    @property
+    def version(self) -> int:
+        """A number that changes with every write to the portal (records, associations, lists...)."""
+        return self._version + self.assoc.changes
 
     def table(self, object_type: str | ObjectType) -> ObjectTable:
         """The table of an object type (``contacts`` or an :class:`ObjectType`)."""

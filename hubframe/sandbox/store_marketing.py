@@ -40,6 +40,7 @@ class MarketingOps:
     lock: Any
     portal_id: int
     tables: dict[str, ObjectTable]
+    _version: int
 
     def __init__(self) -> None:
         self.lists: dict[str, dict[str, Any]] = {}
@@ -199,7 +200,7 @@ class MarketingOps:
                 removed.append(str(rec.id))
         if added or removed:
             meta["updatedAt"] = now
-            contacts.store.version += 1  # type: ignore[attr-defined]
+            self._version += 1
         return {
             "recordsIdsAdded": added,
             "recordIdsAdded": added,
@@ -370,6 +371,7 @@ class MarketingOps:
                 "context": body.get("context") or {},
             }
         )
+        self._version += 1
         if form.get("redirectUri"):
             return {"redirectUri": form["redirectUri"]}
         return {"inlineMessage": form["inlineMessage"]}
@@ -411,7 +413,7 @@ class MarketingOps:
         self._workflow(workflow_id)
         rid = self._contact_id(email)
         self.enrollments.setdefault(str(workflow_id), {})[rid] = now_ms()
-        self.tables["contacts"].store.version += 1  # type: ignore[attr-defined]
+        self._version += 1
 
     @locked
     def unenroll(self, workflow_id: str, email: str) -> None:
@@ -419,7 +421,7 @@ class MarketingOps:
         self._workflow(workflow_id)
         rid = self._contact_id(email)
         if self.enrollments.get(str(workflow_id), {}).pop(rid, None) is not None:
-            self.tables["contacts"].store.version += 1  # type: ignore[attr-defined]
+            self._version += 1
 
     def _workflow_json(self, wf: dict[str, Any]) -> dict[str, Any]:
         return {
