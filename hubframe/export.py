@@ -1,0 +1,679 @@
+"""Streaming Parquet export: every record (or a search's matches) to one Parquet file.
+
+``hs.contacts.export("contacts.parquet", properties="all")`` reads every page
+through the one paginator (:meth:`ObjectResource.iter_pages` for the list
+cursor, :meth:`ObjectResource.iter_search_pages` for id-range searches and
+searches past 10,000), converts each page to an Arrow record batch with a
+schema fixed from the property definitions before the first page
+(:func:`hubframe.frames.schema`), and writes row groups of about
+``row_group_size`` rows. Memory is bounded by the page queue and the row-group
+buffers, never by the number of records.
+
+Concurrency
+    Fetching runs in background threads feeding a bounded queue; the calling
+    thread converts and writes, so network and CPU overlap. A single list
+    cursor is latency-bound (at ~150 ms per request it sends about 5 requests
+    a second, a quarter of a 190/10 s budget). With ``parallel > 1`` (the
+    default) the export also runs ``parallel - 1`` search workers over
+    ``hs_object_id`` ranges, claimed from the top of the id space while the
+    list cursor reads from the bottom (see :mod:`hubframe._checkpoint`). All
+    requests share the client's rate limiter, so search stays within
+    HubSpot's 5 requests per second and everything within the burst limit.
+
+    Trade-off: HubSpot's search index lags writes by a few moments and never
+    holds archived records. A record created or changed in the seconds before
+    its range is read may be missing or show its previous values, exactly as
+    if it had changed just after being read. The list cursor has no such lag:
+    ``parallel=1`` exports with the list cursor alone, and exports with
+    ``associations`` (search does not return them) or ``archived=True`` always
+    do.
+
+Resume and atomicity
+    Progress is kept in ``.<name>.checkpoint.json`` and part files in
+    ``.<name>.partial/`` next to the target; the target appears, complete,
+    only when the export finishes (``os.replace``). An interrupted export
+    (exception, Ctrl-C, killed process, or a page that failed after every
+    retry) continues from its checkpoint on the next call with ``resume=True``
+    and the file holds every record exactly once. The checkpoint holds the
+    plan, cursors, property names and filters, never the token.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import math
+import queue
+import threading
+import time
+from collections.abc import Callable, Generator, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pyarrow as pa
+
+from . import frames
+from ._checkpoint import LIST, Merger, Plan, Staging, Stream, fingerprint
+from .errors import ExportError, HubFrameError, InputError
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .objects import ObjectResource
+
+__all__ = ["DEFAULT_PARALLEL", "ExportResult", "export", "iter_export", "run_cli"]
+
+log = logging.getLogger("hubframe")
+
+#: Streams of a plain export: the list cursor plus this many minus one search workers.
+DEFAULT_PARALLEL = 4
+#: Rows per row group of the output (and most rows a stream buffers before writing a part).
+DEFAULT_ROW_GROUP_SIZE = 25_000
+#: A stream's buffer is written as a part past this many bytes of Arrow data, whatever its rows.
+BUFFER_BYTES = 32 * 2**20
+#: Everything buffered is written and checkpointed at least this often (seconds).
+CHECKPOINT_SECONDS = 30.0
+#: Records per search chunk the id space is cut into (about 20 search pages).
+CHUNK_RECORDS = 4_000
+#: Below this many records a plain export does not split (two probes would not pay off).
+MIN_SPLIT_RECORDS = 2 * CHUNK_RECORDS
+_MAX_CHUNKS = 2_000
+# HubSpot: at most 6 filters per group and 18 in all; a range adds 2, a window floor 1.
+_FILTERS_PER_GROUP, _FILTERS_TOTAL, _RANGE_COST = 6, 18, 3
+
+
+@dataclass
+class ExportResult:
+    """What an export did.
+
+    Attributes:
+        path: the Parquet file (complete once :func:`export` returns).
+        rows: records in the file (or, while running, kept so far, including earlier runs).
+        pages: pages read in this run.
+        requests: HTTP requests sent in this run (retries included).
+        retries: requests repeated after a retryable failure.
+        wait_seconds: time spent waiting on rate limits and retry backoff.
+        elapsed: seconds this run took.
+        resumed: whether this run continued an interrupted export.
+        columns: the file's columns.
+        row_groups: row groups in the file (0 while running).
+        parallel: streams that fetched concurrently.
+        total: the record count HubSpot reported at the start, when known.
+    """
+
+    path: Path
+    rows: int
+    pages: int
+    requests: int
+    retries: int
+    wait_seconds: float
+    elapsed: float
+    resumed: bool
+    columns: list[str] = field(repr=False)
+    row_groups: int = 0
+    parallel: int = 1
+    total: int | None = None
+
+    @property
+    def records_per_second(self) -> float:
+        """Rows kept per second of this run."""
+        return self.rows / self.elapsed if self.elapsed > 0 else 0.0
+
+
+# -- arguments -----------------------------------------------------------------------------
+
+
+def _search_spec(resource: ObjectResource, search: Any) -> tuple[list[dict[str, Any]], str | None] | None:
+    """``search=`` as (filter groups, query), validated; None for a plain export."""
+    if search is None:
+        return None
+    if isinstance(search, (tuple, list)) and len(search) in (2, 3) and isinstance(search[0], str):
+        if len(search) == 2:
+            return resource.filter_groups(search[0], search[1]), None
+        return resource.filter_groups(search[0], search[2], operator=search[1]), None
+    if isinstance(search, dict):
+        unknown = set(search) - {"field", "value", "operator", "filters", "query"}
+        if unknown:
+            raise InputError(
+                f"search has unknown keys {sorted(unknown)}: use field, value, operator, filters, query"
+            )
+        query = search.get("query")
+        if query is not None and not isinstance(query, str):
+            raise InputError(f"search query={query!r}: use a string")
+        groups = resource.filter_groups(
+            search.get("field"), search.get("value"),
+            operator=search.get("operator", "EQ"), filters=search.get("filters"),
+        )  # fmt: skip
+        return groups, query or None
+    raise InputError(
+        f"search={search!r:.100}: use (field, value), (field, operator, value) or "
+        "{'filters': [...], 'query': '...'}"
+    )
+
+
+def _target(path: Any) -> Path:
+    try:
+        target = Path(path).expanduser()
+    except TypeError:
+        raise InputError(f"path={path!r}: use a file path such as 'contacts.parquet'") from None
+    if target.is_dir():
+        raise InputError(f"{target} is a directory; name the .parquet file to write, e.g. {target / 'contacts.parquet'}")
+    if not target.parent.is_dir():
+        raise InputError(f"the folder {target.parent} does not exist; create it first")
+    return target.absolute()
+
+
+def _check_int(name: str, value: Any, low: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < low:
+        raise InputError(f"{name}={value!r}: use a whole number >= {low}")
+    return value
+
+
+# -- planning ------------------------------------------------------------------------------
+
+
+def _probe(
+    resource: ObjectResource, groups: list[dict[str, Any]], query: str | None, *, ends_too: bool = True
+) -> tuple[int, int, int]:
+    """(total, lowest id, highest id) of the matches, from two 1-result searches (one for the total)."""
+    ends = []
+    total = 0
+    for direction in ("ASCENDING", "DESCENDING") if ends_too else ("ASCENDING",):
+        body: dict[str, Any] = {
+            "filterGroups": groups, "limit": 1, "properties": ["hs_object_id"],
+            "sorts": [{"propertyName": "hs_object_id", "direction": direction}],
+        }  # fmt: skip
+        if query:
+            body["query"] = query
+        data = resource._hs.request_json("POST", f"{resource._path}/search", json=body, kind="search") or {}
+        results = data.get("results") or []
+        if direction == "ASCENDING":
+            total = int(data.get("total") or 0)
+        if not results:
+            return 0, 0, 0
+        ends.append(int(results[0]["id"]))
+    return (total, ends[0], ends[-1])
+
+
+def _can_split(groups: list[dict[str, Any]]) -> bool:
+    """Whether an id range still fits HubSpot's filter limits on every group."""
+    counts = [len(g.get("filters") or []) for g in groups] or [0]
+    return max(counts) + _RANGE_COST <= _FILTERS_PER_GROUP and sum(c + _RANGE_COST for c in counts) <= _FILTERS_TOTAL
+
+
+def _range_groups(groups: list[dict[str, Any]], lo: str | None, hi: str | None) -> list[dict[str, Any]]:
+    """``groups`` with ``lo <= hs_object_id < hi`` added to each (groups are ORed)."""
+    extra = []
+    if lo is not None:
+        extra.append({"propertyName": "hs_object_id", "operator": "GTE", "value": lo})
+    if hi is not None:
+        extra.append({"propertyName": "hs_object_id", "operator": "LT", "value": hi})
+    if not extra:
+        return [dict(g, filters=list(g.get("filters") or [])) for g in groups]
+    if not groups:
+        return [{"filters": extra}]
+    return [dict(g, filters=list(g.get("filters") or []) + extra) for g in groups]
+
+
+def _make_plan(
+    resource: ObjectResource, spec: tuple[list[dict[str, Any]], str | None] | None,
+    parallel: int, list_only: bool,
+) -> tuple[Plan, int | None]:
+    """A fresh plan and the record total when a probe told it."""
+    if spec is None:
+        if list_only or parallel == 1:
+            return Plan.list_only(), None
+        total, lo, hi = _probe(resource, [], None)
+        if total < MIN_SPLIT_RECORDS:
+            return Plan.list_only(), total
+        chunks = min(_MAX_CHUNKS, max(2 * (parallel - 1), math.ceil(total / CHUNK_RECORDS)))
+        return Plan.partitioned(lo, hi, chunks, with_list=True), total
+    groups, query = spec
+    if parallel == 1 or not _can_split(groups):
+        return Plan.single_search(), None
+    total, lo, hi = _probe(resource, groups, query)
+    if total <= CHUNK_RECORDS:
+        return Plan.single_search(), total
+    chunks = min(_MAX_CHUNKS, max(parallel, math.ceil(total / CHUNK_RECORDS)))
+    return Plan.partitioned(lo, hi, chunks, with_list=False), total
+
+
+# -- fetching ------------------------------------------------------------------------------
+
+
+class _Fetch:
+    """The background threads and the bounded queue between them and the writer."""
+
+    def __init__(self, resource: ObjectResource, plan: Plan, names: list[str], assoc: list[str],
+                 archived: bool, spec: tuple[list[dict[str, Any]], str | None] | None, workers: int):
+        self.resource = resource
+        self.plan = plan
+        self.names = names
+        self.assoc = assoc
+        self.archived = archived
+        self.groups, self.query = spec if spec is not None else ([], None)
+        self.stop = threading.Event()
+        # A few pages per stream: enough to keep every stream busy, small enough to bound memory.
+        self.queue: queue.Queue[tuple[str, str, Any, Any]] = queue.Queue(maxsize=2 * (workers + 1) + 2)
+        self.threads: list[threading.Thread] = []
+        if plan.has_list and not plan[LIST].done:
+            self.threads.append(threading.Thread(target=self._run, args=(self._list,), daemon=True,
+                                                 name="hubframe-export-list"))
+        for i in range(workers):
+            self.threads.append(threading.Thread(target=self._run, args=(self._search,), daemon=True,
+                                                 name=f"hubframe-export-search-{i}"))
+
+    def start(self) -> None:
+        for thread in self.threads:
+            thread.start()
+
+    def _put(self, item: tuple[str, str, Any, Any]) -> bool:
+        while not self.stop.is_set():
+            try:
+                self.queue.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def _run(self, body: Callable[[], None]) -> None:
+        try:
+            body()
+        except BaseException as exc:  # handed to the writer, which raises it
+            self._put(("error", "", exc, None))
+        finally:
+            self._put(("exit", "", None, None))
+
+    def _list(self) -> None:
+        stream = self.plan[LIST]
+        pages = self.resource.iter_pages(names=self.names, associations=self.assoc,
+                                         archived=self.archived, after=stream.after)
+        with contextlib.closing(pages):
+            for page in pages:
+                if self.stop.is_set():
+                    return
+                kept, finished = self.plan.list_accept(page.results)
+                state: dict[str, Any] = {"after": page.after}
+                if kept:
+                    state["last_id"] = str(kept[-1]["id"])
+                if not self._put(("page", LIST, kept, state)):
+                    return
+                if finished or page.after is None:
+                    break
+        self.plan.list_finished()
+        self._put(("done", LIST, None, None))
+
+    def _search(self) -> None:
+        while not self.stop.is_set():
+            chunk = self.plan.next_chunk()
+            if chunk is None:
+                return
+            self._read_chunk(chunk)
+
+    def _read_chunk(self, chunk: Stream) -> None:
+        groups = _range_groups(self.groups, chunk.lo, chunk.hi)
+        pages = self.resource.iter_search_pages(groups, self.names, query=self.query, floor=chunk.floor)
+        with contextlib.closing(pages):
+            for page in pages:
+                if self.stop.is_set():
+                    return
+                state = {"floor": str(page.results[-1]["id"])} if page.results else {}
+                if not self._put(("page", chunk.key, page.results, state)):
+                    return
+        self._put(("done", chunk.key, None, None))
+
+    def close(self) -> None:
+        """Ask every thread to stop; a thread inside a request finishes it first."""
+        self.stop.set()
+        for thread in self.threads:
+            thread.join(timeout=0.5)
+
+
+# -- writing -------------------------------------------------------------------------------
+
+
+class _Buffer:
+    __slots__ = ("batches", "rows", "bytes", "state")
+
+    def __init__(self) -> None:
+        self.batches: list[pa.RecordBatch] = []
+        self.rows = 0
+        self.bytes = 0
+        self.state: dict[str, Any] = {}
+
+
+class _Writer:
+    """Turns pages into parts, checkpoints, and the merged file (runs in the caller's thread)."""
+
+    def __init__(self, staging: Staging, plan: Plan, schema: pa.Schema, row_group_size: int,
+                 header: dict[str, Any]):
+        self.staging = staging
+        self.plan = plan
+        self.schema = schema
+        self.row_group_size = row_group_size
+        self.header = header
+        self.buffers: dict[str, _Buffer] = {}
+        self.merger: Merger = staging.merger(schema, row_group_size)
+        self.last_commit = time.monotonic()
+        self.committing = False
+
+    def add(self, key: str, batch: pa.RecordBatch | None, state: dict[str, Any]) -> None:
+        buf = self.buffers.setdefault(key, _Buffer())
+        if batch is not None and batch.num_rows:
+            buf.batches.append(batch)
+            buf.rows += batch.num_rows
+            buf.bytes += batch.nbytes
+        buf.state.update(state)
+        if buf.rows >= self.row_group_size or buf.bytes >= BUFFER_BYTES:
+            self.commit([key])
+
+    def due(self) -> bool:
+        return bool(self.buffers) and time.monotonic() - self.last_commit >= CHECKPOINT_SECONDS
+
+    def commit(self, keys: list[str], done: tuple[str, ...] = ()) -> None:
+        """Write the buffers of ``keys`` as parts, mark ``done`` streams, save the checkpoint."""
+        self.committing = True
+        fresh: dict[str, pa.Table] = {}
+        for key in dict.fromkeys([*keys, *done]):
+            buf = self.buffers.pop(key, None) or _Buffer()
+            part = None
+            if buf.rows:
+                table = pa.Table.from_batches(buf.batches, schema=self.schema)
+                part = self.staging.write_part(table, key)
+                fresh[part] = table
+            self.plan.commit(key, rows=buf.rows, part=part, state=buf.state, done=key in done)
+        self.staging.save({**self.header, "rows": self.plan.rows, "plan": self.plan.to_json()})
+        self.last_commit = time.monotonic()
+        self.committing = False
+        self.advance(fresh)
+
+    def commit_all(self) -> None:
+        if self.buffers:
+            self.commit(list(self.buffers))
+
+    def advance(self, fresh: dict[str, pa.Table] | None = None) -> None:
+        """Append every part whose predecessors are all merged (fresh ones need no re-read)."""
+        fresh = fresh or {}
+        m = self.merger
+        streams = self.plan.streams
+        while m.stream_index < len(streams):
+            s = streams[m.stream_index]
+            fed = m.fed.get(s.key, 0)
+            for name in s.parts[fed:]:
+                m.feed(fresh[name] if name in fresh else self.staging.read_part(name, self.schema))
+                fed += 1
+                m.fed[s.key] = fed
+            if not s.done:
+                break
+            m.stream_index += 1
+
+
+def iter_export(
+    resource: ObjectResource,
+    path: Any,
+    *,
+    properties: Any = None,
+    search: Any = None,
+    associations: Any = None,
+    archived: bool = False,
+    progress: bool = True,
+    resume: bool = True,
+    parallel: int | None = None,
+    row_group_size: int = DEFAULT_ROW_GROUP_SIZE,
+) -> Generator[ExportResult, None, ExportResult]:
+    """:func:`export`, one step at a time: yields the running result after each page.
+
+    Closing the generator early (or an exception in the loop that drives it)
+    leaves a checkpoint that the next run resumes from. The generator's return
+    value (``StopIteration.value``) is the final :class:`ExportResult`.
+    Arguments are those of :func:`export`.
+    """
+    started = time.monotonic()
+    hs = resource._hs
+    target = _target(path)
+    row_group_size = _check_int("row_group_size", row_group_size, 1)
+    parallel = DEFAULT_PARALLEL if parallel is None else _check_int("parallel", parallel, 1)
+    if not isinstance(archived, bool):
+        raise InputError(f"archived={archived!r}: use True or False")
+    spec = _search_spec(resource, search)
+    assoc = resource._assoc_types(associations)
+    if spec is not None and (assoc or archived):
+        raise InputError("search results carry no associations and never archived records; "
+                         "export without search=, or without associations=/archived=")
+    names = resource.names(properties, search=spec is not None)
+    schema = resource._schema(names, assoc)
+    params = {
+        "object_type": resource.object_type, "properties": names, "associations": assoc, "archived": archived,
+        "search": None if spec is None else {"filter_groups": spec[0], "query": spec[1]},
+    }  # fmt: skip
+    params = json.loads(json.dumps(params))
+    header = {"target": target.name, "params": params, "schema": fingerprint(schema)}
+
+    staging = Staging(target)
+    staging.lock()
+    writer: _Writer | None = None
+    fetch: _Fetch | None = None
+    bar = None
+    try:
+        saved = staging.load() if resume else None
+        if not resume:
+            staging.reset()
+        total: int | None = None
+        if saved is not None:
+            _check_same(saved, header, staging)
+            plan = Plan.from_json(saved["plan"])
+            staging.keep_only({p for s in plan.streams for p in s.parts})
+            log.info("resuming the export of %s from %d rows", target, plan.rows)
+        else:
+            staging.reset()
+            plan, total = _make_plan(resource, spec, parallel, list_only=bool(assoc) or archived)
+            staging.save({**header, "rows": 0, "plan": plan.to_json()})
+        resumed = saved is not None
+        if total is None and progress and not archived:
+            total = resource.count() if spec is None else _probe(resource, spec[0], spec[1], ends_too=False)[0]
+
+        workers = max(1, parallel - (1 if plan.has_list else 0)) if plan.needs_search() else 0
+        fetch = _Fetch(resource, plan, names, assoc, archived, spec, workers)
+        writer = _Writer(staging, plan, schema, row_group_size, header)
+        writer.advance()
+        base = hs.stats.snapshot()
+        issues = frames.ParseIssues()
+        from ._progress import progress as progress_bar
+
+        bar = progress_bar(hs, f"export {resource.object_type}", total=total, enabled=progress, initial=plan.rows)
+        rows = plan.rows
+        pages = 0
+
+        def snapshot(row_groups: int = 0) -> ExportResult:
+            req, retries, wait = hs.stats.snapshot()
+            return ExportResult(
+                path=target, rows=rows, pages=pages, requests=req - base[0], retries=retries - base[1],
+                wait_seconds=wait - base[2], elapsed=time.monotonic() - started, resumed=resumed,
+                columns=list(schema.names), row_groups=row_groups, parallel=len(fetch.threads), total=total,
+            )  # fmt: skip
+
+        fetch.start()
+        running = len(fetch.threads)
+        while running:
+            try:
+                kind, key, payload, state = fetch.queue.get(timeout=0.2)
+            except queue.Empty:
+                if writer.due():
+                    writer.commit_all()
+                continue
+            if kind == "exit":
+                running -= 1
+            elif kind == "error":
+                raise _stopped(payload, writer, plan, target)
+            elif kind == "done":
+                writer.commit([], done=(key,))
+            else:
+                batch = frames.to_batch(payload, schema, issues=issues) if payload else None
+                writer.add(key, batch, state)
+                pages += 1
+                rows += len(payload)
+                bar.update(len(payload))
+                if writer.due():
+                    writer.commit_all()
+                yield snapshot()
+        writer.commit_all()
+        if not plan.all_done():  # pragma: no cover - every thread exits only when its streams are done
+            raise ExportError(f"the export of {target} stopped before reading everything; run it again to resume")
+        writer.advance()
+        issues.warn()
+        staging.publish(writer.merger)
+        result = snapshot(writer.merger.row_groups)
+        log.info("exported %d %s to %s in %.1f s", result.rows, resource.object_type, target, result.elapsed)
+        return result
+    except BaseException:
+        if fetch is not None:
+            fetch.stop.set()
+        if writer is not None and not writer.committing:
+            # Whole pages are buffered with their positions: keeping them loses nothing.
+            with contextlib.suppress(Exception):
+                writer.commit_all()
+        raise
+    finally:
+        if fetch is not None:
+            fetch.close()
+        if writer is not None:
+            writer.merger.abandon()
+        if bar is not None:
+            bar.close()
+        staging.unlock()
+
+
+def _check_same(saved: dict[str, Any], header: dict[str, Any], staging: Staging) -> None:
+    """Refuse to resume a checkpoint written for other parameters."""
+    how = (f"To start over, pass resume=False (or delete {staging.checkpoint_path.name} and "
+           f"{staging.dir.name} in {staging.dir.parent}).")
+    old, new = saved.get("params") or {}, header["params"]
+    differ = [k for k in new if old.get(k) != new[k]]
+    if differ:
+        shown = "; ".join(f"{k}: checkpoint has {old.get(k)!r:.120}, this call {new[k]!r:.120}" for k in differ)
+        raise ExportError(
+            f"an unfinished export of {staging.target.name} with different parameters exists ({shown}). {how}"
+        )
+    if saved.get("schema") != header["schema"]:
+        raise ExportError(
+            f"the property definitions changed since the unfinished export of {staging.target.name} "
+            f"started (a column's type differs), so its parts cannot be combined. {how}"
+        )
+
+
+def _stopped(exc: BaseException, writer: _Writer, plan: Plan, target: Path) -> BaseException:
+    """The error to raise when a fetch thread failed: everything read so far is kept first."""
+    writer.commit_all()
+    if isinstance(exc, HubFrameError):
+        err = ExportError(
+            f"the export of {target.name} stopped: {exc}. The {plan.rows} rows read so far are "
+            "checkpointed; run the same export again (resume=True) to continue from there."
+        )
+        err.__cause__ = exc
+        return err
+    return exc
+
+
+def export(
+    resource: ObjectResource,
+    path: Any,
+    *,
+    properties: Any = None,
+    search: Any = None,
+    associations: Any = None,
+    archived: bool = False,
+    progress: bool = True,
+    resume: bool = True,
+    parallel: int | None = None,
+    row_group_size: int = DEFAULT_ROW_GROUP_SIZE,
+    on_page: Callable[[ExportResult], None] | None = None,
+) -> ExportResult:
+    """Stream every record (or a search's matches) of ``resource`` to one Parquet file.
+
+    Args:
+        resource: ``hs.contacts``, ``hs.companies`` or ``hs.deals`` (usually called as
+            ``hs.contacts.export(path, ...)``).
+        path: the ``.parquet`` file to write; replaced atomically when the export completes.
+        properties: None (defaults), a list of names, or ``"all"``.
+        search: export only matches: ``(field, value)``, ``(field, operator, value)``, or
+            ``{"filters": [...], "query": "..."}`` as for ``search()``; past 10,000 too.
+        associations: object types whose associated ids to add as list columns
+            (exports with the list cursor alone: search does not return associations).
+        archived: export archived records instead (list cursor alone).
+        progress: show a progress bar (records, total, rate-limit waits).
+        resume: continue an interrupted export of the same parameters from its checkpoint;
+            False starts over.
+        parallel: concurrent streams (default :data:`DEFAULT_PARALLEL`): the list cursor
+            plus ``parallel - 1`` id-range search workers; ``1`` is the list cursor alone
+            (exact, sequential). A resumed export keeps the streams it started with.
+        row_group_size: rows per Parquet row group (also how often progress is checkpointed).
+        on_page: called with the running :class:`ExportResult` after each page (raising
+            from it stops the export, resumably).
+
+    Returns:
+        An :class:`ExportResult` (path, rows, pages, requests, retries, wait_seconds,
+        elapsed, resumed, columns).
+
+    Raises:
+        InputError / UnknownPropertyError: bad arguments, before any record is read.
+        ExportError: a checkpoint from other parameters exists (start over with
+            ``resume=False``), another export writes the same file, or a page failed
+            after all retries (the checkpoint keeps everything read; run again to resume).
+
+    Example:
+        >>> res = hs.contacts.export("contacts.parquet", properties="all")  # doctest: +SKIP
+        >>> res.rows, res.path  # doctest: +SKIP
+    """
+    steps: Iterator[ExportResult] = iter_export(
+        resource, path, properties=properties, search=search, associations=associations, archived=archived,
+        progress=progress, resume=resume, parallel=parallel, row_group_size=row_group_size,
+    )  # fmt: skip
+    try:
+        while True:
+            running = next(steps)
+            if on_page is not None:
+                on_page(running)
+    except StopIteration as done:
+        return done.value
+    finally:
+        steps.close()  # type: ignore[attr-defined]
+
+
+# -- command line --------------------------------------------------------------------------
+
+
+def run_cli(args: Any) -> int:
+    """``hubframe export``: export one object type, then print a one-paragraph summary."""
+    from .client import HubSpot
+
+    properties: Any = args.properties
+    if properties and properties != "all":
+        properties = [p.strip() for p in properties.split(",") if p.strip()]
+    search = tuple(args.search) if args.search else None
+    sandbox = None
+    client_kw: dict[str, Any] = {}
+    if args.rate_limit:
+        client_kw["rate_limit"] = args.rate_limit
+    try:
+        if args.sandbox:
+            from .sandbox import Sandbox
+
+            sandbox = Sandbox(contacts=args.contacts, companies=args.companies, deals=args.deals, seed=args.seed,
+                              latency=args.latency, rate_limit=args.rate_limit, faults=args.faults).start()
+            hs = sandbox.client(**client_kw)
+        else:
+            hs = HubSpot(base_url=args.base_url, **client_kw)
+        with hs:
+            resource = getattr(hs, args.object_type)
+            res = resource.export(args.out, properties=properties, search=search, resume=not args.no_resume)
+    finally:
+        if sandbox is not None:
+            sandbox.stop()
+    what = f"{args.object_type} matching {search[0]} = {search[1]!r}" if search else args.object_type
+    print(
+        f"Exported {res.rows:,} {what} ({len(res.columns)} columns, {res.row_groups} row groups) to "
+        f"{res.path} in {res.elapsed:.1f} s ({res.records_per_second:,.0f} records/s) with "
+        f"{res.requests:,} requests, {res.retries} retries and {res.wait_seconds:.1f} s of rate-limit "
+        f"waits{', resuming an interrupted export' if res.resumed else ''}."
+    )
+    return 0
