@@ -44,7 +44,6 @@ def build_parser() -> argparse.ArgumentParser:
     ex.add_argument("--search", nargs=2, metavar=("PROPERTY", "VALUE"), default=None, help="export the matches of PROPERTY = VALUE")
     ex.add_argument("--no-resume", action="store_true", help="start over even if a checkpoint exists")
     ex.add_argument("--base-url", default=None, help="API host (default $HUBFRAME_BASE_URL or https://api.hubapi.com)")
-    ex.add_argument("--rate-limit", default=None, help="client burst limit as COUNT/SECONDS (default 100/10)")
     ex.add_argument("--sandbox", action="store_true", help="export from a built-in sandbox instead of HubSpot")
     _sandbox_args(ex)
     return parser
