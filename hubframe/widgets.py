@@ -436,7 +436,9 @@ class SearchForm(_Form):
             return (_read(ws[0]), _read(ws[1]))
         if op in ("IN", "NOT_IN"):
             w = ws[0]
-            return list(w.value) if isinstance(w, W.SelectMultiple) else _tokens(w.value)
+            if isinstance(w, W.SelectMultiple):
+                return list(w.value)
+            return [v.strip() for v in re.split(r"[,;\n]", w.value) if v.strip()]  # "New York" is one value
         return _read(ws[0])
 
     @value.setter

@@ -150,6 +150,16 @@ def test_date_picker_search(hs):
     assert form.result["id"].tolist() == expected
 
 
+def test_text_in_takes_comma_separated_values_with_spaces(hs):
+    cities = hs.contacts.get_all(properties=["city"], progress=False)["city"].dropna().unique().tolist()
+    two = sorted(cities, key=lambda c: (" " not in c, c))[:2]  # one with a space, if any
+    form = SearchForm(hs, object_type="contacts", field="city", operator="IN")
+    form.value_box.children[0].value = f"{two[0]},  {two[1]}\n"
+    assert form.value == two
+    form.submit()
+    assert form.result["id"].tolist() == ids_where(hs, "contacts", "city", lambda v: v is not pd.NA and v in two)
+
+
 def test_switching_object_type_reloads_properties(hs):
     form = SearchForm(hs, object_type="contacts", field="lastname", value="x")
     form.object_type.value = "deals"
