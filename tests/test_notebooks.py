@@ -1,0 +1,121 @@
+"""The notebooks in notebooks/ run top to bottom in a real kernel, against the sandbox.
+
+Each notebook starts its own sandbox (as a newcomer's would). After the last cell
+the test asks the kernel for the sandbox's token and checks that no output of
+any cell contains it, and that no cell raised.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+nbformat = pytest.importorskip("nbformat")
+nbclient = pytest.importorskip("nbclient")
+
+NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
+
+
+def _outputs_text(cell) -> str:
+    return json.dumps(cell.get("outputs", []))
+
+
+def run(name: str, tmp_path: Path, *, probe: str | None = None):
+    """Run a notebook in ``tmp_path`` (the kernel inherits this process's environment).
+
+    ``probe`` is one more cell, run after the notebook's own; its printed output is
+    returned and the cell removed, so it is not part of the checks.
+    """
+    nb = nbformat.read(NOTEBOOKS / name, as_version=4)
+    if probe is not None:
+        nb.cells.append(nbformat.v4.new_code_cell(probe))
+    client = nbclient.NotebookClient(
+        nb, kernel_name="python3", timeout=120, resources={"metadata": {"path": str(tmp_path)}}
+    )
+    client.execute()
+    printed = None
+    if probe is not None:
+        printed = "".join(o.get("text", "") for o in nb.cells.pop().outputs).strip()
+    return nb, printed
+
+
+def execute(name: str, tmp_path: Path, monkeypatch) -> tuple[object, str]:
+    """Run a notebook that starts its own sandbox; return it (with outputs) and the sandbox's token."""
+    # Without a token in the environment the notebooks start the sandbox, not a real portal.
+    for var in ("HUBSPOT_ACCESS_TOKEN", "HUBFRAME_BASE_URL", "HUBFRAME_FORMS_URL"):
+        monkeypatch.delenv(var, raising=False)
+    nb, token = run(name, tmp_path, probe="print(sb.token)")
+    assert token.startswith("pat-sandbox-")
+    return nb, token
+
+
+def check(nb, token: str) -> None:
+    code_cells = [c for c in nb.cells if c.cell_type == "code"]
+    assert code_cells and all(c.get("execution_count") for c in code_cells), "a cell did not run"
+    for cell in code_cells:
+        assert not any(o.get("output_type") == "error" for o in cell.outputs), cell.source
+        text = _outputs_text(cell)
+        assert token not in text, f"the token appears in the output of:\n{cell.source}"
+        assert not re.search(r"(?i)bearer\s+\S", text)
+
+
+@pytest.mark.parametrize("name", ["quickstart.ipynb", "operations.ipynb"])
+def test_notebook_is_committed_without_outputs(name):
+    nb = nbformat.read(NOTEBOOKS / name, as_version=4)
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            assert cell.outputs == [] and cell.execution_count is None, cell.source
+
+
+def test_quickstart_runs_against_the_sandbox(tmp_path, monkeypatch):
+    nb, token = execute("quickstart.ipynb", tmp_path, monkeypatch)
+    check(nb, token)
+    # It exported and read back a Parquet file.
+    assert (tmp_path / "deals.parquet").stat().st_size > 0
+    sources = [c.source for c in nb.cells]
+    dtypes_cell = nb.cells[sources.index("contacts.dtypes")]
+    text = _outputs_text(dtypes_cell)
+    assert "datetime64[ms, UTC]" in text and "boolean" in text
+
+
+def test_quickstart_connects_with_the_token_in_the_environment(tmp_path, monkeypatch):
+    """The real-portal path: HubSpot() takes the token (and here the host) from the environment."""
+    from hubframe.sandbox import Sandbox
+
+    with Sandbox(contacts=321, companies=20, deals=40, seed=1) as sb:
+        monkeypatch.setenv("HUBSPOT_ACCESS_TOKEN", sb.token)
+        monkeypatch.setenv("HUBFRAME_BASE_URL", sb.url)
+        monkeypatch.setenv("HUBFRAME_FORMS_URL", sb.forms_url)
+        nb, started = run("quickstart.ipynb", tmp_path, probe="print(sb is None)")
+        check(nb, sb.token)
+    assert started == "True"  # no sandbox of its own
+    assert "321 contacts" in output_of(nb, 'print(f"{len(contacts):,} contacts')
+    assert "40 deals" in output_of(nb, "result = hs.deals.export(")
+
+
+def test_operations_runs_every_operation_against_the_sandbox(tmp_path, monkeypatch):
+    nb, token = execute("operations.ipynb", tmp_path, monkeypatch)
+    check(nb, token)
+    source = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
+    for op in ("contacts.get_page", "contacts.get_all", "contacts.get(", "contacts.get_many", "contacts.search",
+               "contacts.create", "contacts.update", "contacts.delete", "companies.get_all", "companies.get(",
+               "companies.search", "companies.get_contacts", "companies.add_contact", "companies.remove_contact",
+               "companies.create", "companies.delete", "deals.get_all", "deals.get(", "deals.search",
+               "deals.delete", "forms.submit", "lists.add", "workflows.enroll"):  # fmt: skip
+        assert "hs." + op in source, op
+    # A few results a reader would look at.
+    assert "NotFoundError" in output_of(nb, "hs.contacts.delete(new_id)")
+    listed = output_of(nb, "hs.lists.add(")
+    assert "added" in listed and "not found" in listed
+    enrolled = output_of(nb, "hs.workflows.enroll(")
+    assert "enrolled" in enrolled and "not found" in enrolled
+    assert "emial" in output_of(nb, "UnknownPropertyError") and "email" in output_of(nb, "UnknownPropertyError")
+
+
+def output_of(nb, snippet: str) -> str:
+    """The outputs of the one code cell whose source contains ``snippet``."""
+    (cell,) = [c for c in nb.cells if c.cell_type == "code" and snippet in c.source]
+    return _outputs_text(cell)
