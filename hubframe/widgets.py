@@ -31,6 +31,7 @@ from .errors import (
     HubFrameError,
     HubSpotConnectionError,
     HubSpotError,
+    InputError,
     MissingScopesError,
     NotFoundError,
 )
@@ -329,6 +330,9 @@ class SearchForm(_Form):
         self.select_none = W.Button(description="Clear selection", icon="square")
         self.select_all.on_click(lambda _b: setattr(self.selection, "value", tuple(v for _l, v in self.selection.options)))
         self.select_none.on_click(lambda _b: setattr(self.selection, "value", ()))
+        # The record picker shows once there are records to pick.
+        self._picker = W.HBox([self.selection, W.VBox([self.select_all, self.select_none])],
+                              layout=W.Layout(display="none"))
         self._value_widgets: list[W.Widget] = []
         self._load_type(field=field, operator=operator, properties=properties)
         if value is not None:
@@ -337,9 +341,6 @@ class SearchForm(_Form):
         self.field.observe(self._on_field, names="value")
         self.operator.observe(lambda _c: self._build_value(), names="value")
         self.selection.observe(self._on_selection, names="value")
-        # The record picker shows once there are records to pick.
-        self._picker = W.HBox([self.selection, W.VBox([self.select_all, self.select_none])],
-                              layout=W.Layout(display="none"))
         self._layout(
             self.object_type, self.field, self.operator, self.value_box, self.properties,
             results=(self._picker,),
@@ -472,8 +473,7 @@ class SearchForm(_Form):
         self.result = None
         self.table.value = ""
         self.selection.options = []
-        if hasattr(self, "_picker"):
-            self._picker.layout.display = "none"
+        self._picker.layout.display = "none"
 
     def _show(self, result: pd.DataFrame) -> str:
         labels = {p.name: p.label for p in self._resource.props}
@@ -591,7 +591,7 @@ def _follow(source: Any, fill: Callable[[pd.DataFrame], None]) -> None:
     elif isinstance(source, pd.DataFrame):
         fill(source)
     else:
-        raise TypeError(f"source must be a SearchForm or a DataFrame, not {type(source).__name__}")
+        raise InputError(f"source must be a SearchForm or a DataFrame, not {type(source).__name__}")
 
 
 def _id_box(description: str, placeholder: str) -> W.Combobox:
