@@ -3,8 +3,10 @@
 
     python scripts/record_cassettes.py                 # every scenario, from built-in sandboxes
     python scripts/record_cassettes.py contacts_get    # only the named scenarios
-    HUBSPOT_ACCESS_TOKEN=pat-... python scripts/record_cassettes.py --out my-cassettes
-                                                       # from the real portal of that token
+    HUBSPOT_ACCESS_TOKEN=pat-... python scripts/record_cassettes.py
+                                                       # from the real portal of that token,
+                                                       # into cassettes-portal/ (not cassettes/)
+    HUBFRAME_CASSETTES=cassettes-portal pytest tests/test_cassettes.py   # replay those
 
 Each scenario is a function of a client and a context of ids (which contact, which
 company, ...). Recording discovers the ids, runs each scenario inside
@@ -13,13 +15,14 @@ to ``<out>/context.json``; the tests replay the same scenario with the same ids 
 check the DataFrames against the recorded bytes.
 
 Against a real portal the ids of things that cannot be discovered come from the
-environment: HUBFRAME_PORTAL_ID, HUBFRAME_FORM_ID (a form with an ``email``
-field), HUBFRAME_LIST_ID (a MANUAL contact list) and HUBFRAME_WORKFLOW_ID (a
-contact-based workflow). Scenarios that a real portal cannot stage are skipped
-unless configured: the 403 needs HUBFRAME_LIMITED_TOKEN (a token without
-``crm.objects.deals.read``); the 429 and the search past 10,000 need a sandbox
-(the latter also runs on a portal with more than 10,000 contacts). Write
-scenarios create a contact and a company and delete them again.
+environment: HUBFRAME_PORTAL_ID, HUBFRAME_FORM_ID (a form with ``email`` and
+``firstname`` fields), HUBFRAME_LIST_ID (a MANUAL contact list) and
+HUBFRAME_WORKFLOW_ID (a contact-based workflow); use a test list and workflow.
+Scenarios that a real portal cannot stage are skipped unless configured: the 403
+needs HUBFRAME_LIMITED_TOKEN (a token without ``crm.objects.deals.read``); the 429 and the search past 10,000 need a sandbox
+(the latter also runs on a portal with more than 10,000 contacts). The portal's
+own records are only read: the write scenarios work on contacts, a company and a
+deal made for the purpose, and what is left of them is deleted at the end.
 """
 
 from __future__ import annotations
@@ -41,6 +44,9 @@ from hubframe import HubSpot  # noqa: E402
 from hubframe.errors import ConflictError, MissingScopesError, NotFoundError  # noqa: E402
 
 CASSETTES = ROOT / "cassettes"
+#: Where a real portal's recording goes by default: its records are real people, so
+#: they stay out of the project's cassettes (keep this folder out of version control).
+PORTAL_CASSETTES = ROOT / "cassettes-portal"
 
 #: Typed contact properties read by the scenarios: one of each HubSpot type the
 #: dtype table covers (string, enumeration, multi-select, bool, number, datetime, date).
@@ -206,13 +212,13 @@ def companies_create(hs: HubSpot, ctx: dict[str, Any]) -> Any:
 
 @scenario("companies_add_contact")
 def companies_add_contact(hs: HubSpot, ctx: dict[str, Any]) -> Any:
-    hs.companies.add_contact(ctx["created_company_id"], ctx["contact_id"])
+    hs.companies.add_contact(ctx["created_company_id"], ctx["spare_contact_id"])
     return hs.companies.get_contacts(ctx["created_company_id"], properties=["email"])
 
 
 @scenario("companies_remove_contact")
 def companies_remove_contact(hs: HubSpot, ctx: dict[str, Any]) -> Any:
-    hs.companies.remove_contact(ctx["created_company_id"], ctx["contact_id"])
+    hs.companies.remove_contact(ctx["created_company_id"], ctx["spare_contact_id"])
     return hs.companies.get_contacts(ctx["created_company_id"], properties=["email"])
 
 
@@ -255,22 +261,22 @@ def forms_submit(hs: HubSpot, ctx: dict[str, Any]) -> Any:
         ctx["form_id"],
         [
             {"email": ctx["form_email"], "firstname": "Grace"},
-            {"email": ctx["contact_email"], "firstname": "Again"},
+            {"email": ctx["form_email_2"], "firstname": "Alan"},
         ],
     )
 
 
 @scenario("lists_add")
 def lists_add(hs: HubSpot, ctx: dict[str, Any]) -> Any:
-    # The first id twice over: once added, then already a member; and one that does not exist.
-    first = hs.lists.add(ctx["list_id"], [ctx["contact_ids"][0], ctx["contact_ids"][1]])
-    second = hs.lists.add(ctx["list_id"], [ctx["contact_ids"][0], ctx["missing_id"]])
+    # The same contact twice over: added, then already a member; and an id that does not exist.
+    first = hs.lists.add(ctx["list_id"], [ctx["spare_contact_id"]])
+    second = hs.lists.add(ctx["list_id"], [ctx["spare_contact_id"], ctx["missing_id"]])
     return first, second
 
 
 @scenario("workflows_enroll")
 def workflows_enroll(hs: HubSpot, ctx: dict[str, Any]) -> Any:
-    return hs.workflows.enroll(ctx["workflow_id"], [ctx["contact_email"], ctx["unknown_email"]])
+    return hs.workflows.enroll(ctx["workflow_id"], [ctx["spare_email"], ctx["unknown_email"]])
 
 
 # -- bad days ---------------------------------------------------------------------------------------
@@ -310,14 +316,35 @@ def discover(hs: HubSpot, ctx: dict[str, Any], *, real: bool) -> None:
     ctx["industry"] = str(companies["industry"].dropna().iloc[0])
     deals = hs.deals.get_page(limit=5)
     ctx["deal_id"] = str(deals["id"].iloc[0])
-    ctx["deleted_deal_id"] = str(deals["id"].iloc[-1])
     ctx["dealstage"] = str(deals["dealstage"].dropna().iloc[0])
     # A real portal keeps what earlier recordings created: make new values unique there.
     stamp = time.strftime(".%Y%m%d%H%M%S") if real else ""
     ctx["new_email"] = f"ada.lovelace{stamp}@example.com"
     ctx["form_email"] = f"grace.hopper{stamp}@example.com"
+    ctx["form_email_2"] = f"alan.turing{stamp}@example.com"
     ctx["unknown_email"] = f"nobody{stamp}@example.com"
     ctx["new_domain"] = f"analytical-engines{stamp.replace('.', '-')}.example.com"
+    # Records the write scenarios may change, made for the purpose (unrecorded), so that a
+    # real portal's own records are only ever read: a contact for the list, workflow and
+    # association scenarios, and a deal to delete.
+    ctx["spare_email"] = f"hubframe.cassettes{stamp}@example.com"
+    spare = hs.contacts.create({"email": ctx["spare_email"], "firstname": "Spare"})
+    ctx["spare_contact_id"] = str(spare["id"].iloc[0])
+    first = deals.iloc[0]
+    deal = hs.deals.create({"dealname": f"hubframe cassettes{stamp}", "pipeline": first["pipeline"],
+                            "dealstage": first["dealstage"]})  # fmt: skip
+    ctx["deleted_deal_id"] = str(deal["id"].iloc[0])
+
+
+def clean_up(hs: HubSpot, ctx: dict[str, Any]) -> None:
+    """Delete what the recording made on a real portal (the spare and form-made contacts)."""
+    ids = [ctx["spare_contact_id"]]
+    for email in (ctx["form_email"], ctx["form_email_2"]):
+        try:
+            ids.append(str(hs.contacts.get(email, id_property="email")["id"].iloc[0]))
+        except NotFoundError:
+            pass
+    hs.contacts.delete(ids)
 
 
 def _env_ids(ctx: dict[str, Any]) -> list[str]:
@@ -404,6 +431,15 @@ def _record_from_portal(selected: list[str], out: Path, ctx: dict[str, Any], tok
         discover(hs, ctx, real=True)
         missing_env = set(_env_ids(ctx))
         big_enough = hs.contacts.count() > 10_000
+    try:
+        _record_portal_scenarios(selected, out, ctx, token, missing_env, big_enough)
+    finally:
+        with HubSpot(token=token) as hs:
+            clean_up(hs, ctx)
+
+
+def _record_portal_scenarios(selected: list[str], out: Path, ctx: dict[str, Any], token: str,
+                             missing_env: set[str], big_enough: bool) -> None:
     limited = os.environ.get("HUBFRAME_LIMITED_TOKEN")
     for sc in SCENARIOS.values():
         reason = None
@@ -430,7 +466,10 @@ def _record_from_portal(selected: list[str], out: Path, ctx: dict[str, Any], tok
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("names", nargs="*", help="scenarios to record (default: all)")
-    parser.add_argument("--out", default=str(CASSETTES), help="folder of the cassettes (default: cassettes/)")
+    parser.add_argument(
+        "--out", default=None,
+        help="folder of the cassettes (default: cassettes/; cassettes-portal/ for a real portal)",
+    )  # fmt: skip
     parser.add_argument("--list", action="store_true", help="list the scenarios and exit")
     args = parser.parse_args(argv)
     if args.list:
@@ -441,13 +480,13 @@ def main(argv: list[str] | None = None) -> int:
     if unknown:
         parser.error(f"unknown scenarios: {', '.join(unknown)} (see --list)")
     selected = args.names or list(SCENARIOS)
-    out = Path(args.out).resolve()
+    token = os.environ.get("HUBSPOT_ACCESS_TOKEN")
+    out = Path(args.out or (PORTAL_CASSETTES if token else CASSETTES)).resolve()
     out.mkdir(parents=True, exist_ok=True)
     ctx_path = out / "context.json"
     if ctx_path.exists():
         RECORDED_CONTEXTS.update(json.loads(ctx_path.read_text()))
     ctx: dict[str, Any] = {}
-    token = os.environ.get("HUBSPOT_ACCESS_TOKEN")
     if token:
         print("recording from the portal of HUBSPOT_ACCESS_TOKEN")
         _record_from_portal(selected, out, ctx, token)
