@@ -473,17 +473,20 @@ class ObjectResource:
                                      "sorts": [{"propertyName": "hs_object_id", "direction": "ASCENDING"}],
                                      "limit": SEARCH_PAGE_MAX, "after": "10000"}, separators=(",", ":")))
         by_ids = body_size > SEARCH_BODY_MAX
+        # Full 200-id pages even when reading by ids: search (5/s) is the scarce budget.
         pages = iter_search_pages(
             self._hs, self.object_type, filter_groups=filter_groups,
             properties=["hs_object_id"] if by_ids else names, query=query,
-            limit=BATCH_MAX if by_ids else SEARCH_PAGE_MAX, floor=floor,
+            limit=SEARCH_PAGE_MAX, floor=floor,
         )  # fmt: skip
         for page in pages:
             if by_ids and page.results:
                 ids = [str(r["id"]) for r in page.results]
-                body = {"inputs": [{"id": i} for i in ids], "properties": names}
-                data = self._hs.request_json("POST", f"{self._path}/batch/read", json=body) or {}
-                got = {str(r["id"]): r for r in data.get("results") or []}
+                got: dict[str, dict[str, Any]] = {}
+                for chunk in _chunks(ids, BATCH_MAX):
+                    body = {"inputs": [{"id": i} for i in chunk], "properties": names}
+                    data = self._hs.request_json("POST", f"{self._path}/batch/read", json=body) or {}
+                    got.update((str(r["id"]), r) for r in data.get("results") or [])
                 # Records deleted between the search and the read simply drop out.
                 page.results = [got[i] for i in ids if i in got]
             yield page
