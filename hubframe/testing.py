@@ -256,11 +256,15 @@ class _VirtualClock:
 
 def _use_virtual_time(hs: HubSpot) -> _VirtualClock:
     """Make the client's backoff sleeps and rate-limit waits instant (and still counted)."""
+    from ._ratelimit import SlidingWindow
+
     clock = _VirtualClock()
     hs._sleep = clock.sleep
-    for window in (hs._general, hs._search, hs._forms):
-        window._clock = clock.monotonic
-        window._sleep = clock.sleep
+    # Every limiter the client holds (general, search, forms, ...), whatever it names them.
+    for window in vars(hs).values():
+        if isinstance(window, SlidingWindow):
+            window._clock = clock.monotonic
+            window._sleep = clock.sleep
     return clock
 
 
