@@ -10,18 +10,22 @@ Two kinds of stream read records, both through the one paginator:
 * **search chunks** each read one ``hs_object_id`` range ``[lo, hi)`` with
   the search endpoint (windowed past 10,000 by ``iter_search_pages``).
 
-For a plain export the id space ``[min, max]`` (from two 1-result searches) is
-cut into equal-width chunks. Search workers claim chunks from the top down
-while the list stream reads from the bottom up; a chunk may only be claimed
-while the list has not reached its lower bound, and the list keeps only ids
-below the lowest claimed chunk. The two ends meet wherever their speeds put
-them, and every id belongs to exactly one stream: ids below the lowest claim
-to the list, ids from it upwards to a claimed chunk. The topmost chunk
-(unbounded above) is reserved at the start but read last, so that records
-created just before the export have had time to reach the search index.
+For a plain export, the list stream reads from the bottom of the id space
+while search workers claim ranges from the top (``[min, max]`` from two
+1-result searches) downwards. A claim is the range just below the lowest one
+claimed so far, ``[lo, boundary)``; the list keeps only ids below the lowest
+claim, and a claim never reaches below what the list has read. So every id
+belongs to exactly one stream. Each claim is sized from the measured speeds
+so that search finishes it (and what it holds already) before the list would
+get to ``lo``: at most :data:`Plan.CLAIM_RECORDS` records, fewer near the
+meeting point, none once the list is about to get there. The two ends meet
+where both finish together; at low latency the list is fast and search
+hardly claims anything. The first claim (the top, unbounded above) is read
+last, so that records created just before the export have had time to reach
+the search index.
 
-For a search export there is no list stream: every chunk is claimed at the
-start and read in ascending order.
+For a search export there is no list stream: the matches' id range is cut
+into equal chunks at the start, read in ascending order.
 
 A plan is saved in the checkpoint; positions are the *committed* ones (after
 the last part written), so a resumed plan re-reads only what was not kept.
@@ -88,6 +92,10 @@ LIST = "list"
 
 
 
+#: What :meth:`Plan.next_chunk` returns when a worker should ask again shortly.
+WAIT = object()
+
+
 @dataclass
 class Stream:
     """One stream of an export: the list cursor, or one search id range."""
@@ -96,7 +104,7 @@ class Stream:
     kind: str  # "list" or "search"
     lo: str | None = None  # search: hs_object_id >= lo (None: unbounded)
     hi: str | None = None  # search: hs_object_id < hi (None: unbounded)
-    claimed: bool = False  # search: reserved for a search worker (the list must stop below it)
+    estimate: int = 0  # search: records expected in the range, from the probe
     # Committed position, saved in the checkpoint.
     after: str | None = None  # list: the cursor of the next page
     floor: str | None = None  # search: the last id written
@@ -107,36 +115,78 @@ class Stream:
     # Live state of this run (not saved).
     taken: bool = field(default=False, repr=False)
     fetched: bool = field(default=False, repr=False)
+    live_rows: int = field(default=0, repr=False)
+
+    _SAVED = ("key", "kind", "lo", "hi", "estimate", "after", "floor", "last_id", "done", "rows")
 
     def to_json(self) -> dict[str, Any]:
-        return {
-            "key": self.key, "kind": self.kind, "lo": self.lo, "hi": self.hi,
-            "claimed": self.claimed, "after": self.after, "floor": self.floor,
-            "last_id": self.last_id, "done": self.done, "rows": self.rows, "parts": list(self.parts),
-        }  # fmt: skip
+        return {**{k: getattr(self, k) for k in self._SAVED}, "parts": list(self.parts)}
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Stream:
-        keys = ("key", "kind", "lo", "hi", "claimed", "after", "floor", "last_id", "done", "rows")
-        stream = cls(**{k: data[k] for k in keys})
+        stream = cls(**{k: data[k] for k in cls._SAVED})
         stream.parts = [str(p) for p in data["parts"]]
         return stream
+
+
+class _Rates:
+    """Live throughput of the list cursor and of the search workers (for claiming)."""
+
+    #: Assumed before any search page arrived: a by-ids page, at a modest pace.
+    PRIOR_PAGE_SECONDS = 0.3
+    PRIOR_PAGE_RECORDS = 100.0
+
+    def __init__(self) -> None:
+        self.list_started: float | None = None
+        self.list_rows = 0
+        self.page_seconds = self.PRIOR_PAGE_SECONDS
+        self.page_records = self.PRIOR_PAGE_RECORDS
+        self.workers = 1
+        self.search_rate = 5.0  # search requests per second allowed (the client's limiter)
+
+    def list_per_second(self, now: float) -> float | None:
+        """Records/s of the list cursor, once it has run for a second (None before)."""
+        if self.list_started is None or now - self.list_started < 1.0 or not self.list_rows:
+            return None
+        return self.list_rows / (now - self.list_started)
+
+    def search_per_second(self) -> float:
+        """Records/s the search workers can deliver: limited by the search rate or their pace."""
+        pages = min(0.9 * self.search_rate, self.workers / max(self.page_seconds, 1e-3))
+        return pages * self.page_records
+
+    def page(self, seconds: float, records: int) -> None:
+        # An exponential moving average follows changes (a slow stretch) without jumping.
+        self.page_seconds += 0.2 * (seconds - self.page_seconds)
+        if records:
+            self.page_records += 0.2 * (records - self.page_records)
 
 
 class Plan:
     """The streams of one export (in output order) and the rules for claiming chunks.
 
-    Thread-safe: fetch threads call :meth:`list_accept` and :meth:`next_chunk`;
-    the writer reads and updates committed positions.
+    Thread-safe: fetch threads call :meth:`list_accept`, :meth:`next_chunk` and
+    :meth:`search_page`; the writer calls :meth:`commit`.
+
+    See the module docstring for how claims are made and sized.
     """
 
-    def __init__(self, mode: str, streams: list[Stream], top: str | None = None):
+    #: Most records one claim takes (about 20 search pages); near the meeting point claims shrink.
+    CLAIM_RECORDS = 4_000
+    #: Fewest records worth a claim (one search page).
+    MIN_CLAIM_RECORDS = 200
+
+    def __init__(self, mode: str, streams: list[Stream], *, top: str | None = None, density: float = 1.0,
+                 span: tuple[int, int] | None = None):
         if mode not in ("list", "list+search", "search"):
             raise ValueError(f"unknown plan mode {mode!r}")
         self.mode = mode
         self.streams = streams
         self.top = top  # key of the chunk read last (plain exports)
+        self.density = density  # records per unit of id, from the probe
+        self.span = span  # (lowest, highest) id from the probe (plain exports)
         self.lock = threading.Lock()
+        self.rates = _Rates()
         self._by_key = {s.key: s for s in streams}
         self._list_pos: int | None = None
         if self.has_list:
@@ -152,40 +202,48 @@ class Plan:
         return cls("list", [Stream(LIST, "list")])
 
     @classmethod
-    def partitioned(cls, lo: int, hi: int, chunks: int, *, with_list: bool) -> Plan:
-        """Chunks of equal width over ids ``[lo, hi]``, with or without a list stream.
+    def list_and_search(cls, lo: int, hi: int, total: int) -> Plan:
+        """The list cursor from the bottom, search claims from the top of ids ``[lo, hi]``."""
+        return cls("list+search", [Stream(LIST, "list")], density=total / (hi - lo + 1), span=(lo, hi))
 
-        The first chunk is unbounded below for a search export (an id below the
-        probed minimum still lands somewhere), the last is unbounded above.
+    @classmethod
+    def search_chunks(cls, lo: int, hi: int, chunks: int, total: int) -> Plan:
+        """A search export cut into chunks of equal width over ids ``[lo, hi]``.
+
+        The first chunk is unbounded below and the last above, so no match is
+        outside every chunk.
         """
-        chunks = max(1, min(chunks, hi - lo + 1))
-        width = -(-(hi - lo + 1) // chunks)
-        streams = [Stream(LIST, "list")] if with_list else []
+        span = hi - lo + 1
+        chunks = max(1, min(chunks, span))
+        width = -(-span // chunks)
         bounds = [lo + i * width for i in range(chunks)]
+        streams = []
         for i, start in enumerate(bounds):
-            low = None if (i == 0 and not with_list) else str(start)
+            low = str(start) if i else None
             high = str(bounds[i + 1]) if i + 1 < len(bounds) else None
-            streams.append(Stream(f"c{i}", "search", lo=low, hi=high, claimed=not with_list))
-        top = None
-        if with_list:
-            streams[-1].claimed = True  # reserved now, read last
-            top = streams[-1].key
-        return cls("list+search" if with_list else "search", streams, top)
+            streams.append(Stream(f"c{i}", "search", lo=low, hi=high,
+                                  estimate=round(width * total / span)))
+        return cls("search", streams, density=total / span, span=(lo, hi))
 
     @classmethod
     def single_search(cls) -> Plan:
         """One search stream over every match."""
-        return cls("search", [Stream("c0", "search", claimed=True)])
+        return cls("search", [Stream("c0", "search")])
 
     def to_json(self) -> dict[str, Any]:
         with self.lock:
-            return {"mode": self.mode, "top": self.top, "streams": [s.to_json() for s in self.streams]}
+            return {"mode": self.mode, "top": self.top, "density": self.density,
+                    "span": list(self.span) if self.span else None,
+                    "streams": [s.to_json() for s in self.streams]}
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Plan:
         try:
-            return cls(data["mode"], [Stream.from_json(s) for s in data["streams"]], data.get("top"))
-        except (KeyError, TypeError, ValueError) as exc:
+            streams = [Stream.from_json(s) for s in data["streams"]]
+            span = data.get("span")
+            return cls(data["mode"], streams, top=data.get("top"), density=float(data.get("density") or 1.0),
+                       span=(int(span[0]), int(span[1])) if span else None)
+        except (KeyError, TypeError, ValueError, IndexError) as exc:
             raise ExportError(f"the export checkpoint's plan is damaged ({exc}); pass resume=False to start over") from None
 
     # -- queries ---------------------------------------------------------------------------
@@ -201,26 +259,36 @@ class Plan:
     def chunks(self) -> list[Stream]:
         return [s for s in self.streams if s.kind == "search"]
 
+    def ordered(self) -> list[Stream]:
+        """The streams in output order (a copy: claims add streams while others read)."""
+        with self.lock:
+            return list(self.streams)
+
     @property
     def rows(self) -> int:
         return sum(s.rows for s in self.streams)
 
-    @property
-    def parts(self) -> int:
-        return sum(len(s.parts) for s in self.streams)
-
     def needs_search(self) -> bool:
-        """Whether a search chunk may still need reading in this run."""
+        """Whether a search chunk may still need reading (or claiming) in this run."""
         with self.lock:
-            list_open = self.has_list and not self[LIST].fetched
-            return any(not s.done and (s.claimed or list_open) for s in self.chunks)
+            list_open = self.mode == "list+search" and not self[LIST].fetched
+            return list_open or any(not s.done for s in self.chunks)
+
+    def all_done(self) -> bool:
+        with self.lock:
+            return all(s.done for s in self.streams)
 
     # -- fetch side ------------------------------------------------------------------------
 
     def _boundary(self) -> int | None:
         """The lowest claimed chunk's lower bound: the list keeps only ids below it."""
-        los = [int(s.lo) for s in self.chunks if s.claimed and s.lo is not None]
+        los = [int(s.lo) for s in self.chunks if s.lo is not None]
         return min(los) if los else None
+
+    def list_begin(self) -> None:
+        """The list thread starts (its speed is measured from here)."""
+        with self.lock:
+            self.rates.list_started = time.monotonic()
 
     def list_accept(self, records: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], bool]:
         """The records of a list page that belong to the list stream, and whether it is finished.
@@ -237,14 +305,15 @@ class Plan:
                 rid = int(record["id"])
                 if self.mode == "list+search" and self._list_pos is not None and rid <= self._list_pos:
                     raise ExportError(
-                        f"HubSpot listed {self[LIST].key} records out of id order ({rid} after "
-                        f"{self._list_pos}); export with parallel=1 instead"
+                        f"HubSpot listed records out of id order ({rid} after {self._list_pos}); "
+                        "export with parallel=1 instead"
                     )
                 if bound is not None and rid >= bound:
                     finished = True
                     break
                 kept.append(record)
                 self._list_pos = rid
+            self.rates.list_rows += len(records)
             if finished:
                 self[LIST].fetched = True
             return kept, finished
@@ -254,32 +323,71 @@ class Plan:
         with self.lock:
             self[LIST].fetched = True
 
-    def next_chunk(self) -> Stream | None:
-        """Take the next search chunk to read, or None when there is nothing left."""
+    def search_page(self, key: str, records: int, seconds: float) -> None:
+        """A search worker read a page of ``records`` in ``seconds``."""
         with self.lock:
-            chunks = self.chunks
+            self[key].live_rows += records
+            self.rates.page(seconds, records)
+
+    def chunk_fetched(self, key: str) -> None:
+        with self.lock:
+            self[key].fetched = True
+
+    def next_chunk(self) -> Stream | None | object:
+        """The next search chunk to read; :data:`WAIT` to ask again soon; None when done."""
+        with self.lock:
             # 1. Chunks already claimed (resumed, or a search export), except the one read last.
-            for s in chunks:
-                if s.claimed and not s.done and not s.taken and s.key != self.top:
+            for s in self.chunks:
+                if not s.done and not s.taken and s.key != self.top:
                     s.taken = True
                     return s
-            # 2. A new claim just below the lowest claimed chunk, if the list has not reached it.
-            if self.has_list and not self[LIST].fetched:
-                claimed = [i for i, s in enumerate(chunks) if s.claimed]
-                below = (min(claimed) if claimed else len(chunks)) - 1
-                if below >= 0:
-                    s = chunks[below]
-                    assert s.lo is not None
-                    if self._list_pos is None or int(s.lo) > self._list_pos:
-                        s.claimed = s.taken = True
-                        return s
+            # 2. New claims downwards from the top, while search would finish them first.
+            while self.mode == "list+search" and not self[LIST].fetched:
+                s = self._claim()
+                if s is None:
+                    break
+                if s.key != self.top:  # the top chunk is claimed first but read last
+                    s.taken = True
+                    return s
             # 3. The top chunk, last.
             if self.top is not None:
                 s = self[self.top]
                 if not s.done and not s.taken:
                     s.taken = True
                     return s
+            if self.mode == "list+search" and not self[LIST].fetched:
+                return WAIT
             return None
+
+    def _claim(self) -> Stream | None:
+        """Claim ``[lo, boundary)`` sized so search finishes it before the list gets to ``lo``."""
+        assert self.span is not None
+        now = time.monotonic()
+        list_rate = self.rates.list_per_second(now)
+        if list_rate is None:
+            return None  # not measured yet
+        search_rate = self.rates.search_per_second()
+        bound = self._boundary()
+        upper = bound if bound is not None else self.span[1] + 1
+        pos = self._list_pos if self._list_pos is not None else self.span[0] - 1
+        d = max(self.density, 1e-9)
+        pending = sum(max(0, c.estimate - c.rows - c.live_rows) for c in self.chunks if not c.done and not c.fetched)
+        # The list reaches lo after (lo - pos)·d/L seconds; search finishes after
+        # (pending + (upper - lo)·d)/S. Claim the widest range with the first larger.
+        lowest = (pending / search_rate + upper * d / search_rate + pos * d / list_rate) / (d / list_rate + d / search_rate)
+        lo = max(int(lowest) + 1, pos + 1, upper - int(self.CLAIM_RECORDS / d))
+        estimate = round((upper - lo) * d)
+        if estimate < self.MIN_CLAIM_RECORDS:
+            return None
+        first = bound is None
+        s = Stream(f"c{len(self.chunks)}", "search", lo=str(lo), hi=None if first else str(upper),
+                   estimate=estimate)
+        # Output order is ascending id: claims go downwards, so each new one comes right after the list.
+        self.streams.insert(1, s)
+        self._by_key[s.key] = s
+        if first:
+            self.top = s.key
+        return s
 
     # -- writer side -----------------------------------------------------------------------
 
@@ -290,19 +398,12 @@ class Plan:
             for name, value in state.items():
                 setattr(s, name, value)
             s.rows += rows
+            if s.kind == "search":
+                s.live_rows -= rows  # now counted in rows
             if part is not None:
                 s.parts.append(part)
             if done:
                 s.done = True
-                if key == LIST:
-                    # Every chunk nobody claimed lies below the list's end: the list read it.
-                    for c in self.chunks:
-                        if not c.claimed:
-                            c.done = True
-
-    def all_done(self) -> bool:
-        with self.lock:
-            return all(s.done for s in self.streams)
 
 
 def fingerprint(schema: pa.Schema) -> str:

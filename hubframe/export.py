@@ -55,7 +55,7 @@ from typing import TYPE_CHECKING, Any
 import pyarrow as pa
 
 from . import frames
-from ._checkpoint import LIST, Merger, Plan, Staging, Stream, fingerprint
+from ._checkpoint import LIST, WAIT, Merger, Plan, Staging, Stream, fingerprint
 from .errors import ExportError, HubFrameError, InputError
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -66,16 +66,16 @@ __all__ = ["DEFAULT_PARALLEL", "ExportResult", "export", "iter_export", "run_cli
 log = logging.getLogger("hubframe")
 
 #: Streams of a plain export: the list cursor plus this many minus one search workers.
-DEFAULT_PARALLEL = 4
+DEFAULT_PARALLEL = 5
 #: Rows per row group of the output (and most rows a stream buffers before writing a part).
 DEFAULT_ROW_GROUP_SIZE = 25_000
 #: A stream's buffer is written as a part past this many bytes of Arrow data, whatever its rows.
 BUFFER_BYTES = 32 * 2**20
 #: Everything buffered is written and checkpointed at least this often (seconds).
 CHECKPOINT_SECONDS = 30.0
-#: Records per search chunk the id space is cut into (about 20 search pages).
+#: Records per chunk a search export's id range is cut into (about 20 search pages).
 CHUNK_RECORDS = 4_000
-#: Below this many records a plain export does not split (two probes would not pay off).
+#: Below this many records a plain export reads with the list cursor alone.
 MIN_SPLIT_RECORDS = 2 * CHUNK_RECORDS
 _MAX_CHUNKS = 2_000
 # HubSpot: at most 6 filters per group and 18 in all; a range adds 2, a window floor 1.
@@ -226,8 +226,7 @@ def _make_plan(
         total, lo, hi = _probe(resource, [], None)
         if total < MIN_SPLIT_RECORDS:
             return Plan.list_only(), total
-        chunks = min(_MAX_CHUNKS, max(2 * (parallel - 1), math.ceil(total / CHUNK_RECORDS)))
-        return Plan.partitioned(lo, hi, chunks, with_list=True), total
+        return Plan.list_and_search(lo, hi, total), total
     groups, query = spec
     if parallel == 1 or not _can_split(groups):
         return Plan.single_search(), None
@@ -235,7 +234,7 @@ def _make_plan(
     if total <= CHUNK_RECORDS:
         return Plan.single_search(), total
     chunks = min(_MAX_CHUNKS, max(parallel, math.ceil(total / CHUNK_RECORDS)))
-    return Plan.partitioned(lo, hi, chunks, with_list=False), total
+    return Plan.search_chunks(lo, hi, chunks, total), total
 
 
 # -- fetching ------------------------------------------------------------------------------
@@ -259,6 +258,10 @@ class _Fetch:
         if plan.has_list and not plan[LIST].done:
             self.threads.append(threading.Thread(target=self._run, args=(self._list,), daemon=True,
                                                  name="hubframe-export-list"))
+        plan.rates.workers = max(1, workers)
+        window = getattr(resource._hs, "_search", None)
+        if window is not None:  # the client's search limiter: what search can deliver at most
+            plan.rates.search_rate = window.max_requests / window.period
         for i in range(workers):
             self.threads.append(threading.Thread(target=self._run, args=(self._search,), daemon=True,
                                                  name=f"hubframe-export-search-{i}"))
@@ -286,6 +289,7 @@ class _Fetch:
 
     def _list(self) -> None:
         stream = self.plan[LIST]
+        self.plan.list_begin()
         pages = self.resource.iter_pages(names=self.names, associations=self.assoc,
                                          archived=self.archived, after=stream.after)
         with contextlib.closing(pages):
@@ -308,18 +312,27 @@ class _Fetch:
             chunk = self.plan.next_chunk()
             if chunk is None:
                 return
+            if chunk is WAIT:
+                self.stop.wait(0.2)  # the list may come into range of a claim, or finish
+                continue
+            assert isinstance(chunk, Stream)
             self._read_chunk(chunk)
 
     def _read_chunk(self, chunk: Stream) -> None:
         groups = _range_groups(self.groups, chunk.lo, chunk.hi)
         pages = self.resource.iter_search_pages(groups, self.names, query=self.query, floor=chunk.floor)
         with contextlib.closing(pages):
+            clock = time.monotonic()
             for page in pages:
                 if self.stop.is_set():
                     return
+                now = time.monotonic()
+                self.plan.search_page(chunk.key, len(page.results), now - clock)
                 state = {"floor": str(page.results[-1]["id"])} if page.results else {}
                 if not self._put(("page", chunk.key, page.results, state)):
                     return
+                clock = time.monotonic()  # time spent waiting on the queue is not search time
+        self.plan.chunk_fetched(chunk.key)
         self._put(("done", chunk.key, None, None))
 
     def close(self) -> None:
@@ -395,7 +408,7 @@ class _Writer:
         """Append every part whose predecessors are all merged (fresh ones need no re-read)."""
         fresh = fresh or {}
         m = self.merger
-        streams = self.plan.streams
+        streams = self.plan.ordered()
         while m.stream_index < len(streams):
             s = streams[m.stream_index]
             fed = m.fed.get(s.key, 0)
@@ -507,6 +520,7 @@ def iter_export(
                 raise _stopped(payload, writer, plan, target)
             elif kind == "done":
                 writer.commit([], done=(key,))
+                log.debug("export stream %s done after %.1f s: %d rows", key, time.monotonic() - started, plan[key].rows)
             else:
                 batch = frames.to_batch(payload, schema, issues=issues) if payload else None
                 writer.add(key, batch, state)
