@@ -76,7 +76,7 @@ CHECKPOINT_SECONDS = 30.0
 #: Records per chunk a search export's id range is cut into (about 20 search pages).
 CHUNK_RECORDS = 4_000
 #: Below this many records a plain export reads with the list cursor alone.
-MIN_SPLIT_RECORDS = 2 * CHUNK_RECORDS
+MIN_SPLIT_RECORDS = 1_000
 _MAX_CHUNKS = 2_000
 # HubSpot: at most 6 filters per group and 18 in all; a range adds 2, a window floor 1.
 _FILTERS_PER_GROUP, _FILTERS_TOTAL, _RANGE_COST = 6, 18, 3
