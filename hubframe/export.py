@@ -443,6 +443,7 @@ def iter_export(
     """
     started = time.monotonic()
     hs = resource._hs
+    base = hs.stats.snapshot()
     target = _target(path)
     row_group_size = _check_int("row_group_size", row_group_size, 1)
     parallel = DEFAULT_PARALLEL if parallel is None else _check_int("parallel", parallel, 1)
@@ -489,7 +490,6 @@ def iter_export(
         fetch = _Fetch(resource, plan, names, assoc, archived, spec, workers)
         writer = _Writer(staging, plan, schema, row_group_size, header)
         writer.advance()
-        base = hs.stats.snapshot()
         issues = frames.ParseIssues()
         from ._progress import progress as progress_bar
 
