@@ -39,7 +39,6 @@ import json
 import os
 import platform
 import re
-import signal
 import subprocess
 import sys
 import tempfile
@@ -180,7 +179,8 @@ class SandboxProcess:
               f"(seeded and serving in {self.seed_seconds:.1f} s)", flush=True)
 
     def stop(self) -> None:
-        self.proc.send_signal(signal.SIGINT)
+        # SIGTERM, not SIGINT: a job started in the background of a shell ignores SIGINT.
+        self.proc.terminate()
         try:
             self.proc.wait(timeout=30)
         except subprocess.TimeoutExpired:

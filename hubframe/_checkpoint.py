@@ -139,14 +139,15 @@ class _Rates:
     def __init__(self) -> None:
         self.list_started: float | None = None
         self.list_rows = 0
+        self.list_pages = 0
         self.page_seconds = self.PRIOR_PAGE_SECONDS
         self.page_records = self.PRIOR_PAGE_RECORDS
         self.workers = 1
         self.search_rate = 5.0  # search requests per second allowed (the client's limiter)
 
     def list_per_second(self, now: float) -> float | None:
-        """Records/s of the list cursor, once it has run for a second (None before)."""
-        if self.list_started is None or now - self.list_started < 1.0 or not self.list_rows:
+        """Records/s of the list cursor, once it has run half a second and read 2 pages (None before)."""
+        if self.list_started is None or now - self.list_started < 0.5 or self.list_pages < 2:
             return None
         return self.list_rows / (now - self.list_started)
 
@@ -318,6 +319,7 @@ class Plan:
                 kept.append(record)
                 self._list_pos = rid
             self.rates.list_rows += len(records)
+            self.rates.list_pages += 1
             if finished:
                 self[LIST].fetched = True
             return kept, finished
