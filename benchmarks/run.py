@@ -92,7 +92,9 @@ def contender(args: argparse.Namespace) -> None:
             hubframe.objects.SEARCH_BODY_MAX = 100  # as a portal with hundreds of properties
         started, cpu = time.perf_counter(), time.process_time()
         hs = hubframe.HubSpot(TOKEN, base_url=args.url, rate_limit=args.rate_limit or (10**6, 10))
-        res = hs.contacts.export(out, properties="all", progress=False, parallel=args.parallel, resume=False)
+        res = hs.contacts.export(
+            out, properties="all", progress=False, parallel=args.parallel, resume=False
+        )
         rows, requests = res.rows, hs.stats.snapshot()[0]
     seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
     print(json.dumps({"rows": rows, "seconds": seconds, "cpu": cpu, "requests": requests}))
@@ -122,12 +124,29 @@ class Row:
         return self.requests / self.seconds / CEILING
 
 
-def measure(name: str, n: int, url: str, latency: bool, *, sdk: bool = False, parallel: int | None = None,
-            wide: bool = False, rate_limit: str | None = None) -> Row:
+def measure(
+    name: str,
+    n: int,
+    url: str,
+    latency: bool,
+    *,
+    sdk: bool = False,
+    parallel: int | None = None,
+    wide: bool = False,
+    rate_limit: str | None = None,
+) -> Row:
     """Run one contender in its own process; its peak RSS comes from wait4."""
     with tempfile.TemporaryDirectory() as tmp:
-        cmd = [sys.executable, __file__, "--contender", "sdk" if sdk else "hubframe", "--url", url,
-               "--path", str(Path(tmp) / "out.parquet")]
+        cmd = [
+            sys.executable,
+            __file__,
+            "--contender",
+            "sdk" if sdk else "hubframe",
+            "--url",
+            url,
+            "--path",
+            str(Path(tmp) / "out.parquet"),
+        ]
         if parallel is not None:
             cmd += ["--parallel", str(parallel)]
         if wide:
@@ -143,9 +162,21 @@ def measure(name: str, n: int, url: str, latency: bool, *, sdk: bool = False, pa
         if proc.returncode != 0:
             raise SystemExit(f"{name} failed (exit {proc.returncode}): {text}")
         data = json.loads(text.strip().splitlines()[-1])
-    row = Row(name, n, latency, data["rows"], data["seconds"], data["cpu"], usage.ru_maxrss / 1024, data["requests"])
-    print(f"  {name:<34} {row.rows:>8,} rows  {row.rate:>8,.0f} rec/s  {row.cpu_per_1k:6.3f} CPU s/1k  "
-          f"{row.rss_mb:7.0f} MB  {row.requests / row.seconds:5.1f} req/s", flush=True)
+    row = Row(
+        name,
+        n,
+        latency,
+        data["rows"],
+        data["seconds"],
+        data["cpu"],
+        usage.ru_maxrss / 1024,
+        data["requests"],
+    )
+    print(
+        f"  {name:<34} {row.rows:>8,} rows  {row.rate:>8,.0f} rec/s  {row.cpu_per_1k:6.3f} CPU s/1k  "
+        f"{row.rss_mb:7.0f} MB  {row.requests / row.seconds:5.1f} req/s",
+        flush=True,
+    )
     return row
 
 
@@ -156,14 +187,30 @@ class SandboxProcess:
     """``hubframe sandbox`` in the background, seeded with ``contacts`` contacts."""
 
     def __init__(self, contacts: int, *, latency: float = 0.0, rate_limit: str | None = None):
-        cmd = [sys.executable, "-m", "hubframe.cli", "sandbox", "--contacts", str(contacts), "--companies", "10",
-               "--deals", "10", "--port", "0", "--token", TOKEN]
+        cmd = [
+            sys.executable,
+            "-m",
+            "hubframe.cli",
+            "sandbox",
+            "--contacts",
+            str(contacts),
+            "--companies",
+            "10",
+            "--deals",
+            "10",
+            "--port",
+            "0",
+            "--token",
+            TOKEN,
+        ]
         if latency:
             cmd += ["--latency", str(latency)]
         if rate_limit:
             cmd += ["--rate-limit", rate_limit]
         started = time.perf_counter()
-        self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        self.proc = subprocess.Popen(
+            cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+        )
         self.url = ""
         assert self.proc.stdout is not None
         for line in self.proc.stdout:
@@ -175,8 +222,11 @@ class SandboxProcess:
         if not self.url:
             raise SystemExit("the sandbox did not start")
         self.seed_seconds = time.perf_counter() - started
-        print(f"sandbox: {contacts:,} contacts, latency {latency or 0} s, rate limit {rate_limit or 'none'} "
-              f"(seeded and serving in {self.seed_seconds:.1f} s)", flush=True)
+        print(
+            f"sandbox: {contacts:,} contacts, latency {latency or 0} s, rate limit {rate_limit or 'none'} "
+            f"(seeded and serving in {self.seed_seconds:.1f} s)",
+            flush=True,
+        )
 
     def stop(self) -> None:
         # SIGTERM, not SIGINT: a job started in the background of a shell ignores SIGINT.
@@ -206,29 +256,79 @@ def machine() -> list[str]:
         ram = f"{kb / 2**20:.0f} GiB"
     except (OSError, IndexError, ValueError):
         pass
-    versions = ", ".join(f"{p} {md.version(p)}" for p in
-                         ("hubframe", "pyarrow", "pandas", "httpx", "hubspot-api-client"))
-    return [f"CPU: {cpu}, {os.cpu_count()} cores; RAM {ram}",
-            f"{platform.system()} {platform.release()}; Python {platform.python_version()}",
-            versions]
+    versions = ", ".join(
+        f"{p} {md.version(p)}"
+        for p in ("hubframe", "pyarrow", "pandas", "httpx", "hubspot-api-client")
+    )
+    return [
+        f"CPU: {cpu}, {os.cpu_count()} cores; RAM {ram}",
+        f"{platform.system()} {platform.release()}; Python {platform.python_version()}",
+        versions,
+    ]
 
 
 def table(rows: list[Row]) -> str:
-    lines = ["| contender | portal | latency, limit | records/s | CPU s / 1k records | peak RSS | req/s | share of 190/10 s |",
-             "|---|---:|---|---:|---:|---:|---:|---:|"]
+    lines = [
+        "| contender | portal | latency, limit | records/s | CPU s / 1k records | peak RSS | req/s | share of 190/10 s |",
+        "|---|---:|---|---:|---:|---:|---:|---:|",
+    ]
     for r in rows:
         lat = "150 ms, 190/10 s" if r.latency else "0, none"
         share = f"{r.share:.0%}" if r.latency else "–"
-        lines.append(f"| {r.name} | {r.n:,} | {lat} | {r.rate:,.0f} | {r.cpu_per_1k:.3f} | {r.rss_mb:,.0f} MB "
-                     f"| {r.requests / r.seconds:.1f} | {share} |")
+        lines.append(
+            f"| {r.name} | {r.n:,} | {lat} | {r.rate:,.0f} | {r.cpu_per_1k:.3f} | {r.rss_mb:,.0f} MB "
+            f"| {r.requests / r.seconds:.1f} | {share} |"
+        )
     return "\n".join(lines)
+
+
+def sweep(quick: bool) -> int:
+    """records/s and share of the ceiling for each ``parallel``, at 150 ms and 190/10 s."""
+    n = 5_000 if quick else 50_000
+    sb = SandboxProcess(n, latency=0.15, rate_limit="190/10")
+    lines = [
+        "| parallel | sandbox (41 properties): records/s | share | wide portal: records/s | share |",
+        "|---:|---:|---:|---:|---:|",
+    ]
+    try:
+        for parallel in (1, 2, 3, 4, 5, 6, 8):
+            cells = []
+            for wide in (False, True):
+                name = f"hubframe parallel={parallel}{', wide portal' if wide else ''}"
+                row = measure(
+                    name, n, sb.url, True, parallel=parallel, wide=wide, rate_limit="190/10"
+                )
+                cells += [f"{row.rate:,.0f}", f"{row.share:.0%}"]
+            lines.append(f"| {parallel} | " + " | ".join(cells) + " |")
+    finally:
+        sb.stop()
+    text = "\n".join(lines)
+    print()
+    print(text)
+    if not quick:
+        head = (
+            f"# Export streams sweep\n\n`python benchmarks/run.py --sweep` ({time.strftime('%Y-%m-%d')}): "
+            f"{n:,} contacts, 150 ms per request, 190 requests / 10 s.\n\n"
+        )
+        (HERE / "SWEEP.md").write_text(head + text + "\n\nMachine: " + "; ".join(machine()) + "\n")
+    return 0
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="small portals (a smoke check)")
-    parser.add_argument("--results", default=None, help="write the table here (default: benchmarks/RESULTS.md "
-                                                         "for a full run, nothing for --quick)")
+    parser.add_argument(
+        "--results",
+        default=None,
+        help="write the table here (default: benchmarks/RESULTS.md "
+        "for a full run, nothing for --quick)",
+    )
+    parser.add_argument(
+        "--sweep",
+        action="store_true",
+        help="instead: hubframe at latency for parallel=1..8, 50,000 contacts (sandbox "
+        "and wide portal), written to benchmarks/SWEEP.md",
+    )
     parser.add_argument("--contender", choices=["hubframe", "sdk"], help=argparse.SUPPRESS)
     parser.add_argument("--url", help=argparse.SUPPRESS)
     parser.add_argument("--path", help=argparse.SUPPRESS)
@@ -240,6 +340,8 @@ def main() -> int:
         contender(args)
         return 0
 
+    if args.sweep:
+        return sweep(args.quick)
     small, large, lat_n = (2_000, 10_000, 2_000) if args.quick else (50_000, 500_000, 20_000)
     rows: list[Row] = []
     seeding: dict[int, float] = {}
@@ -248,16 +350,28 @@ def main() -> int:
         seeding[n] = sb.seed_seconds
         try:
             rows.append(measure("hubframe export", n, sb.url, False))
-            rows.append(measure("SDK get_all + json_normalize + to_parquet", n, sb.url, False, sdk=True))
+            rows.append(
+                measure("SDK get_all + json_normalize + to_parquet", n, sb.url, False, sdk=True)
+            )
         finally:
             sb.stop()
     sb = SandboxProcess(lat_n, latency=0.15, rate_limit="190/10")
     try:
         limit = "190/10"
         rows.append(measure("hubframe export", lat_n, sb.url, True, rate_limit=limit))
-        rows.append(measure("hubframe export, parallel=1", lat_n, sb.url, True, parallel=1, rate_limit=limit))
-        rows.append(measure("hubframe export, wide portal", lat_n, sb.url, True, wide=True, rate_limit=limit))
-        rows.append(measure("SDK get_all + json_normalize + to_parquet", lat_n, sb.url, True, sdk=True))
+        rows.append(
+            measure(
+                "hubframe export, parallel=1", lat_n, sb.url, True, parallel=1, rate_limit=limit
+            )
+        )
+        rows.append(
+            measure(
+                "hubframe export, wide portal", lat_n, sb.url, True, wide=True, rate_limit=limit
+            )
+        )
+        rows.append(
+            measure("SDK get_all + json_normalize + to_parquet", lat_n, sb.url, True, sdk=True)
+        )
     finally:
         sb.stop()
 
@@ -300,8 +414,11 @@ def main() -> int:
 
             Machine: {{machine}}
             """)
-        text = text.format(table=table(rows), ratios="\n".join(f"- {r}" for r in ratios),
-                           machine="; ".join(machine()))
+        text = text.format(
+            table=table(rows),
+            ratios="\n".join(f"- {r}" for r in ratios),
+            machine="; ".join(machine()),
+        )
         Path(results).write_text(text)
         print(f"\nwritten to {results}")
     return 0

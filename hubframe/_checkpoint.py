@@ -90,8 +90,6 @@ _LOCK = "lock"
 LIST = "list"
 
 
-
-
 #: What :meth:`Plan.next_chunk` returns when a worker should ask again shortly.
 WAIT = object()
 
@@ -181,8 +179,15 @@ class Plan:
     #: add CPU work and an end where the list waits for the slower search.
     MIN_SEARCH_SHARE = 0.1
 
-    def __init__(self, mode: str, streams: list[Stream], *, top: str | None = None, density: float = 1.0,
-                 span: tuple[int, int] | None = None):
+    def __init__(
+        self,
+        mode: str,
+        streams: list[Stream],
+        *,
+        top: str | None = None,
+        density: float = 1.0,
+        span: tuple[int, int] | None = None,
+    ):
         if mode not in ("list", "list+search", "search"):
             raise ValueError(f"unknown plan mode {mode!r}")
         self.mode = mode
@@ -209,7 +214,9 @@ class Plan:
     @classmethod
     def list_and_search(cls, lo: int, hi: int, total: int) -> Plan:
         """The list cursor from the bottom, search claims from the top of ids ``[lo, hi]``."""
-        return cls("list+search", [Stream(LIST, "list")], density=total / (hi - lo + 1), span=(lo, hi))
+        return cls(
+            "list+search", [Stream(LIST, "list")], density=total / (hi - lo + 1), span=(lo, hi)
+        )
 
     @classmethod
     def search_chunks(cls, lo: int, hi: int, chunks: int, total: int) -> Plan:
@@ -226,8 +233,9 @@ class Plan:
         for i, start in enumerate(bounds):
             low = str(start) if i else None
             high = str(bounds[i + 1]) if i + 1 < len(bounds) else None
-            streams.append(Stream(f"c{i}", "search", lo=low, hi=high,
-                                  estimate=round(width * total / span)))
+            streams.append(
+                Stream(f"c{i}", "search", lo=low, hi=high, estimate=round(width * total / span))
+            )
         return cls("search", streams, density=total / span, span=(lo, hi))
 
     @classmethod
@@ -237,19 +245,30 @@ class Plan:
 
     def to_json(self) -> dict[str, Any]:
         with self.lock:
-            return {"mode": self.mode, "top": self.top, "density": self.density,
-                    "span": list(self.span) if self.span else None,
-                    "streams": [s.to_json() for s in self.streams]}
+            return {
+                "mode": self.mode,
+                "top": self.top,
+                "density": self.density,
+                "span": list(self.span) if self.span else None,
+                "streams": [s.to_json() for s in self.streams],
+            }
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Plan:
         try:
             streams = [Stream.from_json(s) for s in data["streams"]]
             span = data.get("span")
-            return cls(data["mode"], streams, top=data.get("top"), density=float(data.get("density") or 1.0),
-                       span=(int(span[0]), int(span[1])) if span else None)
+            return cls(
+                data["mode"],
+                streams,
+                top=data.get("top"),
+                density=float(data.get("density") or 1.0),
+                span=(int(span[0]), int(span[1])) if span else None,
+            )
         except (KeyError, TypeError, ValueError, IndexError) as exc:
-            raise ExportError(f"the export checkpoint's plan is damaged ({exc}); pass resume=False to start over") from None
+            raise ExportError(
+                f"the export checkpoint's plan is damaged ({exc}); pass resume=False to start over"
+            ) from None
 
     # -- queries ---------------------------------------------------------------------------
 
@@ -308,7 +327,11 @@ class Plan:
             finished = False
             for record in records:
                 rid = int(record["id"])
-                if self.mode == "list+search" and self._list_pos is not None and rid <= self._list_pos:
+                if (
+                    self.mode == "list+search"
+                    and self._list_pos is not None
+                    and rid <= self._list_pos
+                ):
                     raise ExportError(
                         f"HubSpot listed records out of id order ({rid} after {self._list_pos}); "
                         "export with parallel=1 instead"
@@ -379,17 +402,28 @@ class Plan:
         upper = bound if bound is not None else self.span[1] + 1
         pos = self._list_pos if self._list_pos is not None else self.span[0] - 1
         d = max(self.density, 1e-9)
-        pending = sum(max(0, c.estimate - c.rows - c.live_rows) for c in self.chunks if not c.done and not c.fetched)
+        pending = sum(
+            max(0, c.estimate - c.rows - c.live_rows)
+            for c in self.chunks
+            if not c.done and not c.fetched
+        )
         # The list reaches lo after (lo - pos)·d/L seconds; search finishes after
         # (pending + (upper - lo)·d)/S. Claim the widest range with the first larger.
-        lowest = (pending / search_rate + upper * d / search_rate + pos * d / list_rate) / (d / list_rate + d / search_rate)
+        lowest = (pending / search_rate + upper * d / search_rate + pos * d / list_rate) / (
+            d / list_rate + d / search_rate
+        )
         lo = max(int(lowest) + 1, pos + 1, upper - int(self.CLAIM_RECORDS / d))
         estimate = round((upper - lo) * d)
         if estimate < self.MIN_CLAIM_RECORDS:
             return None
         first = bound is None
-        s = Stream(f"c{len(self.chunks)}", "search", lo=str(lo), hi=None if first else str(upper),
-                   estimate=estimate)
+        s = Stream(
+            f"c{len(self.chunks)}",
+            "search",
+            lo=str(lo),
+            hi=None if first else str(upper),
+            estimate=estimate,
+        )
         # Output order is ascending id: claims go downwards, so each new one comes right after the list.
         self.streams.insert(1, s)
         self._by_key[s.key] = s
@@ -399,7 +433,9 @@ class Plan:
 
     # -- writer side -----------------------------------------------------------------------
 
-    def commit(self, key: str, *, rows: int, part: str | None, state: dict[str, Any], done: bool) -> None:
+    def commit(
+        self, key: str, *, rows: int, part: str | None, state: dict[str, Any], done: bool
+    ) -> None:
         """Record a written part (or only a new position) of stream ``key``."""
         with self.lock:
             s = self[key]

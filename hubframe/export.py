@@ -123,7 +123,9 @@ class ExportResult:
 # -- arguments -----------------------------------------------------------------------------
 
 
-def _search_spec(resource: ObjectResource, search: Any) -> tuple[list[dict[str, Any]], str | None] | None:
+def _search_spec(
+    resource: ObjectResource, search: Any
+) -> tuple[list[dict[str, Any]], str | None] | None:
     """``search=`` as (filter groups, query), validated; None for a plain export."""
     if search is None:
         return None
@@ -157,7 +159,9 @@ def _target(path: Any) -> Path:
     except TypeError:
         raise InputError(f"path={path!r}: use a file path such as 'contacts.parquet'") from None
     if target.is_dir():
-        raise InputError(f"{target} is a directory; name the .parquet file to write, e.g. {target / 'contacts.parquet'}")
+        raise InputError(
+            f"{target} is a directory; name the .parquet file to write, e.g. {target / 'contacts.parquet'}"
+        )
     if not target.parent.is_dir():
         raise InputError(f"the folder {target.parent} does not exist; create it first")
     return target.absolute()
@@ -173,7 +177,11 @@ def _check_int(name: str, value: Any, low: int) -> int:
 
 
 def _probe(
-    resource: ObjectResource, groups: list[dict[str, Any]], query: str | None, *, ends_too: bool = True
+    resource: ObjectResource,
+    groups: list[dict[str, Any]],
+    query: str | None,
+    *,
+    ends_too: bool = True,
 ) -> tuple[int, int, int]:
     """(total, lowest id, highest id) of the matches, from two 1-result searches (one for the total)."""
     ends = []
@@ -185,7 +193,10 @@ def _probe(
         }  # fmt: skip
         if query:
             body["query"] = query
-        data = resource._hs.request_json("POST", f"{resource._path}/search", json=body, kind="search") or {}
+        data = (
+            resource._hs.request_json("POST", f"{resource._path}/search", json=body, kind="search")
+            or {}
+        )
         results = data.get("results") or []
         if direction == "ASCENDING":
             total = int(data.get("total") or 0)
@@ -198,10 +209,15 @@ def _probe(
 def _can_split(groups: list[dict[str, Any]]) -> bool:
     """Whether an id range still fits HubSpot's filter limits on every group."""
     counts = [len(g.get("filters") or []) for g in groups] or [0]
-    return max(counts) + _RANGE_COST <= _FILTERS_PER_GROUP and sum(c + _RANGE_COST for c in counts) <= _FILTERS_TOTAL
+    return (
+        max(counts) + _RANGE_COST <= _FILTERS_PER_GROUP
+        and sum(c + _RANGE_COST for c in counts) <= _FILTERS_TOTAL
+    )
 
 
-def _range_groups(groups: list[dict[str, Any]], lo: str | None, hi: str | None) -> list[dict[str, Any]]:
+def _range_groups(
+    groups: list[dict[str, Any]], lo: str | None, hi: str | None
+) -> list[dict[str, Any]]:
     """``groups`` with ``lo <= hs_object_id < hi`` added to each (groups are ORed)."""
     extra = []
     if lo is not None:
@@ -216,8 +232,10 @@ def _range_groups(groups: list[dict[str, Any]], lo: str | None, hi: str | None) 
 
 
 def _make_plan(
-    resource: ObjectResource, spec: tuple[list[dict[str, Any]], str | None] | None,
-    parallel: int, list_only: bool,
+    resource: ObjectResource,
+    spec: tuple[list[dict[str, Any]], str | None] | None,
+    parallel: int,
+    list_only: bool,
 ) -> tuple[Plan, int | None]:
     """A fresh plan and the record total when a probe told it."""
     if spec is None:
@@ -243,8 +261,16 @@ def _make_plan(
 class _Fetch:
     """The background threads and the bounded queue between them and the writer."""
 
-    def __init__(self, resource: ObjectResource, plan: Plan, names: list[str], assoc: list[str],
-                 archived: bool, spec: tuple[list[dict[str, Any]], str | None] | None, workers: int):
+    def __init__(
+        self,
+        resource: ObjectResource,
+        plan: Plan,
+        names: list[str],
+        assoc: list[str],
+        archived: bool,
+        spec: tuple[list[dict[str, Any]], str | None] | None,
+        workers: int,
+    ):
         self.resource = resource
         self.plan = plan
         self.names = names
@@ -253,18 +279,29 @@ class _Fetch:
         self.groups, self.query = spec if spec is not None else ([], None)
         self.stop = threading.Event()
         # A few pages per stream: enough to keep every stream busy, small enough to bound memory.
-        self.queue: queue.Queue[tuple[str, str, Any, Any]] = queue.Queue(maxsize=2 * (workers + 1) + 2)
+        self.queue: queue.Queue[tuple[str, str, Any, Any]] = queue.Queue(
+            maxsize=2 * (workers + 1) + 2
+        )
         self.threads: list[threading.Thread] = []
         if plan.has_list and not plan[LIST].done:
-            self.threads.append(threading.Thread(target=self._run, args=(self._list,), daemon=True,
-                                                 name="hubframe-export-list"))
+            self.threads.append(
+                threading.Thread(
+                    target=self._run, args=(self._list,), daemon=True, name="hubframe-export-list"
+                )
+            )
         plan.rates.workers = max(1, workers)
         window = getattr(resource._hs, "_search", None)
         if window is not None:  # the client's search limiter: what search can deliver at most
             plan.rates.search_rate = window.max_requests / window.period
         for i in range(workers):
-            self.threads.append(threading.Thread(target=self._run, args=(self._search,), daemon=True,
-                                                 name=f"hubframe-export-search-{i}"))
+            self.threads.append(
+                threading.Thread(
+                    target=self._run,
+                    args=(self._search,),
+                    daemon=True,
+                    name=f"hubframe-export-search-{i}",
+                )
+            )
 
     def start(self) -> None:
         for thread in self.threads:
@@ -290,8 +327,9 @@ class _Fetch:
     def _list(self) -> None:
         stream = self.plan[LIST]
         self.plan.list_begin()
-        pages = self.resource.iter_pages(names=self.names, associations=self.assoc,
-                                         archived=self.archived, after=stream.after)
+        pages = self.resource.iter_pages(
+            names=self.names, associations=self.assoc, archived=self.archived, after=stream.after
+        )
         with contextlib.closing(pages):
             for page in pages:
                 if self.stop.is_set():
@@ -320,7 +358,9 @@ class _Fetch:
 
     def _read_chunk(self, chunk: Stream) -> None:
         groups = _range_groups(self.groups, chunk.lo, chunk.hi)
-        pages = self.resource.iter_search_pages(groups, self.names, query=self.query, floor=chunk.floor)
+        pages = self.resource.iter_search_pages(
+            groups, self.names, query=self.query, floor=chunk.floor
+        )
         with contextlib.closing(pages):
             clock = time.monotonic()
             for page in pages:
@@ -358,8 +398,14 @@ class _Buffer:
 class _Writer:
     """Turns pages into parts, checkpoints, and the merged file (runs in the caller's thread)."""
 
-    def __init__(self, staging: Staging, plan: Plan, schema: pa.Schema, row_group_size: int,
-                 header: dict[str, Any]):
+    def __init__(
+        self,
+        staging: Staging,
+        plan: Plan,
+        schema: pa.Schema,
+        row_group_size: int,
+        header: dict[str, Any],
+    ):
         self.staging = staging
         self.plan = plan
         self.schema = schema
@@ -452,8 +498,10 @@ def iter_export(
     spec = _search_spec(resource, search)
     assoc = resource._assoc_types(associations)
     if spec is not None and (assoc or archived):
-        raise InputError("search results carry no associations and never archived records; "
-                         "export without search=, or without associations=/archived=")
+        raise InputError(
+            "search results carry no associations and never archived records; "
+            "export without search=, or without associations=/archived="
+        )
     names = resource.names(properties, search=spec is not None)
     schema = resource._schema(names, assoc)
     params = {
@@ -484,7 +532,11 @@ def iter_export(
             staging.save({**header, "rows": 0, "plan": plan.to_json()})
         resumed = saved is not None
         if total is None and progress and not archived:
-            total = resource.count() if spec is None else _probe(resource, spec[0], spec[1], ends_too=False)[0]
+            total = (
+                resource.count()
+                if spec is None
+                else _probe(resource, spec[0], spec[1], ends_too=False)[0]
+            )
 
         workers = max(1, parallel - (1 if plan.has_list else 0)) if plan.needs_search() else 0
         fetch = _Fetch(resource, plan, names, assoc, archived, spec, workers)
@@ -493,7 +545,9 @@ def iter_export(
         issues = frames.ParseIssues()
         from ._progress import progress as progress_bar
 
-        bar = progress_bar(hs, f"export {resource.object_type}", total=total, enabled=progress, initial=plan.rows)
+        bar = progress_bar(
+            hs, f"export {resource.object_type}", total=total, enabled=progress, initial=plan.rows
+        )
         rows = plan.rows
         pages = 0
 
@@ -520,7 +574,12 @@ def iter_export(
                 raise _stopped(payload, writer, plan, target)
             elif kind == "done":
                 writer.commit([], done=(key,))
-                log.debug("export stream %s done after %.1f s: %d rows", key, time.monotonic() - started, plan[key].rows)
+                log.debug(
+                    "export stream %s done after %.1f s: %d rows",
+                    key,
+                    time.monotonic() - started,
+                    plan[key].rows,
+                )
             else:
                 batch = frames.to_batch(payload, schema, issues=issues) if payload else None
                 writer.add(key, batch, state)
@@ -531,13 +590,23 @@ def iter_export(
                     writer.commit_all()
                 yield snapshot()
         writer.commit_all()
-        if not plan.all_done():  # pragma: no cover - every thread exits only when its streams are done
-            raise ExportError(f"the export of {target} stopped before reading everything; run it again to resume")
+        if (
+            not plan.all_done()
+        ):  # pragma: no cover - every thread exits only when its streams are done
+            raise ExportError(
+                f"the export of {target} stopped before reading everything; run it again to resume"
+            )
         writer.advance()
         issues.warn()
         staging.publish(writer.merger)
         result = snapshot(writer.merger.row_groups)
-        log.info("exported %d %s to %s in %.1f s", result.rows, resource.object_type, target, result.elapsed)
+        log.info(
+            "exported %d %s to %s in %.1f s",
+            result.rows,
+            resource.object_type,
+            target,
+            result.elapsed,
+        )
         return result
     except BaseException:
         if fetch is not None:
@@ -559,12 +628,16 @@ def iter_export(
 
 def _check_same(saved: dict[str, Any], header: dict[str, Any], staging: Staging) -> None:
     """Refuse to resume a checkpoint written for other parameters."""
-    how = (f"To start over, pass resume=False (or delete {staging.checkpoint_path.name} and "
-           f"{staging.dir.name} in {staging.dir.parent}).")
+    how = (
+        f"To start over, pass resume=False (or delete {staging.checkpoint_path.name} and "
+        f"{staging.dir.name} in {staging.dir.parent})."
+    )
     old, new = saved.get("params") or {}, header["params"]
     differ = [k for k in new if old.get(k) != new[k]]
     if differ:
-        shown = "; ".join(f"{k}: checkpoint has {old.get(k)!r:.120}, this call {new[k]!r:.120}" for k in differ)
+        shown = "; ".join(
+            f"{k}: checkpoint has {old.get(k)!r:.120}, this call {new[k]!r:.120}" for k in differ
+        )
         raise ExportError(
             f"an unfinished export of {staging.target.name} with different parameters exists ({shown}). {how}"
         )
@@ -672,19 +745,31 @@ def run_cli(args: Any) -> int:
         if args.sandbox:
             from .sandbox import Sandbox
 
-            sandbox = Sandbox(contacts=args.contacts, companies=args.companies, deals=args.deals, seed=args.seed,
-                              latency=args.latency, rate_limit=args.rate_limit, faults=args.faults).start()
+            sandbox = Sandbox(
+                contacts=args.contacts,
+                companies=args.companies,
+                deals=args.deals,
+                seed=args.seed,
+                latency=args.latency,
+                rate_limit=args.rate_limit,
+                faults=args.faults,
+            ).start()
             hs = sandbox.client(**client_kw)
         else:
             hs = HubSpot(base_url=args.base_url, **client_kw)
         with hs:
             resource = getattr(hs, args.object_type)
-            res = resource.export(args.out, properties=properties, search=search, resume=not args.no_resume)
+            res = resource.export(
+                args.out, properties=properties, search=search, resume=not args.no_resume
+            )
     finally:
         if sandbox is not None:
             sandbox.stop()
-    what = f"{args.object_type} matching {search[0]} = {search[1]!r}" if search else args.object_type
-    print(
+    what = (
+        f"{args.object_type} matching {search[0]} = {search[1]!r}" if search else args.object_type
+    )
+    # run_cli is the `hubframe export` command's own output: the one place here that prints.
+    print(  # noqa: T201
         f"Exported {res.rows:,} {what} ({len(res.columns)} columns, {res.row_groups} row groups) to "
         f"{res.path} in {res.elapsed:.1f} s ({res.records_per_second:,.0f} records/s) with "
         f"{res.requests:,} requests, {res.retries} retries and {res.wait_seconds:.1f} s of rate-limit "

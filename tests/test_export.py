@@ -50,7 +50,9 @@ def plain_hs(plain):
 @pytest.fixture(scope="module")
 def slow():
     """4,000 contacts answering after 50 ms: the list cursor is slow enough for search to join in."""
-    with Sandbox(contacts=4000, companies=20, deals=20, seed=4, latency=0.05, search_rate=None) as sb:
+    with Sandbox(
+        contacts=4000, companies=20, deals=20, seed=4, latency=0.05, search_rate=None
+    ) as sb:
         yield sb
 
 
@@ -146,7 +148,10 @@ def test_default_properties_and_row_groups(plain_hs, tmp_path):
 
 def test_schema_stays_fixed_when_a_page_has_no_values(tmp_path):
     """A whole page without values of a property must not change (or drop) its column type."""
-    with Sandbox(contacts=250, companies=5, deals=5, seed=7, search_rate=None) as sb, sb.client() as hs:
+    with (
+        Sandbox(contacts=250, companies=5, deals=5, seed=7, search_rate=None) as sb,
+        sb.client() as hs,
+    ):
         props = hs.contacts.props
         by_kind: dict[str, str] = {}
         for p in props:
@@ -154,7 +159,9 @@ def test_schema_stays_fixed_when_a_page_has_no_values(tmp_path):
                 by_kind.setdefault(p.kind, p.name)
         names = ["email", *by_kind.values()]
         first_page = hs.contacts.get_page(limit=100, properties=["email"])["id"].tolist()
-        hs.contacts.update(pd.DataFrame({"id": first_page, **{n: [""] * 100 for n in by_kind.values()}}))
+        hs.contacts.update(
+            pd.DataFrame({"id": first_page, **{n: [""] * 100 for n in by_kind.values()}})
+        )
         target = tmp_path / "sparse.parquet"
         hs.contacts.export(target, properties=names, parallel=1, progress=False, row_group_size=100)
         expected = hs.contacts.get_all(properties=names, progress=False)
@@ -221,7 +228,9 @@ def test_exception_in_callback_then_resume(plain_hs, plain_all, tmp_path, page):
                                  row_group_size=250, on_page=stop_at(page))  # fmt: skip
     assert not target.exists()
     assert hidden(target) == [".c.parquet.checkpoint.json", ".c.parquet.partial"]
-    res = plain_hs.contacts.export(target, properties="all", parallel=1, progress=False, row_group_size=250)
+    res = plain_hs.contacts.export(
+        target, properties="all", parallel=1, progress=False, row_group_size=250
+    )
     assert res.resumed and res.rows == 3000
     assert_same(target, plain_all)
     assert hidden(target) == []
@@ -241,7 +250,9 @@ def test_keyboard_interrupt_in_parallel_export_then_resume(slow_hs, slow_all, tm
                                 row_group_size=1000, on_page=hook)  # fmt: skip
     assert not target.exists()
     assert checkpoint(target)["rows"] == seen[-1] > 0  # Ctrl-C keeps every page read
-    res = slow_hs.contacts.export(target, properties="all", parallel=PARALLEL, progress=False, row_group_size=200)
+    res = slow_hs.contacts.export(
+        target, properties="all", parallel=PARALLEL, progress=False, row_group_size=200
+    )
     assert res.resumed and res.rows == 4000
     assert_same(target, slow_all)
 
@@ -266,19 +277,30 @@ def test_abandoned_generator_resumes_several_times(plain_hs, plain_all, tmp_path
     target = tmp_path / "c.parquet"
     kept = []
     for steps in (4, 7, 5):
-        gen = iter_export(plain_hs.contacts, target, properties="all", parallel=1, progress=False, row_group_size=150)
+        gen = iter_export(
+            plain_hs.contacts,
+            target,
+            properties="all",
+            parallel=1,
+            progress=False,
+            row_group_size=150,
+        )
         for _ in range(steps):
             next(gen)
         gen.close()
         assert not target.exists()
         kept.append(checkpoint(target)["rows"])
     assert kept == sorted(kept) and kept[-1] > 0  # each run kept what it had read
-    res = export(plain_hs.contacts, target, properties="all", parallel=1, progress=False, row_group_size=150)
+    res = export(
+        plain_hs.contacts, target, properties="all", parallel=1, progress=False, row_group_size=150
+    )
     assert res.resumed
     assert_same(target, plain_all)
 
 
-def test_page_failing_after_retries_stops_with_a_resumable_checkpoint(slow, slow_hs, slow_all, tmp_path):
+def test_page_failing_after_retries_stops_with_a_resumable_checkpoint(
+    slow, slow_hs, slow_all, tmp_path
+):
     target = tmp_path / "c.parquet"
     pages = []
 
@@ -296,7 +318,9 @@ def test_page_failing_after_retries_stops_with_a_resumable_checkpoint(slow, slow
     assert isinstance(err.value.__cause__, hf.ServerError)
     assert not target.exists()
     assert checkpoint(target)["rows"] >= pages[11] > 0  # pages read before the failure were kept
-    res = slow_hs.contacts.export(target, properties="all", parallel=PARALLEL, progress=False, row_group_size=200)
+    res = slow_hs.contacts.export(
+        target, properties="all", parallel=PARALLEL, progress=False, row_group_size=200
+    )
     assert res.resumed
     assert_same(target, slow_all)
 
@@ -309,7 +333,9 @@ def test_interrupted_search_export_resumes_past_10000(big_hs, big_matches, tmp_p
         big_hs.contacts.export(target, search=search, parallel=PARALLEL, progress=False,
                                row_group_size=1000, on_page=stop_at(page))  # fmt: skip
     assert not target.exists()
-    res = big_hs.contacts.export(target, search=search, parallel=PARALLEL, progress=False, row_group_size=1000)
+    res = big_hs.contacts.export(
+        target, search=search, parallel=PARALLEL, progress=False, row_group_size=1000
+    )
     assert res.resumed and res.rows == len(big_matches) > 10_000
     assert_same(target, big_matches)
 
@@ -325,9 +351,13 @@ def test_sequential_search_export_past_10000(big_hs, big_matches, tmp_path):
 def test_search_export_of_one_value_and_of_nothing(plain_hs, tmp_path):
     expected = plain_hs.contacts.search("lifecyclestage", "customer", progress=False)
     assert 0 < len(expected) < 3000
-    plain_hs.contacts.export(tmp_path / "a.parquet", search=("lifecyclestage", "customer"), progress=False)
+    plain_hs.contacts.export(
+        tmp_path / "a.parquet", search=("lifecyclestage", "customer"), progress=False
+    )
     assert_same(tmp_path / "a.parquet", expected)
-    res = plain_hs.contacts.export(tmp_path / "b.parquet", search=("email", "nobody@nowhere.example"), progress=False)
+    res = plain_hs.contacts.export(
+        tmp_path / "b.parquet", search=("email", "nobody@nowhere.example"), progress=False
+    )
     assert res.rows == 0
     empty = pq.read_table(tmp_path / "b.parquet")
     assert empty.num_rows == 0 and empty.column_names == expected.columns.tolist()
@@ -346,7 +376,9 @@ def test_checkpoint_from_other_parameters_is_refused(plain, plain_hs, plain_all,
     with pytest.raises(hf.ExportError, match="properties.*resume=False"):
         plain_hs.contacts.export(target, properties=["email"], progress=False)
     with pytest.raises(hf.ExportError, match="search.*resume=False"):
-        plain_hs.contacts.export(target, properties="all", search=("lifecyclestage", "lead"), progress=False)
+        plain_hs.contacts.export(
+            target, properties="all", search=("lifecyclestage", "lead"), progress=False
+        )
     with pytest.raises(hf.ExportError, match="object_type"):
         plain_hs.companies.export(target, properties="all", progress=False)
     assert not target.exists()
@@ -358,7 +390,9 @@ def test_checkpoint_from_other_parameters_is_refused(plain, plain_hs, plain_all,
 def test_changed_property_types_are_refused(plain_hs, tmp_path):
     target = tmp_path / "c.parquet"
     with pytest.raises(Stop):
-        plain_hs.contacts.export(target, parallel=1, progress=False, row_group_size=100, on_page=stop_at(2))
+        plain_hs.contacts.export(
+            target, parallel=1, progress=False, row_group_size=100, on_page=stop_at(2)
+        )
     ck = tmp_path / ".c.parquet.checkpoint.json"
     data = json.loads(ck.read_text())
     data["schema"] = "0" * 16  # as if a column's type had changed in HubSpot meanwhile
@@ -386,7 +420,9 @@ def test_bad_arguments_fail_before_any_request(plain_hs, tmp_path):
     with pytest.raises(hf.UnknownPropertyError):
         plain_hs.contacts.export(tmp_path / "c.parquet", properties=["emial"], progress=False)
     with pytest.raises(hf.InputError, match="associations"):
-        plain_hs.contacts.export(tmp_path / "c.parquet", search=("email", "a@b.co"), associations="companies")
+        plain_hs.contacts.export(
+            tmp_path / "c.parquet", search=("email", "a@b.co"), associations="companies"
+        )
     assert list(tmp_path.iterdir()) == []
 
 
@@ -424,7 +460,9 @@ def test_killed_process_resumes_to_the_exact_result(slow, slow_hs, slow_all, tmp
     env = {**os.environ, "T_TOKEN": slow.token, "T_URL": slow.url}
     kept = []
     for at_least in (300, 1500, 2700):
-        child = subprocess.Popen([sys.executable, "-c", _CHILD, str(target), str(PARALLEL)], env=env)
+        child = subprocess.Popen(
+            [sys.executable, "-c", _CHILD, str(target), str(PARALLEL)], env=env
+        )
         try:
             deadline = time.monotonic() + 60
             while time.monotonic() < deadline and child.poll() is None:
@@ -442,7 +480,9 @@ def test_killed_process_resumes_to_the_exact_result(slow, slow_hs, slow_all, tmp
         assert not target.exists()
         kept.append(checkpoint(target)["rows"])
     assert kept == sorted(kept)
-    res = slow_hs.contacts.export(target, properties="all", parallel=PARALLEL, progress=False, row_group_size=100)
+    res = slow_hs.contacts.export(
+        target, properties="all", parallel=PARALLEL, progress=False, row_group_size=100
+    )
     assert res.resumed and res.rows == 4000
     assert_same(target, slow_all)
     assert hidden(target) == []
