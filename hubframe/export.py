@@ -770,7 +770,7 @@ def run_cli(args: Any) -> int:
     )
     # run_cli is the `hubframe export` command's own output: the one place here that prints.
     print(  # noqa: T201
-        f"Exported {res.rows:,} {what} ({len(res.columns)} columns, {res.row_groups} row groups) to "
+        f"Exported {res.rows:,} {what} ({len(res.columns)} columns, {res.row_groups} row group{'' if res.row_groups == 1 else 's'}) to "
         f"{res.path} in {res.elapsed:.1f} s ({res.records_per_second:,.0f} records/s) with "
         f"{res.requests:,} requests, {res.retries} retries and {res.wait_seconds:.1f} s of rate-limit "
         f"waits{', resuming an interrupted export' if res.resumed else ''}."
