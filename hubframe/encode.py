@@ -104,9 +104,11 @@ def _date_string(prop: Property, value: Any) -> str:
         if text.isdigit():
             return _date_string(prop, int(text))
         try:
-            return _date_string(prop, dt.datetime.fromisoformat(text.replace("Z", "+00:00")))
+            parsed = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
         except ValueError:
-            pass
+            parsed = None
+        if parsed is not None:  # checked outside the try: InputError is a ValueError too
+            return _date_string(prop, parsed)
     raise InputError(f"{prop.name} is a date property: {value!r} is not a date (use 'YYYY-MM-DD')")
 
 
