@@ -1,0 +1,112 @@
+"""The client's retry, rate-limit and error paths against a real sandbox with injected faults."""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+
+import hubframe as hf
+from hubframe.sandbox import Sandbox
+
+
+@pytest.fixture
+def sb():
+    with Sandbox(contacts=30, companies=3, deals=3, seed=5) as sandbox:
+        yield sandbox
+
+
+@pytest.fixture
+def client(sb):
+    with sb.client(rate_limit=(10_000, 10)) as hs:
+        hs._sleep = lambda seconds: None  # retries are counted, not waited for
+        hs.properties("contacts")
+        yield hs
+
+
+def test_429_then_success_is_retried(sb, client):
+    sb.inject(status=429, count=2, path_contains="/crm/v3/objects/contacts", method="GET")
+    df = client.contacts.get_page(limit=5)
+    assert len(df) == 5
+    assert client.stats.retries == 2
+
+
+def test_retry_after_is_honoured(sb, client):
+    slept = []
+    client._sleep = slept.append
+    sb.inject(status=429, count=1, retry_after=3, path_contains="/crm/v3/objects/contacts", method="GET")
+    client.contacts.get_page(limit=1)
+    assert slept == [3.0]
+
+
+def test_server_errors_and_dropped_connections_on_reads_are_retried(sb, client):
+    sb.inject(status=502, count=1, path_contains="/search")
+    sb.inject(drop=True, count=1, path_contains="/search")
+    df = client.contacts.search("email", operator="HAS_PROPERTY", progress=False)
+    assert len(df) == client.contacts.count()
+    assert client.stats.retries >= 2
+
+
+def test_a_create_is_not_repeated_after_a_5xx(sb, client):
+    companies_before = len(client.companies.get_all(progress=False))
+    sb.inject(status=502, count=1, path_contains="/crm/v3/objects/companies", method="POST")
+    with pytest.raises(hf.ServerError):
+        client.companies.create({"name": "Once Only Ltd"})
+    assert len(client.companies.get_all(progress=False)) == companies_before
+
+
+def test_a_contact_create_whose_answer_was_lost_is_not_duplicated(sb, client):
+    sb.inject(drop=True, count=1, path_contains="/crm/v3/objects/contacts", method="POST", after_apply=True)
+    created = client.contacts.create({"email": "lost-answer@example.org", "firstname": "Lost"})
+    found = client.contacts.search("email", "lost-answer@example.org", progress=False)
+    assert list(found["id"]) == list(created["id"])
+
+
+def test_daily_limit_is_not_retried_and_says_when_it_resets(sb, client):
+    body = {"status": "error", "message": "You have reached your daily limit.",
+            "errorType": "RATE_LIMIT", "policyName": "DAILY"}
+    sb.inject(status=429, count=None, body=body, path_contains="/crm/v3/objects/contacts", method="GET")
+    with pytest.raises(hf.RateLimitError) as info:
+        client.contacts.get_page()
+    assert client.stats.retries == 0
+    assert info.value.policy == "DAILY"
+    assert "midnight" in str(info.value)
+
+
+def test_retries_run_out_into_a_typed_error(sb, client):
+    sb.inject(status=503, count=None, path_contains="/crm/v3/objects/contacts", method="GET")
+    with pytest.raises(hf.ServerError) as info:
+        client.contacts.get_page()
+    assert info.value.status == 503
+    assert client.stats.retries == client.max_retries
+
+
+def test_limiter_keeps_a_loop_under_the_portal_burst_limit():
+    with Sandbox(contacts=10, seed=2, rate_limit=(20, 1)) as sandbox:
+        with sandbox.client(rate_limit=(20, 1)) as hs:
+            for _ in range(45):
+                hs.request("GET", "/crm/v3/objects/contacts", params={"limit": 1})
+            assert hs.stats.retries == 0
+            assert hs.stats.wait_seconds > 1.0
+        statuses = [r.status for r in sandbox.requests]
+    assert len(statuses) >= 45
+    assert 429 not in statuses
+
+
+def test_token_never_shows(sb, caplog):
+    caplog.set_level(logging.DEBUG, logger="hubframe")
+    with sb.client() as hs:
+        assert sb.token not in repr(hs)
+        with pytest.raises(hf.NotFoundError) as info:
+            hs.contacts.get("999999")
+    assert sb.token not in str(info.value)
+    assert sb.token not in caplog.text
+
+
+def test_configuration_errors():
+    with pytest.raises(hf.ConfigurationError, match="HUBSPOT_ACCESS_TOKEN"):
+        hf.HubSpot(token="", base_url="http://127.0.0.1:1")
+    with pytest.raises(hf.ConfigurationError, match="unencrypted"):
+        hf.HubSpot(token="pat-x-1234567890", base_url="http://api.example.com")
+    with pytest.raises(hf.ConfigurationError, match="rate_limit"):
+        hf.HubSpot(token="pat-x-1234567890", rate_limit="fast")
