@@ -144,6 +144,35 @@ class ObjectResource:
                 data.setdefault("properties", {}).update(extra.get("properties") or {})
         return data
 
+    def _collect(
+        self, pages: Iterator[Page], schema: Any, desc: str, total: int | None,
+        max_records: int | None, progress: bool,
+    ) -> tuple[pd.DataFrame, int | None]:
+        """Pages -> one DataFrame (Arrow batches, one conversion), with a bar and a record cap.
+
+        Returns the frame and the first ``total`` HubSpot reported (search), else ``total``.
+        """
+        from ._progress import progress as bar
+
+        batches = []
+        got = 0
+        issues = frames.ParseIssues()
+        with bar(self._hs, desc, total=total, enabled=progress) as pbar:
+            for page in pages:
+                if total is None and page.total is not None:
+                    total = page.total
+                    pbar.set_total(min(total, max_records) if max_records else total)
+                records = page.results
+                if max_records is not None:
+                    records = records[: max_records - got]
+                batches.append(frames.to_batch(records, schema, issues=issues))
+                got += len(records)
+                pbar.update(len(records))
+                if max_records is not None and got >= max_records:
+                    break
+        issues.warn()
+        return frames.batches_to_frame(batches, schema), total
+
     # -- reads -----------------------------------------------------------------------------
 
     def iter_pages(
@@ -251,23 +280,9 @@ class ObjectResource:
             total = self.count()
             if max_records is not None:
                 total = min(total, max_records)
-        from ._progress import progress as bar
-
-        batches = []
-        got = 0
-        issues = frames.ParseIssues()
-        with bar(self._hs, f"{self.object_type}", total=total, enabled=progress) as pbar:
-            for page in self.iter_pages(names=names, associations=assoc, archived=archived):
-                records = page.results
-                if max_records is not None:
-                    records = records[: max_records - got]
-                batches.append(frames.to_batch(records, schema, issues=issues))
-                got += len(records)
-                pbar.update(len(records))
-                if max_records is not None and got >= max_records:
-                    break
-        issues.warn()
-        return frames.batches_to_frame(batches, schema)
+        pages = self.iter_pages(names=names, associations=assoc, archived=archived)
+        df, _ = self._collect(pages, schema, f"{self.object_type}", total, max_records, progress)
+        return df
 
     def get(
         self,
@@ -527,27 +542,8 @@ class ObjectResource:
         groups = self.filter_groups(field, value, operator=operator, filters=filters)
         names = self.names(properties, search=True)
         schema = self._schema(names)
-        from ._progress import progress as bar
-
-        batches = []
-        got = 0
-        total = None
-        issues = frames.ParseIssues()
-        with bar(self._hs, f"{self.object_type} search", enabled=progress) as pbar:
-            for page in self.iter_search_pages(groups, names, query=query):
-                if total is None and page.total is not None:
-                    total = page.total
-                    pbar.set_total(min(total, max_records) if max_records else total)
-                records = page.results
-                if max_records is not None:
-                    records = records[: max_records - got]
-                batches.append(frames.to_batch(records, schema, issues=issues))
-                got += len(records)
-                pbar.update(len(records))
-                if max_records is not None and got >= max_records:
-                    break
-        issues.warn()
-        df = frames.batches_to_frame(batches, schema)
+        pages = self.iter_search_pages(groups, names, query=query)
+        df, total = self._collect(pages, schema, f"{self.object_type} search", None, max_records, progress)
         df.attrs["total"] = total if total is not None else len(df)
         return df
 
@@ -678,7 +674,7 @@ class ObjectResource:
             raise InputError("the DataFrame needs an 'id' column naming the records to update")
         ids = check_ids(df["id"].tolist(), what=f"{self.object_type[:-1]} id")
         rows = _rows(df.drop(columns=["id"]))
-        inputs = [{"id": i, "properties": encode_properties(self.props, row, what=f"row {n}")} for n, (i, row) in enumerate(zip(ids, rows))]
+        inputs = [{"id": i, "properties": encode_properties(self.props, row, what=f"row {n}")} for n, (i, row) in enumerate(zip(ids, rows, strict=True))]
         written = list(dict.fromkeys(k for inp in inputs for k in inp["properties"]))
         updated: dict[str, dict[str, Any]] = {}
         for chunk in _chunks(inputs, BATCH_MAX):
