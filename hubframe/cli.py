@@ -10,6 +10,11 @@ import sys
 from collections.abc import Sequence
 
 
+def emit(line: str) -> None:
+    """Write one line of a command's output (the package's only printing)."""
+    print(line, flush=True)
+
+
 def _sandbox_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--contacts", type=int, default=1000, help="seeded contacts (default 1000)")
     p.add_argument("--companies", type=int, default=100, help="seeded companies (default 100)")
@@ -58,15 +63,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "sandbox":
             from .sandbox.server import run_cli
 
-            return run_cli(args)
+            return run_cli(args, emit=emit)
         if args.command == "export":
             from .export import run_cli as export_cli
 
-            return export_cli(args)
+            return export_cli(args, emit=emit)
         if args.command == "demo":
             from .demo import run_cli as demo_cli
 
-            return demo_cli(args)
+            return demo_cli(args, emit=emit)
     except HubFrameError as exc:
         print(f"hubframe: {exc}", file=sys.stderr)
         return 2

@@ -140,11 +140,7 @@ def run_cli(args: Any, emit: Callable[[str], None] | None = None) -> int:
         The exit status (0).
     """
     if emit is None:
-        import sys
-
-        def emit(line: str) -> None:
-            sys.stdout.write(line + "\n")
-            sys.stdout.flush()
+        from .cli import emit
 
     emit(
         f"Starting a local HubSpot sandbox with {args.contacts:,} contacts, {args.companies:,} "

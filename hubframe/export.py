@@ -729,7 +729,7 @@ def export(
 # -- command line --------------------------------------------------------------------------
 
 
-def run_cli(args: Any) -> int:
+def run_cli(args: Any, emit: Callable[[str], None] | None = None) -> int:
     """``hubframe export``: export one object type, then print a one-paragraph summary."""
     from .client import HubSpot
 
@@ -768,8 +768,9 @@ def run_cli(args: Any) -> int:
     what = (
         f"{args.object_type} matching {search[0]} = {search[1]!r}" if search else args.object_type
     )
-    # run_cli is the `hubframe export` command's own output: the one place here that prints.
-    print(  # noqa: T201
+    if emit is None:
+        from .cli import emit
+    emit(
         f"Exported {res.rows:,} {what} ({len(res.columns)} columns, {res.row_groups} row group{'' if res.row_groups == 1 else 's'}) to "
         f"{res.path} in {res.elapsed:.1f} s ({res.records_per_second:,.0f} records/s) with "
         f"{res.requests:,} requests, {res.retries} retries and {res.wait_seconds:.1f} s of rate-limit "

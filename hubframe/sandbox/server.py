@@ -11,6 +11,7 @@ import os
 import threading
 import time
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -365,13 +366,13 @@ def _seed_info(sb: Sandbox) -> SeedInfo:
     )
 
 
-def _say(line: str) -> None:
-    # run_cli is the `hubframe sandbox` command's own output: the one place here that prints.
-    print(line, flush=True)  # noqa: T201
+def run_cli(args: Any, emit: Callable[[str], None] | None = None) -> int:
+    """``hubframe sandbox``: serve in the foreground until Ctrl-C, printing how to connect.
 
-
-def run_cli(args: Any) -> int:
-    """``hubframe sandbox``: serve in the foreground until Ctrl-C, printing how to connect."""
+    ``emit`` receives each output line (default: the CLI's printer).
+    """
+    if emit is None:
+        from ..cli import emit
     sb = Sandbox(
         contacts=args.contacts,
         companies=args.companies,
@@ -387,30 +388,30 @@ def run_cli(args: Any) -> int:
     )
     sb.start()
     info = _seed_info(sb)
-    _say(f"hubframe sandbox: HubSpot API at {sb.url} (forms too)")
-    _say(f"  token:       {sb.token}")
-    _say(f"  portal id:   {info.portal_id}")
-    _say(
+    emit(f"hubframe sandbox: HubSpot API at {sb.url} (forms too)")
+    emit(f"  token:       {sb.token}")
+    emit(f"  portal id:   {info.portal_id}")
+    emit(
         f"  records:     {sb.store.count('contacts')} contacts, {sb.store.count('companies')} companies, "
         f"{sb.store.count('deals')} deals"
     )
-    _say(
+    emit(
         f"  lists:       MANUAL {', '.join(info.list_ids)}; SNAPSHOT {', '.join(info.snapshot_list_ids)}; "
         f"DYNAMIC {', '.join(info.dynamic_list_ids)}"
     )
-    _say(f"  workflows:   {', '.join(info.workflow_ids)}")
-    _say(f"  forms:       {', '.join(info.form_ids)}")
+    emit(f"  workflows:   {', '.join(info.workflow_ids)}")
+    emit(f"  forms:       {', '.join(info.form_ids)}")
     if sb.path is not None:
-        _say(f"  saved in:    {sb.path}")
-    _say(
+        emit(f"  saved in:    {sb.path}")
+    emit(
         f"  connect:     HUBFRAME_BASE_URL={sb.url} HUBFRAME_FORMS_URL={sb.url} HUBSPOT_ACCESS_TOKEN={sb.token}"
     )
-    _say("Press Ctrl-C to stop.")
+    emit("Press Ctrl-C to stop.")
     try:
         while True:
             time.sleep(3600)
     except KeyboardInterrupt:
-        _say("\nhubframe sandbox: stopping")
+        emit("\nhubframe sandbox: stopping")
     finally:
         sb.stop()
     return 0
