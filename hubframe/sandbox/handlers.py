@@ -294,17 +294,21 @@ def get_property(call: Call) -> Reply:
 # -- associations --------------------------------------------------------------------------
 
 
-def v3_list_associations(call: Call) -> Reply:
-    after = call.offset()
-    limit = call.number("limit", ASSOC_V3_DEFAULT_LIMIT, 1, ASSOC_V3_DEFAULT_LIMIT)
-    results, nxt = call.store.get_associations(
+def _association_page(call: Call, fetch: Any, max_limit: int) -> Reply:
+    """One page of a record's associations (v3 and v4 differ in store method and limit)."""
+    limit = call.number("limit", max_limit, 1, max_limit)
+    results, nxt = fetch(
         call.otype("from_type"),
         call.args["object_id"],
         call.otype("to_type"),
-        after=after,
+        after=call.offset(),
         limit=limit,
     )
     return Reply(200, {"results": results, **_paging(call, nxt)})
+
+
+def v3_list_associations(call: Call) -> Reply:
+    return _association_page(call, call.store.get_associations, ASSOC_V3_DEFAULT_LIMIT)
 
 
 def v3_batch(call: Call) -> Reply:
@@ -325,16 +329,7 @@ def v3_batch(call: Call) -> Reply:
 
 
 def v4_list_associations(call: Call) -> Reply:
-    after = call.offset()
-    limit = call.number("limit", ASSOC_V4_MAX, 1, ASSOC_V4_MAX)
-    results, nxt = call.store.v4_get_page(
-        call.otype("from_type"),
-        call.args["object_id"],
-        call.otype("to_type"),
-        after=after,
-        limit=limit,
-    )
-    return Reply(200, {"results": results, **_paging(call, nxt)})
+    return _association_page(call, call.store.v4_get_page, ASSOC_V4_MAX)
 
 
 def v4_create_default(call: Call) -> Reply:

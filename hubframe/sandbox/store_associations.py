@@ -214,15 +214,7 @@ class AssociationOps:
     def v3_batch_read(
         self, frm: ObjectType, to: ObjectType, ids: list[str]
     ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-        results, empty = [], []
-        for raw in dict.fromkeys(ids):
-            rid = self._exists(frm, raw)
-            entries = self.v3_entries(frm.name, rid, to.name) if rid is not None else []
-            if entries:
-                results.append({"from": {"id": str(rid)}, "to": entries})
-            else:
-                empty.append(str(raw))
-        return results, ([self._no_associations(frm, to, empty)] if empty else [])
+        return self._batch_read(frm, to, ids, self.v3_entries)
 
     # -- v4 ---------------------------------------------------------------------------------
 
@@ -300,10 +292,16 @@ class AssociationOps:
     def v4_batch_read(
         self, frm: ObjectType, to: ObjectType, ids: list[str]
     ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+        return self._batch_read(frm, to, ids, self._v4_entries)
+
+    def _batch_read(
+        self, frm: ObjectType, to: ObjectType, ids: list[str], entries_of: Any
+    ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+        """v3 and v4 batch read differ only in how one record's associations are shaped."""
         results, empty = [], []
         for raw in dict.fromkeys(ids):
             rid = self._exists(frm, raw)
-            entries = self._v4_entries(frm.name, rid, to.name) if rid is not None else []
+            entries = entries_of(frm.name, rid, to.name) if rid is not None else []
             if entries:
                 results.append({"from": {"id": str(rid)}, "to": entries})
             else:
