@@ -352,8 +352,9 @@ class ObjectResource:
             keys = [self._check_key(v, id_property) for v in raw]
         keys = list(dict.fromkeys(keys))
         names = self.names(properties)
+        # Missing ids are whatever did not come back: HubSpot's 207 error list says the
+        # same, but a record read by email is keyed by the email, so compare keys instead.
         found: dict[str, dict[str, Any]] = {}
-        missing: list[str] = []
         for chunk in _chunks(keys, BATCH_MAX):
             body: dict[str, Any] = {"inputs": [{"id": k} for k in chunk], "properties": names}
             if id_property:
@@ -366,8 +367,6 @@ class ObjectResource:
                     if id_property == "email":
                         key = key.lower()
                 found[key] = rec
-            for err in data.get("errors") or []:
-                missing.extend(str(i) for i in ((err.get("context") or {}).get("ids") or []))
         lookup = (lambda k: k.lower()) if id_property == "email" else (lambda k: k)
         ordered = [found[lookup(k)] for k in keys if lookup(k) in found]
         missing = [k for k in keys if lookup(k) not in found]
