@@ -263,6 +263,32 @@ class HubSpot:
         Raises:
             HubSpotError: the mapped error once retries are exhausted or not allowed.
         """
+        return self._send(method, path, params, json, kind, host, decode=False)[0]
+
+    def request_json(self, method: str, path: str, **kw: Any) -> Any:
+        """:meth:`request`, decoded as JSON (None for an empty body such as 204).
+
+        A successful answer whose body is not JSON (cut short, or a proxy's page)
+        is retried like a dropped connection, except for creates.
+        """
+        kw.setdefault("kind", "read")
+        kw.setdefault("host", "api")
+        return self._send(
+            method, path, kw.pop("params", None), kw.pop("json", None), decode=True, **kw
+        )[1]
+
+    def _send(
+        self,
+        method: str,
+        path: str,
+        params: Any,
+        json: Any,
+        kind: str,
+        host: str,
+        *,
+        decode: bool,
+    ) -> tuple[httpx.Response, Any]:
+        """The request loop behind :meth:`request` and :meth:`request_json`."""
         if kind not in _retry.KINDS:
             raise InputError(f"kind={kind!r}: use one of {', '.join(_retry.KINDS)}")
         base = self.forms_url if host == "forms" else self.base_url
@@ -290,19 +316,28 @@ class HubSpot:
                 if attempt <= self.max_retries and _retry.should_retry_transport(kind, connected=connected):
                     self._backoff(attempt, None, None, None)
                     continue
-                if kind == "create" and connected:
-                    error.message += (
-                        " The create may or may not have been applied; it was not repeated so "
-                        "that no duplicate is made. Look the record up before trying again."
-                    )
-                    error.args = (error._render(),)
-                raise error from None
+                raise _unsure_if_create(error, kind, connected) from None
             elapsed_ms = (time.monotonic() - started) * 1000
             log.debug("%s %s -> %s (%.0f ms)", method, path, response.status_code, elapsed_ms)
             if host != "forms":
                 self._general.learn(response.headers)
             if response.status_code < 400:
-                return response
+                if not decode or not response.content:
+                    return response, None
+                try:
+                    return response, response.json()
+                except ValueError:
+                    error = HubSpotConnectionError(
+                        f"HubSpot answered HTTP {response.status_code} with a body that is not "
+                        f"JSON: {_scrub(response.text[:200], self._token)!r}",
+                        status=response.status_code,
+                        method=method,
+                        path=path,
+                    )
+                if attempt <= self.max_retries and kind != "create":
+                    self._backoff(attempt, None, None, None)
+                    continue
+                raise _unsure_if_create(error, kind, True) from None
             body = _decode(response)
             retry_after = _retry.parse_retry_after(response.headers)
             retryable = _retry.should_retry_status(kind, response.status_code, body)
@@ -318,22 +353,6 @@ class HubSpot:
                 path=path,
                 headers=response.headers,
                 retry_after=retry_after,
-            ) from None
-
-    def request_json(self, method: str, path: str, **kw: Any) -> Any:
-        """:meth:`request`, decoded as JSON (None for an empty body such as 204)."""
-        response = self.request(method, path, **kw)
-        if not response.content:
-            return None
-        try:
-            return response.json()
-        except ValueError:
-            raise HubSpotConnectionError(
-                f"HubSpot answered HTTP {response.status_code} with a body that is not JSON: "
-                f"{response.text[:200]!r}",
-                status=response.status_code,
-                method=method,
-                path=path,
             ) from None
 
     def _backoff(self, attempt: int, status: int | None, body: Any, retry_after: float | None) -> None:
@@ -407,6 +426,17 @@ class HubSpot:
             if refresh or object_type not in self._property_sets:
                 self._property_sets[object_type] = fetch_property_set(self, object_type)
             return self._property_sets[object_type]
+
+
+def _unsure_if_create(error: HubSpotError, kind: str, connected: bool) -> HubSpotError:
+    """Tell the caller of a create that reached the server but got no usable answer."""
+    if kind == "create" and connected:
+        error.message += (
+            " The create may or may not have been applied; it was not repeated so "
+            "that no duplicate is made. Look the record up before trying again."
+        )
+        error.args = (error._render(),)
+    return error
 
 
 def _decode(response: httpx.Response) -> Any:

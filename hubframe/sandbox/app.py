@@ -23,7 +23,7 @@ import threading
 import time
 import uuid
 from collections import deque
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -287,6 +287,9 @@ class SandboxApp:
             self._record(request, None if fault.drop else fault.status, fault.source, False)
             return self._fault(fault, environ, cid)(environ, start_response)
         response, rate_limited, applied = self._dispatch(request, cid)
+        if fault is not None and fault.truncate:
+            self._record(request, response.status_code, fault.source, applied)
+            return _Truncated(response)(environ, start_response)
         if fault is not None:
             self._record(request, None if fault.drop else fault.status, fault.source, applied)
             return self._fault(fault, environ, cid)(environ, start_response)
@@ -442,6 +445,11 @@ class SandboxApp:
         if fault.drop:
             return _Drop()
         status = int(fault.status or 503)
+        if fault.text is not None:
+            resp = _text(status, fault.text, cid)
+            for k, v in fault.headers.items():
+                resp.headers[k] = v
+            return resp
         if status == 429:
             body: dict[str, Any] = self._ten_secondly(cid)
         else:
@@ -478,6 +486,26 @@ class _Drop:
         raise ConnectionAbortedError(
             "hubframe sandbox fault: connection dropped without a response"
         )
+
+
+class _Truncated:
+    """Send a response's headers (with its full Content-Length) and half its body, then
+    close the connection: a connection reset mid-body, as a client sees it."""
+
+    def __init__(self, response: Response):
+        self.body = response.get_data()
+        self.response = response
+
+    def __call__(
+        self, environ: dict[str, Any], start_response: Callable[..., Any]
+    ) -> Iterable[bytes]:
+        self.response.headers["Content-Length"] = str(len(self.body))
+        start_response(self.response.status, list(self.response.headers.items()))
+        return self._half(environ)
+
+    def _half(self, environ: dict[str, Any]) -> Iterator[bytes]:
+        yield self.body[: len(self.body) // 2]
+        _Drop()(environ, lambda *a: None)
 
 
 def _empty(status: int, cid: str, headers: dict[str, str]) -> Response:

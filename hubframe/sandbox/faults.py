@@ -11,7 +11,10 @@
   and served *before* the request reaches the store, so a faulted create did not
   happen; with ``after_apply=True`` the request is applied and only its response
   is lost (to test clients that must not blindly repeat writes).
-* :meth:`Faults.inject` schedules exact faults for tests.
+* :meth:`Faults.inject` schedules exact faults for tests, including two that only
+  a schedule serves: a response cut off mid-body (``truncate``) and a non-JSON
+  text body (``text``, e.g. the forms edge's ``error code: 1015``).
+* :attr:`Faults.served` counts every fault served, by kind, for reports.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ from __future__ import annotations
 import random
 import threading
 import time
-from collections import deque
+from collections import Counter, deque
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -102,6 +105,8 @@ class Injection:
     path_contains: str | None = None
     method: str | None = None
     after_apply: bool = False
+    text: str | None = None
+    truncate: bool = False
     hits: int = 0
 
     def matches(self, method: str, path: str) -> bool:
@@ -124,6 +129,17 @@ class FaultDecision:
     headers: dict[str, str] = field(default_factory=dict)
     after_apply: bool = False
     source: str = "random"  # "random" or "injected"
+    text: str | None = None  # a text/plain body instead of HubSpot's JSON error
+    truncate: bool = False  # the real response, cut off mid-body (implies after_apply)
+
+    @property
+    def kind(self) -> str:
+        """``drop``, ``truncate``, ``text-<status>`` or the status, for :attr:`Faults.served`."""
+        if self.drop:
+            return "drop"
+        if self.truncate:
+            return "truncate"
+        return f"text-{self.status}" if self.text is not None else str(self.status)
 
 
 class Faults:
@@ -161,6 +177,8 @@ class Faults:
         self._forms_blocked_until = 0.0
         self._daily_used = 0
         self.injections: list[Injection] = []
+        #: Faults served so far by :attr:`FaultDecision.kind` (windows' 429s not included).
+        self.served: Counter[str] = Counter()
         self.configure(
             fraction=fraction, latency=latency, rate_limit=rate_limit, search_rate=search_rate
         )
@@ -208,14 +226,19 @@ class Faults:
         path_contains: str | None = None,
         method: str | None = None,
         after_apply: bool = False,
+        text: str | None = None,
+        truncate: bool = False,
     ) -> Injection:
         """Schedule a fault; see :meth:`hubframe.sandbox.Sandbox.inject`."""
-        if drop == (status is not None):
-            raise ValueError("inject() needs exactly one of status=... or drop=True")
+        if (status is not None) + drop + truncate != 1:
+            raise ValueError("inject() needs exactly one of status=..., drop=True or truncate=True")
+        if text is not None and status is None:
+            raise ValueError("inject(text=...) needs the status to answer with, e.g. status=429")
         if count is not None and count < 1:
             raise ValueError(f"count={count!r}: use a number >= 1, or None for 'until cleared'")
         inj = Injection(
-            status, drop, count, retry_after, body, headers, path_contains, method, after_apply
+            status, drop, count, retry_after, body, headers, path_contains, method,
+            after_apply or truncate, text, truncate,
         )
         with self._lock:
             self.injections.append(inj)
@@ -236,13 +259,18 @@ class Faults:
                     headers = dict(inj.headers or {})
                     if inj.retry_after is not None:
                         headers["Retry-After"] = _seconds(inj.retry_after)
-                    return FaultDecision(
-                        inj.status, inj.drop, inj.body, headers, inj.after_apply, "injected"
+                    decision = FaultDecision(
+                        inj.status, inj.drop, inj.body, headers, inj.after_apply, "injected",
+                        inj.text, inj.truncate,
                     )
+                    self.served[decision.kind] += 1
+                    return decision
             if self.fraction <= 0.0 or self._rng.random() >= self.fraction:
                 return None
             kind = self._rng.choice((429, 502, 503, 0))
-            return FaultDecision(kind or None, kind == 0, None, {}, self.after_apply, "random")
+            decision = FaultDecision(kind or None, kind == 0, None, {}, self.after_apply, "random")
+            self.served[decision.kind] += 1
+            return decision
 
     # -- windows ----------------------------------------------------------------------------
 

@@ -287,13 +287,21 @@ class Sandbox:
         path_contains: str | None = None,
         method: str | None = None,
         after_apply: bool = False,
+        text: str | None = None,
+        truncate: bool = False,
     ) -> Injection:
         """Answer the next matching request(s) with a chosen fault.
 
+        Give exactly one of ``status``, ``drop`` and ``truncate``.
+
         Args:
             status: HTTP status to answer (429 gets HubSpot's TEN_SECONDLY_ROLLING body,
-                others a HubSpot error body); exclusive with ``drop``.
+                others a HubSpot error body).
             drop: close the connection without a response instead.
+            truncate: apply the request, send its response's headers and half its body,
+                then close the connection (a reset mid-body).
+            text: answer ``status`` with this text/plain body instead of JSON, e.g.
+                ``inject(429, text="error code: 1015")`` as HubSpot's forms edge does.
             count: how many matching requests get it (None: until :meth:`clear_injections`).
             retry_after: send ``Retry-After`` with this many seconds.
             body: keys merged over the default body, e.g. ``{"policyName": "DAILY",
@@ -317,7 +325,16 @@ class Sandbox:
             path_contains=path_contains,
             method=method,
             after_apply=after_apply,
+            text=text,
+            truncate=truncate,
         )
+
+    @property
+    def faults_served(self) -> dict[str, int]:
+        """Faults served so far by kind: ``"429"``, ``"502"``, ``"503"``, ``"drop"``,
+        ``"truncate"``, ``"text-<status>"`` (rate-limit windows' own 429s not included)."""
+        with self._faults._lock:
+            return dict(self._faults.served)
 
     def clear_injections(self) -> None:
         """Forget every scheduled fault."""
