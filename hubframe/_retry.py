@@ -41,10 +41,16 @@ def is_daily_limit(body: Any) -> bool:
     return policy == "DAILY" or "daily limit" in str(body.get("message") or "").lower()
 
 
+def is_edge_block(body: Any) -> bool:
+    """True for the forms edge's text answer ``error code: 1015``: after ten 429s within a
+    second it refuses this address for about a minute, and every retry meanwhile is lost."""
+    return isinstance(body, str) and "error code: 1015" in body
+
+
 def should_retry_status(kind: str, status: int, body: Any = None) -> bool:
     """Whether an error status is worth another attempt for a request of ``kind``."""
     if status == 429:
-        return not is_daily_limit(body)
+        return not (is_daily_limit(body) or is_edge_block(body))
     if kind == "create":
         # A 5xx on a create may have been applied: repeating could duplicate it.
         return False

@@ -30,6 +30,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from ._retry import is_edge_block
+
 __all__ = [
     "APIStatusError",
     "AuthenticationError",
@@ -209,6 +211,12 @@ class RateLimitError(APIStatusError):
                 "The portal's daily API limit is used up; it resets at midnight in the portal's "
                 "time zone. Retrying before then will fail again."
             )
+        if self.policy == "EDGE_BLOCK":
+            return (
+                "HubSpot's forms endpoint refuses this address for about a minute after a burst "
+                "of over-limit submissions (error code 1015). Wait a minute, then submit again "
+                "at most 50 per 10 seconds."
+            )
         return "HubSpot kept answering 429: lower HubSpot(rate_limit=...) or try again shortly."
 
 
@@ -268,9 +276,8 @@ def error_from_response(
     if status == 403:
         return MissingScopesError(message, scopes=_required_scopes(data), **common)
     if status == 429:
-        return RateLimitError(
-            message, policy=data.get("policyName"), retry_after=retry_after, **common
-        )
+        policy = data.get("policyName") or ("EDGE_BLOCK" if is_edge_block(text) else None)
+        return RateLimitError(message, policy=policy, retry_after=retry_after, **common)
     cls = _BY_STATUS.get(status)
     if cls is None:
         cls = ServerError if status >= 500 else APIStatusError

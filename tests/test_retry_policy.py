@@ -91,6 +91,14 @@ def test_daily_limit_is_recognised_by_message_too():
     assert not _retry.is_daily_limit("error code: 1015")
 
 
+def test_the_forms_edge_block_is_not_retried():
+    # Retrying inside the minute-long block only prolongs it.
+    assert _retry.is_edge_block("error code: 1015")
+    assert not _retry.should_retry_status("create", 429, "error code: 1015")
+    assert not _retry.should_retry_status("read", 429, "error code: 1015")
+    assert _retry.should_retry_status("read", 429, "Too many requests")
+
+
 class FakeClock:
     """A clock that moves only when the limiter sleeps."""
 

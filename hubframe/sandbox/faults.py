@@ -268,7 +268,9 @@ class Faults:
             if self.fraction <= 0.0 or self._rng.random() >= self.fraction:
                 return None
             kind = self._rng.choice((429, 502, 503, 0))
-            decision = FaultDecision(kind or None, kind == 0, None, {}, self.after_apply, "random")
+            # HubSpot refuses a rate-limited request before applying it: a 429 is never "lost".
+            after = self.after_apply and kind != 429
+            decision = FaultDecision(kind or None, kind == 0, None, {}, after, "random")
             self.served[decision.kind] += 1
             return decision
 
