@@ -1,13 +1,18 @@
 """The :class:`Sandbox`: a seeded portal served over real HTTP on 127.0.0.1.
 
-werkzeug's threaded server runs in a daemon thread, one thread per request,
-and is quiet (no per-request log lines). ``run_cli`` backs ``hubframe sandbox``.
+werkzeug's threaded server runs in a daemon thread, one thread per connection,
+and is quiet (no per-request log lines). Connections stay open between
+requests (HTTP/1.1 keep-alive), as HubSpot's API keeps them: werkzeug's
+development server closes every connection after one response, which would
+make a client pay a TCP handshake and a server thread per request.
+``run_cli`` backs ``hubframe sandbox``.
 """
 
 from __future__ import annotations
 
 import logging
 import os
+import socket
 import threading
 import time
 import uuid
@@ -15,7 +20,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
+from werkzeug.serving import ThreadedWSGIServer, WSGIRequestHandler
+from werkzeug.wsgi import LimitedStream
 
 from . import persist
 from .app import RequestLog, SandboxApp
@@ -41,6 +47,127 @@ class _QuietHandler(WSGIRequestHandler):
         log.debug("werkzeug: " + message, *args)
 
 
+#: Seconds an idle keep-alive connection stays open (httpx drops its own after 5 s).
+IDLE_SECONDS = 60.0
+
+
+class _KeepAliveHandler(_QuietHandler):
+    """Serves many requests per connection, each response with a ``Content-Length``.
+
+    werkzeug's ``run_wsgi`` always answers ``Connection: close`` and, to be
+    safe, reads whatever the client sends after the response. Here the request
+    body is read to exactly its ``Content-Length`` (what the application left
+    unread is discarded) and the connection stays open unless the client asks
+    to close it. A response whose length the application gave is streamed as
+    it comes (so a fault that cuts a body short still does); any other is
+    buffered to measure it. A request body without a length (chunked) is
+    served by werkzeug's code, which closes. A "dropped connection" fault shuts
+    the socket down and raises ``ConnectionAbortedError``: the connection ends.
+    """
+
+    protocol_version = "HTTP/1.1"
+    timeout = IDLE_SECONDS
+
+    def run_wsgi(self) -> None:
+        if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
+            super().run_wsgi()
+            return
+        environ = self.make_environ()
+        body_in = LimitedStream(self.rfile, int(environ.get("CONTENT_LENGTH") or 0))
+        environ["wsgi.input"] = body_in
+        started: list[Any] = []
+        self._head_sent = False
+
+        def start_response(status: str, headers: list[tuple[str, str]], exc_info: Any = None):
+            started[:] = [status, headers]
+            return self.wfile.write  # not used by the sandbox's application
+
+        try:
+            result = self.server.app(environ, start_response)
+            try:
+                self._respond(result, started)
+            finally:
+                if hasattr(result, "close"):
+                    result.close()
+            body_in.exhaust()
+        except (ConnectionError, TimeoutError) as exc:
+            self.close_connection = True
+            self.connection_dropped(exc, environ)
+        except Exception:  # the application failed
+            log.exception("sandbox server error on %s %s", self.command, self.path)
+            self.close_connection = True
+            if not self._head_sent:
+                self._send_head("500 INTERNAL SERVER ERROR", [], 0)
+
+    def _respond(self, result: Any, started: list[Any]) -> None:
+        """Send the application's response: streamed if it gave its length, else buffered."""
+        buffered: list[bytes] = []
+        for chunk in result:
+            if not self._head_sent and _has_length(started[1]):
+                self._send_head(started[0], started[1], None)
+            if self._head_sent:
+                self._write(chunk)
+            else:
+                buffered.append(chunk)
+        if not self._head_sent:  # (a HEAD or empty response may carry its length, no chunks)
+            body = b"".join(buffered)
+            self._send_head(started[0], started[1], None if _has_length(started[1]) else len(body))
+            self._write(body)
+        self.wfile.flush()
+
+    def _send_head(self, status: str, headers: list[tuple[str, str]], length: int | None) -> None:
+        """Status line and headers; ``length`` adds a ``Content-Length`` (None: it is in ``headers``)."""
+        code, _, reason = status.partition(" ")
+        self.send_response(int(code), reason)
+        for key, value in headers:
+            if key.lower() not in ("connection", "transfer-encoding"):
+                self.send_header(key, value)
+        if length is not None and not (100 <= int(code) < 200 or int(code) in (204, 304)):
+            self.send_header("Content-Length", str(length))
+        if self.close_connection:
+            self.send_header("Connection", "close")
+        self.end_headers()
+        self._head_sent = True
+
+    def _write(self, data: bytes) -> None:
+        if data and self.command != "HEAD":
+            self.wfile.write(data)
+
+
+def _has_length(headers: list[tuple[str, str]]) -> bool:
+    return any(key.lower() == "content-length" for key, _ in headers)
+
+
+class _Server(ThreadedWSGIServer):
+    """werkzeug's threaded server that knows its open connections, to close them on stop."""
+
+    def __init__(self, host: str, port: int, app: Any):
+        super().__init__(host, port, app, handler=_KeepAliveHandler)
+        self.daemon_threads = True
+        self._open: set[socket.socket] = set()
+        self._open_lock = threading.Lock()
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        with self._open_lock:
+            self._open.add(request)
+        super().process_request(request, client_address)
+
+    def shutdown_request(self, request: Any) -> None:
+        with self._open_lock:
+            self._open.discard(request)
+        super().shutdown_request(request)
+
+    def close_connections(self) -> None:
+        """End every open connection (a stopped sandbox answers nothing, as before keep-alive)."""
+        with self._open_lock:
+            sockets = list(self._open)
+        for sock in sockets:
+            try:
+                sock.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+
+
 class Sandbox:
     """A local HubSpot portal for tests, notebooks and benchmarks.
 
@@ -63,8 +190,8 @@ class Sandbox:
         host: address to bind (default loopback only).
         port: port to bind; 0 picks a free one.
         search_rate: search requests per second before a 429 (HubSpot: 5); None disables.
-        faults_after_apply: random faults hit after the request was applied (lost
-            responses) instead of before.
+        faults_after_apply: random 5xx and dropped-connection faults hit after the
+            request was applied (lost responses) instead of before; 429s always come first.
         save_interval: seconds between background saves when ``path`` is set.
 
     Example:
@@ -117,7 +244,7 @@ class Sandbox:
         )
         self.app = SandboxApp(self.store, token=self.token, scopes=scopes, faults=self._faults)
         self._save_interval = save_interval
-        self._server: BaseWSGIServer | None = None
+        self._server: _Server | None = None
         self._thread: threading.Thread | None = None
         self._saver: persist.Saver | None = None
 
@@ -179,10 +306,7 @@ class Sandbox:
         """Serve on ``host:port`` in a daemon thread. Returns self."""
         if self._server is not None:
             return self
-        server = make_server(
-            self.host, self._port, self.app, threaded=True, request_handler=_QuietHandler
-        )
-        server.daemon_threads = True
+        server = _Server(self.host, self._port, self.app)
         self._server = server
         # A short poll interval makes stop() quick (serve_forever checks for shutdown between polls).
         self._thread = threading.Thread(
@@ -205,6 +329,7 @@ class Sandbox:
         if server is not None:
             server.shutdown()
             server.server_close()
+            server.close_connections()
         if self._thread is not None:
             self._thread.join()
             self._thread = None

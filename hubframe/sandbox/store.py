@@ -13,6 +13,7 @@ Association, list, form and workflow operations live in the mixins of
 
 from __future__ import annotations
 
+import functools
 import threading
 from bisect import bisect_left
 from collections import OrderedDict
@@ -37,6 +38,12 @@ from .values import PropertyValueError, date_ms, iso_ms, normalize, now_ms, pars
 __all__ = ["Store", "ObjectTable", "Record", "STATE_VERSION"]
 
 STATE_VERSION = 1
+
+
+@functools.lru_cache(maxsize=256)
+def _hubspot_order(names: tuple[str, ...]) -> tuple[str, ...]:
+    """Property names as HubSpot lists them in a record: unique, alphabetical."""
+    return tuple(sorted(set(names)))
 
 
 class Record:
@@ -280,8 +287,11 @@ class Store(AssociationOps, MarketingOps):
             associations: object types whose associations to embed.
         """
         props: dict[str, str | None] = {}
-        for n in sorted(set(names)):
-            v = table.value(rec, n)
+        # table.value() inlined: this loop runs for every property of every record served.
+        computed, stored = table._computed, rec.props
+        for n in _hubspot_order(tuple(names)):
+            fn = computed.get(n)
+            v = fn(rec) if fn is not None else stored.get(n)
             if v is not None:
                 props[n] = v
             elif nulls:

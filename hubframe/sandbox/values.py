@@ -9,6 +9,7 @@ given in epoch ms must be midnight UTC. Multi-checkbox values are
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 import time
@@ -46,6 +47,7 @@ def now_ms() -> int:
     return time.time_ns() // 1_000_000
 
 
+@functools.lru_cache(maxsize=2**16)  # a record's createdAt is also its createdate
 def iso_ms(ms: int) -> str:
     """Epoch ms -> ``2020-02-29T03:30:17.000Z`` (HubSpot's datetime format)."""
     t = time.gmtime(ms // 1000)
