@@ -8,12 +8,15 @@ call before row 1 is sent.
 
 from __future__ import annotations
 
+import datetime as dt
+import math
+import numbers
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
-from .encode import check_email, check_id, check_ids
+from .encode import _is_missing, check_email, check_id, check_ids
 from .errors import BadRequestError, InputError, NotFoundError
 from .pagination import iter_pages
 
@@ -62,7 +65,9 @@ class Forms:
         Args:
             portal_id: the HubSpot account (portal) id.
             form_id: the form's GUID.
-            fields: ``{field name: value}``; a DataFrame submits each row (empty cells left out).
+            fields: ``{field name: value}``; a DataFrame submits each row. Empty values (None,
+                NaN, empty cells) are left out; True/False are sent as ``true``/``false``,
+                dates as ``YYYY-MM-DD`` and timezone-aware datetimes as epoch milliseconds.
             context: optional HubSpot ``context`` (``pageUri``, ``pageName``, ``hutk``, ...).
 
         Returns:
@@ -109,22 +114,57 @@ def _submission_rows(fields: Any) -> list[dict[str, str]]:
     elif isinstance(fields, (list, tuple)) and all(isinstance(r, Mapping) for r in fields):
         raw = list(fields)
     else:
-        raise InputError(f"fields must be a dict, a DataFrame or a list of dicts, not {type(fields).__name__}")
+        raise InputError(
+            f"fields must be a dict, a DataFrame or a list of dicts, not {type(fields).__name__} {fields!r:.100}"
+        )
     if not raw:
-        raise InputError("no submissions: fields is empty")
+        raise InputError("no submissions: fields is an empty list or DataFrame; pass at least one row")
     out = []
     for n, rec in enumerate(raw):
         if not rec:
-            raise InputError(f"submission {n} has no fields")
+            raise InputError(f"submission {n} has no fields: give at least one, e.g. {{'email': 'ada@example.com'}}")
         row: dict[str, str] = {}
         for key, value in rec.items():
             if not isinstance(key, str) or not key.strip():
                 raise InputError(f"submission {n}: field name {key!r} must be a non-empty string")
-            row[key] = str(value)
+            text = _field_value(n, key, value)
+            if text is not None:
+                row[key] = text
+        if not row:
+            raise InputError(f"submission {n} has only empty fields: give at least one value, e.g. {{'email': ...}}")
         if "email" in row:
             row["email"] = check_email(row["email"], what=f"submission {n}: email")
         out.append(row)
     return out
+
+
+def _field_value(n: int, name: str, value: Any) -> str | None:
+    """A form field's value as HubSpot's form endpoint takes it; None (left out) when empty.
+
+    Missing values are left out, as empty DataFrame cells are; anything that is not a
+    single value is refused rather than sent as its Python repr.
+    """
+    if _is_missing(value):
+        return None
+    if isinstance(value, bool) or type(value).__name__ in ("bool_", "bool"):
+        return "true" if value else "false"
+    if isinstance(value, dt.datetime):
+        if value.tzinfo is None:
+            raise InputError(
+                f"submission {n}: field {name!r} value {value!r} has no time zone; give one "
+                "(e.g. datetime(..., tzinfo=timezone.utc)) or pass a date"
+            )
+        return str(int(value.timestamp() * 1000))  # HubSpot's forms take datetimes as epoch ms
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, str):
+        return value
+    if isinstance(value, numbers.Real) and math.isfinite(float(value)):
+        return str(value)
+    raise InputError(
+        f"submission {n}: field {name!r} value {value!r:.100} ({type(value).__name__}) is not a single "
+        "value; pass text or a number (several checkbox options as one string joined with ';')"
+    )
 
 
 def _form_reason(exc: BadRequestError) -> str:
@@ -183,7 +223,13 @@ class Lists:
         return df
 
     def all(self, *, query: str = "") -> pd.DataFrame:
-        """The portal's lists (id, name, processing type, object type, size)."""
+        """The portal's lists (id, name, processing type, object type, size).
+
+        Args:
+            query: only lists whose name contains this text.
+        """
+        if not isinstance(query, str):
+            raise InputError(f"query={query!r:.100}: use a string (part of a list name), or '' for all lists")
         rows = []
         offset = 0
         while True:
@@ -225,18 +271,39 @@ class Workflows:
 
         Raises:
             InputError: a bad workflow id or email (before anything is sent).
+            NotFoundError: the workflow does not exist (nobody is enrolled).
         """
         wid = check_id(workflow_id, what="workflow id")
         addresses = _emails(emails)
         rows = []
+        workflow_exists = False
         for email in addresses:
             path = f"/automation/v2/workflows/{wid}/enrollments/contacts/{quote(email, safe='')}"
             try:
                 self._hs.request("POST", path, kind="idempotent")
+                workflow_exists = True
                 rows.append({"email": email, "outcome": "enrolled", "message": ""})
             except NotFoundError as exc:
+                # HubSpot answers 404 both for an unknown workflow and for an unknown
+                # contact. Until one enrollment succeeded, ask once which it is: an
+                # unknown workflow fails the whole call instead of every email.
+                if not workflow_exists:
+                    self._require_workflow(wid)
+                    workflow_exists = True
                 rows.append({"email": email, "outcome": "not found", "message": exc.message})
         return _frame(rows, ["email", "outcome", "message"])
+
+    def _require_workflow(self, wid: str) -> None:
+        """Raise a NotFoundError naming the workflow if the portal has no workflow ``wid``."""
+        path = f"/automation/v3/workflows/{wid}"
+        try:
+            self._hs.request("GET", path)
+        except NotFoundError as exc:
+            raise NotFoundError(
+                f"workflow {wid} does not exist in this portal, so no contact was enrolled.",
+                status=exc.status, category=exc.category, correlation_id=exc.correlation_id,
+                method="GET", path=path, body=exc.body,
+            ) from None
 
     def all(self) -> pd.DataFrame:
         """The portal's workflows: ``workflow_id``, ``name``, ``type`` and ``enabled``.
@@ -260,14 +327,20 @@ def _emails(emails: Any) -> list[str]:
 
     if isinstance(emails, pd.DataFrame):
         if "email" not in emails.columns:
-            raise InputError(f"the DataFrame has no 'email' column (columns: {list(emails.columns)[:8]})")
+            raise InputError(
+                f"the DataFrame has no 'email' column (columns: {list(emails.columns)[:8]}): "
+                "pass the column of emails, or rename it to 'email'"
+            )
         emails = emails["email"]
     if isinstance(emails, pd.Series):
         emails = emails.dropna().tolist()
     if isinstance(emails, str):
         emails = [emails]
     if not isinstance(emails, (list, tuple, set)):
-        raise InputError(f"emails must be an email or a list of emails, not {type(emails).__name__}")
+        raise InputError(
+            f"emails must be an email or a list of emails (e.g. ['ada@example.com']), not "
+            f"{type(emails).__name__} {emails!r:.100}"
+        )
     out = [check_email(e) for e in emails]
     if not out:
         raise InputError("no emails given: pass at least one")

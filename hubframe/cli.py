@@ -6,6 +6,7 @@ This is the only module that prints; everything else logs.
 from __future__ import annotations
 
 import argparse
+import math
 import sys
 from collections.abc import Sequence
 
@@ -15,14 +16,67 @@ def emit(line: str) -> None:
     print(line, flush=True)
 
 
+# Argument types: a bad value is an argparse error (usage, the value, what to give; exit 2),
+# never a traceback from deeper down.
+
+
+def _count(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a count: give a whole number >= 0, e.g. 500")
+    return value
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not math.isfinite(value) or value < 0:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds: give a number >= 0, e.g. 0.15")
+    return value
+
+
+def _fraction(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not 0 <= value <= 1:  # NaN fails too
+        raise argparse.ArgumentTypeError(f"{text!r} is not a fraction: give a number from 0 to 1, e.g. 0.1")
+    return value
+
+
+def _rate(text: str) -> str:
+    count, slash, period = text.partition("/")
+    try:
+        ok = bool(slash) and int(count) >= 1 and 0 < float(period.rstrip("s")) < math.inf
+    except ValueError:
+        ok = False
+    if not ok:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a rate: give COUNT/SECONDS, e.g. 190/10")
+    return text
+
+
+def _property_list(text: str) -> str:
+    if not any(part.strip() for part in text.split(",")):
+        raise argparse.ArgumentTypeError(
+            f"{text!r} names no property: give 'all' or names separated by commas, e.g. email,firstname"
+        )
+    return text
+
+
 def _sandbox_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--contacts", type=int, default=1000, help="seeded contacts (default 1000)")
-    p.add_argument("--companies", type=int, default=100, help="seeded companies (default 100)")
-    p.add_argument("--deals", type=int, default=200, help="seeded deals (default 200)")
+    p.add_argument("--contacts", type=_count, default=1000, help="seeded contacts (default 1000)")
+    p.add_argument("--companies", type=_count, default=100, help="seeded companies (default 100)")
+    p.add_argument("--deals", type=_count, default=200, help="seeded deals (default 200)")
     p.add_argument("--seed", type=int, default=0, help="seed of the generated data (default 0)")
-    p.add_argument("--latency", type=float, default=0.0, help="seconds added to every response")
-    p.add_argument("--rate-limit", default=None, help="burst limit as COUNT/SECONDS, e.g. 190/10")
-    p.add_argument("--faults", type=float, default=0.0, help="fraction of requests answered with 429/502/503 or a dropped connection")
+    p.add_argument("--latency", type=_seconds, default=0.0, help="seconds added to every response")
+    p.add_argument("--rate-limit", type=_rate, default=None, help="burst limit as COUNT/SECONDS, e.g. 190/10")
+    p.add_argument("--faults", type=_fraction, default=0.0, help="fraction of requests answered with 429/502/503 or a dropped connection")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -31,9 +85,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     demo = sub.add_parser("demo", help="export a built-in sandbox portal to Parquet and summarise it")
     demo.add_argument("-o", "--out", default="hubframe-demo", help="output folder (default ./hubframe-demo)")
-    demo.add_argument("--contacts", type=int, default=5000)
-    demo.add_argument("--companies", type=int, default=500)
-    demo.add_argument("--deals", type=int, default=1000)
+    demo.add_argument("--contacts", type=_count, default=5000)
+    demo.add_argument("--companies", type=_count, default=500)
+    demo.add_argument("--deals", type=_count, default=1000)
 
     sb = sub.add_parser("sandbox", help="run a local HubSpot sandbox in the foreground")
     sb.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1 only)")
@@ -45,7 +99,7 @@ def build_parser() -> argparse.ArgumentParser:
     ex = sub.add_parser("export", help="stream every record of an object type to Parquet")
     ex.add_argument("object_type", choices=["contacts", "companies", "deals"])
     ex.add_argument("-o", "--out", required=True, help="target .parquet file")
-    ex.add_argument("--properties", default=None, help="'all' or a comma-separated list (default: HubSpot's defaults)")
+    ex.add_argument("--properties", type=_property_list, default=None, help="'all' or a comma-separated list (default: HubSpot's defaults)")
     ex.add_argument("--search", nargs=2, metavar=("PROPERTY", "VALUE"), default=None, help="export the matches of PROPERTY = VALUE")
     ex.add_argument("--no-resume", action="store_true", help="start over even if a checkpoint exists")
     ex.add_argument("--base-url", default=None, help="API host (default $HUBFRAME_BASE_URL or https://api.hubapi.com)")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ipaddress
 import logging
+import math
 import os
 import random
 import threading
@@ -108,6 +109,16 @@ class RequestStats:
             return self.requests, self.retries, self.wait_seconds
 
 
+def _positive_number(value: Any) -> bool:
+    """A finite number > 0 (not a bool, not NaN)."""
+    return (
+        isinstance(value, (int, float))
+        and not isinstance(value, bool)
+        and math.isfinite(value)
+        and value > 0
+    )
+
+
 def _is_loopback(host: str) -> bool:
     if host in ("localhost", "localhost.localdomain"):
         return True
@@ -117,7 +128,9 @@ def _is_loopback(host: str) -> bool:
         return False
 
 
-def _check_url(name: str, url: str) -> str:
+def _check_url(name: str, url: Any) -> str:
+    if not isinstance(url, str):
+        raise ConfigurationError(f"{name}={url!r:.100} is not a URL; use a string such as {DEFAULT_BASE_URL!r}")
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise ConfigurationError(f"{name}={url!r} is not an http(s) URL; use e.g. {DEFAULT_BASE_URL!r}")
@@ -175,16 +188,22 @@ class HubSpot:
             )
         if not isinstance(max_retries, int) or isinstance(max_retries, bool) or max_retries < 0:
             raise ConfigurationError(f"max_retries={max_retries!r}: use a whole number >= 0")
-        if not isinstance(timeout, (int, float)) or timeout <= 0:
-            raise ConfigurationError(f"timeout={timeout!r}: use a number of seconds > 0")
+        if not _positive_number(timeout):
+            raise ConfigurationError(f"timeout={timeout!r:.100}: use a number of seconds > 0, e.g. 30")
+        rate_fix = f"rate_limit={rate_limit!r:.100} is not a rate; use e.g. 100, (190, 10) or '190/10'"
         try:
             limit, period = parse_rate_limit(rate_limit)
-        except (TypeError, ValueError) as exc:
-            raise ConfigurationError(str(exc)) from None
-        if limit < 1 or period <= 0:
-            raise ConfigurationError(f"rate_limit={rate_limit!r}: use e.g. 100 or (190, 10)")
-        if not isinstance(search_rate, (int, float)) or search_rate <= 0:
-            raise ConfigurationError(f"search_rate={search_rate!r}: use a number > 0 (HubSpot allows 5)")
+        except (TypeError, ValueError):
+            raise ConfigurationError(rate_fix) from None
+        if limit < 1 or not math.isfinite(period) or period <= 0:
+            raise ConfigurationError(f"{rate_fix} (at least 1 request per a positive number of seconds)")
+        if not _positive_number(search_rate):
+            raise ConfigurationError(f"search_rate={search_rate!r:.100}: use a number > 0 (HubSpot allows 5)")
+        if transport is not None and not isinstance(transport, httpx.BaseTransport):
+            raise ConfigurationError(
+                f"transport={transport!r:.100} is not an httpx transport: pass e.g. httpx.MockTransport(...) "
+                "or leave it out to use the network"
+            )
 
         self._token = _Secret(token.strip())
         self.base_url = _check_url(
@@ -291,6 +310,10 @@ class HubSpot:
         """The request loop behind :meth:`request` and :meth:`request_json`."""
         if kind not in _retry.KINDS:
             raise InputError(f"kind={kind!r}: use one of {', '.join(_retry.KINDS)}")
+        if host not in ("api", "forms"):
+            raise InputError(f"host={host!r}: use 'api' or 'forms'")
+        if not isinstance(path, str) or not path.startswith("/"):
+            raise InputError(f"path={path!r:.100}: use a path below the host, starting with '/', e.g. '/crm/v3/objects/contacts'")
         base = self.forms_url if host == "forms" else self.base_url
         url = base + path
         attempt = 0

@@ -22,6 +22,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _MIDNIGHT_MS = 86_400_000
+_NUMBER_FIX = "; pass an int, a float or a numeric string such as '12.5' (None clears it)"
 
 
 def _is_missing(value: Any) -> bool:
@@ -40,6 +41,13 @@ def check_email(email: Any, *, what: str = "email") -> str:
     if not isinstance(email, str) or not EMAIL_RE.match(email.strip()):
         raise InputError(f"{what} {email!r} is not an email address (expected name@example.com)")
     return email.strip()
+
+
+def check_flag(value: Any, name: str) -> bool:
+    """A true/false option (``archived=``, ``progress=``): a bool, never a truthy string."""
+    if isinstance(value, bool) or type(value).__name__ in ("bool_", "bool"):
+        return bool(value)
+    raise InputError(f"{name}={value!r:.100}: use True or False")
 
 
 def check_id(value: Any, *, what: str = "id") -> str:
@@ -67,31 +75,35 @@ def check_ids(values: Any, *, what: str = "id") -> list[str]:
     if isinstance(values, (str, int)) and not isinstance(values, bool):
         values = [values]
     if not isinstance(values, Iterable) or isinstance(values, (bytes, Mapping)):
-        raise InputError(f"{what}s must be an id or a list of ids, not {type(values).__name__}")
+        raise InputError(
+            f"{what}s must be an id or a list of ids (e.g. ['51', '52']), not {type(values).__name__} {values!r:.100}"
+        )
     out = [check_id(v, what=what) for v in values]
     if not out:
         raise InputError(f"no {what}s given: pass at least one")
     return out
 
 
-def _date_string(prop: Property, value: Any) -> str:
+def _date_string(prop: Property, value: Any, given: Any = None) -> str:
+    # ``given`` is what the caller passed, named in messages; ``value`` may be parsed from it.
+    given = value if given is None else given
     if isinstance(value, dt.datetime):
         if value.tzinfo is not None:
             value = value.astimezone(dt.timezone.utc)
         if value.time() != dt.time(0):
             raise InputError(
-                f"{prop.name} is a date property: {value!r} is not midnight UTC. Pass a date "
+                f"{prop.name} is a date property: {given!r} is not midnight UTC. Pass a date "
                 "(e.g. '2024-05-01' or datetime.date(2024, 5, 1))."
             )
         return value.date().isoformat()
     if isinstance(value, dt.date):
         return value.isoformat()
     if hasattr(value, "to_pydatetime"):  # pandas Timestamp
-        return _date_string(prop, value.to_pydatetime())
+        return _date_string(prop, value.to_pydatetime(), given)
     if isinstance(value, numbers.Integral) and not isinstance(value, bool):
         if int(value) % _MIDNIGHT_MS:
             raise InputError(
-                f"{prop.name} is a date property: epoch milliseconds {value} is not midnight UTC "
+                f"{prop.name} is a date property: epoch milliseconds {given!r} is not midnight UTC "
                 "(HubSpot rejects it). Pass a date such as '2024-05-01'."
             )
         return dt.datetime.fromtimestamp(int(value) / 1000, dt.timezone.utc).date().isoformat()
@@ -102,14 +114,14 @@ def _date_string(prop: Property, value: Any) -> str:
         except ValueError:
             pass
         if text.isdigit():
-            return _date_string(prop, int(text))
+            return _date_string(prop, int(text), given)
         try:
             parsed = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
         except ValueError:
             parsed = None
         if parsed is not None:  # checked outside the try: InputError is a ValueError too
-            return _date_string(prop, parsed)
-    raise InputError(f"{prop.name} is a date property: {value!r} is not a date (use 'YYYY-MM-DD')")
+            return _date_string(prop, parsed, given)
+    raise InputError(f"{prop.name} is a date property: {given!r} is not a date (use 'YYYY-MM-DD')")
 
 
 def _datetime_string(prop: Property, value: Any) -> str:
@@ -149,12 +161,12 @@ def _datetime_string(prop: Property, value: Any) -> str:
 
 def _number_string(prop: Property, value: Any) -> str:
     if isinstance(value, bool):
-        raise InputError(f"{prop.name} is a number property: {value!r} is a bool, not a number")
+        raise InputError(f"{prop.name} is a number property: {value!r} is a bool, not a number{_NUMBER_FIX}")
     if isinstance(value, numbers.Integral):
         return str(int(value))
     if isinstance(value, numbers.Real):
         if not math.isfinite(float(value)):
-            raise InputError(f"{prop.name} is a number property: {value!r} is not a finite number")
+            raise InputError(f"{prop.name} is a number property: {value!r} is not a finite number{_NUMBER_FIX}")
         f = float(value)
         return str(int(f)) if f.is_integer() else repr(f)
     if isinstance(value, str):
@@ -164,15 +176,15 @@ def _number_string(prop: Property, value: Any) -> str:
             f = math.nan
         if math.isfinite(f):
             return value.strip()
-    raise InputError(f"{prop.name} is a number property: {value!r} is not a number")
+    raise InputError(f"{prop.name} is a number property: {value!r:.100} is not a number{_NUMBER_FIX}")
 
 
 def _bool_string(prop: Property, value: Any) -> str:
-    if isinstance(value, bool) or type(value).__name__ == "bool_":
+    if isinstance(value, bool) or type(value).__name__ in ("bool_", "bool"):  # numpy's too
         return "true" if value else "false"
     if isinstance(value, str) and value.strip().lower() in ("true", "false"):
         return value.strip().lower()
-    raise InputError(f"{prop.name} is a true/false property: {value!r} is neither (use True or False)")
+    raise InputError(f"{prop.name} is a true/false property: {value!r:.100} is neither (use True or False)")
 
 
 def _enum_string(prop: Property, value: Any) -> str:
@@ -193,7 +205,7 @@ def _enum_string(prop: Property, value: Any) -> str:
             hint = f" Did you mean {', '.join(map(repr, near))}?" if near else ""
             shown = ", ".join(map(repr, options[:12])) + (" ..." if len(options) > 12 else "")
             raise InputError(
-                f"{prop.name}: {bad[0]!r} is not one of its options ({shown}).{hint} "
+                f"{prop.name}: {bad[0]!r} is not one of its options; use one of {shown}.{hint} "
                 "Enumeration values are case-sensitive internal values, not labels."
             )
     return ";".join(items)
@@ -218,8 +230,10 @@ def encode_value(prop: Property, value: Any) -> str:
         return _bool_string(prop, value)
     if kind == "enumeration":
         return _enum_string(prop, value)
-    if not isinstance(value, (str, numbers.Number)):
-        raise InputError(f"{prop.name} holds text: {value!r} ({type(value).__name__}) is not text")
+    if isinstance(value, bool) or not isinstance(value, (str, numbers.Number)):
+        raise InputError(
+            f"{prop.name} holds text: {value!r:.100} ({type(value).__name__}) is not text; pass a string"
+        )
     text = str(value)
     if prop.name == "email" and text:
         check_email(text, what="email")

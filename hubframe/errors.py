@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import re
 from typing import Any
+from urllib.parse import unquote
 
 from ._retry import is_edge_block
 
@@ -171,6 +172,15 @@ class MissingScopesError(APIStatusError):
 class NotFoundError(APIStatusError):
     """HTTP 404: no such record, list, form or workflow (or it was archived)."""
 
+    def hint(self) -> str:
+        """What to check, from the request's path (which names the id HubSpot did not find)."""
+        path = self.path or ""
+        for pattern, text in _NOT_FOUND_HINTS:
+            match = pattern.match(path)
+            if match:
+                return text.format(*(unquote(g) for g in match.groups()))
+        return ""
+
 
 class ConflictError(APIStatusError):
     """HTTP 409: e.g. a contact with that email already exists.
@@ -231,6 +241,34 @@ class HubSpotConnectionError(HubSpotError):
 class HubSpotTimeoutError(HubSpotConnectionError):
     """The request timed out."""
 
+
+#: Path -> what to check, for a 404. The first match wins; ``{0}``... are the path's groups.
+_NOT_FOUND_HINTS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (
+        re.compile(r"^/automation/v\d/workflows/([^/]+)/enrollments/contacts/([^/]+)$"),
+        "Either workflow {0} or the contact {1} does not exist: hs.workflows.all() lists the "
+        "workflow ids, hs.contacts.get({1!r}, id_property='email') finds the contact.",
+    ),
+    (
+        re.compile(r"^/automation/v\d/workflows/([^/]+)"),
+        "No workflow with id {0} in this portal: hs.workflows.all() lists the workflow ids.",
+    ),
+    (
+        re.compile(r"^/crm/v3/lists/([^/]+)"),
+        "No list with id {0} in this portal: hs.lists.all() lists the lists and their v3 ids "
+        "(legacy v1 list ids are different numbers).",
+    ),
+    (
+        re.compile(r"^/submissions/v3/integration/(?:secure/)?submit/([^/]+)/([^/]+)$"),
+        "Check the portal id {0} and the form id {1}: both are in the form's URL in HubSpot "
+        "(.../forms/<portal id>/editor/<form id>/...).",
+    ),
+    (
+        re.compile(r"^/crm/v\d/objects/(contacts|companies|deals)/([^/]+)"),
+        "No record with id {1} in {0} (never created, or deleted): check the id, e.g. in "
+        "hs.{0}.get_all() or hs.{0}.search(...).",
+    ),
+)
 
 _BY_STATUS: dict[int, type[APIStatusError]] = {
     400: BadRequestError,

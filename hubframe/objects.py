@@ -13,12 +13,12 @@ import datetime as dt
 import json
 import logging
 import warnings
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from . import frames
-from .encode import check_email, check_id, check_ids, encode_properties, encode_value
+from .encode import check_email, check_flag, check_id, check_ids, encode_properties, encode_value
 from .errors import (
     ConflictError,
     HubSpotConnectionError,
@@ -231,8 +231,11 @@ class ObjectResource:
         """
         if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= LIST_PAGE_MAX:
             raise InputError(f"limit={limit!r}: a page holds 1 to {LIST_PAGE_MAX} records")
-        if after is not None and (isinstance(after, bool) or not str(after).strip()):
-            raise InputError(f"after={after!r}: pass the cursor from df.attrs['next_after'], or None")
+        if after is not None and (
+            isinstance(after, bool) or not isinstance(after, (str, int)) or not str(after).strip()
+        ):
+            raise InputError(f"after={after!r:.100}: pass the cursor from df.attrs['next_after'], or None")
+        archived = check_flag(archived, "archived")
         names = self.names(properties)
         assoc = self._assoc_types(associations)
         pages = self.iter_pages(
@@ -272,6 +275,8 @@ class ObjectResource:
             progress: show a progress bar.
         """
         max_records = _check_max(max_records)
+        archived = check_flag(archived, "archived")
+        progress = check_flag(progress, "progress")
         names = self.names(properties)
         assoc = self._assoc_types(associations)
         schema = self._schema(names, assoc)
@@ -346,9 +351,21 @@ class ObjectResource:
         if id_property is None:
             keys = check_ids(ids, what=f"{self.object_type[:-1]} id")
         else:
-            raw = [ids] if isinstance(ids, (str, int)) else list(ids)
+            kind = type(ids).__name__
+            if isinstance(ids, (str, int)) and not isinstance(ids, bool):
+                raw = [ids]
+            elif kind == "Series":
+                raw = ids.dropna().tolist()
+            elif kind == "DataFrame" and id_property in ids.columns:
+                raw = ids[id_property].dropna().tolist()
+            elif isinstance(ids, Iterable) and kind != "DataFrame" and not isinstance(ids, (bytes, Mapping)):
+                raw = list(ids)
+            else:
+                raise InputError(
+                    f"ids must be a {id_property} value or a list of them, not {type(ids).__name__} {ids!r:.100}"
+                )
             if not raw:
-                raise InputError("no ids given: pass at least one")
+                raise InputError(f"no {id_property} values given: pass at least one")
             keys = [self._check_key(v, id_property) for v in raw]
         keys = list(dict.fromkeys(keys))
         names = self.names(properties)
@@ -398,7 +415,7 @@ class ObjectResource:
         out: dict[str, Any] = {"propertyName": field, "operator": op}
         if op in ("HAS_PROPERTY", "NOT_HAS_PROPERTY"):
             if value is not None:
-                raise InputError(f"{op} takes no value (got {value!r})")
+                raise InputError(f"{op} takes no value (got {value!r:.100}): leave the value out")
             return out
         if op in ("IN", "NOT_IN"):
             if isinstance(value, (str, bytes)) or not isinstance(value, (list, tuple, set)) or not value:
@@ -416,7 +433,9 @@ class ObjectResource:
             out["highValue"] = self._filter_value(prop, value[1])
             return out
         if value is None or (isinstance(value, str) and value == ""):
-            raise InputError(f"{op} on {field} needs a value; to find empty values use NOT_HAS_PROPERTY")
+            raise InputError(
+                f"{op} on {field} needs a value (got {value!r}); to find empty values use NOT_HAS_PROPERTY"
+            )
         if op in ("CONTAINS_TOKEN", "NOT_CONTAINS_TOKEN"):
             out["value"] = str(value)
             return out
@@ -444,7 +463,9 @@ class ObjectResource:
         if field is not None:
             first.append(self._filter(field, operator, value))
         elif value is not None:
-            raise InputError("value given without field: name the property to search, e.g. search('email', value)")
+            raise InputError(
+                f"value {value!r:.100} given without field: name the property to search, e.g. search('email', value)"
+            )
         if filters is not None and not isinstance(filters, (list, tuple)):
             raise InputError(f"filters={filters!r}: use a list of (field, operator, value) tuples")
         specs = list(filters or [])
@@ -457,7 +478,11 @@ class ObjectResource:
             group = first + [self._filter_spec(f) for f in specs]
             groups = [group] if group else []
         if len(groups) > 5 or any(len(g) > 6 for g in groups) or sum(len(g) for g in groups) > 18:
-            raise InputError("HubSpot allows at most 5 filter groups, 6 filters per group and 18 in all")
+            sizes = [len(g) for g in groups]
+            raise InputError(
+                f"{len(groups)} filter group(s) of {sizes} filters: HubSpot allows at most 5 groups, "
+                "6 filters per group and 18 in all; narrow the search or split it into several searches"
+            )
         return [{"filters": g} for g in groups]
 
     def _filter_spec(self, spec: Any) -> dict[str, Any]:
@@ -536,8 +561,9 @@ class ObjectResource:
             The matches in ascending id order; ``df.attrs["total"]`` is HubSpot's count.
         """
         max_records = _check_max(max_records)
+        progress = check_flag(progress, "progress")
         if query is not None and not isinstance(query, str):
-            raise InputError(f"query={query!r}: use a string")
+            raise InputError(f"query={query!r:.100}: use a string")
         groups = self.filter_groups(field, value, operator=operator, filters=filters)
         names = self.names(properties, search=True)
         schema = self._schema(names)
@@ -552,7 +578,10 @@ class ObjectResource:
         if company_id is None:
             return []
         if self.object_type not in _PRIMARY_COMPANY_TYPE:
-            raise InputError(f"company_id is for contacts and deals, not {self.object_type}")
+            raise InputError(
+                f"company_id={company_id!r} is for contacts and deals, not {self.object_type}: leave it out "
+                "(hs.companies.add_contact(company_id, contact_id) links a contact)"
+            )
         cid = check_id(company_id, what="company id")
         return [{"to": {"id": cid}, "types": [{"associationCategory": "HUBSPOT_DEFINED",
                                                 "associationTypeId": _PRIMARY_COMPANY_TYPE[self.object_type]}]}]
@@ -670,7 +699,14 @@ class ObjectResource:
 
     def _update_batch(self, df: pd.DataFrame) -> pd.DataFrame:
         if "id" not in df.columns:
-            raise InputError("the DataFrame needs an 'id' column naming the records to update")
+            raise InputError(
+                f"the DataFrame needs an 'id' column naming the records to update (columns: {list(df.columns)[:8]})"
+            )
+        if len(df.columns) == 1:
+            raise InputError(
+                "the DataFrame has only an 'id' column: add a column for each property to write, "
+                "e.g. df[['id', 'lastname']]"
+            )
         ids = check_ids(df["id"].tolist(), what=f"{self.object_type[:-1]} id")
         rows = _rows(df.drop(columns=["id"]))
         inputs = [{"id": i, "properties": encode_properties(self.props, row, what=f"row {n}")} for n, (i, row) in enumerate(zip(ids, rows, strict=True))]
@@ -737,7 +773,10 @@ class CompanyResource(ObjectResource):
         if errors:
             first = errors[0]
             raise NotFoundError(
-                first.get("message") or f"cannot {action} the association",
+                f"cannot {'add' if action == 'create' else 'remove'} contact {pid} "
+                f"{'to' if action == 'create' else 'from'} company {cid}: "
+                f"{first.get('message') or 'HubSpot reported an error'} Check both ids, e.g. with "
+                f"hs.companies.get({cid!r}) and hs.contacts.get({pid!r}).",
                 status=response.status_code, category=first.get("category"),
                 correlation_id=data.get("correlationId"), method="POST", path="/crm/v3/associations/contact/company",
                 body=data,
@@ -770,15 +809,17 @@ def _rows(data: Any) -> list[dict[str, Any]]:
 
     if isinstance(data, pd.DataFrame):
         if data.empty:
-            raise InputError("the DataFrame has no rows to write")
+            raise InputError("the DataFrame has no rows to write: pass at least one row")
         rows = []
         for rec in data.to_dict(orient="records"):
             rows.append({str(k): v for k, v in rec.items() if not _na(v)})
         return rows
-    if isinstance(data, (list, tuple)) and data and all(isinstance(r, Mapping) for r in data):
+    if isinstance(data, (list, tuple)) and not data:
+        raise InputError(f"{data!r} holds no records to write: pass a dict, or a list of at least one dict")
+    if isinstance(data, (list, tuple)) and all(isinstance(r, Mapping) for r in data):
         return [dict(r) for r in data]
     raise InputError(
-        f"expected a dict (one record), a DataFrame or a list of dicts, not {type(data).__name__}"
+        f"expected a dict (one record), a DataFrame or a list of dicts, not {type(data).__name__} {data!r:.100}"
     )
 
 

@@ -24,6 +24,7 @@ from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
 import ipywidgets as W
+from traitlets import TraitError
 
 from .encode import check_email, check_ids
 from .errors import (
@@ -100,7 +101,7 @@ def describe_error(exc: BaseException) -> str:
         if isinstance(exc, MissingScopesError):
             return hint
         if isinstance(exc, NotFoundError):
-            return f"Not found: {exc.message}"
+            return f"Not found: {exc.message}" + (f" {hint}" if hint else "")
         if isinstance(exc, HubSpotConnectionError):
             return f"Could not reach HubSpot: {exc.message}"
         return f"HubSpot said: {exc.message}" + (f" {hint}" if hint else "")
@@ -313,6 +314,11 @@ class SearchForm(_Form):
         properties: Iterable[str] | None = None,
         max_records: int | None = None,
     ):
+        from .objects import OPERATORS, _check_max
+
+        if operator is not None and (not isinstance(operator, str) or operator.upper() not in OPERATORS):
+            raise InputError(f"operator={operator!r:.100}: use one of {', '.join(OPERATORS)}")
+        max_records = _check_max(max_records)
         super().__init__(hs, "Search", "search")
         self.max_records = max_records
         self._selection_callbacks: list[Callable[[pd.DataFrame], Any]] = []
@@ -378,7 +384,10 @@ class SearchForm(_Form):
                     self.field.options = [*options, (props[field].label, field)]
             default = _DEFAULT_FIELD.get(kind)
             self.field.value = field or (default if default in names else (names[0] if names else None))
-            shown = self._attempt(lambda: resource.names(properties, search=True), "the properties to show")
+            if properties is not None and props is not None:
+                shown = resource.names(properties, search=True)  # a bad name raises with suggestions
+            else:
+                shown = self._attempt(lambda: resource.names(properties, search=True), "the properties to show")
             shown = [n for n in shown or () if n in names]
             # The shown properties come first, so the user sees at once what is picked.
             label = dict((name, text) for text, name in options)
@@ -447,16 +456,22 @@ class SearchForm(_Form):
         op, ws = self.operator.value, self._value_widgets
         if op in _PRESENCE or not ws:
             return
-        if op == "BETWEEN":
-            low, high = value
-            _write(ws[0], low)
-            _write(ws[1], high)
-        elif op in ("IN", "NOT_IN"):
-            items = [value] if isinstance(value, str) else list(value)
-            w = ws[0]
-            w.value = tuple(items) if isinstance(w, W.SelectMultiple) else ", ".join(map(str, items))
-        else:
-            _write(ws[0], value)
+        try:
+            if op == "BETWEEN":
+                low, high = value
+                _write(ws[0], low)
+                _write(ws[1], high)
+            elif op in ("IN", "NOT_IN"):
+                items = [value] if isinstance(value, str) else list(value)
+                w = ws[0]
+                w.value = tuple(items) if isinstance(w, W.SelectMultiple) else ", ".join(map(str, items))
+            else:
+                _write(ws[0], value)
+        except (TypeError, ValueError, TraitError):
+            raise InputError(
+                f"value={value!r:.100} does not fit {self.field.value} with operator {op}: "
+                f"{_value_hint(self._prop(), op)}"
+            ) from None
 
     # -- running ------------------------------------------------------------------------
 
@@ -531,6 +546,27 @@ def _is_na(value: Any) -> bool:
         return False
 
 
+def _value_hint(prop: Property | None, op: str) -> str:
+    """What a search value for ``prop`` and ``op`` should look like, in words."""
+    kind = prop.type if prop is not None else "string"
+    if kind == "number":
+        one = "a number, e.g. 10"
+    elif kind in ("date", "datetime"):
+        one = "a date, e.g. '2024-05-01' or datetime.date(2024, 5, 1)"
+    elif kind == "bool":
+        one = "True or False"
+    elif kind == "enumeration" and prop is not None and prop.options:
+        shown = ", ".join(map(repr, prop.options[:8])) + (" ..." if len(prop.options) > 8 else "")
+        one = f"one of its options ({shown})"
+    else:
+        one = "text"
+    if op == "BETWEEN":
+        return f"give (low, high), each {one}"
+    if op in ("IN", "NOT_IN"):
+        return f"give a list, each item {one}"
+    return f"give {one}"
+
+
 def _value_widget(prop: Property | None, label: str) -> W.Widget:
     """One value input that fits the property's type."""
     kind = prop.type if prop is not None else "string"
@@ -578,6 +614,17 @@ def _write(widget: W.Widget, value: Any) -> None:
 
 
 # -- source wiring ----------------------------------------------------------------------------
+
+
+def _check_source(source: Any) -> None:
+    """Refuse a source that is neither None, a SearchForm nor a DataFrame (before any request)."""
+    import pandas as pd
+
+    if source is not None and not isinstance(source, (SearchForm, pd.DataFrame)):
+        raise InputError(
+            f"source={source!r:.100} ({type(source).__name__}): use a SearchForm or a DataFrame with "
+            "the records' ids (and emails), or leave it out"
+        )
 
 
 def _follow(source: Any, fill: Callable[[pd.DataFrame], None]) -> None:
@@ -640,6 +687,8 @@ class ListForm(_Form):
 
     def __init__(self, hs: HubSpot, *, list_id: str | int | None = None, ids: Iterable[Any] | None = None,
                  source: SearchForm | pd.DataFrame | None = None):
+        checked_ids = None if ids is None else check_ids(ids, what="record id")
+        _check_source(source)
         super().__init__(hs, "Add to list", "plus")
         self.list_id = _id_box("List", "pick a list, or type its id")
         self.ids = W.Textarea(description="Record ids", placeholder="ids, one per line or separated by commas",
@@ -651,8 +700,8 @@ class ListForm(_Form):
         self._lists = _offer(self.list_id, static, "list_id")
         if list_id is not None:
             self.list_id.value = _label(self._lists, str(list_id))
-        if ids is not None:
-            self.ids.value = "\n".join(check_ids(ids, what="record id"))
+        if checked_ids is not None:
+            self.ids.value = "\n".join(checked_ids)
         _follow(source, self._fill)
         self.list_id.observe(lambda _c: self._preview(), names="value")
         self.ids.observe(lambda _c: self._preview(), names="value")
@@ -710,6 +759,14 @@ class WorkflowForm(_Form):
 
     def __init__(self, hs: HubSpot, *, workflow_id: str | int | None = None, emails: Iterable[str] | None = None,
                  source: SearchForm | pd.DataFrame | None = None):
+        if emails is not None:
+            emails = [emails] if isinstance(emails, str) else emails
+            if not isinstance(emails, Iterable) or isinstance(emails, (bytes, dict)):
+                raise InputError(
+                    f"emails={emails!r:.100}: use an email or a list of emails, e.g. ['ada@example.com']"
+                )
+            emails = [check_email(e) for e in emails]
+        _check_source(source)
         super().__init__(hs, "Enroll", "play")
         self.workflow_id = _id_box("Workflow", "pick a workflow, or type its id")
         self.emails = W.Textarea(description="Emails", placeholder="emails, one per line or separated by commas",
@@ -720,7 +777,7 @@ class WorkflowForm(_Form):
         if workflow_id is not None:
             self.workflow_id.value = _label(self._workflows, str(workflow_id))
         if emails is not None:
-            self.emails.value = "\n".join([emails] if isinstance(emails, str) else emails)
+            self.emails.value = "\n".join(emails)
         _follow(source, self._fill)
         self.workflow_id.observe(lambda _c: self._preview(), names="value")
         self.emails.observe(lambda _c: self._preview(), names="value")

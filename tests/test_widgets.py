@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 from ipywidgets.widgets.widget import CallbackDispatcher, _instances
 
-from hubframe.errors import MissingScopesError, UnknownPropertyError
+from hubframe.errors import MissingScopesError, NotFoundError, UnknownPropertyError
 from hubframe.widgets import ListForm, SearchForm, WorkflowForm, operators_for, panel
 
 
@@ -306,12 +306,14 @@ def test_workflow_form_takes_emails_from_a_dataframe(fresh_hs):
     assert "'not-an-email' is not an email address" in form.preview.value
 
 
-def test_unknown_workflow_is_reported_per_email(fresh_hs):
-    form = WorkflowForm(fresh_hs, workflow_id="424242", emails=["a@example.com"])
-    form.submit()
-    assert form.result[["email", "outcome"]].to_dict("records") == [{"email": "a@example.com", "outcome": "not found"}]
-    assert texts(form) == "Workflow 424242: 1 not found."
-    assert "Workflow 424242 not found" in form.table.value
+def test_unknown_workflow_is_one_error_naming_it(fresh_sandbox, fresh_hs):
+    form = WorkflowForm(fresh_hs, workflow_id="424242", emails=["a@example.com", "b@example.com"])
+    assert form.submit() is None
+    assert form.result is None and isinstance(form.error, NotFoundError)
+    assert "workflow 424242 does not exist" in texts(form)
+    assert "hs.workflows.all() lists the workflow ids" in texts(form)
+    assert 'role="alert"' in form.message.value
+    assert "424242" not in fresh_sandbox.store.enrollments
 
 
 # -- the panel ---------------------------------------------------------------------------------
