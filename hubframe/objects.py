@@ -52,6 +52,8 @@ OPERATORS = (
     "HAS_PROPERTY", "NOT_HAS_PROPERTY", "CONTAINS_TOKEN", "NOT_CONTAINS_TOKEN",
 )  # fmt: skip
 
+_SINGULAR = {"contacts": "contact", "companies": "company", "deals": "deal"}
+
 #: Association type ids of the "primary" company association, per object type.
 _PRIMARY_COMPANY_TYPE = {"contacts": 1, "deals": 5}
 
@@ -94,6 +96,11 @@ class ObjectResource:
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.object_type}>"
+
+    @property
+    def _singular(self) -> str:
+        """``contact``, ``company`` or ``deal``, for messages."""
+        return _SINGULAR[self.object_type]
 
     # -- shared helpers --------------------------------------------------------------------
 
@@ -321,13 +328,18 @@ class ObjectResource:
 
     def _check_key(self, record_id: Any, id_property: str | None) -> str:
         if id_property is None:
-            return check_id(record_id, what=f"{self.object_type[:-1]} id")
+            return check_id(record_id, what=f"{self._singular} id")
         if not isinstance(id_property, str) or id_property not in self.props:
             self.props.resolve([id_property], default=[])  # raises with suggestions
         if id_property == "email":
             return check_email(record_id)
-        if not isinstance(record_id, (str, int)) or not str(record_id).strip():
-            raise InputError(f"{id_property} value {record_id!r} is empty")
+        if isinstance(record_id, bool) or not isinstance(record_id, (str, int)):
+            raise InputError(
+                f"{id_property} value {record_id!r:.100} ({type(record_id).__name__}): give the {id_property} "
+                "to look up as a string"
+            )
+        if not str(record_id).strip():
+            raise InputError(f"{id_property} value {record_id!r} is empty: give the {id_property} to look up")
         return str(record_id).strip()
 
     def get_many(
@@ -349,7 +361,7 @@ class ObjectResource:
             id_property: read by this unique property instead of the record id.
         """
         if id_property is None:
-            keys = check_ids(ids, what=f"{self.object_type[:-1]} id")
+            keys = check_ids(ids, what=f"{self._singular} id")
         else:
             kind = type(ids).__name__
             if isinstance(ids, (str, int)) and not isinstance(ids, bool):
@@ -621,7 +633,7 @@ class ObjectResource:
             encoded = encode_properties(self.props, properties)
             return self._create_one(encoded, assoc, on_conflict)
         rows = _rows(properties)
-        encoded_rows = [encode_properties(self.props, row, what=f"row {i}") for i, row in enumerate(rows)]
+        encoded_rows = [_encode_row(self.props, i, row) for i, row in enumerate(rows)]
         if on_conflict == "update":
             raise InputError("on_conflict='update' works for one record; for many, use update() on the existing ids")
         return self._create_batch(encoded_rows, assoc)
@@ -690,7 +702,7 @@ class ObjectResource:
             if properties is not None:
                 raise InputError("pass either a DataFrame, or an id and a dict of properties")
             return self._update_batch(record_id)
-        rid = check_id(record_id, what=f"{self.object_type[:-1]} id")
+        rid = check_id(record_id, what=f"{self._singular} id")
         if properties is None:
             raise InputError("update needs the properties to write, e.g. update(id, {'lastname': 'Lovelace'})")
         encoded = encode_properties(self.props, properties)
@@ -707,9 +719,15 @@ class ObjectResource:
                 "the DataFrame has only an 'id' column: add a column for each property to write, "
                 "e.g. df[['id', 'lastname']]"
             )
-        ids = check_ids(df["id"].tolist(), what=f"{self.object_type[:-1]} id")
+        empty = [n for n, v in enumerate(df["id"].tolist()) if _na(v)]
+        if empty:
+            raise InputError(
+                f"row {empty[0]} has no id ({df['id'].iloc[empty[0]]!r}): every row needs the id of "
+                "the record to update"
+            )
+        ids = check_ids(df["id"].tolist(), what=f"{self._singular} id")
         rows = _rows(df.drop(columns=["id"]))
-        inputs = [{"id": i, "properties": encode_properties(self.props, row, what=f"row {n}")} for n, (i, row) in enumerate(zip(ids, rows, strict=True))]
+        inputs = [{"id": i, "properties": _encode_row(self.props, n, row)} for n, (i, row) in enumerate(zip(ids, rows, strict=True))]
         written = list(dict.fromkeys(k for inp in inputs for k in inp["properties"]))
         updated: dict[str, dict[str, Any]] = {}
         for chunk in _chunks(inputs, BATCH_MAX):
@@ -727,10 +745,10 @@ class ObjectResource:
             NotFoundError: (one id) no such record.
         """
         if isinstance(record_id, (str, int)) and not isinstance(record_id, bool):
-            rid = check_id(record_id, what=f"{self.object_type[:-1]} id")
+            rid = check_id(record_id, what=f"{self._singular} id")
             self._hs.request("DELETE", f"{self._path}/{rid}", kind="idempotent")
             return
-        ids = list(dict.fromkeys(check_ids(record_id, what=f"{self.object_type[:-1]} id")))
+        ids = list(dict.fromkeys(check_ids(record_id, what=f"{self._singular} id")))
         for chunk in _chunks(ids, BATCH_MAX):
             self._hs.request("POST", f"{self._path}/batch/archive", json={"inputs": [{"id": i} for i in chunk]}, kind="idempotent")
 
@@ -793,6 +811,16 @@ class CompanyResource(ObjectResource):
     def remove_contact(self, company_id: Any, contact_id: Any) -> None:
         """Remove the association between a contact and a company."""
         self._association("archive", company_id, contact_id)
+
+
+def _encode_row(props: PropertySet, n: int, row: Mapping[str, Any]) -> dict[str, str]:
+    """One record of a many-record write, checked; an error names the row (nothing is sent yet)."""
+    try:
+        return encode_properties(props, row, what=f"row {n}")
+    except InputError as exc:
+        if not str(exc).startswith(f"row {n}"):
+            exc.args = (f"row {n}: {exc}",)
+        raise
 
 
 def _check_max(max_records: Any) -> int | None:

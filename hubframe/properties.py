@@ -475,7 +475,10 @@ class PropertySet:
                 raise InputError(f"Property names must be strings, not {item!r:.100}.")
             name = item.strip()
             if not name:
-                raise InputError(f"Empty property name in properties={requested!r:.200}.")
+                raise InputError(
+                    f"Empty property name in properties={requested!r:.200}: remove it, or pass None "
+                    "for the defaults."
+                )
             names.append(name)
         names = list(dict.fromkeys(names))
         unknown = [n for n in names if n not in self._by_name]

@@ -1,0 +1,525 @@
+"""Bad input to every public function: refused with a typed error that names the value and the fix.
+
+One matrix per kind of check:
+
+- ``LOCAL``: input hubframe can judge on its own. Each row asserts the exact
+  :class:`~hubframe.errors.HubFrameError` subclass, substrings that name the bad
+  value and substrings that say what to do, that the sandbox served no request at
+  all during the call, and that the portal did not change.
+- ``WRITES``: many-record writes (and actions) with one bad record, on a fresh
+  portal: the same, plus every record id, submission, list membership and
+  enrollment is as before (nothing half-written).
+- ``SERVER``: ids only HubSpot can judge (a list, workflow, form or record that
+  does not exist): the error type, its message and hint, exactly the requests
+  expected, and nothing written.
+- ``CHUNKED``: more than 100 ids is not an error: the result is complete and the
+  number of batch requests is the number of 100-id chunks.
+- ``CLI``: ``hubframe ...`` arguments: exit status 2, the value and the fix on
+  stderr, no traceback, no file written.
+
+Every bad input tried is added to the ``bad_input`` figures under its category.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import math
+import warnings
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pytest
+
+import hubframe as hf
+from hubframe.demo import run_demo
+from hubframe.errors import (
+    ConfigurationError,
+    HubFrameError,
+    InputError,
+    UnknownPropertyError,
+)
+from hubframe.export import iter_export
+from hubframe.frames import HubFrameWarning
+from hubframe.objects import ObjectResource
+from hubframe.properties import PropertySet, default_properties, normalize_object_type
+from hubframe.sandbox import Sandbox
+from hubframe.widgets import ListForm, SearchForm, WorkflowForm, panel
+
+UTC = dt.timezone.utc
+GUID = "a1b2c3d4-0000-1111-2222-333344445555"  # well formed, but no such form
+ID_FIX = "e.g. '51'"
+EMAIL_FIX = "expected name@example.com"
+ENUM_FIX = "use one of"
+NUMBER_FIX = "pass an int, a float or a numeric string"
+BOOL_FIX = "use True or False"
+DATE_FIX = "Pass a date"
+LIFECYCLE = "'subscriber', 'lead', 'marketingqualifiedlead'"
+
+
+# -- the portals ----------------------------------------------------------------------------------
+
+
+class Ctx:
+    """What a case needs: the client, its sandbox, a scratch folder and a few real ids."""
+
+    def __init__(self, sb: Sandbox, hs: hf.HubSpot, tmp: Path):
+        self.sb, self.hs, self.tmp = sb, hs, tmp
+        with sb.store.lock:
+            self.contact_ids = [str(i) for i in sb.store.tables["contacts"].live_ids()]
+            self.company_ids = [str(i) for i in sb.store.tables["companies"].live_ids()]
+            self.deal_ids = [str(i) for i in sb.store.tables["deals"].live_ids()]
+        self.lid = sb.list_ids[0]
+        self.wid = sb.workflow_ids[0]
+        self.guid = sb.form_ids[0]
+        self.pid = sb.portal_id
+        self.cid = self.company_ids[0]
+        self.emails = hs.contacts.get_many(self.contact_ids[:60], properties=["email"])["email"].dropna().tolist()
+
+
+def _client(sb: Sandbox) -> hf.HubSpot:
+    hs = sb.client(rate_limit=(10_000, 10), search_rate=1_000)
+    # Property definitions are fetched once per client. Fetch them now, so that a call
+    # which checks its input locally sends nothing at all, not even a definitions GET.
+    for object_type in ("contacts", "companies", "deals"):
+        hs.properties(object_type)
+    return hs
+
+
+@pytest.fixture(scope="module")
+def read_ctx(tmp_path_factory):
+    """One portal for the cases that must not write (a wrong check would show as a change)."""
+    with Sandbox(contacts=300, companies=30, deals=40, seed=3) as sb, _client(sb) as hs:
+        yield Ctx(sb, hs, tmp_path_factory.mktemp("bad-input"))
+
+
+@pytest.fixture
+def write_ctx(tmp_path):
+    """A fresh portal for each write case."""
+    with Sandbox(contacts=250, companies=10, deals=20, seed=5) as sb, _client(sb) as hs:
+        yield Ctx(sb, hs, tmp_path)
+
+
+@pytest.fixture(autouse=True)
+def _no_portal_from_environment(monkeypatch):
+    """Constructor cases must not pick up a token or host from the machine running the tests."""
+    for name in ("HUBSPOT_ACCESS_TOKEN", "HUBFRAME_BASE_URL", "HUBFRAME_FORMS_URL"):
+        monkeypatch.delenv(name, raising=False)
+
+
+def portal_state(sb: Sandbox) -> dict[str, Any]:
+    """Everything a write could change: record ids (live and archived), submissions,
+    list members, enrollments, and the store's version, which every write bumps."""
+    store = sb.store
+    with store.lock:
+        return {
+            "version": store.version,
+            "live": {t: sorted(tab.live_ids()) for t, tab in store.tables.items()},
+            "archived": {t: sorted(tab.archived_ids()) for t, tab in store.tables.items()},
+            "submissions": len(store.submissions),
+            "members": {k: sorted(v) for k, v in store.list_members.items()},
+            "enrollments": {k: sorted(v) for k, v in store.enrollments.items()},
+        }
+
+
+class RequestWatch:
+    """The requests the sandbox served from now on (its log keeps the last 10,000)."""
+
+    def __init__(self, sb: Sandbox):
+        self.sb = sb
+        self.start = len(sb.requests)
+        assert self.start < 9_000, "the request log is nearly full: the counts below would be wrong"
+
+    def new(self) -> list[Any]:
+        return self.sb.requests[self.start :]
+
+
+# -- the rows -------------------------------------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True)
+class Case:
+    category: str
+    call: Callable[[Ctx, Any], Any]
+    error: type[HubFrameError]
+    names: tuple[str, ...]  # substrings that name the bad value
+    fix: tuple[str, ...]  # substrings that say what to do
+    prepare: Callable[[Ctx], Any] | None = None  # runs before the watch starts (e.g. build a form)
+    requests: tuple[tuple[str, str], ...] = ()  # SERVER: (method, path prefix) of each request
+
+
+def case(
+    ident: str,
+    category: str,
+    call: Callable[[Ctx, Any], Any],
+    error: type[HubFrameError],
+    names: Sequence[str],
+    fix: Sequence[str],
+    **kw: Any,
+) -> Any:
+    assert names and fix, f"{ident}: a row must name the value and the fix it expects"
+    return pytest.param(Case(category, call, error, tuple(names), tuple(fix), **kw), id=ident)
+
+
+def submit(form: Any) -> None:
+    """Run a notebook form; it shows the error instead of raising, so raise what it shows."""
+    assert form.submit() is None, "the form ran"
+    assert form.error is not None and 'role="alert"' in form.message.value
+    assert "Traceback" not in form.message.value
+    raise form.error
+
+
+def export_step(c: Ctx, path: Any, **kw: Any) -> Any:
+    """The first step of ``iter_export`` (a generator: nothing runs until it is advanced)."""
+    return next(iter_export(c.hs.contacts, path, progress=False, **kw))
+
+
+def _dt(*args: int, tz: dt.tzinfo | None = UTC) -> dt.datetime:
+    return dt.datetime(*args, tzinfo=tz)
+
+
+E = {"email": "new.person@example.com"}
+
+LOCAL = [
+    # ---- wrong_type: an argument of a type the call cannot use
+    case("get_id_none", "wrong_type", lambda c, _: c.hs.contacts.get(None), InputError, ["contact id None"], [ID_FIX]),
+    case("get_id_float", "wrong_type", lambda c, _: c.hs.contacts.get(1.5), InputError, ["contact id 1.5"], [ID_FIX]),
+    case("get_id_bool", "wrong_type", lambda c, _: c.hs.deals.get(True), InputError, ["deal id True"], [ID_FIX]),
+    case("get_id_list", "wrong_type", lambda c, _: c.hs.companies.get([5001]), InputError, ["company id [5001]"], [ID_FIX]),
+    case("get_many_none", "wrong_type", lambda c, _: c.hs.contacts.get_many(None), InputError, ["NoneType None"], ["a list of ids"]),
+    case("get_many_dict", "wrong_type", lambda c, _: c.hs.contacts.get_many({"id": 1}), InputError, ["dict {'id': 1}"], ["a list of ids"]),
+    case("get_many_bytes", "wrong_type", lambda c, _: c.hs.deals.get_many(b"7001"), InputError, ["bytes b'7001'"], ["a list of ids"]),
+    case("get_many_by_email_none", "wrong_type", lambda c, _: c.hs.contacts.get_many(None, id_property="email"), InputError, ["NoneType None"], ["a list of them"]),
+    case("get_many_by_email_float", "wrong_type", lambda c, _: c.hs.contacts.get_many(5.5, id_property="email"), InputError, ["float 5.5"], ["a list of them"]),
+    case("get_many_df_without_id", "wrong_type", lambda c, _: c.hs.contacts.get_many(pd.DataFrame({"ident": ["1"]})), InputError, ["columns: ['ident']"], ["'id' column"]),
+    case("get_by_email_int", "wrong_type", lambda c, _: c.hs.contacts.get(5, id_property="email"), InputError, ["email 5"], [EMAIL_FIX]),
+    case("get_by_property_none", "wrong_type", lambda c, _: c.hs.contacts.get(None, id_property="firstname"), InputError, ["firstname value None"], ["give the firstname to look up"]),
+    case("properties_int", "wrong_type", lambda c, _: c.hs.contacts.get(c.contact_ids[0], properties=5), InputError, ["not 5"], ["None, 'all', a name or a list of names"]),
+    case("properties_set", "wrong_type", lambda c, _: c.hs.contacts.get_all(properties={"email"}), InputError, ["not a set"], ["pass a list"]),
+    case("properties_item_int", "wrong_type", lambda c, _: c.hs.contacts.get_page(properties=["email", 3]), InputError, ["not 3"], ["must be strings"]),
+    case("properties_bytes", "wrong_type", lambda c, _: c.hs.deals.get_all(properties=b"amount"), InputError, ["not a bytes"], ["None, 'all', a name or a list of names"]),
+    case("associations_int", "wrong_type", lambda c, _: c.hs.contacts.get_all(associations=5), InputError, ["associations=5"], ["['companies']"]),
+    case("id_property_int", "wrong_type", lambda c, _: c.hs.contacts.get("x", id_property=5), InputError, ["not 5"], ["must be strings"]),
+    case("search_field_int", "wrong_type", lambda c, _: c.hs.contacts.search(5, "x"), InputError, ["field=5"], ["e.g. 'email'"]),
+    case("search_operator_int", "wrong_type", lambda c, _: c.hs.contacts.search("email", "a@b.co", operator=1), InputError, ["operator=1"], ["use one of EQ"]),
+    case("search_query_int", "wrong_type", lambda c, _: c.hs.contacts.search(query=5), InputError, ["query=5"], ["use a string"]),
+    case("search_filters_str", "wrong_type", lambda c, _: c.hs.deals.search(filters="amount>5"), InputError, ["'amount>5'"], ["(field, operator, value) tuples"]),
+    case("search_filter_one_item", "wrong_type", lambda c, _: c.hs.deals.search(filters=[("amount",)]), InputError, ["('amount',)"], ["('amount', 'GT', 1000)"]),
+    case("create_none", "wrong_type", lambda c, _: c.hs.contacts.create(None), InputError, ["NoneType None"], ["a dict (one record), a DataFrame or a list of dicts"]),
+    case("create_str", "wrong_type", lambda c, _: c.hs.contacts.create("email=a@b.co"), InputError, ["'email=a@b.co'"], ["a dict (one record)"]),
+    case("create_list_with_str", "wrong_type", lambda c, _: c.hs.companies.create([{"name": "A"}, "B"]), InputError, ["[{'name': 'A'}, 'B']"], ["a list of dicts"]),
+    case("create_key_int", "wrong_type", lambda c, _: c.hs.contacts.create({1: "x"}), InputError, ["not 1"], ["must be strings"]),
+    case("update_props_list", "wrong_type", lambda c, _: c.hs.contacts.update(c.contact_ids[0], ["lastname"]), InputError, ["not list"], ["dict of property name -> value"]),
+    case("update_id_none", "wrong_type", lambda c, _: c.hs.deals.update(None, {"dealname": "x"}), InputError, ["deal id None"], [ID_FIX]),
+    case("delete_none", "wrong_type", lambda c, _: c.hs.contacts.delete(None), InputError, ["NoneType None"], ["a list of ids"]),
+    case("delete_float", "wrong_type", lambda c, _: c.hs.contacts.delete(901.0), InputError, ["float 901.0"], ["a list of ids"]),
+    case("delete_dict", "wrong_type", lambda c, _: c.hs.deals.delete({"id": "7001"}), InputError, ["dict {'id': '7001'}"], ["a list of ids"]),
+    case("get_contacts_none", "wrong_type", lambda c, _: c.hs.companies.get_contacts(None), InputError, ["company id None"], [ID_FIX]),
+    case("add_contact_none", "wrong_type", lambda c, _: c.hs.companies.add_contact(c.cid, None), InputError, ["contact id None"], [ID_FIX]),
+    case("lists_add_ids_none", "wrong_type", lambda c, _: c.hs.lists.add(c.lid, None), InputError, ["NoneType None"], ["a list of ids"]),
+    case("lists_add_df_without_id", "wrong_type", lambda c, _: c.hs.lists.add(c.lid, pd.DataFrame({"vid": ["1"]})), InputError, ["columns: ['vid']"], ["'id' column"]),
+    case("lists_all_query_int", "wrong_type", lambda c, _: c.hs.lists.all(query=5), InputError, ["query=5"], ["use a string"]),
+    case("enroll_emails_none", "wrong_type", lambda c, _: c.hs.workflows.enroll(c.wid, None), InputError, ["NoneType None"], ["['ada@example.com']"]),
+    case("enroll_emails_int", "wrong_type", lambda c, _: c.hs.workflows.enroll(c.wid, 5), InputError, ["int 5"], ["['ada@example.com']"]),
+    case("enroll_df_without_email", "wrong_type", lambda c, _: c.hs.workflows.enroll(c.wid, pd.DataFrame({"mail": ["a@b.co"]})), InputError, ["columns: ['mail']"], ["rename it to 'email'"]),
+    case("submit_fields_none", "wrong_type", lambda c, _: c.hs.forms.submit(c.pid, c.guid, None), InputError, ["NoneType None"], ["a dict, a DataFrame or a list of dicts"]),
+    case("submit_fields_str", "wrong_type", lambda c, _: c.hs.forms.submit(c.pid, c.guid, "email=a@b.co"), InputError, ["'email=a@b.co'"], ["a dict, a DataFrame or a list of dicts"]),
+    case("submit_field_name_int", "wrong_type", lambda c, _: c.hs.forms.submit(c.pid, c.guid, {1: "x"}), InputError, ["field name 1"], ["non-empty string"]),
+    case("submit_context_list", "wrong_type", lambda c, _: c.hs.forms.submit(c.pid, c.guid, E, context=["x"]), InputError, ["not list"], ["must be a dict"]),
+    case("client_token_int", "wrong_type", lambda c, _: hf.HubSpot(token=5), ConfigurationError, ["not int"], ["must be a string"]),
+    case("client_base_url_int", "wrong_type", lambda c, _: hf.HubSpot(token="t", base_url=5), ConfigurationError, ["base_url=5"], ["'https://api.hubapi.com'"]),
+    case("client_timeout_str", "wrong_type", lambda c, _: hf.HubSpot(token="t", timeout="30"), ConfigurationError, ["timeout='30'"], ["seconds > 0"]),
+    case("client_search_rate_str", "wrong_type", lambda c, _: hf.HubSpot(token="t", search_rate="5"), ConfigurationError, ["search_rate='5'"], ["HubSpot allows 5"]),
+    case("client_transport_str", "wrong_type", lambda c, _: hf.HubSpot(token="t", transport="mock"), ConfigurationError, ["transport='mock'"], ["httpx.MockTransport"]),
+    case("client_rate_limit_none", "wrong_type", lambda c, _: hf.HubSpot(token="t", rate_limit=None), ConfigurationError, ["rate_limit=None"], ["(190, 10)"]),
+    case("request_path_int", "wrong_type", lambda c, _: c.hs.request("GET", 5), InputError, ["path=5"], ["starting with '/'"]),
+    case("list_form_source_int", "wrong_type", lambda c, _: ListForm(c.hs, source=5), InputError, ["source=5"], ["a SearchForm or a DataFrame"]),
+    case("workflow_form_source_str", "wrong_type", lambda c, _: WorkflowForm(c.hs, source="selection"), InputError, ["source='selection'"], ["a SearchForm or a DataFrame"]),
+    case("workflow_form_emails_int", "wrong_type", lambda c, _: WorkflowForm(c.hs, emails=5), InputError, ["emails=5"], ["['ada@example.com']"]),
+    # ---- empty_id: an id that is empty
+    case("get_id_empty", "empty_id", lambda c, _: c.hs.contacts.get(""), InputError, ["contact id ''"], [ID_FIX]),
+    case("get_id_blank", "empty_id", lambda c, _: c.hs.companies.get("   "), InputError, ["company id '   '"], [ID_FIX]),
+    case("get_by_property_blank", "empty_id", lambda c, _: c.hs.contacts.get(" ", id_property="firstname"), InputError, ["firstname value ' '"], ["give the firstname to look up"]),
+    case("get_many_empty", "empty_id", lambda c, _: c.hs.contacts.get_many([]), InputError, ["no contact ids given"], ["pass at least one"]),
+    case("get_many_empty_series", "empty_id", lambda c, _: c.hs.deals.get_many(pd.Series([], dtype="string")), InputError, ["no deal ids given"], ["pass at least one"]),
+    case("get_many_one_empty", "empty_id", lambda c, _: c.hs.contacts.get_many([c.contact_ids[0], ""]), InputError, ["contact id ''"], [ID_FIX]),
+    case("get_many_by_email_empty", "empty_id", lambda c, _: c.hs.contacts.get_many([], id_property="email"), InputError, ["no email values given"], ["pass at least one"]),
+    case("update_id_empty", "empty_id", lambda c, _: c.hs.contacts.update("", {"lastname": "x"}), InputError, ["contact id ''"], [ID_FIX]),
+    case("update_df_no_rows", "empty_id", lambda c, _: c.hs.contacts.update(pd.DataFrame({"id": [], "lastname": []})), InputError, ["no contact ids given"], ["pass at least one"]),
+    case("update_df_missing_id", "empty_id", lambda c, _: c.hs.contacts.update(pd.DataFrame({"id": [c.contact_ids[0], None], "lastname": ["a", "b"]})), InputError, ["row 1 has no id"], ["every row needs the id"]),
+    case("delete_id_empty", "empty_id", lambda c, _: c.hs.deals.delete(""), InputError, ["deal id ''"], [ID_FIX]),
+    case("delete_list_empty", "empty_id", lambda c, _: c.hs.deals.delete([]), InputError, ["no deal ids given"], ["pass at least one"]),
+    case("get_contacts_empty", "empty_id", lambda c, _: c.hs.companies.get_contacts(""), InputError, ["company id ''"], [ID_FIX]),
+    case("add_contact_company_empty", "empty_id", lambda c, _: c.hs.companies.add_contact("", c.contact_ids[0]), InputError, ["company id ''"], [ID_FIX]),
+    case("remove_contact_contact_empty", "empty_id", lambda c, _: c.hs.companies.remove_contact(c.cid, ""), InputError, ["contact id ''"], [ID_FIX]),
+    case("create_company_id_empty", "empty_id", lambda c, _: c.hs.contacts.create(E, company_id=""), InputError, ["company id ''"], [ID_FIX]),
+    case("search_association_id_empty", "empty_id", lambda c, _: c.hs.contacts.search("associations.companies", ""), InputError, ["associated id ''"], [ID_FIX]),
+    case("lists_add_no_ids", "empty_id", lambda c, _: c.hs.lists.add(c.lid, []), InputError, ["no record ids given"], ["pass at least one"]),
+    case("lists_add_id_empty", "empty_id", lambda c, _: c.hs.lists.add(c.lid, ["   "]), InputError, ["record id '   '"], [ID_FIX]),
+    case("submit_portal_empty", "empty_id", lambda c, _: c.hs.forms.submit("", c.guid, E), InputError, ["portal id ''"], [ID_FIX]),
+    case("list_form_no_ids", "empty_id", lambda c, _: ListForm(c.hs, ids=[]), InputError, ["no record ids given"], ["pass at least one"]),
+    case("list_form_submit_no_ids", "empty_id", lambda c, form: submit(form), InputError, ["no record ids given"], ["pass at least one"], prepare=lambda c: ListForm(c.hs, list_id=c.lid)),
+    # ---- non_numeric_id: an id that is not a positive whole number
+    case("get_id_letters", "non_numeric_id", lambda c, _: c.hs.contacts.get("abc"), InputError, ["contact id 'abc'"], ["positive whole numbers", ID_FIX]),
+    case("get_id_mixed", "non_numeric_id", lambda c, _: c.hs.contacts.get("12a"), InputError, ["contact id '12a'"], [ID_FIX]),
+    case("get_id_negative_str", "non_numeric_id", lambda c, _: c.hs.deals.get("-3"), InputError, ["deal id '-3'"], [ID_FIX]),
+    case("get_id_negative_int", "non_numeric_id", lambda c, _: c.hs.deals.get(-3), InputError, ["deal id -3"], [ID_FIX]),
+    case("get_id_zero", "non_numeric_id", lambda c, _: c.hs.companies.get(0), InputError, ["company id 0"], [ID_FIX]),
+    case("get_id_decimal_str", "non_numeric_id", lambda c, _: c.hs.contacts.get("12.0"), InputError, ["contact id '12.0'"], [ID_FIX]),
+    case("get_id_exponent", "non_numeric_id", lambda c, _: c.hs.contacts.get("1e3"), InputError, ["contact id '1e3'"], [ID_FIX]),
+    case("get_id_hex", "non_numeric_id", lambda c, _: c.hs.contacts.get("0x1F"), InputError, ["contact id '0x1F'"], [ID_FIX]),
+    case("get_id_inner_space", "non_numeric_id", lambda c, _: c.hs.contacts.get("12 3"), InputError, ["contact id '12 3'"], [ID_FIX]),
+    case("get_id_an_email", "non_numeric_id", lambda c, _: c.hs.contacts.get("ada@example.com"), InputError, ["contact id 'ada@example.com'"], [ID_FIX]),
+    case("get_many_one_letters", "non_numeric_id", lambda c, _: c.hs.contacts.get_many([c.contact_ids[0], "x"]), InputError, ["contact id 'x'"], [ID_FIX]),
+    case("update_id_letters", "non_numeric_id", lambda c, _: c.hs.companies.update("acme", {"name": "x"}), InputError, ["company id 'acme'"], [ID_FIX]),
+    case("delete_list_one_word", "non_numeric_id", lambda c, _: c.hs.contacts.delete([c.contact_ids[0], "two"]), InputError, ["contact id 'two'"], [ID_FIX]),
+    case("get_contacts_letters", "non_numeric_id", lambda c, _: c.hs.companies.get_contacts("acme"), InputError, ["company id 'acme'"], [ID_FIX]),
+    case("add_contact_company_letters", "non_numeric_id", lambda c, _: c.hs.companies.add_contact("acme", c.contact_ids[0]), InputError, ["company id 'acme'"], [ID_FIX]),
+    case("add_contact_contact_letters", "non_numeric_id", lambda c, _: c.hs.companies.add_contact(c.cid, "ada"), InputError, ["contact id 'ada'"], [ID_FIX]),
+    case("create_company_id_letters", "non_numeric_id", lambda c, _: c.hs.deals.create({"dealname": "x"}, company_id="acme"), InputError, ["company id 'acme'"], [ID_FIX]),
+    case("search_association_id_letters", "non_numeric_id", lambda c, _: c.hs.contacts.search("associations.companies", "acme"), InputError, ["associated id 'acme'"], [ID_FIX]),
+    case("lists_add_id_letters", "non_numeric_id", lambda c, _: c.hs.lists.add(c.lid, [c.contact_ids[0], "x"]), InputError, ["record id 'x'"], [ID_FIX]),
+    case("submit_portal_letters", "non_numeric_id", lambda c, _: c.hs.forms.submit("acme", c.guid, E), InputError, ["portal id 'acme'"], [ID_FIX]),
+    case("list_form_ids_letters", "non_numeric_id", lambda c, _: ListForm(c.hs, ids=["1", "x"]), InputError, ["record id 'x'"], [ID_FIX]),
+    case("list_form_typed_ids_letters", "non_numeric_id", lambda c, form: submit(form), InputError, ["record id 'abc'"], [ID_FIX], prepare=lambda c: _typed(ListForm(c.hs, list_id=c.lid), ids="1, abc")),
+    # ---- unknown_object_type
+    case("properties_tickets", "unknown_object_type", lambda c, _: c.hs.properties("tickets"), InputError, ["'tickets'"], ["use one of 'contacts', 'companies', 'deals'"]),
+    case("properties_type_id", "unknown_object_type", lambda c, _: c.hs.properties("0-5"), InputError, ["'0-5'"], ["'0-1', '0-2', '0-3'"]),
+    case("properties_int_type", "unknown_object_type", lambda c, _: c.hs.properties(1), InputError, ["type 1"], ["use one of 'contacts'"]),
+    case("resource_tickets", "unknown_object_type", lambda c, _: ObjectResource(c.hs, "tickets"), InputError, ["'tickets'"], ["use one of 'contacts'"]),
+    case("resource_none", "unknown_object_type", lambda c, _: ObjectResource(c.hs, None), InputError, ["type None"], ["use one of 'contacts'"]),
+    case("normalize_typo", "unknown_object_type", lambda c, _: normalize_object_type("contatcs"), InputError, ["'contatcs'"], ["use one of 'contacts'"]),
+    case("default_properties_tickets", "unknown_object_type", lambda c, _: default_properties("tickets"), InputError, ["'tickets'"], ["use one of 'contacts'"]),
+    case("property_set_tickets", "unknown_object_type", lambda c, _: PropertySet("tickets", []), InputError, ["'tickets'"], ["use one of 'contacts'"]),
+    case("get_associations_tickets", "unknown_object_type", lambda c, _: c.hs.contacts.get(c.contact_ids[0], associations="tickets"), InputError, ["'tickets'"], ["use one of 'contacts'"]),
+    case("get_all_associations_one_bad", "unknown_object_type", lambda c, _: c.hs.deals.get_all(associations=["companies", "line_items"]), InputError, ["'line_items'"], ["use one of 'contacts'"]),
+    case("search_associations_tickets", "unknown_object_type", lambda c, _: c.hs.contacts.search("associations.tickets", "1"), InputError, ["'tickets'"], ["use one of 'contacts'"]),
+    case("export_associations_tickets", "unknown_object_type", lambda c, _: c.hs.contacts.export(c.tmp / "a.parquet", associations="tickets"), InputError, ["'tickets'"], ["use one of 'contacts'"]),
+    case("search_form_tickets", "unknown_object_type", lambda c, _: SearchForm(c.hs, object_type="tickets"), InputError, ["'tickets'"], ["use one of 'contacts'"]),
+    case("panel_tickets", "unknown_object_type", lambda c, _: panel(c.hs, object_type="leads"), InputError, ["'leads'"], ["use one of 'contacts'"]),
+    # ---- unknown_property
+    case("get_properties_nonsense", "unknown_property", lambda c, _: c.hs.contacts.get(c.contact_ids[0], properties="nonsense"), UnknownPropertyError, ["'nonsense'"], ["hs.properties('contacts').names"]),
+    case("get_properties_typo", "unknown_property", lambda c, _: c.hs.contacts.get(c.contact_ids[0], properties=["email", "emial"]), UnknownPropertyError, ["'emial'"], ["did you mean 'email'"]),
+    case("get_all_properties_case", "unknown_property", lambda c, _: c.hs.contacts.get_all(properties=["Email"]), UnknownPropertyError, ["'Email'"], ["did you mean 'email'"]),
+    case("get_page_properties_label", "unknown_property", lambda c, _: c.hs.contacts.get_page(properties="First Name"), UnknownPropertyError, ["'First Name'"], ["hs.properties('contacts').names"]),
+    case("get_many_properties_typo", "unknown_property", lambda c, _: c.hs.deals.get_many(c.deal_ids[:2], properties="amout"), UnknownPropertyError, ["'amout'"], ["did you mean 'amount'"]),
+    case("get_by_unknown_id_property", "unknown_property", lambda c, _: c.hs.contacts.get("a@b.co", id_property="emial"), UnknownPropertyError, ["'emial'"], ["did you mean 'email'"]),
+    case("search_field_typo", "unknown_property", lambda c, _: c.hs.contacts.search("lastnme", "Smith"), UnknownPropertyError, ["'lastnme'"], ["did you mean 'lastname'"]),
+    case("search_properties_unknown", "unknown_property", lambda c, _: c.hs.companies.search("domain", "a.com", properties=["revenue"]), UnknownPropertyError, ["'revenue'"], ["hs.properties('companies').names"]),
+    case("search_filters_unknown", "unknown_property", lambda c, _: c.hs.deals.search(filters=[("amount", "GT", 5), ("stage", "EQ", "x")]), UnknownPropertyError, ["'stage'"], ["hs.properties('deals').names"]),
+    case("create_unknown", "unknown_property", lambda c, _: c.hs.contacts.create({"emial": "a@b.co"}), UnknownPropertyError, ["'emial'"], ["did you mean 'email'"]),
+    case("create_company_unknown", "unknown_property", lambda c, _: c.hs.companies.create({"nme": "Acme"}), UnknownPropertyError, ["'nme'"], ["did you mean 'name'"]),
+    case("update_unknown", "unknown_property", lambda c, _: c.hs.contacts.update(c.contact_ids[0], {"firstnam": "x"}), UnknownPropertyError, ["'firstnam'"], ["did you mean 'firstname'"]),
+    case("create_read_only", "unknown_property", lambda c, _: c.hs.contacts.create({**E, "createdate": "2024-01-01"}), InputError, ["createdate"], ["leave it out"]),
+    case("get_contacts_properties_unknown", "unknown_property", lambda c, _: c.hs.companies.get_contacts(c.cid, properties="nonsense"), UnknownPropertyError, ["'nonsense'"], ["hs.properties('contacts').names"]),
+    case("export_properties_unknown", "unknown_property", lambda c, _: c.hs.contacts.export(c.tmp / "p.parquet", properties=["email", "nonsense"]), UnknownPropertyError, ["'nonsense'"], ["hs.properties('contacts').names"]),
+    case("export_search_unknown", "unknown_property", lambda c, _: c.hs.contacts.export(c.tmp / "s.parquet", search=("emial", "a@b.co")), UnknownPropertyError, ["'emial'"], ["did you mean 'email'"]),
+    case("search_form_field_unknown", "unknown_property", lambda c, _: SearchForm(c.hs, field="emial"), UnknownPropertyError, ["'emial'"], ["did you mean 'email'"]),
+    case("search_form_properties_unknown", "unknown_property", lambda c, _: SearchForm(c.hs, properties=["email", "nonsense"]), UnknownPropertyError, ["'nonsense'"], ["hs.properties('contacts').names"]),
+    # ---- malformed_email
+    case("create_email_no_at", "malformed_email", lambda c, _: c.hs.contacts.create({"email": "not-an-email"}), InputError, ["'not-an-email'"], [EMAIL_FIX]),
+    case("create_email_no_tld", "malformed_email", lambda c, _: c.hs.contacts.create({"email": "ada@example"}), InputError, ["'ada@example'"], [EMAIL_FIX]),
+    case("create_email_space", "malformed_email", lambda c, _: c.hs.contacts.create({"email": "ada lovelace@example.com"}), InputError, ["'ada lovelace@example.com'"], [EMAIL_FIX]),
+    case("create_email_two_ats", "malformed_email", lambda c, _: c.hs.contacts.create({"email": "ada@@example.com"}), InputError, ["'ada@@example.com'"], [EMAIL_FIX]),
+    case("create_email_int", "malformed_email", lambda c, _: c.hs.contacts.create({"email": 42}), InputError, ["'42'"], [EMAIL_FIX]),
+    case("update_email_trailing_at", "malformed_email", lambda c, _: c.hs.contacts.update(c.contact_ids[0], {"email": "ada@"}), InputError, ["'ada@'"], [EMAIL_FIX]),
+    case("get_by_email_malformed", "malformed_email", lambda c, _: c.hs.contacts.get("ada.example.com", id_property="email"), InputError, ["'ada.example.com'"], [EMAIL_FIX]),
+    case("get_many_by_email_one_bad", "malformed_email", lambda c, _: c.hs.contacts.get_many([c.emails[0], "@example.com"], id_property="email"), InputError, ["'@example.com'"], [EMAIL_FIX]),
+    case("search_email_eq_malformed", "malformed_email", lambda c, _: c.hs.contacts.search("email", "ada at example.com"), InputError, ["'ada at example.com'"], [EMAIL_FIX]),
+    case("enroll_email_malformed", "malformed_email", lambda c, _: c.hs.workflows.enroll(c.wid, "ada"), InputError, ["'ada'"], [EMAIL_FIX]),
+    case("enroll_series_one_bad", "malformed_email", lambda c, _: c.hs.workflows.enroll(c.wid, pd.Series([c.emails[0], "x@y"])), InputError, ["'x@y'"], [EMAIL_FIX]),
+    case("enroll_email_in_list_int", "malformed_email", lambda c, _: c.hs.workflows.enroll(c.wid, [c.emails[0], 7]), InputError, ["email 7"], [EMAIL_FIX]),
+    case("submit_email_malformed", "malformed_email", lambda c, _: c.hs.forms.submit(c.pid, c.guid, {"email": "ada(at)example.com"}), InputError, ["'ada(at)example.com'", "submission 0"], [EMAIL_FIX]),
+    case("workflow_form_emails_bad", "malformed_email", lambda c, _: WorkflowForm(c.hs, emails=["ok@example.com", "not an email"]), InputError, ["'not an email'"], [EMAIL_FIX]),
+    case("workflow_form_typed_email_bad", "malformed_email", lambda c, form: submit(form), InputError, ["'bob@'"], [EMAIL_FIX], prepare=lambda c: _typed(WorkflowForm(c.hs, workflow_id=c.wid), emails="ok@example.com\nbob@")),
+    # ---- bad_list_id (ids that are checked locally; unknown lists are in SERVER)
+    case("lists_add_list_letters", "bad_list_id", lambda c, _: c.hs.lists.add("newsletter", ["1"]), InputError, ["list id 'newsletter'"], [ID_FIX]),
+    case("lists_add_list_empty", "bad_list_id", lambda c, _: c.hs.lists.add("", ["1"]), InputError, ["list id ''"], [ID_FIX]),
+    case("lists_add_list_zero", "bad_list_id", lambda c, _: c.hs.lists.add(0, ["1"]), InputError, ["list id 0"], [ID_FIX]),
+    case("lists_add_list_none", "bad_list_id", lambda c, _: c.hs.lists.add(None, ["1"]), InputError, ["list id None"], [ID_FIX]),
+    case("lists_add_list_float", "bad_list_id", lambda c, _: c.hs.lists.add(11.5, ["1"]), InputError, ["list id 11.5"], [ID_FIX]),
+    case("lists_members_letters", "bad_list_id", lambda c, _: c.hs.lists.members("ILS-11"), InputError, ["list id 'ILS-11'"], [ID_FIX]),
+    case("list_form_typed_list_letters", "bad_list_id", lambda c, form: submit(form), InputError, ["list id 'my list'"], [ID_FIX], prepare=lambda c: _typed(ListForm(c.hs, ids=["1"]), list_id="my list")),
+    case("list_form_no_list", "bad_list_id", lambda c, form: submit(form), InputError, ["list id ''"], [ID_FIX], prepare=lambda c: ListForm(c.hs, ids=["1"])),
+    # ---- bad_workflow_id
+    case("enroll_workflow_letters", "bad_workflow_id", lambda c, _: c.hs.workflows.enroll("onboarding", ["a@b.co"]), InputError, ["workflow id 'onboarding'"], [ID_FIX]),
+    case("enroll_workflow_empty", "bad_workflow_id", lambda c, _: c.hs.workflows.enroll("", ["a@b.co"]), InputError, ["workflow id ''"], [ID_FIX]),
+    case("enroll_workflow_negative", "bad_workflow_id", lambda c, _: c.hs.workflows.enroll(-18440001, ["a@b.co"]), InputError, ["workflow id -18440001"], [ID_FIX]),
+    case("enroll_workflow_none", "bad_workflow_id", lambda c, _: c.hs.workflows.enroll(None, ["a@b.co"]), InputError, ["workflow id None"], [ID_FIX]),
+    case("enroll_workflow_v4_uuid", "bad_workflow_id", lambda c, _: c.hs.workflows.enroll(GUID, ["a@b.co"]), InputError, [f"workflow id '{GUID}'"], [ID_FIX]),
+    case("workflow_form_typed_letters", "bad_workflow_id", lambda c, form: submit(form), InputError, ["workflow id 'welcome'"], [ID_FIX], prepare=lambda c: _typed(WorkflowForm(c.hs, emails=["a@b.co"]), workflow_id="welcome")),
+    # ---- bad_form_id (malformed GUIDs; unknown forms are in SERVER)
+    case("submit_form_letters", "bad_form_id", lambda c, _: c.hs.forms.submit(c.pid, "contact-us", E), InputError, ["form id 'contact-us'"], ["find it in the form's URL"]),
+    case("submit_form_empty", "bad_form_id", lambda c, _: c.hs.forms.submit(c.pid, "", E), InputError, ["form id ''"], ["find it in the form's URL"]),
+    case("submit_form_int", "bad_form_id", lambda c, _: c.hs.forms.submit(c.pid, 5, E), InputError, ["form id 5"], ["find it in the form's URL"]),
+    case("submit_form_none", "bad_form_id", lambda c, _: c.hs.forms.submit(c.pid, None, E), InputError, ["form id None"], ["find it in the form's URL"]),
+    case("submit_form_no_dashes", "bad_form_id", lambda c, _: c.hs.forms.submit(c.pid, GUID.replace("-", ""), E), InputError, [GUID.replace("-", "")], ["find it in the form's URL"]),
+    case("submit_form_short", "bad_form_id", lambda c, _: c.hs.forms.submit(c.pid, GUID[:-1], E), InputError, [f"'{GUID[:-1]}'"], ["find it in the form's URL"]),
+    case("submit_form_not_hex", "bad_form_id", lambda c, _: c.hs.forms.submit(c.pid, "g" + GUID[1:], E), InputError, ["'g" + GUID[1:]], ["find it in the form's URL"]),
+    case("submit_form_with_path", "bad_form_id", lambda c, _: c.hs.forms.submit(c.pid, GUID + "/edit", E), InputError, [GUID + "/edit"], ["find it in the form's URL"]),
+    # ---- value_type_mismatch: a value that does not fit its property's type or options
+    case("date_not_midnight_datetime", "value_type_mismatch", lambda c, _: c.hs.contacts.create({**E, "contract_start_date": _dt(2024, 5, 1, 9, 30)}), InputError, ["contract_start_date", "2024, 5, 1, 9, 30"], ["not midnight UTC", DATE_FIX]),
+    case("date_not_midnight_iso", "value_type_mismatch", lambda c, _: c.hs.contacts.create({**E, "contract_start_date": "2024-05-01T09:30:00Z"}), InputError, ["'2024-05-01T09:30:00Z'"], ["not midnight UTC", DATE_FIX]),
+    case("date_not_midnight_epoch_ms", "value_type_mismatch", lambda c, _: c.hs.contacts.create({**E, "contract_start_date": 1714555800000}), InputError, ["1714555800000"], ["not midnight UTC", "such as '2024-05-01'"]),
+    case("date_midnight_elsewhere", "value_type_mismatch", lambda c, _: c.hs.contacts.create({**E, "contract_start_date": _dt(2024, 5, 1, tz=dt.timezone(dt.timedelta(hours=2)))}), InputError, ["contract_start_date", "7200"], ["not midnight UTC", DATE_FIX]),
+    case("date_timestamp_noon", "value_type_mismatch", lambda c, _: c.hs.deals.create({"dealname": "x", "contract_start_date": pd.Timestamp("2024-05-01 12:00", tz="UTC")}), InputError, ["Timestamp('2024-05-01 12:00:00+0000'"], ["not midnight UTC", DATE_FIX]),
+    case("date_words", "value_type_mismatch", lambda c, _: c.hs.companies.create({"name": "x", "contract_renewal_date": "next tuesday"}), InputError, ["'next tuesday'"], ["use 'YYYY-MM-DD'"]),
+    case("date_impossible", "value_type_mismatch", lambda c, _: c.hs.contacts.create({**E, "contract_start_date": "2024-02-30"}), InputError, ["'2024-02-30'"], ["use 'YYYY-MM-DD'"]),
+    case("date_float", "value_type_mismatch", lambda c, _: c.hs.contacts.update(c.contact_ids[0], {"contract_start_date": 1.5}), InputError, ["1.5"], ["use 'YYYY-MM-DD'"]),
+    case("date_bool", "value_type_mismatch", lambda c, _: c.hs.contacts.update(c.contact_ids[0], {"contract_start_date": True}), InputError, ["True"], ["use 'YYYY-MM-DD'"]),
+    case("datetime_naive", "value_type_mismatch", lambda c, _: c.hs.deals.create({"dealname": "x", "closedate": _dt(2024, 5, 1, 9, 30, tz=None)}), InputError, ["closedate", "2024, 5, 1, 9, 30"], ["has no time zone", "tzinfo=timezone.utc"]),
+    case("datetime_words", "value_type_mismatch", lambda c, _: c.hs.deals.create({"dealname": "x", "closedate": "end of quarter"}), InputError, ["'end of quarter'"], ["ISO 8601"]),
+    case("datetime_bool", "value_type_mismatch", lambda c, _: c.hs.contacts.create({**E, "closedate": False}), InputError, ["False"], ["ISO 8601"]),
+    case("datetime_list", "value_type_mismatch", lambda c, _: c.hs.contacts.create({**E, "closedate": [2024, 5, 1]}), InputError, ["[2024, 5, 1]"], ["ISO 8601"]),
+    case("enum_label_not_value", "value_type_mismatch", lambda c, _: c.hs.contacts.create({**E, "lifecyclestage": "Marketing Qualified Lead"}), InputError, ["'Marketing Qualified Lead'"], [ENUM_FIX, "Did you mean 'marketingqualifiedlead'", "not labels"]),
+    case("enum_wrong_case", "value_type_mismatch", lambda c, _: c.hs.contacts.update(c.contact_ids[0], {"lifecyclestage": "Customer"}), InputError, ["'Customer'"], ["Did you mean 'customer'"]),
+    case("enum_int", "value_type_mismatch", lambda c, _: c.hs.contacts.create({**E, "lifecyclestage": 3}), InputError, ["'3'"], [ENUM_FIX, LIFECYCLE]),
+    case("enum_company_industry", "value_type_mismatch", lambda c, _: c.hs.companies.create({"name": "x", "industry": "Software"}), InputError, ["'Software'"], [ENUM_FIX, "'COMPUTER_SOFTWARE'"]),
+    case("enum_deal_stage", "value_type_mismatch", lambda c, _: c.hs.deals.create({"dealname": "x", "dealstage": "won"}), InputError, ["'won'"], ["Did you mean 'closedwon'"]),
+    case("multi_select_one_bad", "value_type_mismatch", lambda c, _: c.hs.contacts.create({**E, "favorite_products": ["crm", "erp"]}), InputError, ["'erp'"], [ENUM_FIX, "'analytics'"]),
+    case("multi_select_string_bad", "value_type_mismatch", lambda c, _: c.hs.deals.update(c.deal_ids[0], {"products_included": "crm;hosting"}), InputError, ["'hosting'"], [ENUM_FIX]),
+    case("number_words", "value_type_mismatch", lambda c, _: c.hs.contacts.create({**E, "customer_rating": "five"}), InputError, ["'five'"], [NUMBER_FIX]),
+    case("number_bool", "value_type_mismatch", lambda c, _: c.hs.contacts.create({**E, "customer_rating": True}), InputError, ["True is a bool"], [NUMBER_FIX]),
+    case("number_infinite", "value_type_mismatch", lambda c, _: c.hs.deals.create({"dealname": "x", "amount": math.inf}), InputError, ["inf is not a finite number"], [NUMBER_FIX]),
+    case("number_currency", "value_type_mismatch", lambda c, _: c.hs.deals.create({"dealname": "x", "amount": "$100"}), InputError, ["'$100'"], [NUMBER_FIX]),
+    case("number_thousands", "value_type_mismatch", lambda c, _: c.hs.companies.create({"name": "x", "annualrevenue": "1,000"}), InputError, ["'1,000'"], [NUMBER_FIX]),
+    case("number_list", "value_type_mismatch", lambda c, _: c.hs.companies.update(c.cid, {"numberofemployees": [10]}), InputError, ["[10]"], [NUMBER_FIX]),
+    case("bool_yes", "value_type_mismatch", lambda c, _: c.hs.contacts.create({**E, "vip_customer": "yes"}), InputError, ["'yes'"], [BOOL_FIX]),
+    case("bool_one", "value_type_mismatch", lambda c, _: c.hs.contacts.create({**E, "vip_customer": 1}), InputError, ["vip_customer", "1 is neither"], [BOOL_FIX]),
+    case("bool_none_string", "value_type_mismatch", lambda c, _: c.hs.companies.create({"name": "x", "is_public": "None"}), InputError, ["'None'"], [BOOL_FIX]),
+    case("bool_letter", "value_type_mismatch", lambda c, _: c.hs.deals.update(c.deal_ids[0], {"is_renewal": "Y"}), InputError, ["'Y'"], [BOOL_FIX]),
+    case("text_dict", "value_type_mismatch", lambda c, _: c.hs.contacts.create({**E, "firstname": {"first": "Ada"}}), InputError, ["{'first': 'Ada'}"], ["pass a string"]),
+    case("text_bytes", "value_type_mismatch", lambda c, _: c.hs.contacts.create({**E, "firstname": b"Ada"}), InputError, ["b'Ada'"], ["pass a string"]),
+    case("text_set", "value_type_mismatch", lambda c, _: c.hs.companies.create({"name": {"Acme"}}), InputError, ["{'Acme'}"], ["pass a string"]),
+    case("text_bool", "value_type_mismatch", lambda c, _: c.hs.contacts.create({**E, "lastname": True}), InputError, ["True (bool)"], ["pass a string"]),
+    case("text_date", "value_type_mismatch", lambda c, _: c.hs.deals.create({"dealname": dt.date(2024, 1, 1)}), InputError, ["datetime.date(2024, 1, 1)"], ["pass a string"]),
+    case("phone_list", "value_type_mismatch", lambda c, _: c.hs.contacts.create({**E, "phone": ["+1 555 0100"]}), InputError, ["['+1 555 0100']"], ["pass a string"]),
+    case("search_datetime_naive", "value_type_mismatch", lambda c, _: c.hs.contacts.search("createdate", _dt(2024, 1, 1, 5, tz=None), operator="GT"), InputError, ["2024, 1, 1, 5, 0"], ["has no time zone"]),
+    case("search_date_not_midnight", "value_type_mismatch", lambda c, _: c.hs.contacts.search("contract_start_date", "2024-05-01T10:00:00Z"), InputError, ["'2024-05-01T10:00:00Z'"], ["not midnight UTC"]),
+    case("search_in_enum_bad", "value_type_mismatch", lambda c, _: c.hs.contacts.search("lifecyclestage", ["lead", "boss"], operator="IN"), InputError, ["'boss'"], [ENUM_FIX]),
+    case("search_between_number_bad", "value_type_mismatch", lambda c, _: c.hs.deals.search("amount", (100, "lots"), operator="BETWEEN"), InputError, ["'lots'"], [NUMBER_FIX]),
+    case("search_bool_bad", "value_type_mismatch", lambda c, _: c.hs.contacts.search("hs_email_optout", "maybe"), InputError, ["'maybe'"], [BOOL_FIX]),
+    case("export_search_enum_bad", "value_type_mismatch", lambda c, _: c.hs.contacts.export(c.tmp / "e.parquet", search=("lifecyclestage", "Customer")), InputError, ["'Customer'"], ["Did you mean 'customer'"]),
+    case("submit_field_dict", "value_type_mismatch", lambda c, _: c.hs.forms.submit(c.pid, c.guid, {**E, "firstname": {"a": 1}}), InputError, ["field 'firstname'", "{'a': 1}"], ["pass text or a number"]),
+    case("submit_field_list", "value_type_mismatch", lambda c, _: c.hs.forms.submit(c.pid, c.guid, {**E, "interests": ["crm", "email"]}), InputError, ["['crm', 'email']"], ["joined with ';'"]),
+    case("submit_field_naive_datetime", "value_type_mismatch", lambda c, _: c.hs.forms.submit(c.pid, c.guid, {**E, "meeting": _dt(2024, 5, 1, 9, tz=None)}), InputError, ["field 'meeting'", "2024, 5, 1, 9, 0"], ["has no time zone"]),
+    case("search_form_number_words", "value_type_mismatch", lambda c, _: SearchForm(c.hs, field="customer_rating", value="five"), InputError, ["value='five'", "customer_rating"], ["give a number"]),
+    case("search_form_date_words", "value_type_mismatch", lambda c, _: SearchForm(c.hs, field="contract_start_date", value="soon"), InputError, ["value='soon'"], ["give a date"]),
+    case("search_form_enum_unknown", "value_type_mismatch", lambda c, _: SearchForm(c.hs, field="lifecyclestage", value="boss"), InputError, ["value='boss'"], ["give one of its options", "'customer'"]),
+    case("search_form_between_scalar", "value_type_mismatch", lambda c, _: SearchForm(c.hs, field="customer_rating", operator="BETWEEN", value=5), InputError, ["value=5"], ["give (low, high)"]),
+    case("search_form_in_enum_unknown", "value_type_mismatch", lambda c, _: SearchForm(c.hs, field="hs_persona", operator="IN", value=["nobody"]), InputError, ["value=['nobody']"], ["give a list, each item one of its options"]),
+    # ---- bad_option: keyword values and settings
+    case("get_page_limit_zero", "bad_option", lambda c, _: c.hs.contacts.get_page(limit=0), InputError, ["limit=0"], ["1 to 100"]),
+    case("get_page_limit_over", "bad_option", lambda c, _: c.hs.contacts.get_page(limit=101), InputError, ["limit=101"], ["1 to 100"]),
+    case("get_page_limit_str", "bad_option", lambda c, _: c.hs.deals.get_page(limit="10"), InputError, ["limit='10'"], ["1 to 100"]),
+    case("get_page_limit_float", "bad_option", lambda c, _: c.hs.deals.get_page(limit=10.0), InputError, ["limit=10.0"], ["1 to 100"]),
+    case("get_page_after_empty", "bad_option", lambda c, _: c.hs.contacts.get_page(after=""), InputError, ["after=''"], ["df.attrs['next_after']"]),
+    case("get_page_after_bool", "bad_option", lambda c, _: c.hs.contacts.get_page(after=True), InputError, ["after=True"], ["df.attrs['next_after']"]),
+    case("get_page_after_list", "bad_option", lambda c, _: c.hs.contacts.get_page(after=[100]), InputError, ["after=[100]"], ["df.attrs['next_after']"]),
+    case("get_page_archived_str", "bad_option", lambda c, _: c.hs.contacts.get_page(archived="no"), InputError, ["archived='no'"], [BOOL_FIX]),
+    case("get_all_archived_str", "bad_option", lambda c, _: c.hs.contacts.get_all(archived="false"), InputError, ["archived='false'"], [BOOL_FIX]),
+    case("get_all_progress_str", "bad_option", lambda c, _: c.hs.companies.get_all(progress="off"), InputError, ["progress='off'"], [BOOL_FIX]),
+    case("get_all_max_records_zero", "bad_option", lambda c, _: c.hs.contacts.get_all(max_records=0), InputError, ["max_records=0"], ["whole number >= 1"]),
+    case("get_all_max_records_str", "bad_option", lambda c, _: c.hs.contacts.get_all(max_records="10"), InputError, ["max_records='10'"], ["whole number >= 1"]),
+    case("search_max_records_negative", "bad_option", lambda c, _: c.hs.contacts.search("email", "a@b.co", max_records=-1), InputError, ["max_records=-1"], ["whole number >= 1"]),
+    case("search_progress_int", "bad_option", lambda c, _: c.hs.contacts.search("email", "a@b.co", progress=2), InputError, ["progress=2"], [BOOL_FIX]),
+    case("search_operator_unknown", "bad_option", lambda c, _: c.hs.contacts.search("lastname", "Smith", operator="LIKE"), InputError, ["operator='LIKE'"], ["use one of EQ"]),
+    case("search_in_given_string", "bad_option", lambda c, _: c.hs.contacts.search("lastname", "Smith", operator="IN"), InputError, ["(got 'Smith')"], ["e.g. ['a', 'b']"]),
+    case("search_between_three", "bad_option", lambda c, _: c.hs.deals.search("amount", (1, 2, 3), operator="BETWEEN"), InputError, ["(got (1, 2, 3))"], ["(low, high)"]),
+    case("search_has_property_value", "bad_option", lambda c, _: c.hs.contacts.search("phone", "x", operator="HAS_PROPERTY"), InputError, ["(got 'x')"], ["leave the value out"]),
+    case("search_eq_none", "bad_option", lambda c, _: c.hs.contacts.search("lastname", None), InputError, ["(got None)"], ["NOT_HAS_PROPERTY"]),
+    case("search_value_without_field", "bad_option", lambda c, _: c.hs.contacts.search(None, "Smith"), InputError, ["value 'Smith'"], ["name the property to search"]),
+    case("search_too_many_filters", "bad_option", lambda c, _: c.hs.contacts.search(filters=[("email", "HAS_PROPERTY", None)] * 7), InputError, ["[7] filters"], ["6 filters per group", "narrow the search"]),
+    case("properties_empty_str", "bad_option", lambda c, _: c.hs.contacts.get_page(properties=""), InputError, ["properties=''"], ["None for the defaults, 'all', or a list"]),
+    case("properties_only_commas", "bad_option", lambda c, _: c.hs.deals.get_all(properties=" , ,"), InputError, ["properties=' , ,'"], ["None for the defaults, 'all', or a list"]),
+    case("properties_blank_item", "bad_option", lambda c, _: c.hs.contacts.get_many(c.contact_ids[:2], properties=["email", " "]), InputError, ["['email', ' ']"], ["Empty property name"]),
+    case("create_on_conflict_unknown", "bad_option", lambda c, _: c.hs.contacts.create(E, on_conflict="ignore"), InputError, ["on_conflict='ignore'"], ["use 'raise' or 'update'"]),
+    case("create_on_conflict_none", "bad_option", lambda c, _: c.hs.contacts.create(E, on_conflict=None), InputError, ["on_conflict=None"], ["use 'raise' or 'update'"]),
+    case("create_many_on_conflict_update", "bad_option", lambda c, _: c.hs.contacts.create([E], on_conflict="update"), InputError, ["on_conflict='update'"], ["use update() on the existing ids"]),
+    case("create_company_with_company_id", "bad_option", lambda c, _: c.hs.companies.create({"name": "x"}, company_id=c.cid), InputError, ["company_id='"], ["leave it out"]),
+    case("create_empty_dict", "bad_option", lambda c, _: c.hs.deals.create({}), InputError, ["properties is empty"], ["give at least one property"]),
+    case("create_empty_list", "bad_option", lambda c, _: c.hs.deals.create([]), InputError, ["[] holds no records"], ["a list of at least one dict"]),
+    case("create_empty_df", "bad_option", lambda c, _: c.hs.deals.create(pd.DataFrame({"dealname": []})), InputError, ["no rows to write"], ["pass at least one row"]),
+    case("update_no_properties", "bad_option", lambda c, _: c.hs.contacts.update(c.contact_ids[0]), InputError, ["update needs the properties"], ["update(id, {'lastname': 'Lovelace'})"]),
+    case("update_df_and_dict", "bad_option", lambda c, _: c.hs.contacts.update(pd.DataFrame({"id": ["1"]}), {"lastname": "x"}), InputError, ["pass either a DataFrame"], ["or an id and a dict of properties"]),
+    case("update_df_only_ids", "bad_option", lambda c, _: c.hs.contacts.update(pd.DataFrame({"id": c.contact_ids[:3]})), InputError, ["only an 'id' column"], ["add a column for each property"]),
+    case("update_df_without_id", "bad_option", lambda c, _: c.hs.contacts.update(pd.DataFrame({"contact": ["1"], "lastname": ["x"]})), InputError, ["columns: ['contact', 'lastname']"], ["needs an 'id' column"]),
+    case("submit_no_rows", "bad_option", lambda c, _: c.hs.forms.submit(c.pid, c.guid, []), InputError, ["empty list or DataFrame"], ["pass at least one row"]),
+    case("submit_empty_dict", "bad_option", lambda c, _: c.hs.forms.submit(c.pid, c.guid, {}), InputError, ["submission 0 has no fields"], ["give at least one"]),
+    case("submit_only_none", "bad_option", lambda c, _: c.hs.forms.submit(c.pid, c.guid, {"firstname": None}), InputError, ["submission 0 has only empty fields"], ["give at least one value"]),
+    case("export_path_none", "bad_option", lambda c, _: c.hs.contacts.export(None), InputError, ["path=None"], ["'contacts.parquet'"]),
+    case("export_path_int", "bad_option", lambda c, _: c.hs.deals.export(5), InputError, ["path=5"], ["'contacts.parquet'"]),
+    case("export_path_directory", "bad_option", lambda c, _: c.hs.contacts.export(c.tmp), InputError, ["is a directory"], ["name the .parquet file"]),
+    case("export_path_missing_folder", "bad_option", lambda c, _: c.hs.contacts.export(c.tmp / "missing" / "c.parquet"), InputError, ["missing does not exist"], ["create it first"]),
+    case("export_parallel_zero", "bad_option", lambda c, _: c.hs.contacts.export(c.tmp / "z.parquet", parallel=0), InputError, ["parallel=0"], ["whole number >= 1"]),
+    case("export_parallel_str", "bad_option", lambda c, _: c.hs.contacts.export(c.tmp / "z.parquet", parallel="4"), InputError, ["parallel='4'"], ["whole number >= 1"]),
+    case("export_row_group_size_zero", "bad_option", lambda c, _: c.hs.contacts.export(c.tmp / "z.parquet", row_group_size=0), InputError, ["row_group_size=0"], ["whole number >= 1"]),
+    case("export_archived_str", "bad_option", lambda c, _: c.hs.contacts.export(c.tmp / "z.parquet", archived="yes"), InputError, ["archived='yes'"], [BOOL_FIX]),
+    case("export_search_str", "bad_option", lambda c, _: c.hs.contacts.export(c.tmp / "z.parquet", search="email=a@b.co"), InputError, ["search='email=a@b.co'"], ["(field, value)"]),
+    case("export_search_keys", "bad_option", lambda c, _: c.hs.contacts.export(c.tmp / "z.parquet", search={"where": "x"}), InputError, ["['where']"], ["use field, value, operator, filters, query"]),
+    case("export_search_query_int", "bad_option", lambda c, _: c.hs.contacts.export(c.tmp / "z.parquet", search={"query": 5}), InputError, ["query=5"], ["use a string"]),
+    case("export_search_with_associations", "bad_option", lambda c, _: c.hs.contacts.export(c.tmp / "z.parquet", search=("lastname", "Smith"), associations="companies"), InputError, ["associations"], ["export without search="]),
+    case("iter_export_path_directory", "bad_option", lambda c, _: export_step(c, c.tmp), InputError, ["is a directory"], ["name the .parquet file"]),
+    case("iter_export_parallel_negative", "bad_option", lambda c, _: export_step(c, c.tmp / "i.parquet", parallel=-1), InputError, ["parallel=-1"], ["whole number >= 1"]),
+    case("client_no_token", "bad_option", lambda c, _: hf.HubSpot(), ConfigurationError, ["No HubSpot token"], ["HUBSPOT_ACCESS_TOKEN"]),
+    case("client_blank_token", "bad_option", lambda c, _: hf.HubSpot(token="   "), ConfigurationError, ["No HubSpot token"], ["HubSpot(token=...)"]),
+    case("client_base_url_ftp", "bad_option", lambda c, _: hf.HubSpot(token="t", base_url="ftp://api.hubapi.com"), ConfigurationError, ["'ftp://api.hubapi.com'"], ["'https://api.hubapi.com'"]),
+    case("client_base_url_no_host", "bad_option", lambda c, _: hf.HubSpot(token="t", base_url="https://"), ConfigurationError, ["'https://'"], ["'https://api.hubapi.com'"]),
+    case("client_base_url_plain_http", "bad_option", lambda c, _: hf.HubSpot(token="t", base_url="http://api.hubapi.com"), ConfigurationError, ["'http://api.hubapi.com'"], ["Use https"]),
+    case("client_forms_url_plain_http", "bad_option", lambda c, _: hf.HubSpot(token="t", forms_url="http://forms.example.com"), ConfigurationError, ["'http://forms.example.com'"], ["Use https"]),
+    case("client_timeout_zero", "bad_option", lambda c, _: hf.HubSpot(token="t", timeout=0), ConfigurationError, ["timeout=0"], ["seconds > 0"]),
+    case("client_timeout_bool", "bad_option", lambda c, _: hf.HubSpot(token="t", timeout=True), ConfigurationError, ["timeout=True"], ["seconds > 0"]),
+    case("client_timeout_nan", "bad_option", lambda c, _: hf.HubSpot(token="t", timeout=math.nan), ConfigurationError, ["timeout=nan"], ["seconds > 0"]),
+    case("client_timeout_inf", "bad_option", lambda c, _: hf.HubSpot(token="t", timeout=math.inf), ConfigurationError, ["timeout=inf"], ["seconds > 0"]),
+    case("client_max_retries_negative", "bad_option", lambda c, _: hf.HubSpot(token="t", max_retries=-1), ConfigurationError, ["max_retries=-1"], ["whole number >= 0"]),
+    case("client_max_retries_float", "bad_option", lambda c, _: hf.HubSpot(token="t", max_retries=2.5), ConfigurationError, ["max_retries=2.5"], ["whole number >= 0"]),
+    case("client_rate_limit_zero", "bad_option", lambda c, _: hf.HubSpot(token="t", rate_limit=0), ConfigurationError, ["rate_limit=0"], ["(190, 10)"]),
+    case("client_rate_limit_words", "bad_option", lambda c, _: hf.HubSpot(token="t", rate_limit="fast"), ConfigurationError, ["rate_limit='fast'"], ["'190/10'"]),
+    case("client_rate_limit_bad_period", "bad_option", lambda c, _: hf.HubSpot(token="t", rate_limit="190/x"), ConfigurationError, ["rate_limit='190/x'"], ["'190/10'"]),
+    case("client_rate_limit_triple", "bad_option", lambda c, _: hf.HubSpot(token="t", rate_limit=(1, 2, 3)), ConfigurationError, ["rate_limit=(1, 2, 3)"], ["(190, 10)"]),
+    case("client_rate_limit_negative_period", "bad_option", lambda c, _: hf.HubSpot(token="t", rate_limit=(10, -1)), ConfigurationError, ["rate_limit=(10, -1)"], ["positive number of seconds"]),
+    case("client_rate_limit_nan_period", "bad_option", lambda c, _: hf.HubSpot(token="t", rate_limit=(10, math.nan)), ConfigurationError, ["rate_limit=(10, nan)"], ["positive number of seconds"]),
+    case("client_rate_limit_bool", "bad_option", lambda c, _: hf.HubSpot(token="t", rate_limit=True), ConfigurationError, ["rate_limit=True"], ["(190, 10)"]),
+    case("client_search_rate_zero", "bad_option", lambda c, _: hf.HubSpot(token="t", search_rate=0), ConfigurationError, ["search_rate=0"], ["HubSpot allows 5"]),
+    case("client_search_rate_bool", "bad_option", lambda c, _: hf.HubSpot(token="t", search_rate=True), ConfigurationError, ["search_rate=True"], ["HubSpot allows 5"]),
+    case("client_search_rate_nan", "bad_option", lambda c, _: hf.HubSpot(token="t", search_rate=math.nan), ConfigurationError, ["search_rate=nan"], ["HubSpot allows 5"]),
+    case("request_kind_unknown", "bad_option", lambda c, _: c.hs.request("GET", "/crm/v3/objects/contacts", kind="write"), InputError, ["kind='write'"], ["use one of"]),
+    case("request_host_unknown", "bad_option", lambda c, _: c.hs.request("GET", "/crm/v3/objects/contacts", host="app"), InputError, ["host='app'"], ["use 'api' or 'forms'"]),
+    case("request_path_relative", "bad_option", lambda c, _: c.hs.request("GET", "crm/v3/objects/contacts"), InputError, ["path='crm/v3/objects/contacts'"], ["starting with '/'"]),
+    case("default_properties_operation", "bad_option", lambda c, _: default_properties("contacts", "list"), InputError, ["'list'"], ["use 'get' or 'search'"]),
+    case("demo_negative_contacts", "bad_option", lambda c, _: run_demo(c.tmp / "demo", contacts=-1), InputError, ["--contacts=-1"], ["whole number >= 0"]),
+    case("demo_deals_str", "bad_option", lambda c, _: run_demo(c.tmp / "demo", deals="100"), InputError, ["--deals='100'"], ["whole number >= 0"]),
+    case("search_form_operator_unknown", "bad_option", lambda c, _: SearchForm(c.hs, field="email", operator="LIKE"), InputError, ["operator='LIKE'"], ["use one of EQ"]),
+    case("search_form_max_records_zero", "bad_option", lambda c, _: SearchForm(c.hs, max_records=0), InputError, ["max_records=0"], ["whole number >= 1"]),
+    case("search_form_submit_in_empty", "bad_option", lambda c, form: submit(form), InputError, ["(got [])"], ["e.g. ['a', 'b']"], prepare=lambda c: SearchForm(c.hs, field="firstname", operator="IN")),
+]
+
+
+def _typed(form: Any, **values: str) -> Any:
+    """Type into a form's boxes as a user would (ids and emails as free text)."""
+    for name, text in values.items():
+        getattr(form, name).value = text
+    return form
+
+
+@pytest.mark.parametrize("row", LOCAL)
+def test_refused_before_any_request(row: Case, read_ctx: Ctx, figures):
+    c = read_ctx
+    prepared = row.prepare(c) if row.prepare else None
+    before = portal_state(c.sb)
+    watch = RequestWatch(c.sb)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", HubFrameWarning)  # a refused call warns about nothing either
+        with pytest.raises(HubFrameError) as info:
+            row.call(c, prepared)
+    assert type(info.value) is row.error, f"{type(info.value).__name__}: {info.value}"
+    message = str(info.value)
+    for text in (*row.names, *row.fix):
+        assert text in message, f"{text!r} not in {message!r}"
+    assert c.sb.token not in message
+    # The definitions were fetched by the fixture: a local check sends nothing at all.
+    assert watch.new() == []
+    assert portal_state(c.sb) == before
+    figures.add("bad_input", row.category)
