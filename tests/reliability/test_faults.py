@@ -316,3 +316,30 @@ def test_server_stopping_mid_export_leaves_a_resumable_checkpoint(tmp_path, figu
     figures.add("interruptions", "resumed_exactly")
     assert res.resumed and res.rows == 4000
     check_exact(read_parquet(target), expected, figures, "export across a server restart")
+
+
+def test_resets_mid_body_past_the_retries_stop_an_export_resumably(sb, baseline, faulty, figures, tmp_path):
+    """Every page cut off mid-body: a clear ExportError, nothing at the target, then an exact resume."""
+    target = tmp_path / "c.parquet"
+    with sb.client(rate_limit=(100_000, 10), search_rate=1000, max_retries=2) as client:
+        _use_virtual_time(client)
+        pages = 0
+
+        def cut_after_five_pages(res):
+            nonlocal pages
+            pages = res.pages
+            if pages == 5:
+                sb.inject(truncate=True, count=None, path_contains="/crm/v3/objects/contacts")
+
+        with pytest.raises(hf.ExportError) as info:
+            client.contacts.export(target, properties="all", parallel=1, progress=False,
+                                   row_group_size=100, on_page=cut_after_five_pages)
+        assert "RemoteProtocolError" in str(info.value) and "resume=True" in str(info.value)
+        assert not target.exists()
+        sb.clear_injections()
+        res = client.contacts.export(target, properties="all", parallel=1, progress=False)
+    figures.add("interruptions", "export_stopped_by_resets")
+    figures.add("interruptions", "resumed_exactly")
+    kept = res.rows - res.pages * 100  # pages fetched ahead of the callback are kept too
+    assert res.resumed and 500 <= kept < CONTACTS
+    check_exact(read_parquet(target), baseline["contacts"], figures, "export resumed after resets")
