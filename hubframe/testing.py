@@ -41,6 +41,7 @@ import json
 import logging
 import os
 import re
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -52,7 +53,10 @@ from .errors import ConfigurationError
 if TYPE_CHECKING:  # pragma: no cover
     from .sandbox import Sandbox
 
-__all__ = ["MATCH_ON", "PLACEHOLDER_URL", "REPLAY_TOKEN", "cassette_client", "scrub_text"]
+__all__ = [
+    "MATCH_ON", "PLACEHOLDER_URL", "REPLAY_TOKEN", "VirtualClock", "cassette_client", "scrub_text",
+    "virtual_time",
+]
 
 log = logging.getLogger("hubframe")
 
@@ -238,27 +242,49 @@ def _make_vcr(
     return v
 
 
-class _VirtualClock:
-    """Time that passes only when someone sleeps: replayed retries and rate-limit waits are instant."""
+class VirtualClock:
+    """Time that passes only when someone sleeps.
+
+    Attributes:
+        now: seconds slept so far in total.
+        slept: every sleep asked for, in order (retry backoff, Retry-After, limiter waits).
+    """
 
     def __init__(self) -> None:
         self.now = 0.0
         self.slept: list[float] = []
+        self._lock = threading.Lock()
 
     def monotonic(self) -> float:
         return self.now
 
     def sleep(self, seconds: float) -> None:
         seconds = max(0.0, float(seconds))
-        self.slept.append(seconds)
-        self.now += seconds
+        with self._lock:  # export streams sleep from several threads
+            self.slept.append(seconds)
+            self.now += seconds
 
 
-def _use_virtual_time(hs: HubSpot) -> _VirtualClock:
-    """Make the client's backoff sleeps and rate-limit waits instant (and still counted)."""
+def virtual_time(hs: HubSpot) -> VirtualClock:
+    """Make a client's retry backoff and rate-limit waits instant, and record them.
+
+    For tests that drive a client through a sandbox's faults (``Sandbox(faults=0.2)``,
+    ``sb.inject(429, retry_after=30)``): the client behaves exactly as it would,
+    including how long it decides to wait, but no time passes.
+
+    Returns:
+        The :class:`VirtualClock`; ``clock.slept`` lists each wait, in seconds.
+
+    Example::
+
+        clock = virtual_time(hs)
+        sb.inject(429, retry_after=30)
+        hs.contacts.get_page()
+        assert clock.slept == [30.0]
+    """
     from ._ratelimit import SlidingWindow
 
-    clock = _VirtualClock()
+    clock = VirtualClock()
     hs._sleep = clock.sleep
     # Every limiter the client holds (general, search, forms, ...), whatever it names them.
     for window in vars(hs).values():
@@ -312,7 +338,7 @@ def cassette_client(
         kwargs = {"rate_limit": (1_000_000, 1), "search_rate": 1_000_000, **client_kwargs}
         with v.use_cassette(str(path)) as cassette:
             with HubSpot(token=REPLAY_TOKEN, base_url=PLACEHOLDER_URL, forms_url=PLACEHOLDER_URL, **kwargs) as hs:
-                _use_virtual_time(hs)
+                virtual_time(hs)
                 yield hs
             if strict and not cassette.all_played:
                 played = sum(1 for n in cassette.play_counts.values() if n)

@@ -104,7 +104,13 @@ def test_users_can_record_and_replay_with_the_testing_helper(tmp_path):
 
         import pytest
 
-        from hubframe.testing import cassette_client
+        from hubframe.testing import cassette_client, virtual_time
+
+        def test_survives_a_bad_day(hubspot_sandbox, hubspot_client):
+            clock = virtual_time(hubspot_client)
+            hubspot_sandbox.inject(429, retry_after=30)
+            hubspot_client.contacts.get_page(limit=5)
+            assert clock.slept == [30.0]
 
         def test_sandbox_fixtures(hubspot_sandbox, hubspot_client):
             df = hubspot_client.contacts.get_page(limit=5)
@@ -134,4 +140,4 @@ def test_users_can_record_and_replay_with_the_testing_helper(tmp_path):
         cwd=tmp_path, env=_clean_env(), capture_output=True, text=True, timeout=120,
     )  # fmt: skip
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    assert "4 passed" in proc.stdout
+    assert "5 passed" in proc.stdout

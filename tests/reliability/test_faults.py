@@ -24,7 +24,7 @@ import pytest
 import hubframe as hf
 from hubframe import frames
 from hubframe.sandbox import Sandbox
-from hubframe.testing import _use_virtual_time
+from hubframe.testing import virtual_time
 
 FAULT_LEVELS = [0.05, 0.2]
 CONTACTS = 11_000  # enough matches for a search past HubSpot's 10,000-result cap
@@ -39,7 +39,7 @@ def sb():
 @pytest.fixture(scope="module")
 def hs(sb):
     with sb.client(rate_limit=(100_000, 10), search_rate=1000, max_retries=10) as client:
-        _use_virtual_time(client)
+        virtual_time(client)
         yield client
 
 
@@ -172,7 +172,7 @@ def test_list_additions_are_exact_and_not_doubled(sb, hs, baseline, faulty, figu
 def test_a_burst_of_429_is_waited_out(sb, baseline, faulty, figures, retry_after):
     """Five 429s in a row on one page (the default client's whole retry budget) are survived."""
     with sb.client(rate_limit=(100_000, 10), search_rate=1000) as client:
-        clock = _use_virtual_time(client)
+        clock = virtual_time(client)
         sb.inject(429, count=5, retry_after=retry_after, path_contains="/crm/v3/objects/deals")
         got = client.deals.get_all(properties="all", progress=False)
         check_exact(got, baseline["deals"], figures, f"429 burst, Retry-After {retry_after}")
@@ -187,7 +187,7 @@ def test_a_burst_of_429_is_waited_out(sb, baseline, faulty, figures, retry_after
 
 def test_a_burst_longer_than_the_retries_is_a_clear_rate_limit_error(sb, faulty, figures):
     with sb.client(rate_limit=(100_000, 10), max_retries=2) as client:
-        _use_virtual_time(client)
+        virtual_time(client)
         sb.inject(429, count=3, path_contains="/crm/v3/objects/deals")
         with pytest.raises(hf.RateLimitError) as info:
             client.deals.get_page(limit=5)
@@ -197,7 +197,7 @@ def test_a_burst_longer_than_the_retries_is_a_clear_rate_limit_error(sb, faulty,
 
 def test_daily_limit_is_not_retried_and_says_when_it_resets(sb, faulty):
     with sb.client(rate_limit=(100_000, 10)) as client:
-        clock = _use_virtual_time(client)
+        clock = virtual_time(client)
         sb.inject(
             429,
             body={"policyName": "DAILY", "message": "You have reached your daily limit."},
@@ -227,7 +227,7 @@ def test_resets_mid_body_and_non_json_answers_are_retried_on_reads(sb, hs, basel
 
 def test_the_forms_edge_block_is_a_clear_error_and_not_hammered(sb, faulty, figures):
     with sb.client() as client:
-        clock = _use_virtual_time(client)
+        clock = virtual_time(client)
         form = sb.form_ids[0]
         sb.inject(429, text="error code: 1015", count=None, path_contains="/submissions/")
         before = len(sb.requests)
@@ -255,7 +255,7 @@ def test_contact_creates_whose_answers_are_lost_make_no_duplicates(faulty, figur
     """60 creates while a fifth of the answers are lost after the create happened."""
     with Sandbox(contacts=20, companies=2, deals=2, seed=22) as sb:
         with sb.client(rate_limit=(100_000, 10)) as client:
-            _use_virtual_time(client)
+            virtual_time(client)
             sb.set_faults(faults=0.2, faults_after_apply=True)
             emails = [f"lost-answer-{i}@example.com" for i in range(60)]
             created = {e: client.contacts.create({"email": e, "firstname": f"N{i}"}) for i, e in enumerate(emails)}
@@ -270,7 +270,7 @@ def test_contact_creates_whose_answers_are_lost_make_no_duplicates(faulty, figur
     figures.add("records", "duplicated", len(mine) - mine["email"].nunique())
     figures.add("records", "lost", len(set(emails) - set(mine["email"])))
     assert sorted(mine["email"]) == sorted(emails)  # each exactly once
-    assert {e: df["id"].iloc[0] for e, df in created.items()} == dict(zip(mine["email"], mine["id"]))
+    assert {e: df["id"].iloc[0] for e, df in created.items()} == dict(zip(mine["email"], mine["id"], strict=True))
 
 
 def test_duplicate_email_names_the_existing_record_or_updates_it(fresh_hs):
@@ -294,7 +294,7 @@ def test_server_stopping_mid_export_leaves_a_resumable_checkpoint(tmp_path, figu
     with Sandbox(contacts=4000, companies=2, deals=2, seed=23, search_rate=None) as sb:
         port = sb.port
         with sb.client(rate_limit=(100_000, 10), max_retries=3) as client:
-            _use_virtual_time(client)
+            virtual_time(client)
             expected = client.contacts.get_all(properties="all", progress=False)
 
             def stop_at_page_20(res):
@@ -322,7 +322,7 @@ def test_resets_mid_body_past_the_retries_stop_an_export_resumably(sb, baseline,
     """Every page cut off mid-body: a clear ExportError, nothing at the target, then an exact resume."""
     target = tmp_path / "c.parquet"
     with sb.client(rate_limit=(100_000, 10), search_rate=1000, max_retries=2) as client:
-        _use_virtual_time(client)
+        virtual_time(client)
         pages = 0
 
         def cut_after_five_pages(res):

@@ -31,7 +31,7 @@ from nbclient import NotebookClient
 import hubframe as hf
 from hubframe import widgets
 from hubframe.sandbox import Sandbox
-from hubframe.testing import _use_virtual_time, cassette_client
+from hubframe.testing import cassette_client, virtual_time
 
 TOKEN = "pat-na1-5ec2e7a1-b2c3-4d5e-8f60-7a8b9c0d1e2f"
 WRONG = "pat-na1-00000000-dead-beef-0000-badbadbadbad"
@@ -111,7 +111,7 @@ def failures(sb, hs):
 def test_reprs_errors_tracebacks_and_debug_logs(sb, scanner, caplog, tmp_path):
     caplog.set_level(logging.DEBUG)  # every logger: hubframe, httpx, httpcore, werkzeug
     with sb.client(rate_limit=(10_000, 10), max_retries=1) as hs:
-        _use_virtual_time(hs)
+        virtual_time(hs)
         hs.contacts.get_all(progress=False)
         hs.contacts.search("email", operator="HAS_PROPERTY", progress=False)
         res = hs.contacts.export(tmp_path / "c.parquet", progress=False)
