@@ -33,7 +33,9 @@ def test_one_connection_serves_many_requests(sb):
     ids = []
     after = None
     for _ in range(3):
-        resp = _get(conn, sb, "/crm/v3/objects/contacts?limit=10" + (f"&after={after}" if after else ""))
+        resp = _get(
+            conn, sb, "/crm/v3/objects/contacts?limit=10" + (f"&after={after}" if after else "")
+        )
         body = resp.read()
         assert resp.status == 200
         assert int(resp.getheader("Content-Length")) == len(body)

@@ -67,6 +67,9 @@ class _KeepAliveHandler(_QuietHandler):
 
     protocol_version = "HTTP/1.1"
     timeout = IDLE_SECONDS
+    # Headers and body go out in separate writes; on a connection that stays open, Nagle's
+    # algorithm would hold a response's last segment until the client's delayed ACK.
+    disable_nagle_algorithm = True
 
     def run_wsgi(self) -> None:
         if "chunked" in self.headers.get("Transfer-Encoding", "").lower():

@@ -13,7 +13,6 @@ Association, list, form and workflow operations live in the mixins of
 
 from __future__ import annotations
 
-import functools
 import threading
 from bisect import bisect_left
 from collections import OrderedDict
@@ -38,12 +37,6 @@ from .values import PropertyValueError, date_ms, iso_ms, normalize, now_ms, pars
 __all__ = ["Store", "ObjectTable", "Record", "STATE_VERSION"]
 
 STATE_VERSION = 1
-
-
-@functools.lru_cache(maxsize=256)
-def _hubspot_order(names: tuple[str, ...]) -> tuple[str, ...]:
-    """Property names as HubSpot lists them in a record: unique, alphabetical."""
-    return tuple(sorted(set(names)))
 
 
 class Record:
@@ -86,6 +79,7 @@ class ObjectTable:
         self._archived: list[int] | None = None
         self._kinds = {name: d.type for name, d in self.defs.items()}
         self._computed = _computed_values(store, otype)
+        self._plans: dict[tuple[str, ...], tuple[tuple[str, Any], ...]] = {}
         self.always = ("createdate", "hs_object_id", otype.modified_prop)
 
     # -- indexes ----------------------------------------------------------------------------
@@ -123,6 +117,17 @@ class ObjectTable:
         return rec if rec is not None and not rec.archived else None
 
     # -- values -----------------------------------------------------------------------------
+
+    def render_plan(self, names: tuple[str, ...]) -> tuple[tuple[str, Any], ...]:
+        """``(name, computing function or None)`` of ``names`` in HubSpot's order (alphabetical)."""
+        plan = self._plans.get(names)
+        if plan is None:
+            if len(self._plans) > 256:  # clients ask for a few name lists, not thousands
+                self._plans.clear()
+            plan = self._plans[names] = tuple(
+                (n, self._computed.get(n)) for n in sorted(set(names))
+            )
+        return plan
 
     def value(self, rec: Record, name: str) -> str | None:
         """A property's value as HubSpot returns it (computed ones derived on read)."""
@@ -287,10 +292,9 @@ class Store(AssociationOps, MarketingOps):
             associations: object types whose associations to embed.
         """
         props: dict[str, str | None] = {}
-        # table.value() inlined: this loop runs for every property of every record served.
-        computed, stored = table._computed, rec.props
-        for n in _hubspot_order(tuple(names)):
-            fn = computed.get(n)
+        # table.value() unrolled: this loop runs for every property of every record served.
+        stored = rec.props
+        for n, fn in table.render_plan(tuple(names)):
             v = fn(rec) if fn is not None else stored.get(n)
             if v is not None:
                 props[n] = v
