@@ -34,12 +34,15 @@ import pandas as pd
 import pytest
 
 import hubframe as hf
+from hubframe import cli
 from hubframe.demo import run_demo
 from hubframe.errors import (
     ConfigurationError,
     HubFrameError,
     InputError,
+    NotFoundError,
     UnknownPropertyError,
+    ValidationError,
 )
 from hubframe.export import iter_export
 from hubframe.frames import HubFrameWarning
@@ -523,3 +526,247 @@ def test_refused_before_any_request(row: Case, read_ctx: Ctx, figures):
     assert watch.new() == []
     assert portal_state(c.sb) == before
     figures.add("bad_input", row.category)
+
+
+# -- many-record writes with one bad record: nothing is sent, nothing is written --------------------
+
+
+def _emails(n: int, prefix: str = "w") -> list[dict[str, str]]:
+    return [{"email": f"{prefix}{i}@example.com"} for i in range(n)]
+
+
+def _deals_df(n: int, bad_row: int) -> pd.DataFrame:
+    amounts: list[Any] = [100.0 + i for i in range(n)]
+    amounts[bad_row] = "lots"
+    return pd.DataFrame({"dealname": [f"Deal {i}" for i in range(n)], "amount": amounts})
+
+
+WRITES = [
+    case("create_list_last_email_bad", "malformed_email", lambda c, _: c.hs.contacts.create([*_emails(3), {"email": "bad"}]), InputError, ["row 3", "'bad'"], [EMAIL_FIX]),
+    case("create_df_250_row_180_not_a_number", "value_type_mismatch", lambda c, _: c.hs.deals.create(_deals_df(250, 180)), InputError, ["row 180", "'lots'"], [NUMBER_FIX]),
+    case("create_list_row_1_unknown_property", "unknown_property", lambda c, _: c.hs.companies.create([{"name": "A"}, {"name": "B", "domian": "b.com"}]), UnknownPropertyError, ["row 1", "'domian'"], ["did you mean 'domain'"]),
+    case("create_list_row_2_date_not_midnight", "value_type_mismatch", lambda c, _: c.hs.contacts.create([{**e, "contract_start_date": "2024-05-01" if i < 2 else "2024-05-01T12:00:00Z"} for i, e in enumerate(_emails(3))]), InputError, ["row 2", "'2024-05-01T12:00:00Z'"], ["not midnight UTC"]),
+    case("create_df_row_1_all_empty", "bad_option", lambda c, _: c.hs.contacts.create(pd.DataFrame({"email": ["a1@example.com", None], "firstname": ["Ada", None]})), InputError, ["row 1 is empty"], ["give at least one property"]),
+    case("create_many_company_id_letters", "non_numeric_id", lambda c, _: c.hs.contacts.create(_emails(2), company_id="acme"), InputError, ["company id 'acme'"], [ID_FIX]),
+    case("update_df_row_2_enum_bad", "value_type_mismatch", lambda c, _: c.hs.contacts.update(pd.DataFrame({"id": c.contact_ids[:3], "lifecyclestage": ["lead", "customer", "vip"]})), InputError, ["row 2", "'vip'"], [ENUM_FIX]),
+    case("update_df_150_row_120_id_bad", "non_numeric_id", lambda c, _: c.hs.contacts.update(pd.DataFrame({"id": [*c.contact_ids[:120], "x", *c.contact_ids[121:150]], "lastname": ["L"] * 150})), InputError, ["contact id 'x'"], [ID_FIX]),
+    case("update_df_read_only_column", "unknown_property", lambda c, _: c.hs.deals.update(pd.DataFrame({"id": c.deal_ids[:2], "createdate": ["2024-01-01", "2024-01-02"]})), InputError, ["row 0", "createdate"], ["leave it out"]),
+    case("delete_150_last_not_an_id", "non_numeric_id", lambda c, _: c.hs.contacts.delete([*c.contact_ids[:149], "x"]), InputError, ["contact id 'x'"], [ID_FIX]),
+    case("delete_many_one_empty", "empty_id", lambda c, _: c.hs.contacts.delete([c.contact_ids[0], ""]), InputError, ["contact id ''"], [ID_FIX]),
+    case("lists_add_150_last_negative", "non_numeric_id", lambda c, _: c.hs.lists.add(c.lid, [*c.contact_ids[:149], "-1"]), InputError, ["record id '-1'"], [ID_FIX]),
+    case("enroll_51_last_email_bad", "malformed_email", lambda c, _: c.hs.workflows.enroll(c.wid, [*c.emails[:50], "x@"]), InputError, ["'x@'"], [EMAIL_FIX]),
+    case("submit_df_row_2_email_bad", "malformed_email", lambda c, _: c.hs.forms.submit(c.pid, c.guid, pd.DataFrame({"email": ["f0@example.com", "f1@example.com", "f2(at)example.com"], "firstname": ["A", "B", "C"]})), InputError, ["submission 2", "'f2(at)example.com'"], [EMAIL_FIX]),
+    case("submit_list_row_1_value_dict", "value_type_mismatch", lambda c, _: c.hs.forms.submit(c.pid, c.guid, [{"email": "f0@example.com"}, {"email": "f1@example.com", "company": {"name": "Acme"}}]), InputError, ["submission 1", "{'name': 'Acme'}"], ["pass text or a number"]),
+]
+
+
+@pytest.mark.parametrize("row", WRITES)
+def test_many_record_write_with_one_bad_record_writes_nothing(row: Case, write_ctx: Ctx, figures):
+    c = write_ctx
+    before = portal_state(c.sb)
+    watch = RequestWatch(c.sb)
+    with pytest.raises(HubFrameError) as info:
+        row.call(c, None)
+    assert type(info.value) is row.error, f"{type(info.value).__name__}: {info.value}"
+    message = str(info.value)
+    for text in (*row.names, *row.fix):
+        assert text in message, f"{text!r} not in {message!r}"
+    assert watch.new() == []  # not even the good records before the bad one
+    assert portal_state(c.sb) == before
+    figures.add("bad_input", row.category)
+
+
+# -- ids only HubSpot can judge: the error names the id and what to check -------------------------
+
+MISSING = "999999"
+
+
+SERVER = [
+    case("get_unknown_contact", "unknown_record_id", lambda c, _: c.hs.contacts.get(MISSING), NotFoundError, [f"No record with id {MISSING} in contacts"], ["hs.contacts.get_all()"], requests=(("GET", f"/crm/v3/objects/contacts/{MISSING}"),)),
+    case("get_unknown_email", "unknown_record_id", lambda c, _: c.hs.contacts.get("nobody@example.com", id_property="email"), NotFoundError, ["nobody@example.com"], ["check the id"], requests=(("GET", "/crm/v3/objects/contacts/nobody@example.com"),)),
+    case("update_unknown_deal", "unknown_record_id", lambda c, _: c.hs.deals.update(MISSING, {"dealname": "x"}), NotFoundError, [f"No record with id {MISSING} in deals"], ["hs.deals.search(...)"], requests=(("PATCH", f"/crm/v3/objects/deals/{MISSING}"),)),
+    case("delete_unknown_company", "unknown_record_id", lambda c, _: c.hs.companies.delete(MISSING), NotFoundError, [f"No record with id {MISSING} in companies"], ["check the id"], requests=(("DELETE", f"/crm/v3/objects/companies/{MISSING}"),)),
+    case("get_contacts_unknown_company", "unknown_record_id", lambda c, _: c.hs.companies.get_contacts(MISSING), NotFoundError, [f"No record with id {MISSING} in companies"], ["check the id"], requests=(("GET", f"/crm/v3/objects/companies/{MISSING}/associations/contacts"),)),
+    case("add_contact_unknown_company", "unknown_record_id", lambda c, _: c.hs.companies.add_contact(MISSING, c.contact_ids[0]), NotFoundError, [f"company {MISSING}"], ["Check both ids", f"hs.companies.get('{MISSING}')"], requests=(("POST", "/crm/v3/associations/contact/company/batch/create"),)),
+    case("add_contact_unknown_contact", "unknown_record_id", lambda c, _: c.hs.companies.add_contact(c.cid, MISSING), NotFoundError, [f"contact {MISSING}"], ["Check both ids", f"hs.contacts.get('{MISSING}')"], requests=(("POST", "/crm/v3/associations/contact/company/batch/create"),)),
+    case("lists_add_unknown_list", "bad_list_id", lambda c, _: c.hs.lists.add(MISSING, c.contact_ids[:3]), NotFoundError, [f"No list with id {MISSING}"], ["hs.lists.all()"], requests=(("PUT", f"/crm/v3/lists/{MISSING}/memberships/add"),)),
+    case("lists_members_unknown_list", "bad_list_id", lambda c, _: c.hs.lists.members(MISSING), NotFoundError, [f"No list with id {MISSING}"], ["hs.lists.all()"], requests=(("GET", f"/crm/v3/lists/{MISSING}/memberships"),)),
+    case("lists_add_dynamic_list", "bad_list_id", lambda c, _: c.hs.lists.add(c.sb.dynamic_list_ids[0], c.contact_ids[:3]), ValidationError, ["processingType DYNAMIC"], ["MANUAL or SNAPSHOT"], requests=(("PUT", "/crm/v3/lists/{dynamic}/memberships/add"),)),
+    case("list_form_unknown_list", "bad_list_id", lambda c, form: submit(form), NotFoundError, [f"No list with id {MISSING}"], ["hs.lists.all()"], prepare=lambda c: ListForm(c.hs, list_id=MISSING, ids=c.contact_ids[:2]), requests=(("PUT", f"/crm/v3/lists/{MISSING}/memberships/add"),)),
+    case("enroll_unknown_workflow", "bad_workflow_id", lambda c, _: c.hs.workflows.enroll(MISSING, c.emails[:3]), NotFoundError, [f"workflow {MISSING} does not exist"], ["hs.workflows.all() lists the workflow ids"], requests=(("POST", f"/automation/v2/workflows/{MISSING}/enrollments/contacts/{{email0}}"), ("GET", f"/automation/v3/workflows/{MISSING}"))),
+    case("enroll_unknown_workflow_unknown_contact", "bad_workflow_id", lambda c, _: c.hs.workflows.enroll(MISSING, "nobody@example.com"), NotFoundError, [f"workflow {MISSING} does not exist"], ["hs.workflows.all()"], requests=(("POST", f"/automation/v2/workflows/{MISSING}/enrollments/contacts/nobody@example.com"), ("GET", f"/automation/v3/workflows/{MISSING}"))),
+    case("workflow_form_unknown_workflow", "bad_workflow_id", lambda c, form: submit(form), NotFoundError, ["workflow 424242 does not exist"], ["hs.workflows.all()"], prepare=lambda c: WorkflowForm(c.hs, workflow_id="424242", emails=c.emails[:2]), requests=(("POST", "/automation/v2/workflows/424242/enrollments/contacts/{email0}"), ("GET", "/automation/v3/workflows/424242"))),
+    case("submit_unknown_form", "bad_form_id", lambda c, _: c.hs.forms.submit(c.pid, GUID, {"email": "f@example.com"}), NotFoundError, [GUID], ["Check the portal id", "form's URL"], requests=(("POST", f"/submissions/v3/integration/submit/{{pid}}/{GUID}"),)),
+    case("submit_form_of_other_portal", "bad_form_id", lambda c, _: c.hs.forms.submit(MISSING, c.guid, {"email": "f@example.com"}), NotFoundError, [f"portal id {MISSING}"], ["form's URL"], requests=(("POST", f"/submissions/v3/integration/submit/{MISSING}/{{guid}}"),)),
+    case("submit_rows_to_unknown_form", "bad_form_id", lambda c, _: c.hs.forms.submit(c.pid, GUID, pd.DataFrame({"email": ["f0@example.com", "f1@example.com", "f2@example.com"]})), NotFoundError, [GUID], ["form's URL"], requests=(("POST", f"/submissions/v3/integration/submit/{{pid}}/{GUID}"),)),
+]
+
+
+@pytest.mark.parametrize("row", SERVER)
+def test_unknown_ids_are_named_with_what_to_check(row: Case, write_ctx: Ctx, figures):
+    c = write_ctx
+    prepared = row.prepare(c) if row.prepare else None
+    before = portal_state(c.sb)
+    watch = RequestWatch(c.sb)
+    with pytest.raises(HubFrameError) as info:
+        row.call(c, prepared)
+    assert type(info.value) is row.error, f"{type(info.value).__name__}: {info.value}"
+    message = str(info.value)
+    for text in (*row.names, *row.fix):
+        assert text in message, f"{text!r} not in {message!r}"
+    assert c.sb.token not in message
+    fill = {"pid": c.pid, "guid": c.guid, "email0": c.emails[0], "dynamic": c.sb.dynamic_list_ids[0]}
+    expected = [(method, path.format(**fill)) for method, path in row.requests]
+    assert [(r.method, r.path) for r in watch.new()] == expected  # the failing request, once; no retry
+    assert portal_state(c.sb) == before
+    figures.add("bad_input", row.category)
+
+
+# -- more than 100 ids: chunked into 100-id batches, never an error ------------------------------
+
+UNKNOWN_IDS = [str(9_000_000 + i) for i in range(20)]
+
+
+def _get_many(c: Ctx, state: Any) -> Any:
+    df = c.hs.contacts.get_many(c.contact_ids[:250])
+    assert df["id"].tolist() == c.contact_ids[:250]
+
+
+def _get_many_101(c: Ctx, state: Any) -> Any:
+    df = c.hs.contacts.get_many(pd.Series(c.contact_ids[:101]), properties=["email", "lastname"])
+    assert df["id"].tolist() == c.contact_ids[:101] and list(df.columns[:3]) == ["id", "email", "lastname"]
+
+
+def _get_many_duplicates(c: Ctx, state: Any) -> Any:
+    df = c.hs.contacts.get_many(c.contact_ids[:200] + c.contact_ids[:30])  # 230 ids, 200 distinct
+    assert df["id"].tolist() == c.contact_ids[:200]
+
+
+def _get_many_by_email(c: Ctx, state: Any) -> Any:
+    known = c.hs.contacts.get_many(c.contact_ids[:250], properties=["email"]).dropna(subset=["email"]).head(150)
+    assert len(known) == 150
+    state.start = len(c.sb.requests)  # count only the read by email
+    df = c.hs.contacts.get_many(known["email"].tolist(), id_property="email", properties=["email"])
+    assert df["email"].tolist() == known["email"].tolist() and df["id"].tolist() == known["id"].tolist()
+
+
+def _get_many_some_missing(c: Ctx, state: Any) -> Any:
+    with pytest.warns(HubFrameWarning, match="20 of 150 contacts were not found"):
+        df = c.hs.contacts.get_many(c.contact_ids[:130] + UNKNOWN_IDS)
+    assert df["id"].tolist() == c.contact_ids[:130]
+    assert df.attrs["missing_ids"] == UNKNOWN_IDS
+
+
+def _lists_add(c: Ctx, state: Any) -> Any:
+    ids = c.contact_ids[:250]
+    members = set(c.sb.store.list_members.get(c.lid, {}))
+    out = c.hs.lists.add(c.lid, ids)
+    assert out["id"].tolist() == ids
+    assert out["outcome"].tolist() == ["already a member" if int(i) in members else "added" for i in ids]
+    assert {int(i) for i in ids} <= set(c.sb.store.list_members[c.lid])
+
+
+def _list_form(c: Ctx, state: Any) -> Any:
+    form = ListForm(c.hs, list_id=c.lid, ids=c.contact_ids[:150])
+    state.start = len(c.sb.requests)  # the form loaded the portal's lists; count the adds
+    out = form.submit()
+    assert out is not None and out["id"].tolist() == c.contact_ids[:150]
+
+
+def _delete(c: Ctx, state: Any) -> Any:
+    ids = c.contact_ids[:250]
+    c.hs.contacts.delete(ids + ids[:5])  # repeats are archived once
+    with c.sb.store.lock:
+        assert {int(i) for i in ids} <= set(c.sb.store.tables["contacts"].archived_ids())
+        assert not {int(i) for i in ids} & set(c.sb.store.tables["contacts"].live_ids())
+
+
+def _create(c: Ctx, state: Any) -> Any:
+    rows = _emails(250, prefix="chunk")
+    df = c.hs.contacts.create(pd.DataFrame(rows))
+    assert df["email"].tolist() == [r["email"] for r in rows]
+    with c.sb.store.lock:
+        live = set(c.sb.store.tables["contacts"].live_ids())
+    assert {int(i) for i in df["id"]} <= live and len(live) == len(c.contact_ids) + 250
+
+
+def _update(c: Ctx, state: Any) -> Any:
+    ids = c.contact_ids[:250]
+    df = c.hs.contacts.update(pd.DataFrame({"id": ids, "lastname": [f"Chunked {i}" for i in range(250)]}))
+    assert df["id"].tolist() == ids
+    assert df["lastname"].tolist() == [f"Chunked {i}" for i in range(250)]
+
+
+CHUNKED = [
+    pytest.param(_get_many, "POST", "/crm/v3/objects/contacts/batch/read", 3, id="get_many_250_ids"),
+    pytest.param(_get_many_101, "POST", "/crm/v3/objects/contacts/batch/read", 2, id="get_many_101_ids_series"),
+    pytest.param(_get_many_duplicates, "POST", "/crm/v3/objects/contacts/batch/read", 2, id="get_many_230_ids_200_distinct"),
+    pytest.param(_get_many_by_email, "POST", "/crm/v3/objects/contacts/batch/read", 2, id="get_many_150_emails"),
+    pytest.param(_get_many_some_missing, "POST", "/crm/v3/objects/contacts/batch/read", 2, id="get_many_150_ids_20_unknown"),
+    pytest.param(_lists_add, "PUT", "/crm/v3/lists/{lid}/memberships/add", 3, id="lists_add_250_ids"),
+    pytest.param(_list_form, "PUT", "/crm/v3/lists/{lid}/memberships/add", 2, id="list_form_150_ids"),
+    pytest.param(_delete, "POST", "/crm/v3/objects/contacts/batch/archive", 3, id="delete_255_ids_250_distinct"),
+    pytest.param(_create, "POST", "/crm/v3/objects/contacts/batch/create", 3, id="create_250_rows"),
+    pytest.param(_update, "POST", "/crm/v3/objects/contacts/batch/update", 3, id="update_250_rows"),
+]
+
+
+@pytest.mark.parametrize(("run", "method", "path", "batches"), CHUNKED)
+def test_more_than_100_ids_are_chunked_not_refused(run, method, path, batches, write_ctx: Ctx, figures):
+    c = write_ctx
+    assert len(c.contact_ids) >= 250
+    state = RequestWatch(c.sb)
+    run(c, state)
+    served = state.new()
+    # Only the batches: property definitions are cached, and nothing else is needed.
+    assert [(r.method, r.path) for r in served] == [(method, path.format(lid=c.lid))] * batches
+    assert all(200 <= r.status < 300 for r in served), [r.status for r in served]  # 207: some missing
+    figures.add("bad_input", "too_many_ids_chunked")
+
+
+# -- the command line: exit status 2, the value and the fix, no traceback, no file ----------------
+
+
+CLI = [
+    pytest.param("unknown_object_type", ["export", "tickets", "-o", "{out}"], ["'tickets'"], ["choose from 'contacts', 'companies', 'deals'"], False, id="export_unknown_object_type"),
+    pytest.param("bad_option", ["export", "contacts"], ["-o/--out"], ["the following arguments are required"], False, id="export_without_out"),
+    pytest.param("bad_option", ["export", "contacts", "-o", "{missing}", "--sandbox", "--contacts", "5"], ["missing does not exist"], ["create it first"], False, id="export_out_folder_missing"),
+    pytest.param("bad_option", ["export", "contacts", "-o", "{tmp}", "--sandbox", "--contacts", "5"], ["is a directory"], ["name the .parquet file"], False, id="export_out_is_directory"),
+    pytest.param("unknown_property", ["export", "contacts", "-o", "{out}", "--properties", "email,nonsense", "--sandbox", "--contacts", "5"], ["'nonsense'"], ["hs.properties('contacts').names"], False, id="export_unknown_property"),
+    pytest.param("bad_option", ["export", "contacts", "-o", "{out}", "--properties", " , ", "--sandbox"], ["' , ' names no property"], ["e.g. email,firstname"], False, id="export_properties_only_commas"),
+    pytest.param("unknown_property", ["export", "deals", "-o", "{out}", "--search", "stage", "won", "--sandbox", "--deals", "5"], ["'stage'"], ["hs.properties('deals').names"], False, id="export_search_unknown_property"),
+    pytest.param("value_type_mismatch", ["export", "contacts", "-o", "{out}", "--search", "lifecyclestage", "Customer", "--sandbox", "--contacts", "5"], ["'Customer'"], ["Did you mean 'customer'"], False, id="export_search_value_not_an_option"),
+    pytest.param("bad_option", ["export", "contacts", "-o", "{out}", "--sandbox", "--contacts", "-5"], ["'-5' is not a count"], ["whole number >= 0"], False, id="export_sandbox_negative_contacts"),
+    pytest.param("bad_option", ["export", "companies", "-o", "{out}", "--sandbox", "--companies", "five"], ["'five' is not a count"], ["whole number >= 0"], False, id="export_sandbox_companies_words"),
+    pytest.param("bad_option", ["export", "contacts", "-o", "{out}", "--sandbox", "--latency", "-1"], ["'-1' is not a number of seconds"], ["e.g. 0.15"], False, id="export_sandbox_negative_latency"),
+    pytest.param("bad_option", ["export", "contacts", "-o", "{out}", "--sandbox", "--faults", "2"], ["'2' is not a fraction"], ["from 0 to 1"], False, id="export_sandbox_faults_over_one"),
+    pytest.param("bad_option", ["export", "contacts", "-o", "{out}", "--rate-limit", "fast"], ["'fast' is not a rate"], ["e.g. 190/10"], False, id="export_rate_limit_words"),
+    pytest.param("bad_option", ["export", "contacts", "-o", "{out}", "--rate-limit", "0/10"], ["'0/10' is not a rate"], ["e.g. 190/10"], False, id="export_rate_limit_zero"),
+    pytest.param("bad_option", ["export", "contacts", "-o", "{out}"], ["No HubSpot token"], ["HUBSPOT_ACCESS_TOKEN"], False, id="export_without_token"),
+    pytest.param("bad_option", ["export", "contacts", "-o", "{out}", "--base-url", "ftp://api.hubapi.com"], ["'ftp://api.hubapi.com'"], ["'https://api.hubapi.com'"], True, id="export_base_url_not_http"),
+    pytest.param("bad_option", ["export", "contacts", "-o", "{out}", "--base-url", "http://api.hubapi.com"], ["'http://api.hubapi.com'"], ["Use https"], True, id="export_base_url_plain_http"),
+    pytest.param("bad_option", ["demo", "--deals", "-1", "-o", "{tmp}/demo"], ["'-1' is not a count"], ["whole number >= 0"], False, id="demo_negative_deals"),
+    pytest.param("bad_option", ["sandbox", "--faults", "often"], ["'often' is not a fraction"], ["from 0 to 1"], False, id="sandbox_faults_words"),
+    pytest.param("bad_option", ["sandbox", "--rate-limit", "190"], ["'190' is not a rate"], ["COUNT/SECONDS"], False, id="sandbox_rate_limit_without_period"),
+]
+
+CLI_TOKEN = "pat-na1-00000000-1111-2222-3333-444444444444"
+
+
+@pytest.mark.parametrize(("category", "argv", "names", "fix", "with_token"), CLI)
+def test_cli_refuses_bad_arguments(category, argv, names, fix, with_token, tmp_path, monkeypatch, capsys, figures):
+    if with_token:
+        monkeypatch.setenv("HUBSPOT_ACCESS_TOKEN", CLI_TOKEN)
+    fill = {"out": str(tmp_path / "out.parquet"), "missing": str(tmp_path / "missing" / "out.parquet"), "tmp": str(tmp_path)}
+    args = [a.format(**fill) for a in argv]
+    try:
+        status = cli.main(args)
+    except SystemExit as exc:  # argparse: usage and the error on stderr
+        status = exc.code
+    out, err = capsys.readouterr()
+    assert status == 2, (status, out, err)
+    for text in (*names, *fix):
+        assert text in err, f"{text!r} not in {err!r}"
+    assert "Traceback" not in err and CLI_TOKEN not in err + out
+    assert list(tmp_path.iterdir()) == []  # no target, no checkpoint, no partial folder
+    figures.add("bad_input", category)
