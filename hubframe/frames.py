@@ -522,16 +522,10 @@ def _parse_epoch_ms(text: pa.Array) -> tuple[np.ndarray, np.ndarray]:
     ok = np.zeros(n, dtype=bool)
     if n == 0 or text.null_count == n:
         return ms, ok
-    # 1. Epoch milliseconds, as integers or floats ("1.6339968E12").
-    number = _parse_number(text)
-    if number.null_count < n:
-        f = number.to_numpy(zero_copy_only=False)  # NaN where null
-        hit = ~np.isnan(f)
-        hit[hit] &= (f[hit] >= _MIN_MS) & (f[hit] < _MAX_MS + 1)
-        ms[hit] = np.floor(f[hit]).astype(np.int64)
-        ok |= hit
-    # 2. HubSpot's own forms, which Arrow's cast reads fast. The patterns only admit what the
-    #    general reader (3.) would read the same way; on any surprise, (3.) reads them.
+    valid = text.is_valid().to_numpy(zero_copy_only=False)
+    # 1. HubSpot's own forms (nearly every value), which Arrow's cast reads fast. The
+    #    patterns only admit what the general reader (3.) would read the same way; on any
+    #    surprise, (3.) reads them.
     for pattern, arrow_type, scale in (
         (_CANONICAL_DATETIME_RE, pa.timestamp("ms", "UTC"), 1),
         (_CANONICAL_DATE_RE, pa.date32(), _DAY_MS),
@@ -549,15 +543,24 @@ def _parse_epoch_ms(text: pa.Array) -> tuple[np.ndarray, np.ndarray]:
         hit_np &= (values >= _MIN_MS) & (values <= _MAX_MS)
         ms[hit_np] = values[hit_np]
         ok |= hit_np
+    # 2. Epoch milliseconds, as integers or floats ("1.6339968E12"), among the others
+    #    (no string matches both a number and the patterns above).
+    rest = np.flatnonzero(~ok & valid)
+    if len(rest):
+        f = _parse_number(text.take(pa.array(rest))).to_numpy(zero_copy_only=False)  # NaN: null
+        hit = ~np.isnan(f)
+        hit[hit] &= (f[hit] >= _MIN_MS) & (f[hit] < _MAX_MS + 1)
+        ms[rest[hit]] = np.floor(f[hit]).astype(np.int64)
+        ok[rest[hit]] = True
     # 3. Any other ISO 8601 form, computed from its parts so every precision and offset is
     #    read alike.
-    rest = np.flatnonzero(~ok & text.is_valid().to_numpy(zero_copy_only=False))
+    rest = np.flatnonzero(~ok & valid)
     if len(rest):
         parts = pc.extract_regex(text.take(pa.array(rest)), _ISO_RE)
-        iso_ms, valid = _iso_parts_to_ms(parts)
-        valid &= parts.is_valid().to_numpy(zero_copy_only=False)
-        ms[rest[valid]] = iso_ms[valid]
-        ok[rest[valid]] = True
+        iso_ms, read = _iso_parts_to_ms(parts)
+        read &= parts.is_valid().to_numpy(zero_copy_only=False)
+        ms[rest[read]] = iso_ms[read]
+        ok[rest[read]] = True
     return ms, ok
 
 
