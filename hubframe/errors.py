@@ -264,7 +264,12 @@ _NOT_FOUND_HINTS: tuple[tuple[re.Pattern[str], str], ...] = (
         "(.../forms/<portal id>/editor/<form id>/...).",
     ),
     (
-        re.compile(r"^/crm/v\d/objects/(contacts|companies|deals)/([^/]+)"),
+        re.compile(r"^/crm/v\d/objects/(contacts|companies|deals)/batch/"),
+        "Check the ids: hs.{0}.get_many(ids) reads those that exist and lists the others "
+        "in df.attrs['missing_ids'].",
+    ),
+    (
+        re.compile(r"^/crm/v\d/objects/(contacts|companies|deals)/(?!batch/)([^/]+)"),
         "No record with id {1} in {0} (never created, or deleted): check the id, e.g. in "
         "hs.{0}.get_all() or hs.{0}.search(...).",
     ),

@@ -9,6 +9,7 @@ property definitions.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import logging
@@ -25,6 +26,8 @@ from .errors import (
     InputError,
     NotFoundError,
     ServerError,
+    ValidationError,
+    error_from_response,
 )
 from .pagination import LIST_PAGE_MAX, SEARCH_PAGE_MAX, Page, iter_pages, iter_search_pages
 from .properties import DEFAULT_PROPERTIES, SEARCH_DEFAULT_PROPERTIES, normalize_object_type
@@ -631,12 +634,14 @@ class ObjectResource:
         assoc = self._company_association(company_id)
         if isinstance(properties, Mapping):
             encoded = encode_properties(self.props, properties)
-            return self._create_one(encoded, assoc, on_conflict)
+            with _naming_company(company_id, assoc):
+                return self._create_one(encoded, assoc, on_conflict)
         rows = _rows(properties)
         encoded_rows = [_encode_row(self.props, i, row) for i, row in enumerate(rows)]
         if on_conflict == "update":
             raise InputError("on_conflict='update' works for one record; for many, use update() on the existing ids")
-        return self._create_batch(encoded_rows, assoc)
+        with _naming_company(company_id, assoc):
+            return self._create_batch(encoded_rows, assoc)
 
     def _find_by_email(self, email: str) -> dict[str, Any] | None:
         try:
@@ -672,7 +677,10 @@ class ObjectResource:
     def _create_batch(self, rows: list[dict[str, str]], assoc: list[dict[str, Any]]) -> pd.DataFrame:
         written = list(dict.fromkeys(k for row in rows for k in row))
         names = self._result_names(written)
+        if self.object_type == "contacts":
+            _check_unique_emails(rows)
         created: list[dict[str, Any]] = []
+        failed: list[dict[str, Any]] = []
         for start, chunk in enumerate(_chunks(rows, BATCH_MAX)):
             inputs = [
                 {"properties": row, "associations": assoc, "objectWriteTraceId": str(start * BATCH_MAX + i)}
@@ -683,7 +691,10 @@ class ObjectResource:
             if all("objectWriteTraceId" in r for r in results):
                 results.sort(key=lambda r: int(r["objectWriteTraceId"]))
             created.extend(results)
-        return self._frame(created, names)
+            failed.extend(_batch_failures(data, "row"))
+        df = self._frame(created, names)
+        _report_failures(df, failed, len(rows), self.object_type, "created", f"{self._path}/batch/create")
+        return df
 
     def update(self, record_id: Any, properties: Mapping[str, Any] | None = None) -> pd.DataFrame:
         """Update one record (id + dict), or many (a DataFrame with an ``id`` column).
@@ -726,15 +737,27 @@ class ObjectResource:
                 "the record to update"
             )
         ids = check_ids(df["id"].tolist(), what=f"{self._singular} id")
+        first_row: dict[str, int] = {}
+        for n, rid in enumerate(ids):
+            if rid in first_row:
+                raise InputError(
+                    f"id {rid} is in rows {first_row[rid]} and {n}: give each record one row "
+                    "(merge the values to write into it)"
+                )
+            first_row[rid] = n
         rows = _rows(df.drop(columns=["id"]))
         inputs = [{"id": i, "properties": _encode_row(self.props, n, row)} for n, (i, row) in enumerate(zip(ids, rows, strict=True))]
         written = list(dict.fromkeys(k for inp in inputs for k in inp["properties"]))
         updated: dict[str, dict[str, Any]] = {}
+        failed: list[dict[str, Any]] = []
         for chunk in _chunks(inputs, BATCH_MAX):
             data = self._hs.request_json("POST", f"{self._path}/batch/update", json={"inputs": list(chunk)}, kind="idempotent") or {}
             for rec in data.get("results") or []:
                 updated[str(rec["id"])] = rec
-        return self._frame([updated[i] for i in ids if i in updated], self._result_names(written))
+            failed.extend(_batch_failures(data, "id"))
+        result = self._frame([updated[i] for i in ids if i in updated], self._result_names(written))
+        _report_failures(result, failed, len(ids), self.object_type, "updated", f"{self._path}/batch/update")
+        return result
 
     def delete(self, record_id: Any) -> None:
         """Delete (archive) one record, or several (a list of ids, 100 per request).
@@ -811,6 +834,83 @@ class CompanyResource(ObjectResource):
     def remove_contact(self, company_id: Any, contact_id: Any) -> None:
         """Remove the association between a contact and a company."""
         self._association("archive", company_id, contact_id)
+
+
+def _check_unique_emails(rows: list[dict[str, str]]) -> None:
+    """Two new contacts with one email: HubSpot would create one and refuse the other."""
+    seen: dict[str, int] = {}
+    for n, row in enumerate(rows):
+        email = (row.get("email") or "").lower()
+        if not email:
+            continue
+        if email in seen:
+            raise InputError(
+                f"rows {seen[email]} and {n} have the same email {row['email']!r}: a contact's email "
+                "is unique, so give each contact one row"
+            )
+        seen[email] = n
+
+
+def _batch_failures(data: dict[str, Any], key: str) -> list[dict[str, Any]]:
+    """The inputs a 207 batch answer says failed: ``{key: ..., "message": ...}`` each.
+
+    Create errors echo the input's ``objectWriteTraceId`` (its row); a batch update's
+    not-found error lists the ids.
+    """
+    out: list[dict[str, Any]] = []
+    for err in data.get("errors") or []:
+        context = err.get("context") or {}
+        message = str(err.get("message") or err.get("category") or "failed")
+        where = context.get("objectWriteTraceId") if key == "row" else context.get("ids")
+        category = str(err.get("category") or "VALIDATION_ERROR")
+        if key == "id" and category == "OBJECT_NOT_FOUND":
+            message = "not found (never created, or deleted)"
+        for item in where or [None]:
+            value = None if item is None else (int(item) if key == "row" else str(item))
+            out.append({key: value, "message": message, "category": category})
+    return out
+
+
+def _report_failures(
+    df: pd.DataFrame, failed: list[dict[str, Any]], total: int, noun: str, verb: str, path: str
+) -> None:
+    """Failed batch inputs are never dropped silently.
+
+    When some inputs were written, the failures go to ``df.attrs["failed"]`` with a
+    warning; when none was, HubSpot's verdict on the first is raised as its error class.
+    """
+    df.attrs["failed"] = [{k: v for k, v in f.items() if k != "category"} for f in failed]
+    if not failed:
+        return
+    key = "row" if "row" in failed[0] else "id"
+    shown = "; ".join(f"{key} {f[key]}: {f['message']}" for f in failed[:3]) + (" ..." if len(failed) > 3 else "")
+    if len(df) == 0:
+        category = failed[0]["category"]
+        status = {"CONFLICT": 409, "OBJECT_NOT_FOUND": 404}.get(category, 400)
+        body = {"message": f"none of the {total} {noun} were {verb}: {shown}", "category": category}
+        raise error_from_response(status, body, method="POST", path=path)
+    warnings.warn(
+        f"{len(failed)} of {total} {noun} were not {verb}: {shown} (see df.attrs['failed'])",
+        frames.HubFrameWarning,
+        stacklevel=3,
+    )
+
+
+@contextlib.contextmanager
+def _naming_company(company_id: Any, assoc: list[dict[str, Any]]) -> Iterator[None]:
+    """A create HubSpot refused for its company association names ``company_id`` and the fix."""
+    try:
+        yield
+    except ValidationError as exc:
+        if not assoc or "association" not in (exc.message or "").lower():
+            raise
+        cid = assoc[0]["to"]["id"]
+        raise ValidationError(
+            f"company_id={company_id!r}: {exc.message} Check the company id, e.g. with "
+            f"hs.companies.get({cid!r}), or leave company_id out.",
+            status=exc.status, category=exc.category, correlation_id=exc.correlation_id,
+            method=exc.method, path=exc.path, body=exc.body,
+        ) from None
 
 
 def _encode_row(props: PropertySet, n: int, row: Mapping[str, Any]) -> dict[str, str]:

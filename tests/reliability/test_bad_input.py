@@ -556,6 +556,8 @@ WRITES = [
     case("lists_add_150_last_negative", "non_numeric_id", lambda c, _: c.hs.lists.add(c.lid, [*c.contact_ids[:149], "-1"]), InputError, ["record id '-1'"], [ID_FIX]),
     case("enroll_51_last_email_bad", "malformed_email", lambda c, _: c.hs.workflows.enroll(c.wid, [*c.emails[:50], "x@"]), InputError, ["'x@'"], [EMAIL_FIX]),
     case("submit_df_row_2_email_bad", "malformed_email", lambda c, _: c.hs.forms.submit(c.pid, c.guid, pd.DataFrame({"email": ["f0@example.com", "f1@example.com", "f2(at)example.com"], "firstname": ["A", "B", "C"]})), InputError, ["submission 2", "'f2(at)example.com'"], [EMAIL_FIX]),
+    case("create_rows_same_email", "duplicate_record", lambda c, _: c.hs.contacts.create([*_emails(2), {"email": "W0@example.com"}]), InputError, ["rows 0 and 2", "'W0@example.com'"], ["give each contact one row"]),
+    case("update_df_same_id_twice", "duplicate_record", lambda c, _: c.hs.deals.update(pd.DataFrame({"id": [c.deal_ids[0], c.deal_ids[1], c.deal_ids[0]], "amount": [1, 2, 3]})), InputError, ["is in rows 0 and 2"], ["give each record one row"]),
     case("submit_list_row_1_value_dict", "value_type_mismatch", lambda c, _: c.hs.forms.submit(c.pid, c.guid, [{"email": "f0@example.com"}, {"email": "f1@example.com", "company": {"name": "Acme"}}]), InputError, ["submission 1", "{'name': 'Acme'}"], ["pass text or a number"]),
 ]
 
@@ -589,6 +591,10 @@ SERVER = [
     case("get_contacts_unknown_company", "unknown_record_id", lambda c, _: c.hs.companies.get_contacts(MISSING), NotFoundError, [f"No record with id {MISSING} in companies"], ["check the id"], requests=(("GET", f"/crm/v3/objects/companies/{MISSING}/associations/contacts"),)),
     case("add_contact_unknown_company", "unknown_record_id", lambda c, _: c.hs.companies.add_contact(MISSING, c.contact_ids[0]), NotFoundError, [f"company {MISSING}"], ["Check both ids", f"hs.companies.get('{MISSING}')"], requests=(("POST", "/crm/v3/associations/contact/company/batch/create"),)),
     case("add_contact_unknown_contact", "unknown_record_id", lambda c, _: c.hs.companies.add_contact(c.cid, MISSING), NotFoundError, [f"contact {MISSING}"], ["Check both ids", f"hs.contacts.get('{MISSING}')"], requests=(("POST", "/crm/v3/associations/contact/company/batch/create"),)),
+    case("create_with_unknown_company", "unknown_record_id", lambda c, _: c.hs.contacts.create(E, company_id=MISSING), ValidationError, [f"company_id='{MISSING}'", f"COMPANY {MISSING}"], [f"hs.companies.get('{MISSING}')", "leave company_id out"], requests=(("POST", "/crm/v3/objects/contacts"),)),
+    case("create_many_with_unknown_company", "unknown_record_id", lambda c, _: c.hs.deals.create([{"dealname": "A"}, {"dealname": "B"}], company_id=MISSING), ValidationError, [f"company_id='{MISSING}'", "none of the 2 deals were created"], [f"hs.companies.get('{MISSING}')"], requests=(("POST", "/crm/v3/objects/deals/batch/create"),)),
+    case("update_df_only_unknown_ids", "unknown_record_id", lambda c, _: c.hs.contacts.update(pd.DataFrame({"id": ["999998", MISSING], "lastname": ["a", "b"]})), NotFoundError, ["none of the 2 contacts were updated", "id 999998", f"id {MISSING}"], ["hs.contacts.get_many(ids)"], requests=(("POST", "/crm/v3/objects/contacts/batch/update"),)),
+    case("create_rows_all_existing_emails", "duplicate_record", lambda c, _: c.hs.contacts.create([{"email": c.emails[0]}, {"email": c.emails[1]}]), hf.ConflictError, ["none of the 2 contacts were created", "row 0", "row 1"], ["update it instead"], requests=(("POST", "/crm/v3/objects/contacts/batch/create"),)),
     case("lists_add_unknown_list", "bad_list_id", lambda c, _: c.hs.lists.add(MISSING, c.contact_ids[:3]), NotFoundError, [f"No list with id {MISSING}"], ["hs.lists.all()"], requests=(("PUT", f"/crm/v3/lists/{MISSING}/memberships/add"),)),
     case("lists_members_unknown_list", "bad_list_id", lambda c, _: c.hs.lists.members(MISSING), NotFoundError, [f"No list with id {MISSING}"], ["hs.lists.all()"], requests=(("GET", f"/crm/v3/lists/{MISSING}/memberships"),)),
     case("lists_add_dynamic_list", "bad_list_id", lambda c, _: c.hs.lists.add(c.sb.dynamic_list_ids[0], c.contact_ids[:3]), ValidationError, ["processingType DYNAMIC"], ["MANUAL or SNAPSHOT"], requests=(("PUT", "/crm/v3/lists/{dynamic}/memberships/add"),)),
@@ -620,6 +626,26 @@ def test_unknown_ids_are_named_with_what_to_check(row: Case, write_ctx: Ctx, fig
     assert [(r.method, r.path) for r in watch.new()] == expected  # the failing request, once; no retry
     assert portal_state(c.sb) == before
     figures.add("bad_input", row.category)
+
+
+def test_batch_inputs_hubspot_refuses_are_reported_not_dropped(write_ctx: Ctx, figures):
+    """Some inputs of a batch refused by HubSpot (an email that exists, an id that does not):
+    the others are written, and the refused ones are named in a warning and in df.attrs."""
+    c = write_ctx
+    taken = c.emails[0]
+    with pytest.warns(HubFrameWarning, match=r"1 of 3 contacts were not created: row 1: Contact already exists"):
+        created = c.hs.contacts.create([{"email": "p0@example.com"}, {"email": taken}, {"email": "p2@example.com"}])
+    assert created["email"].tolist() == ["p0@example.com", "p2@example.com"]
+    assert created.attrs["failed"] == [{"row": 1, "message": created.attrs["failed"][0]["message"]}]
+    assert "Existing ID" in created.attrs["failed"][0]["message"]
+    figures.add("bad_input", "duplicate_record")
+
+    ids = [c.contact_ids[0], MISSING, c.contact_ids[1]]
+    with pytest.warns(HubFrameWarning, match=f"1 of 3 contacts were not updated: id {MISSING}: not found"):
+        updated = c.hs.contacts.update(pd.DataFrame({"id": ids, "lastname": ["U0", "U1", "U2"]}))
+    assert updated["id"].tolist() == [ids[0], ids[2]] and updated["lastname"].tolist() == ["U0", "U2"]
+    assert updated.attrs["failed"] == [{"id": MISSING, "message": "not found (never created, or deleted)"}]
+    figures.add("bad_input", "unknown_record_id")
 
 
 # -- more than 100 ids: chunked into 100-id batches, never an error ------------------------------
