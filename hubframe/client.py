@@ -442,9 +442,11 @@ class HubSpot:
             object_type: ``contacts``, ``companies`` or ``deals``.
             refresh: fetch again even if cached (after creating a property in HubSpot).
         """
+        from .encode import check_flag
         from .properties import fetch_property_set, normalize_object_type
 
         object_type = normalize_object_type(object_type)
+        refresh = check_flag(refresh, "refresh")
         with self._property_lock:
             if refresh or object_type not in self._property_sets:
                 self._property_sets[object_type] = fetch_property_set(self, object_type)

@@ -201,6 +201,8 @@ class ObjectResource:
         resumes from a cursor. Each page's ``requested_after`` is the cursor that
         produced it and ``after`` the cursor of the next one.
         """
+        limit = _check_limit(limit)
+        archived = check_flag(archived, "archived")
         names = names if names is not None else self.names(properties)
         assoc = self._assoc_types(associations)
         chunks = property_chunks(names)
@@ -239,8 +241,7 @@ class ObjectResource:
         Returns:
             A DataFrame; ``df.attrs["next_after"]`` is the next cursor, None on the last page.
         """
-        if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= LIST_PAGE_MAX:
-            raise InputError(f"limit={limit!r}: a page holds 1 to {LIST_PAGE_MAX} records")
+        limit = _check_limit(limit)
         if after is not None and (
             isinstance(after, bool) or not isinstance(after, (str, int)) or not str(after).strip()
         ):
@@ -921,6 +922,12 @@ def _encode_row(props: PropertySet, n: int, row: Mapping[str, Any]) -> dict[str,
         if not str(exc).startswith(f"row {n}"):
             exc.args = (f"row {n}: {exc}",)
         raise
+
+
+def _check_limit(limit: Any) -> int:
+    if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= LIST_PAGE_MAX:
+        raise InputError(f"limit={limit!r:.100}: a page holds 1 to {LIST_PAGE_MAX} records")
+    return limit
 
 
 def _check_max(max_records: Any) -> int | None:

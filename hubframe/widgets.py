@@ -72,7 +72,14 @@ def operators_for(prop: Property) -> list[str]:
 
     Returns:
         HubSpot operator names, e.g. ``["EQ", "NEQ", "LT", ...]`` for a number.
+
+    Raises:
+        InputError: ``prop`` is not a property definition.
     """
+    from .properties import Property
+
+    if not isinstance(prop, Property):
+        raise InputError(f"prop={prop!r:.100}: pass a property definition, e.g. hs.properties('contacts')['email']")
     if prop.type == "number":
         return ["EQ", "NEQ", "GT", "GTE", "LT", "LTE", "BETWEEN", *_PRESENCE]
     if prop.type == "date":
@@ -166,6 +173,13 @@ class _Form(W.VBox):
     """
 
     def __init__(self, hs: HubSpot, button_label: str, icon: str):
+        from .client import HubSpot
+
+        if not isinstance(hs, HubSpot):
+            raise InputError(
+                f"hs={hs!r:.100}: pass a hubframe.HubSpot client, e.g. hubframe.HubSpot() or "
+                "Sandbox().start().client()"
+            )
         self._hs = hs
         self._callbacks: list[Callable[[pd.DataFrame], Any]] = []
         self._busy = False

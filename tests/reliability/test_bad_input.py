@@ -49,7 +49,7 @@ from hubframe.frames import HubFrameWarning
 from hubframe.objects import ObjectResource
 from hubframe.properties import PropertySet, default_properties, normalize_object_type
 from hubframe.sandbox import Sandbox
-from hubframe.widgets import ListForm, SearchForm, WorkflowForm, panel
+from hubframe.widgets import ListForm, SearchForm, WorkflowForm, operators_for, panel
 
 UTC = dt.timezone.utc
 GUID = "a1b2c3d4-0000-1111-2222-333344445555"  # well formed, but no such form
@@ -240,6 +240,10 @@ LOCAL = [
     case("request_path_int", "wrong_type", lambda c, _: c.hs.request("GET", 5), InputError, ["path=5"], ["starting with '/'"]),
     case("list_form_source_int", "wrong_type", lambda c, _: ListForm(c.hs, source=5), InputError, ["source=5"], ["a SearchForm or a DataFrame"]),
     case("workflow_form_source_str", "wrong_type", lambda c, _: WorkflowForm(c.hs, source="selection"), InputError, ["source='selection'"], ["a SearchForm or a DataFrame"]),
+    case("operators_for_name", "wrong_type", lambda c, _: operators_for("email"), InputError, ["prop='email'"], ["hs.properties('contacts')['email']"]),
+    case("search_form_without_client", "wrong_type", lambda c, _: SearchForm(None), InputError, ["hs=None"], ["pass a hubframe.HubSpot client"]),
+    case("list_form_token_for_client", "wrong_type", lambda c, _: ListForm("pat-na1-123"), InputError, ["hs='pat-na1-123'"], ["pass a hubframe.HubSpot client"]),
+    case("panel_sandbox_for_client", "wrong_type", lambda c, _: panel(c.sb), InputError, ["hs=Sandbox("], ["Sandbox().start().client()"]),
     case("workflow_form_emails_int", "wrong_type", lambda c, _: WorkflowForm(c.hs, emails=5), InputError, ["emails=5"], ["['ada@example.com']"]),
     # ---- empty_id: an id that is empty
     case("get_id_empty", "empty_id", lambda c, _: c.hs.contacts.get(""), InputError, ["contact id ''"], [ID_FIX]),
@@ -418,6 +422,9 @@ LOCAL = [
     case("get_page_limit_over", "bad_option", lambda c, _: c.hs.contacts.get_page(limit=101), InputError, ["limit=101"], ["1 to 100"]),
     case("get_page_limit_str", "bad_option", lambda c, _: c.hs.deals.get_page(limit="10"), InputError, ["limit='10'"], ["1 to 100"]),
     case("get_page_limit_float", "bad_option", lambda c, _: c.hs.deals.get_page(limit=10.0), InputError, ["limit=10.0"], ["1 to 100"]),
+    case("iter_pages_limit_over", "bad_option", lambda c, _: next(c.hs.contacts.iter_pages(limit=250)), InputError, ["limit=250"], ["1 to 100"]),
+    case("iter_pages_archived_str", "bad_option", lambda c, _: next(c.hs.deals.iter_pages(archived="true")), InputError, ["archived='true'"], [BOOL_FIX]),
+    case("properties_refresh_str", "bad_option", lambda c, _: c.hs.properties("contacts", refresh="yes"), InputError, ["refresh='yes'"], [BOOL_FIX]),
     case("get_page_after_empty", "bad_option", lambda c, _: c.hs.contacts.get_page(after=""), InputError, ["after=''"], ["df.attrs['next_after']"]),
     case("get_page_after_bool", "bad_option", lambda c, _: c.hs.contacts.get_page(after=True), InputError, ["after=True"], ["df.attrs['next_after']"]),
     case("get_page_after_list", "bad_option", lambda c, _: c.hs.contacts.get_page(after=[100]), InputError, ["after=[100]"], ["df.attrs['next_after']"]),
