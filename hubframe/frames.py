@@ -37,13 +37,13 @@ crashes on a bad value and nothing is silently guessed.
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import sys
 import threading
 import warnings
 from collections.abc import Iterable, Mapping, Sequence
-from itertools import chain
 from typing import Any
 
 import numpy as np
@@ -312,7 +312,7 @@ def to_batch(
     sink = ParseIssues() if issues is None else issues
     n = len(records)
     columns: list[pa.Array | None] = [None] * len(schema)
-    raw: dict[int, Sequence[Any]] = {}
+    texts: dict[int, _Text] = {}
     wanted: list[tuple[int, str]] = []  # property columns: (position, name)
     for i, field in enumerate(schema):
         name = field.name
@@ -321,33 +321,28 @@ def to_batch(
         elif name in _TOP_LEVEL:
             # Top-level values are JSON (archived is a bool): _to_text gives them HubSpot's
             # text form when they are not strings already.
-            raw[i] = [r.get(name) for r in records]
+            texts[i] = _Text.of([r.get(name) for r in records])
         else:
             wanted.append((i, name))
     if wanted:
         names = [name for _, name in wanted]
-        # map/zip keep the records x properties walk in C: this is most of the work.
-        bags = [r.get("properties") for r in records]
-        if not all(type(bag) is dict for bag in bags):
-            bags = [_properties_of(r) for r in records]
-        rows = [list(map(bag.get, names)) for bag in bags]
-        by_column = list(zip(*rows, strict=True)) if n else [() for _ in names]
-        for (i, _), values in zip(wanted, by_column, strict=True):
-            raw[i] = values
+        for (i, _), text in zip(wanted, _property_texts(records, names), strict=True):
+            texts[i] = text
     # Columns of one kind are parsed together: one vectorised pass per kind and page
     # instead of one per column keeps wide pages (hundreds of properties) fast.
     groups: dict[str, list[int]] = {}
-    for i in raw:
+    for i in texts:
         groups.setdefault(_kind_of(schema.field(i)), []).append(i)
     for kind, positions in groups.items():
-        parsed, bad = _parse_column(list(chain.from_iterable(raw[i] for i in positions)), kind)
+        parts = [texts[i] for i in positions]
+        parsed, bad = _parse_text(*_Text.concat(parts, n), kind)
         for k, i in enumerate(positions):
             columns[i] = parsed.slice(k * n, n)
         if bad is not None:
             for k, row_bad in enumerate(bad.reshape(len(positions), n)):
                 count = int(row_bad.sum())
                 if count:
-                    example = raw[positions[k]][int(np.argmax(row_bad))]
+                    example = parts[k].value(int(np.argmax(row_bad)))
                     sink.add(schema.field(positions[k]).name, count, example, kind)
     batch = pa.RecordBatch.from_arrays(columns, schema=schema)
     if issues is None and sink:
@@ -358,6 +353,63 @@ def to_batch(
 def _properties_of(record: Mapping[str, Any]) -> Mapping[str, Any]:
     bag = record.get("properties")
     return bag if isinstance(bag, Mapping) else {}
+
+
+class _Text:
+    """One column's values as Arrow text, its unreadable cells, and the raw values if kept."""
+
+    __slots__ = ("array", "bad", "raw")
+
+    def __init__(self, array: pa.Array, bad: np.ndarray | None, raw: Sequence[Any] | None):
+        self.array = array
+        self.bad = bad
+        self.raw = raw
+
+    @classmethod
+    def of(cls, values: Sequence[Any]) -> _Text:
+        return cls(*_to_text(values), values)
+
+    def value(self, row: int) -> Any:
+        """The raw value of ``row`` (for a warning's example)."""
+        return self.raw[row] if self.raw is not None else self.array[row].as_py()
+
+    @staticmethod
+    def concat(parts: list[_Text], n: int) -> tuple[pa.Array, np.ndarray | None]:
+        """The parts one after the other, with their unreadable-cell masks."""
+        array = parts[0].array if len(parts) == 1 else pa.concat_arrays([p.array for p in parts])
+        if all(p.bad is None for p in parts):
+            return array, None
+        masks = [p.bad if p.bad is not None else np.zeros(n, dtype=bool) for p in parts]
+        return array, np.concatenate(masks)
+
+
+@functools.lru_cache(maxsize=64)
+def _text_struct(names: tuple[str, ...]) -> pa.StructType:
+    return pa.struct([(name, pa.string()) for name in names])
+
+
+def _property_texts(records: list[Mapping[str, Any]], names: list[str]) -> list[_Text]:
+    """The text of each property column (a missing property is null): the bulk of the work.
+
+    HubSpot sends every value as a string or null, so Arrow reads all of a page's
+    ``properties`` dicts at once as a struct of strings, without a Python loop over
+    records and properties. Anything else (numbers, booleans, invalid Unicode) makes
+    Arrow refuse, and the values are then read one by one as :func:`_to_text` does.
+    """
+    bags = [r.get("properties") for r in records]
+    if all(type(bag) is dict for bag in bags):
+        try:
+            struct = pa.array(bags, type=_text_struct(tuple(names)))
+        except (pa.ArrowException, TypeError, ValueError):
+            pass
+        else:
+            return [_Text(struct.field(k), None, None) for k in range(len(names))]
+    else:
+        bags = [_properties_of(r) for r in records]
+    # map/zip keep the records x properties walk in C.
+    rows = [list(map(bag.get, names)) for bag in bags]
+    by_column = list(zip(*rows, strict=True)) if rows else [() for _ in names]
+    return [_Text.of(values) for values in by_column]
 
 
 def _association_ids(records: list[Mapping[str, Any]], assoc_type: str) -> pa.Array:
@@ -404,20 +456,27 @@ def parse_value(value: Any, kind: str | Property) -> Any:
         kind = kind.kind
     if kind not in _BY_KIND:
         raise InputError(f"Unknown kind {kind!r}: use one of {', '.join(sorted(_BY_KIND))}")
-    parsed, bad = _parse_column([value], kind)
+    parsed, bad = _parse_text(*_to_text([value]), kind)
     if bad is not None and bad[0]:
         raise ValueError(f"{_show(value)} is not a valid {kind} value")
     return parsed[0].as_py()
 
 
-def _parse_column(values: list[Any], kind: str) -> tuple[pa.Array, np.ndarray | None]:
-    """Parse raw values into the Arrow type of ``kind``.
+def _parse_text(
+    text: pa.Array, bad_text: np.ndarray | None, kind: str
+) -> tuple[pa.Array, np.ndarray | None]:
+    """Parse text (from :func:`_to_text`) into the Arrow type of ``kind``.
+
+    Args:
+        text: the values as strings; ``""`` is read as null.
+        bad_text: cells already known to be unreadable (None: none).
+        kind: the column kind.
 
     Returns:
         The array, and a boolean mask of cells that were present but unreadable (None when
         there are none).
     """
-    text, bad_text = _to_text(values)
+    text = _nullify_empty(text)
     if kind == "string":
         parsed: pa.Array = text
     elif kind == "multi":
@@ -448,8 +507,8 @@ def _parse_column(values: list[Any], kind: str) -> tuple[pa.Array, np.ndarray | 
     return parsed, bad
 
 
-def _to_text(values: list[Any]) -> tuple[pa.Array, np.ndarray | None]:
-    """The values as an Arrow string array, with ``""`` as null.
+def _to_text(values: Sequence[Any]) -> tuple[pa.Array, np.ndarray | None]:
+    """The values as an Arrow string array, and the cells that cannot be text.
 
     HubSpot sends strings or null; anything else (numbers, booleans, nested JSON) is turned
     into the text HubSpot would have sent. A string that is not valid Unicode (a lone
@@ -471,7 +530,7 @@ def _to_text(values: list[Any]) -> tuple[pa.Array, np.ndarray | None]:
                     texts[j] = None
                     bad[j] = True
             arr = pa.array(texts, type=pa.string())
-    return _nullify_empty(arr), bad
+    return arr, bad
 
 
 def _as_text(value: Any) -> str | None:

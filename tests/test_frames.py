@@ -434,6 +434,25 @@ def test_non_string_values_are_read_as_hubspot_would_send_them():
     assert pd.isna(df.loc[0, "createdAt"])
 
 
+def test_a_page_reads_the_same_whether_or_not_every_value_is_a_string():
+    # Pages of strings are read by Arrow in one go; one number sends the page through the
+    # value-by-value reader. Both must give the same cells.
+    props = [Property("s"), Property("n", type="number"), Property("d", type="datetime")]
+    strings = [
+        record(rid=str(i), s=f"v{i}", n=str(i), d="2020-02-29T03:30:17.000Z", extra="ignored")
+        for i in range(4)
+    ]
+    odd = {"id": "9", "properties": {"s": 7, "n": "1.5", "extra": {"x": 1}}}
+    fast = frames.to_frame(strings, props)
+    slow = frames.to_frame([*strings, odd], props)
+    assert "extra" not in fast.columns
+    assert list(fast["s"]) == ["v0", "v1", "v2", "v3"]
+    assert list(slow["s"]) == ["v0", "v1", "v2", "v3", "7"]
+    assert list(slow["n"]) == [0.0, 1.0, 2.0, 3.0, 1.5]
+    pd.testing.assert_frame_equal(fast, slow.iloc[:4])
+    assert pd.isna(slow["d"].iloc[4])
+
+
 def test_records_must_be_mappings():
     sch = frames.schema([])
     with pytest.raises(InputError):
