@@ -20,34 +20,26 @@ def emit(line: str) -> None:
 # never a traceback from deeper down.
 
 
-def _count(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        value = -1
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a count: give a whole number >= 0, e.g. 500")
-    return value
+def _argument(convert, accept, what: str, example: str):
+    """An argparse type: ``convert`` the text, keep it if ``accept`` says so, else say what to give."""
+
+    def parse(text: str):
+        try:
+            value = convert(text)
+        except ValueError:
+            value = None
+        if value is None or not accept(value):
+            raise argparse.ArgumentTypeError(f"{text!r} is not {what}, e.g. {example}")
+        return value
+
+    return parse
 
 
-def _seconds(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        value = math.nan
-    if not math.isfinite(value) or value < 0:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds: give a number >= 0, e.g. 0.15")
-    return value
-
-
-def _fraction(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        value = math.nan
-    if not 0 <= value <= 1:  # NaN fails too
-        raise argparse.ArgumentTypeError(f"{text!r} is not a fraction: give a number from 0 to 1, e.g. 0.1")
-    return value
+_count = _argument(int, lambda v: v >= 0, "a count: give a whole number >= 0", "500")
+_seconds = _argument(
+    float, lambda v: math.isfinite(v) and v >= 0, "a number of seconds: give a number >= 0", "0.15"
+)
+_fraction = _argument(float, lambda v: 0 <= v <= 1, "a fraction: give a number from 0 to 1", "0.1")  # NaN fails too
 
 
 def _rate(text: str) -> str:
