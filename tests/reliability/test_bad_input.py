@@ -520,6 +520,15 @@ def _typed(form: Any, **values: str) -> Any:
     return form
 
 
+def check_refusal(row: Case, error: BaseException) -> str:
+    """The row's error class, and a message naming the bad value and the fix; returns the message."""
+    assert type(error) is row.error, f"{type(error).__name__}: {error}"
+    message = str(error)
+    for text in (*row.names, *row.fix):
+        assert text in message, f"{text!r} not in {message!r}"
+    return message
+
+
 @pytest.mark.parametrize("row", LOCAL)
 def test_refused_before_any_request(row: Case, read_ctx: Ctx, figures):
     c = read_ctx
@@ -530,10 +539,7 @@ def test_refused_before_any_request(row: Case, read_ctx: Ctx, figures):
         warnings.simplefilter("error", HubFrameWarning)  # a refused call warns about nothing either
         with pytest.raises(HubFrameError) as info:
             row.call(c, prepared)
-    assert type(info.value) is row.error, f"{type(info.value).__name__}: {info.value}"
-    message = str(info.value)
-    for text in (*row.names, *row.fix):
-        assert text in message, f"{text!r} not in {message!r}"
+    message = check_refusal(row, info.value)
     assert c.sb.token not in message
     # The definitions were fetched by the fixture: a local check sends nothing at all.
     assert watch.new() == []
@@ -584,10 +590,7 @@ def test_many_record_write_with_one_bad_record_writes_nothing(row: Case, write_c
     watch = RequestWatch(c.sb)
     with pytest.raises(HubFrameError) as info:
         row.call(c, None)
-    assert type(info.value) is row.error, f"{type(info.value).__name__}: {info.value}"
-    message = str(info.value)
-    for text in (*row.names, *row.fix):
-        assert text in message, f"{text!r} not in {message!r}"
+    check_refusal(row, info.value)
     assert watch.new() == []  # not even the good records before the bad one
     assert portal_state(c.sb) == before
     figures.add("bad_input", row.category)
@@ -633,10 +636,7 @@ def test_unknown_ids_are_named_with_what_to_check(row: Case, write_ctx: Ctx, fig
     watch = RequestWatch(c.sb)
     with pytest.raises(HubFrameError) as info:
         row.call(c, prepared)
-    assert type(info.value) is row.error, f"{type(info.value).__name__}: {info.value}"
-    message = str(info.value)
-    for text in (*row.names, *row.fix):
-        assert text in message, f"{text!r} not in {message!r}"
+    message = check_refusal(row, info.value)
     assert c.sb.token not in message
     fill = {
         "pid": c.pid,
