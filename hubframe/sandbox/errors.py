@@ -109,6 +109,20 @@ def render_error(
     return body
 
 
+def missing_objects(upper_name: str, ids: list[str]) -> dict[str, Any]:
+    """HubSpot's batch error for ids that do not exist, e.g. ``missing_objects("CONTACT", ["7"])``
+    (facts §2.9): a 207's ``errors[]`` entry, also the body of an association 404."""
+    return {
+        "status": "error",
+        "category": "OBJECT_NOT_FOUND",
+        "message": f"Could not get some {upper_name} objects, they may be deleted or not exist. "
+        "Check that ids are valid.",
+        "context": {"ids": list(ids)},
+        "errors": [],
+        "links": {},
+    }
+
+
 def not_found(object_id: str) -> ApiError:
     """HubSpot's 404 for an object id that does not exist (facts §2.6, recorded)."""
     return ApiError(

@@ -15,8 +15,7 @@ from urllib.parse import urlencode
 
 from . import search as search_mod
 from .definitions import ObjectType, object_type
-from .errors import ApiError, validation_error
-from .store import missing_error
+from .errors import ApiError, missing_objects, validation_error
 from .values import iso_ms, now_ms
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -242,7 +241,7 @@ def batch_read(call: Call) -> Reply:
         id_property=body.get("idProperty"),
         archived=call.flag("archived"),
     )
-    return _batch(results, [missing_error(otype, missing)] if missing else [], 200, started)
+    return _batch(results, [missing_objects(otype.upper, missing)] if missing else [], 200, started)
 
 
 def batch_create(call: Call) -> Reply:

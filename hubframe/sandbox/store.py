@@ -29,7 +29,7 @@ from .definitions import (
     ObjectType,
     PropertyDef,
 )
-from .errors import ApiError, not_found, property_errors, validation_error
+from .errors import ApiError, missing_objects, not_found, property_errors, validation_error
 from .store_associations import AssociationOps
 from .store_marketing import MarketingOps
 from .values import PropertyValueError, date_ms, iso_ms, normalize, now_ms, parse_time_ms
@@ -522,7 +522,7 @@ class Store(AssociationOps, MarketingOps):
                 out["objectWriteTraceId"] = str(item["objectWriteTraceId"])
             results.append(out)
         if missing:
-            errors.insert(0, _missing_error(otype, missing))
+            errors.insert(0, missing_objects(otype.upper, missing))
         return results, errors
 
     @locked
@@ -785,19 +785,3 @@ def _write_error(exc: ApiError, trace_id: Any) -> dict[str, Any]:
         "errors": exc.errors or [],
         "links": {},
     }
-
-
-def _missing_error(otype: ObjectType, ids: list[str]) -> dict[str, Any]:
-    """HubSpot's batch error for ids that do not exist (facts §2.9)."""
-    return {
-        "status": "error",
-        "category": "OBJECT_NOT_FOUND",
-        "message": f"Could not get some {otype.upper} objects, they may be deleted or not exist. "
-        "Check that ids are valid.",
-        "context": {"ids": list(ids)},
-        "errors": [],
-        "links": {},
-    }
-
-
-missing_error = _missing_error

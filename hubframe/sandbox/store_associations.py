@@ -17,7 +17,7 @@ from .definitions import (
     ObjectType,
     unlabeled_type,
 )
-from .errors import not_found, validation_error
+from .errors import missing_objects, not_found, validation_error
 
 if TYPE_CHECKING:  # pragma: no cover
     from .associations import AssociationGraph
@@ -132,18 +132,6 @@ class AssociationOps:
             "links": {},
         }
 
-    @staticmethod
-    def _missing_objects(otype: ObjectType, ids: list[str]) -> dict[str, Any]:
-        return {
-            "status": "error",
-            "category": "OBJECT_NOT_FOUND",
-            "message": f"Could not get some {otype.upper} objects, they may be deleted or not exist. "
-            "Check that ids are valid.",
-            "context": {"ids": ids},
-            "errors": [],
-            "links": {},
-        }
-
     # -- legacy v3 --------------------------------------------------------------------------
 
     @locked
@@ -183,9 +171,9 @@ class AssociationOps:
                 pairs.append((fid, tid, t))
         errors = []
         if missing_from:
-            errors.append(self._missing_objects(frm, missing_from))
+            errors.append(missing_objects(frm.upper, missing_from))
         if missing_to:
-            errors.append(self._missing_objects(to, missing_to))
+            errors.append(missing_objects(to.upper, missing_to))
         return pairs, errors
 
     @locked
@@ -330,9 +318,9 @@ class AssociationOps:
                 pairs.append((fid, tid, item))
         errors = []
         if missing_from:
-            errors.append(self._missing_objects(frm, missing_from))
+            errors.append(missing_objects(frm.upper, missing_from))
         if missing_to:
-            errors.append(self._missing_objects(to, missing_to))
+            errors.append(missing_objects(to.upper, missing_to))
         return pairs, errors
 
     @locked
