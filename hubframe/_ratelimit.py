@@ -81,14 +81,33 @@ class SlidingWindow:
 
 
 def parse_rate_limit(value: object) -> tuple[int, float]:
-    """Accept ``190``, ``(190, 10)`` or ``"190/10"`` and return (max_requests, period_seconds)."""
-    if isinstance(value, bool):
-        raise ValueError(f"rate_limit={value!r} is not a rate; use e.g. 100 or (190, 10)")
-    if isinstance(value, int):
-        return value, 10.0
-    if isinstance(value, str) and "/" in value:
-        count, _, period = value.partition("/")
-        return int(count), float(period.rstrip("s"))
-    if isinstance(value, (tuple, list)) and len(value) == 2:
-        return int(value[0]), float(value[1])
-    raise ValueError(f"rate_limit={value!r} is not a rate; use e.g. 100, (190, 10) or '190/10'")
+    """Accept ``190`` (per 10 s), ``(190, 10)`` or ``"190/10"``; return (max_requests, period_seconds).
+
+    The one reading of a rate limit, for the client and the sandbox alike.
+
+    Raises:
+        InputError: anything else, or fewer than 1 request per a positive number of seconds.
+    """
+    from .errors import InputError
+
+    count: object
+    period: object
+    if isinstance(value, int) and not isinstance(value, bool):
+        count, period = value, 10.0
+    elif isinstance(value, str) and "/" in value:
+        count, _, text = value.partition("/")
+        period = text.strip().rstrip("s")
+    elif isinstance(value, (tuple, list)) and len(value) == 2 and not any(isinstance(v, bool) for v in value):
+        count, period = value
+    else:
+        count = period = None
+    try:
+        limit, seconds = int(count), float(period)  # type: ignore[call-overload, arg-type]
+    except (TypeError, ValueError):
+        limit, seconds = 0, 0.0
+    if limit < 1 or not 0 < seconds < float("inf"):
+        raise InputError(
+            f"rate_limit={value!r:.100} is not a rate; use e.g. 100 (per 10 s), (190, 10) or '190/10' "
+            "(at least 1 request per a positive number of seconds)"
+        )
+    return limit, seconds

@@ -42,15 +42,14 @@ _seconds = _argument(
 _fraction = _argument(float, lambda v: 0 <= v <= 1, "a fraction: give a number from 0 to 1", "0.1")  # NaN fails too
 
 
-def _rate(text: str) -> str:
-    count, slash, period = text.partition("/")
-    try:
-        ok = bool(slash) and int(count) >= 1 and 0 < float(period.rstrip("s")) < math.inf
-    except ValueError:
-        ok = False
-    if not ok:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a rate: give COUNT/SECONDS, e.g. 190/10")
+def _checked_rate(text: str) -> str:
+    from ._ratelimit import parse_rate_limit
+
+    parse_rate_limit(text)  # InputError (a ValueError) when it is not a rate
     return text
+
+
+_rate = _argument(_checked_rate, lambda v: True, "a rate: give COUNT/SECONDS", "190/10")
 
 
 def _property_list(text: str) -> str:

@@ -190,13 +190,10 @@ class HubSpot:
             raise ConfigurationError(f"max_retries={max_retries!r}: use a whole number >= 0")
         if not _positive_number(timeout):
             raise ConfigurationError(f"timeout={timeout!r:.100}: use a number of seconds > 0, e.g. 30")
-        rate_fix = f"rate_limit={rate_limit!r:.100} is not a rate; use e.g. 100, (190, 10) or '190/10'"
         try:
             limit, period = parse_rate_limit(rate_limit)
-        except (TypeError, ValueError):
-            raise ConfigurationError(rate_fix) from None
-        if limit < 1 or not math.isfinite(period) or period <= 0:
-            raise ConfigurationError(f"{rate_fix} (at least 1 request per a positive number of seconds)")
+        except InputError as exc:
+            raise ConfigurationError(str(exc)) from None
         if not _positive_number(search_rate):
             raise ConfigurationError(f"search_rate={search_rate!r:.100}: use a number > 0 (HubSpot allows 5)")
         if transport is not None and not isinstance(transport, httpx.BaseTransport):

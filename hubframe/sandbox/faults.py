@@ -26,6 +26,9 @@ from collections import Counter, deque
 from dataclasses import dataclass, field
 from typing import Any
 
+from .. import _ratelimit
+from ..errors import InputError
+
 __all__ = [
     "Faults",
     "Injection",
@@ -43,25 +46,8 @@ _UNSET: Any = object()
 
 
 def parse_rate_limit(value: Any) -> tuple[int, float] | None:
-    """``None``, ``190`` (per 10 s), ``(190, 10)`` or ``"190/10"`` -> (max, seconds) or None."""
-    if value is None:
-        return None
-    if isinstance(value, bool):
-        raise ValueError(f"rate_limit={value!r}: use e.g. (190, 10) or '190/10'")
-    if isinstance(value, int):
-        count, period = value, 10.0
-    elif isinstance(value, str) and "/" in value:
-        a, _, b = value.partition("/")
-        count, period = int(a), float(b.rstrip("s"))
-    elif isinstance(value, (tuple, list)) and len(value) == 2:
-        count, period = int(value[0]), float(value[1])
-    else:
-        raise ValueError(f"rate_limit={value!r}: use e.g. (190, 10) or '190/10'")
-    if count < 1 or period <= 0:
-        raise ValueError(
-            f"rate_limit={value!r}: need at least 1 request per positive number of seconds"
-        )
-    return count, period
+    """``None`` (no burst limit), ``190`` (per 10 s), ``(190, 10)`` or ``"190/10"`` -> (max, seconds)."""
+    return None if value is None else _ratelimit.parse_rate_limit(value)
 
 
 class SlidingWindow:
@@ -196,18 +182,18 @@ class Faults:
         with self._lock:
             if fraction is not _UNSET:
                 if not 0.0 <= float(fraction) <= 1.0:
-                    raise ValueError(f"faults={fraction!r}: use a fraction between 0 and 1")
+                    raise InputError(f"faults={fraction!r}: use a fraction between 0 and 1")
                 self.fraction = float(fraction)
             if latency is not _UNSET:
                 if float(latency) < 0:
-                    raise ValueError(f"latency={latency!r}: use seconds >= 0")
+                    raise InputError(f"latency={latency!r}: use seconds >= 0")
                 self.latency = float(latency)
             if rate_limit is not _UNSET:
                 self.rate_limit = parse_rate_limit(rate_limit)
                 self.burst = SlidingWindow(*(self.rate_limit or (UNLIMITED_MAX, 10.0)))
             if search_rate is not _UNSET:
                 if search_rate is not None and float(search_rate) <= 0:
-                    raise ValueError(
+                    raise InputError(
                         f"search_rate={search_rate!r}: use requests per second > 0, or None"
                     )
                 self.search = None if search_rate is None else _per_second(float(search_rate))
@@ -231,11 +217,11 @@ class Faults:
     ) -> Injection:
         """Schedule a fault; see :meth:`hubframe.sandbox.Sandbox.inject`."""
         if (status is not None) + drop + truncate != 1:
-            raise ValueError("inject() needs exactly one of status=..., drop=True or truncate=True")
+            raise InputError("inject() needs exactly one of status=..., drop=True or truncate=True")
         if text is not None and status is None:
-            raise ValueError("inject(text=...) needs the status to answer with, e.g. status=429")
+            raise InputError("inject(text=...) needs the status to answer with, e.g. status=429")
         if count is not None and count < 1:
-            raise ValueError(f"count={count!r}: use a number >= 1, or None for 'until cleared'")
+            raise InputError(f"count={count!r}: use a number >= 1, or None for 'until cleared'")
         inj = Injection(
             status, drop, count, retry_after, body, headers, path_contains, method,
             after_apply or truncate, text, truncate,

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 from werkzeug.serving import ThreadedWSGIServer, WSGIRequestHandler
 from werkzeug.wsgi import LimitedStream
 
+from ..errors import InputError
 from . import persist
 from .app import RequestLog, SandboxApp
 from .faults import _UNSET, Faults, Injection, parse_rate_limit
@@ -223,9 +224,9 @@ class Sandbox:
     ):
         for name, value in (("contacts", contacts), ("companies", companies), ("deals", deals)):
             if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-                raise ValueError(f"{name}={value!r}: use a whole number >= 0")
+                raise InputError(f"{name}={value!r}: use a whole number >= 0")
         if token is not None and (not isinstance(token, str) or not token.strip()):
-            raise ValueError("token must be a non-empty string (or None for a random one)")
+            raise InputError("token must be a non-empty string (or None for a random one)")
         self.token: str = token.strip() if token else f"pat-sandbox-{uuid.uuid4()}"
         self.seed = seed
         self.host = host

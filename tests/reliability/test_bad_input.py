@@ -856,3 +856,45 @@ def test_cli_refuses_bad_arguments(
     assert "Traceback" not in err and CLI_TOKEN not in err + out
     assert list(tmp_path.iterdir()) == []  # no target, no checkpoint, no partial folder
     figures.add("bad_input", category)
+
+
+# -- the sandbox's own arguments --------------------------------------------------------------------
+
+# fmt: off
+SANDBOX_ARGS = [
+    ("contacts_negative", "bad_option", dict(contacts=-1), ["contacts=-1", "whole number >= 0"]),
+    ("companies_text", "wrong_type", dict(companies="5"), ["companies='5'", "whole number >= 0"]),
+    ("deals_bool", "wrong_type", dict(deals=True), ["deals=True", "whole number >= 0"]),
+    ("token_blank", "bad_option", dict(token="  "), ["token", "non-empty string"]),
+    ("rate_limit_words", "bad_option", dict(rate_limit="fast"), ["rate_limit='fast'", "'190/10'"]),
+    ("rate_limit_zero", "bad_option", dict(rate_limit=(0, 10)), ["rate_limit=(0, 10)", "at least 1 request"]),
+    ("faults_above_one", "bad_option", dict(faults=2), ["faults=2", "between 0 and 1"]),
+    ("latency_negative", "bad_option", dict(latency=-1), ["latency=-1", "seconds >= 0"]),
+    ("search_rate_zero", "bad_option", dict(search_rate=0), ["search_rate=0", "> 0"]),
+]
+# fmt: on
+
+
+@pytest.mark.parametrize(("category", "kwargs", "texts"), [r[1:] for r in SANDBOX_ARGS], ids=[r[0] for r in SANDBOX_ARGS])
+def test_sandbox_arguments_are_refused_before_it_starts(category, kwargs, texts, figures):
+    with pytest.raises(InputError) as info:
+        Sandbox(**kwargs)
+    for text in texts:
+        assert text in str(info.value), f"{text!r} not in {info.value}"
+    figures.add("bad_input", category)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "text"),
+    [({}, "exactly one of"), ({"status": 500, "drop": True}, "exactly one of"),
+     ({"text": "oops"}, "exactly one of"), ({"drop": True, "text": "oops"}, "needs the status"),
+     ({"status": 429, "count": 0}, "count=0")],
+    ids=["nothing", "status_and_drop", "text_without_status", "text_with_drop", "count_zero"],
+)
+def test_sandbox_inject_refuses_a_fault_it_cannot_serve(read_ctx, kwargs, text, figures):
+    with pytest.raises(InputError, match=text):
+        read_ctx.sb.inject(**kwargs)
+    before = read_ctx.sb.faults_served
+    assert len(read_ctx.hs.deals.get_page(limit=1)) == 1  # nothing was scheduled: served as usual
+    assert read_ctx.sb.faults_served == before
+    figures.add("bad_input", "bad_option")
