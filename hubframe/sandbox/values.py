@@ -50,11 +50,21 @@ def now_ms() -> int:
 @functools.lru_cache(maxsize=2**16)  # a record's createdAt is also its createdate
 def iso_ms(ms: int) -> str:
     """Epoch ms -> ``2020-02-29T03:30:17.000Z`` (HubSpot's datetime format)."""
-    t = time.gmtime(ms // 1000)
-    return (
-        f"{t.tm_year:04d}-{t.tm_mon:02d}-{t.tm_mday:02d}T"
-        f"{t.tm_hour:02d}:{t.tm_min:02d}:{t.tm_sec:02d}.{ms % 1000:03d}Z"
-    )
+    days, rest = divmod(ms, _DAY_MS)
+    seconds, millis = divmod(rest, 1000)
+    hours, seconds = divmod(seconds, 3600)
+    minutes, seconds = divmod(seconds, 60)
+    return f"{_iso_day(days)}T{hours:02d}:{minutes:02d}:{seconds:02d}.{millis:03d}Z"
+
+
+_DAY_MS = 86_400_000
+_EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
+
+
+@functools.lru_cache(maxsize=2**13)  # records share days: most timestamps need no date math
+def _iso_day(days: int) -> str:
+    """Days since 1970-01-01 -> ``YYYY-MM-DD``."""
+    return date.fromordinal(_EPOCH_ORDINAL + days).isoformat()
 
 
 def date_ms(value: str) -> int:
