@@ -177,6 +177,36 @@ def test_schema_stays_fixed_when_a_page_has_no_values(tmp_path):
     assert_same(target, expected)
 
 
+def test_unreadable_cells_over_many_conversions_warn_once_with_the_total(tmp_path):
+    """Pages are converted in groups; the warning still counts every bad cell, once per column."""
+    from hubframe.export import CONVERT_RECORDS
+
+    with (
+        Sandbox(contacts=2 * CONVERT_RECORDS + 500, companies=5, deals=5, seed=8) as sb,
+        sb.client() as hs,
+    ):
+        ids = sorted(sb.store.tables["contacts"].live_ids())
+        spoiled = ids[5 :: CONVERT_RECORDS // 3]  # in every group of converted pages
+        for rid in spoiled:
+            sb.store.tables["contacts"].records[rid].props["hubspotscore"] = "3,039"
+        target = tmp_path / "bad.parquet"
+        with pytest.warns(frames.HubFrameWarning) as caught:
+            hs.contacts.export(target, properties=["email", "hubspotscore"], parallel=1,
+                               progress=False)  # fmt: skip
+        records = sb.store.tables["contacts"].records
+        stored = {str(i): records[i].props.get("hubspotscore") for i in ids}
+    messages = [str(w.message) for w in caught if "hubspotscore" in str(w.message)]
+    assert messages == [
+        f"Column 'hubspotscore': {len(spoiled)} values could not be read as number and are "
+        "null (e.g. '3,039')."
+    ]
+    got = pq.read_table(target).to_pandas().set_index("id")["hubspotscore"]
+    assert len(got) == len(ids)
+    assert got.loc[[str(i) for i in spoiled]].isna().all()
+    for rid, value in got.drop([str(i) for i in spoiled]).items():
+        assert (pd.isna(value) and not stored[rid]) or value == float(stored[rid])
+
+
 def test_associations_are_exported_with_the_list_cursor(plain_hs, tmp_path):
     target = tmp_path / "assoc.parquet"
     res = plain_hs.contacts.export(target, associations=["companies"], progress=False)
