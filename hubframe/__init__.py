@@ -34,6 +34,15 @@ from .errors import (
 
 __version__ = "0.1.0"
 
+
+def read_parquet(path, *, columns=None):
+    """Read a file written by ``export()`` back with hubframe's dtypes; see
+    :func:`hubframe.export.read_parquet`."""
+    from .export import read_parquet as _read
+
+    return _read(path, columns=columns)
+
+
 __all__ = [
     "APIStatusError",
     "AuthenticationError",
@@ -55,4 +64,5 @@ __all__ = [
     "UnknownPropertyError",
     "ValidationError",
     "__version__",
+    "read_parquet",
 ]

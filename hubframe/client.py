@@ -388,6 +388,11 @@ class HubSpot:
                 self._general.block_for(delay)
         self._sleep(delay)
 
+    @property
+    def search_rate(self) -> float:
+        """Search requests per second this client allows itself (HubSpot allows 5)."""
+        return self._search.max_requests / self._search.period
+
     # -- resources ---------------------------------------------------------------------------
 
     @cached_property

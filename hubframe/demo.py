@@ -91,7 +91,7 @@ def _summary(object_type: str, path: Path) -> list[str]:
     import pandas as pd
     import pyarrow.parquet as pq
 
-    from .frames import batch_to_frame
+    from .export import read_parquet
 
     meta = pq.read_metadata(path)
     lines = [
@@ -102,7 +102,7 @@ def _summary(object_type: str, path: Path) -> list[str]:
     wanted = [c for c in dict.fromkeys(DTYPE_COLUMNS[object_type] + SAMPLE_COLUMNS[object_type]) if c in schema_names]
     # Through hubframe's own Arrow -> pandas mapping, so the dtypes shown are the ones
     # hs.contacts.get_all() would give.
-    df = batch_to_frame(pq.read_table(path, columns=wanted))
+    df = read_parquet(path, columns=wanted)
     dtypes = ", ".join(f"{c}: {df[c].dtype}" for c in DTYPE_COLUMNS[object_type] if c in df.columns)
     lines.append(f"  dtypes: {dtypes}")
     sample = df[[c for c in SAMPLE_COLUMNS[object_type] if c in df.columns]].head(3)
@@ -114,7 +114,7 @@ def _summary(object_type: str, path: Path) -> list[str]:
 
 NEXT_STEPS = """\
 Next steps
-  Read the files:     import pandas as pd; pd.read_parquet("{out}/contacts.parquet")
+  Read the files:     import hubframe as hf; hf.read_parquet("{out}/contacts.parquet")   (or any Parquet reader)
   Open the notebooks: jupyter lab notebooks/quickstart.ipynb   (and notebooks/operations.ipynb,
                       in the hubframe repository; pip install jupyterlab if you have no Jupyter)
   Use a real portal:  create a private app in HubSpot (Settings > Integrations > Private apps) with the

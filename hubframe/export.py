@@ -56,12 +56,15 @@ import pyarrow as pa
 
 from . import frames
 from ._checkpoint import LIST, WAIT, Merger, Plan, Staging, Stream, fingerprint
+from .encode import check_flag
 from .errors import ExportError, HubFrameError, InputError
 
 if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
     from .objects import ObjectResource
 
-__all__ = ["DEFAULT_PARALLEL", "ExportResult", "export", "iter_export", "run_cli"]
+__all__ = ["DEFAULT_PARALLEL", "ExportResult", "export", "iter_export", "read_parquet", "run_cli"]
 
 log = logging.getLogger("hubframe")
 
@@ -294,9 +297,7 @@ class _Fetch:
                 )
             )
         plan.rates.workers = max(1, workers)
-        window = getattr(resource._hs, "_search", None)
-        if window is not None:  # the client's search limiter: what search can deliver at most
-            plan.rates.search_rate = window.max_requests / window.period
+        plan.rates.search_rate = resource._hs.search_rate  # what search can deliver at most
         for i in range(workers):
             self.threads.append(
                 threading.Thread(
@@ -510,8 +511,9 @@ def iter_export(
     target = _target(path)
     row_group_size = _check_int("row_group_size", row_group_size, 1)
     parallel = DEFAULT_PARALLEL if parallel is None else _check_int("parallel", parallel, 1)
-    if not isinstance(archived, bool):
-        raise InputError(f"archived={archived!r}: use True or False")
+    archived, progress, resume = (
+        check_flag(archived, "archived"), check_flag(progress, "progress"), check_flag(resume, "resume")
+    )
     spec = _search_spec(resource, search)
     assoc = resource._assoc_types(associations)
     if spec is not None and (assoc or archived):
@@ -674,6 +676,40 @@ def _stopped(exc: BaseException, writer: _Writer, plan: Plan, target: Path) -> B
         err.__cause__ = exc
         return err
     return exc
+
+
+def read_parquet(path: Any, *, columns: list[str] | None = None) -> pd.DataFrame:
+    """Read an exported file back as the DataFrame the operations return.
+
+    Any Parquet reader (DuckDB, polars, Spark, ``pandas.read_parquet``) reads the
+    file; this one also gives hubframe's dtypes (nullable ``Float64``, ``boolean``,
+    ``string``, ``date32`` and list columns) rather than NumPy's ``float64`` and
+    ``object``, so a read-back equals what ``get_all`` returned.
+
+    Args:
+        path: the ``.parquet`` file an export wrote.
+        columns: read only these columns, in the order given.
+    """
+    import pyarrow.parquet as pq
+
+    target = _target(path)
+    if not target.is_file():
+        raise InputError(f"path={str(path)!r:.200}: no file there; export to it first, or check the path")
+    if columns is not None and (
+        isinstance(columns, str) or not all(isinstance(c, str) for c in columns)
+    ):
+        raise InputError(f"columns={columns!r:.100}: use a list of column names, e.g. ['id', 'email']")
+    try:
+        names = pq.read_schema(target).names
+    except (pa.ArrowInvalid, OSError) as exc:
+        raise InputError(f"{target} is not a readable Parquet file: {exc}") from None
+    unknown = [c for c in columns or () if c not in names]
+    if unknown:
+        raise InputError(
+            f"columns {unknown!r:.200} are not in {target.name}; it has {', '.join(names[:12])}"
+            + (", ..." if len(names) > 12 else "")
+        )
+    return frames.batch_to_frame(pq.read_table(target, columns=columns))
 
 
 def export(

@@ -18,11 +18,9 @@ from __future__ import annotations
 import json
 
 import pandas as pd
-import pyarrow.parquet as pq
 import pytest
 
 import hubframe as hf
-from hubframe import frames
 from hubframe.sandbox import Sandbox
 from hubframe.testing import virtual_time
 
@@ -92,10 +90,6 @@ def check_exact(got: pd.DataFrame, expected: pd.DataFrame, figures, what: str) -
     figures.add("faults_survived", "operations_exact")
 
 
-def read_parquet(path) -> pd.DataFrame:
-    return frames.batch_to_frame(pq.read_table(path))
-
-
 # -- random faults on every read path ----------------------------------------------------------
 
 
@@ -132,7 +126,7 @@ def test_export_is_exact(hs, baseline, faulty, figures, tmp_path, level, paralle
     faulty(level)
     res = hs.contacts.export(target, properties="all", parallel=parallel, progress=False)
     assert res.rows == CONTACTS and res.retries > 0
-    check_exact(read_parquet(target), baseline["contacts"], figures, f"export x{parallel} @ {level}")
+    check_exact(hf.read_parquet(target), baseline["contacts"], figures, f"export x{parallel} @ {level}")
 
 
 @pytest.mark.parametrize("level", FAULT_LEVELS)
@@ -140,7 +134,7 @@ def test_search_export_past_10000_is_exact(hs, baseline, faulty, figures, tmp_pa
     target = tmp_path / "matches.parquet"
     faulty(level)
     hs.contacts.export(target, search=("email", "HAS_PROPERTY", None), progress=False)
-    got = read_parquet(target)
+    got = hf.read_parquet(target)
     expected = baseline["search"]
     check_exact(got[expected.columns.tolist()], expected, figures, f"search export @ {level}")
 
@@ -315,7 +309,7 @@ def test_server_stopping_mid_export_leaves_a_resumable_checkpoint(tmp_path, figu
     figures.add("interruptions", "server_stopped_mid_export")
     figures.add("interruptions", "resumed_exactly")
     assert res.resumed and res.rows == 4000
-    check_exact(read_parquet(target), expected, figures, "export across a server restart")
+    check_exact(hf.read_parquet(target), expected, figures, "export across a server restart")
 
 
 def test_resets_mid_body_past_the_retries_stop_an_export_resumably(sb, baseline, faulty, figures, tmp_path):
@@ -342,4 +336,4 @@ def test_resets_mid_body_past_the_retries_stop_an_export_resumably(sb, baseline,
     figures.add("interruptions", "resumed_exactly")
     kept = res.rows - res.pages * 100  # pages fetched ahead of the callback are kept too
     assert res.resumed and 500 <= kept < CONTACTS
-    check_exact(read_parquet(target), baseline["contacts"], figures, "export resumed after resets")
+    check_exact(hf.read_parquet(target), baseline["contacts"], figures, "export resumed after resets")
