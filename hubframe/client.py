@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 import httpx
+import orjson
 
 from . import _retry
 from ._ratelimit import SlidingWindow, parse_rate_limit
@@ -345,7 +346,7 @@ class HubSpot:
                 if not decode or not response.content:
                     return response, None
                 try:
-                    return response, response.json()
+                    return response, orjson.loads(response.content)
                 except ValueError:
                     error = HubSpotConnectionError(
                         f"HubSpot answered HTTP {response.status_code} with a body that is not "
@@ -469,7 +470,7 @@ def _unsure_if_create(error: HubSpotError, kind: str, connected: bool) -> HubSpo
 def _decode(response: httpx.Response) -> Any:
     """The error body as JSON if it is JSON, else its text (HubSpot's forms host can send text)."""
     try:
-        return response.json()
+        return orjson.loads(response.content)
     except ValueError:
         return response.text
 
