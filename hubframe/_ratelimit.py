@@ -103,7 +103,7 @@ def parse_rate_limit(value: object) -> tuple[int, float]:
         count = period = None
     try:
         limit, seconds = int(count), float(period)  # type: ignore[call-overload, arg-type]
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):  # OverflowError: int(inf)
         limit, seconds = 0, 0.0
     if limit < 1 or not 0 < seconds < float("inf"):
         raise InputError(

@@ -16,7 +16,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
-from .encode import _is_missing, check_email, check_id, check_ids
+from .encode import check_email, check_id, check_ids, is_missing
 from .errors import BadRequestError, InputError, NotFoundError
 from .pagination import iter_pages
 
@@ -109,8 +109,7 @@ def _submission_rows(fields: Any) -> list[dict[str, str]]:
     if isinstance(fields, Mapping):
         raw = [fields]
     elif isinstance(fields, pd.DataFrame):
-        raw = [{k: v for k, v in rec.items() if not (v is None or (not isinstance(v, str) and pd.isna(v)))}
-               for rec in fields.to_dict(orient="records")]
+        raw = fields.to_dict(orient="records")  # empty cells are dropped per value below
     elif isinstance(fields, (list, tuple)) and all(isinstance(r, Mapping) for r in fields):
         raw = list(fields)
     else:
@@ -144,7 +143,7 @@ def _field_value(n: int, name: str, value: Any) -> str | None:
     Missing values are left out, as empty DataFrame cells are; anything that is not a
     single value is refused rather than sent as its Python repr.
     """
-    if _is_missing(value):
+    if is_missing(value):
         return None
     if isinstance(value, bool) or type(value).__name__ in ("bool_", "bool"):
         return "true" if value else "false"
@@ -274,7 +273,7 @@ class Workflows:
             NotFoundError: the workflow does not exist (nobody is enrolled).
         """
         wid = check_id(workflow_id, what="workflow id")
-        addresses = _emails(emails)
+        addresses = emails_list(emails)
         rows = []
         workflow_exists = False
         for email in addresses:
@@ -322,7 +321,8 @@ class Workflows:
         return df
 
 
-def _emails(emails: Any) -> list[str]:
+def emails_list(emails: Any) -> list[str]:
+    """Emails given as one, a list, a Series or a DataFrame's ``email`` column: checked, once each."""
     import pandas as pd
 
     if isinstance(emails, pd.DataFrame):
@@ -338,8 +338,8 @@ def _emails(emails: Any) -> list[str]:
         emails = [emails]
     if not isinstance(emails, (list, tuple, set)):
         raise InputError(
-            f"emails must be an email or a list of emails (e.g. ['ada@example.com']), not "
-            f"{type(emails).__name__} {emails!r:.100}"
+            f"emails={emails!r:.100} ({type(emails).__name__}): use an email or a list of emails, "
+            "e.g. ['ada@example.com']"
         )
     out = [check_email(e) for e in emails]
     if not out:

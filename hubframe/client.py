@@ -9,6 +9,7 @@ mapping (``hubframe.errors``). The resources (``hs.contacts``, ``hs.lists``,
 from __future__ import annotations
 
 import ipaddress
+import json as _json
 import logging
 import math
 import os
@@ -346,20 +347,20 @@ class HubSpot:
                 if not decode or not response.content:
                     return response, None
                 try:
-                    return response, orjson.loads(response.content)
+                    return response, json_body(response)
                 except ValueError:
                     error = HubSpotConnectionError(
                         f"HubSpot answered HTTP {response.status_code} with a body that is not "
-                        f"JSON: {_scrub(response.text[:200], self._token)!r}",
+                        f"JSON: {_scrub(response.text, self._token)[:200]!r}",
                         status=response.status_code,
                         method=method,
                         path=path,
                     )
-                if attempt <= self.max_retries and kind != "create":
+                if attempt <= self.max_retries and _retry.should_retry_transport(kind, connected=True):
                     self._backoff(attempt, None, None, None)
                     continue
                 raise _unsure_if_create(error, kind, True) from None
-            body = _decode(response)
+            body = _decode(response, self._token)
             retry_after = _retry.parse_retry_after(response.headers)
             retryable = _retry.should_retry_status(kind, response.status_code, body)
             if retryable and retry_after is not None and retry_after > _retry.MAX_RETRY_AFTER:
@@ -467,12 +468,26 @@ def _unsure_if_create(error: HubSpotError, kind: str, connected: bool) -> HubSpo
     return error
 
 
-def _decode(response: httpx.Response) -> Any:
-    """The error body as JSON if it is JSON, else its text (HubSpot's forms host can send text)."""
+def json_body(response: httpx.Response) -> Any:
+    """A response's JSON body (ValueError when it is not JSON).
+
+    orjson first, for speed; the json module when orjson refuses what JSON allows, such
+    as a lone surrogate escape (a value cut in the middle of an emoji), so one odd
+    value does not make a whole page unreadable.
+    """
     try:
         return orjson.loads(response.content)
+    except orjson.JSONDecodeError:
+        return _json.loads(response.content)
+
+
+def _decode(response: httpx.Response, secret: _Secret) -> Any:
+    """The error body as JSON if it is JSON, else its text, scrubbed of the token
+    (HubSpot's forms host and proxies in between can send text)."""
+    try:
+        return json_body(response)
     except ValueError:
-        return response.text
+        return _scrub(response.text, secret)
 
 
 def _scrub(text: str, secret: _Secret) -> str:

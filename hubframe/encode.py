@@ -25,15 +25,21 @@ _MIDNIGHT_MS = 86_400_000
 _NUMBER_FIX = "; pass an int, a float or a numeric string such as '12.5' (None clears it)"
 
 
-def _is_missing(value: Any) -> bool:
+def is_missing(value: Any) -> bool:
+    """True for one missing value: None, NaN, ``pd.NA``, ``NaT`` (numpy's too). Containers
+    and text are values, never missing; this is the one check the package uses."""
     if value is None:
         return True
+    if isinstance(value, (str, bytes, list, tuple, dict, set)):
+        return False
     try:
         import pandas as pd
 
-        return value is pd.NA or value is pd.NaT or (isinstance(value, float) and math.isnan(value))
-    except ImportError:  # pragma: no cover
+        result = pd.isna(value)
+    except (ImportError, TypeError, ValueError):  # pragma: no cover - pandas is a dependency
         return isinstance(value, float) and math.isnan(value)
+    # An array-like answers with an array: it is a value (refused elsewhere), not a missing one.
+    return bool(result) if type(result).__name__ in ("bool", "bool_") else False
 
 
 def check_email(email: Any, *, what: str = "email") -> str:
@@ -217,7 +223,7 @@ def encode_value(prop: Property, value: Any) -> str:
     Raises:
         InputError: the value does not fit the property's type or options.
     """
-    if _is_missing(value) or (isinstance(value, str) and value == ""):
+    if is_missing(value) or (isinstance(value, str) and value == ""):
         return ""
     kind = prop.type
     if kind == "date":

@@ -223,9 +223,9 @@ class RateLimitError(APIStatusError):
             )
         if self.policy == "EDGE_BLOCK":
             return (
-                "HubSpot's forms endpoint refuses this address for about a minute after a burst "
-                "of over-limit submissions (error code 1015). Wait a minute, then submit again "
-                "at most 50 per 10 seconds."
+                "HubSpot's edge refuses this address for about a minute after a burst of "
+                "over-limit requests (error code 1015). Wait a minute, then go on more slowly "
+                "(form submissions: at most 50 per 10 seconds)."
             )
         return "HubSpot kept answering 429: lower HubSpot(rate_limit=...) or try again shortly."
 

@@ -692,7 +692,10 @@ def read_parquet(path: Any, *, columns: list[str] | None = None) -> pd.DataFrame
     """
     import pyarrow.parquet as pq
 
-    target = _target(path)
+    try:
+        target = Path(path).expanduser()
+    except TypeError:
+        raise InputError(f"path={path!r:.100}: use the path of an exported file, e.g. 'contacts.parquet'") from None
     if not target.is_file():
         raise InputError(f"path={str(path)!r:.200}: no file there; export to it first, or check the path")
     if columns is not None and (
@@ -709,7 +712,11 @@ def read_parquet(path: Any, *, columns: list[str] | None = None) -> pd.DataFrame
             f"columns {unknown!r:.200} are not in {target.name}; it has {', '.join(names[:12])}"
             + (", ..." if len(names) > 12 else "")
         )
-    return frames.batch_to_frame(pq.read_table(target, columns=columns))
+    try:
+        table = pq.read_table(target, columns=columns)
+    except (pa.ArrowInvalid, OSError) as exc:
+        raise InputError(f"{target} could not be read as Parquet: {exc}") from None
+    return frames.batch_to_frame(table)
 
 
 def export(

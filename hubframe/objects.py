@@ -19,7 +19,16 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from . import frames
-from .encode import check_email, check_flag, check_id, check_ids, encode_properties, encode_value
+from .client import json_body
+from .encode import (
+    check_email,
+    check_flag,
+    check_id,
+    check_ids,
+    encode_properties,
+    encode_value,
+    is_missing,
+)
 from .errors import (
     ConflictError,
     HubSpotConnectionError,
@@ -731,7 +740,7 @@ class ObjectResource:
                 "the DataFrame has only an 'id' column: add a column for each property to write, "
                 "e.g. df[['id', 'lastname']]"
             )
-        empty = [n for n, v in enumerate(df["id"].tolist()) if _na(v)]
+        empty = [n for n, v in enumerate(df["id"].tolist()) if is_missing(v)]
         if empty:
             raise InputError(
                 f"row {empty[0]} has no id ({df['id'].iloc[empty[0]]!r}): every row needs the id of "
@@ -810,7 +819,7 @@ class CompanyResource(ObjectResource):
         pid = check_id(contact_id, what="contact id")
         body = {"inputs": [{"from": {"id": pid}, "to": {"id": cid}, "type": "contact_to_company"}]}
         response = self._hs.request("POST", f"/crm/v3/associations/contact/company/batch/{action}", json=body, kind="idempotent")
-        data = response.json() if response.content else {}
+        data = json_body(response) if response.content else {}
         errors = data.get("errors") or []
         if errors:
             first = errors[0]
@@ -888,12 +897,14 @@ def _report_failures(
     if len(df) == 0:
         category = failed[0]["category"]
         status = {"CONFLICT": 409, "OBJECT_NOT_FOUND": 404}.get(category, 400)
-        body = {"message": f"none of the {total} {noun} were {verb}: {shown}", "category": category}
+        # Every failure rides on the error's body, not only the three named in the message.
+        body = {"message": f"none of the {total} {noun} were {verb}: {shown}", "category": category,
+                "failed": df.attrs["failed"]}  # fmt: skip
         raise error_from_response(status, body, method="POST", path=path)
     warnings.warn(
         f"{len(failed)} of {total} {noun} were not {verb}: {shown} (see df.attrs['failed'])",
         frames.HubFrameWarning,
-        stacklevel=3,
+        stacklevel=frames._user_stacklevel(),
     )
 
 
@@ -947,7 +958,7 @@ def _rows(data: Any) -> list[dict[str, Any]]:
             raise InputError("the DataFrame has no rows to write: pass at least one row")
         rows = []
         for rec in data.to_dict(orient="records"):
-            rows.append({str(k): v for k, v in rec.items() if not _na(v)})
+            rows.append({str(k): v for k, v in rec.items() if not is_missing(v)})
         return rows
     if isinstance(data, (list, tuple)) and not data:
         raise InputError(f"{data!r} holds no records to write: pass a dict, or a list of at least one dict")
@@ -956,13 +967,3 @@ def _rows(data: Any) -> list[dict[str, Any]]:
     raise InputError(
         f"expected a dict (one record), a DataFrame or a list of dicts, not {type(data).__name__} {data!r:.100}"
     )
-
-
-def _na(value: Any) -> bool:
-    import pandas as pd
-
-    try:
-        return bool(pd.isna(value)) if not isinstance(value, (list, tuple, dict)) else False
-    except (TypeError, ValueError):
-        return False
-

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 import ipywidgets as W
 from traitlets import TraitError
 
-from .encode import check_email, check_ids
+from .encode import check_email, check_ids, is_missing
 from .errors import (
     AuthenticationError,
     HubFrameError,
@@ -543,21 +543,12 @@ def _row_label(row: dict[str, Any]) -> str:
             "createdAt", "updatedAt", "archived"}  # fmt: skip
     parts = [str(row["id"])]
     for key, val in row.items():
-        if key in skip or val is None or (not isinstance(val, (list, tuple)) and _is_na(val)):
+        if key in skip or is_missing(val):
             continue
         parts.append(str(val))
         if len(parts) == 4:
             break
     return " · ".join(parts)
-
-
-def _is_na(value: Any) -> bool:
-    import pandas as pd
-
-    try:
-        return bool(pd.isna(value))
-    except (TypeError, ValueError):
-        return False
 
 
 def _value_hint(prop: Property | None, op: str) -> str:
@@ -774,12 +765,9 @@ class WorkflowForm(_Form):
     def __init__(self, hs: HubSpot, *, workflow_id: str | int | None = None, emails: Iterable[str] | None = None,
                  source: SearchForm | pd.DataFrame | None = None):
         if emails is not None:
-            emails = [emails] if isinstance(emails, str) else emails
-            if not isinstance(emails, Iterable) or isinstance(emails, (bytes, dict)):
-                raise InputError(
-                    f"emails={emails!r:.100}: use an email or a list of emails, e.g. ['ada@example.com']"
-                )
-            emails = [check_email(e) for e in emails]
+            from .actions import emails_list
+
+            emails = emails_list(emails)
         _check_source(source)
         super().__init__(hs, "Enroll", "play")
         self.workflow_id = _id_box("Workflow", "pick a workflow, or type its id")

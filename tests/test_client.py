@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 
+import httpx
 import pytest
 
 import hubframe as hf
@@ -110,3 +111,13 @@ def test_configuration_errors():
         hf.HubSpot(token="pat-x-1234567890", base_url="http://api.example.com")
     with pytest.raises(hf.ConfigurationError, match="rate_limit"):
         hf.HubSpot(token="pat-x-1234567890", rate_limit="fast")
+
+
+def test_a_lone_surrogate_in_a_page_does_not_make_it_unreadable():
+    """JSON allows an escaped lone surrogate (a value cut inside an emoji); the page still decodes."""
+    body = b'{"results":[{"id":"1","properties":{"firstname":"Ana \\ud83d"}}]}'
+    transport = httpx.MockTransport(lambda request: httpx.Response(200, content=body))
+    with hf.HubSpot(token="pat-na1-00000000-test", base_url="http://127.0.0.1:9", transport=transport) as hs:
+        data = hs.request_json("GET", "/crm/v3/objects/contacts")
+        assert data["results"][0]["properties"]["firstname"] == "Ana \ud83d"
+        assert hs.stats.retries == 0

@@ -469,23 +469,26 @@ class _RateLimited(Exception):
 class _Drop:
     """Close the client's connection without answering (a 'dropped connection' fault).
 
-    Under werkzeug's server the socket is shut down and ConnectionAbortedError tells
-    werkzeug the connection is gone; in-process (``httpx.WSGITransport``) the error
-    reaches the caller as the transport error it is.
+    Under the sandbox's server the socket is shut down and ConnectionAbortedError
+    tells the server the connection is gone. In-process (``httpx.WSGITransport``)
+    there is no socket: httpx's own RemoteProtocolError reaches the client, as a
+    closed connection would over the network.
     """
 
     def __call__(
         self, environ: dict[str, Any], start_response: Callable[..., Any]
     ) -> Iterable[bytes]:
+        message = "hubframe sandbox fault: connection dropped without a response"
         sock = environ.get("werkzeug.socket")
-        if sock is not None:
-            try:
-                sock.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
-        raise ConnectionAbortedError(
-            "hubframe sandbox fault: connection dropped without a response"
-        )
+        if sock is None:
+            import httpx
+
+            raise httpx.RemoteProtocolError(message)
+        try:
+            sock.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+        raise ConnectionAbortedError(message)
 
 
 class _Truncated:

@@ -181,22 +181,17 @@ class Faults:
         """Change any knob at runtime (arguments left out keep their value)."""
         with self._lock:
             if fraction is not _UNSET:
-                if not 0.0 <= float(fraction) <= 1.0:
-                    raise InputError(f"faults={fraction!r}: use a fraction between 0 and 1")
-                self.fraction = float(fraction)
+                self.fraction = _number("faults", fraction, 0.0, 1.0, "a fraction between 0 and 1")
             if latency is not _UNSET:
-                if float(latency) < 0:
-                    raise InputError(f"latency={latency!r}: use seconds >= 0")
-                self.latency = float(latency)
+                self.latency = _number("latency", latency, 0.0, 3600.0, "seconds from 0 to 3600")
             if rate_limit is not _UNSET:
                 self.rate_limit = parse_rate_limit(rate_limit)
                 self.burst = SlidingWindow(*(self.rate_limit or (UNLIMITED_MAX, 10.0)))
             if search_rate is not _UNSET:
-                if search_rate is not None and float(search_rate) <= 0:
-                    raise InputError(
-                        f"search_rate={search_rate!r}: use requests per second > 0, or None"
-                    )
-                self.search = None if search_rate is None else _per_second(float(search_rate))
+                rate = None if search_rate is None else _number(
+                    "search_rate", search_rate, 1e-6, 1e6, "requests per second > 0, or None"
+                )
+                self.search = None if rate is None else _per_second(rate)
             if after_apply is not _UNSET:
                 self.after_apply = bool(after_apply)
 
@@ -305,6 +300,17 @@ class Faults:
     def burst_limit(self) -> tuple[int, float]:
         """(max, seconds) reported in X-HubSpot-RateLimit-Max / -Interval-Milliseconds."""
         return self.rate_limit or (UNLIMITED_MAX, 10.0)
+
+
+def _number(name: str, value: Any, low: float, high: float, fix: str) -> float:
+    """A finite number within [low, high], or an InputError naming the value and the fix."""
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        number = float("nan")
+    if isinstance(value, bool) or not low <= number <= high:  # NaN fails the comparison
+        raise InputError(f"{name}={value!r:.100}: use {fix}")
+    return number
 
 
 def _per_second(rate: float) -> SlidingWindow:

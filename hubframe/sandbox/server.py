@@ -77,7 +77,15 @@ class _KeepAliveHandler(_QuietHandler):
             super().run_wsgi()
             return
         environ = self.make_environ()
-        body_in = LimitedStream(self.rfile, int(environ.get("CONTENT_LENGTH") or 0))
+        try:
+            length = int(environ.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = -1
+        if length < 0:  # a length we cannot trust leaves the stream unframed: answer, close
+            self.close_connection = True
+            self._send_head("400 BAD REQUEST", [], 0)
+            return
+        body_in = LimitedStream(self.rfile, length)
         environ["wsgi.input"] = body_in
         started: list[Any] = []
         self._head_sent = False

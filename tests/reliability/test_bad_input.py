@@ -229,8 +229,8 @@ LOCAL = [
     case("lists_add_ids_none", "wrong_type", lambda c, _: c.hs.lists.add(c.lid, None), InputError, ["NoneType None"], ["a list of ids"]),
     case("lists_add_df_without_id", "wrong_type", lambda c, _: c.hs.lists.add(c.lid, pd.DataFrame({"vid": ["1"]})), InputError, ["columns: ['vid']"], ["'id' column"]),
     case("lists_all_query_int", "wrong_type", lambda c, _: c.hs.lists.all(query=5), InputError, ["query=5"], ["use a string"]),
-    case("enroll_emails_none", "wrong_type", lambda c, _: c.hs.workflows.enroll(c.wid, None), InputError, ["NoneType None"], ["['ada@example.com']"]),
-    case("enroll_emails_int", "wrong_type", lambda c, _: c.hs.workflows.enroll(c.wid, 5), InputError, ["int 5"], ["['ada@example.com']"]),
+    case("enroll_emails_none", "wrong_type", lambda c, _: c.hs.workflows.enroll(c.wid, None), InputError, ["emails=None (NoneType)"], ["['ada@example.com']"]),
+    case("enroll_emails_int", "wrong_type", lambda c, _: c.hs.workflows.enroll(c.wid, 5), InputError, ["emails=5 (int)"], ["['ada@example.com']"]),
     case("enroll_df_without_email", "wrong_type", lambda c, _: c.hs.workflows.enroll(c.wid, pd.DataFrame({"mail": ["a@b.co"]})), InputError, ["columns: ['mail']"], ["rename it to 'email'"]),
     case("submit_fields_none", "wrong_type", lambda c, _: c.hs.forms.submit(c.pid, c.guid, None), InputError, ["NoneType None"], ["a dict, a DataFrame or a list of dicts"]),
     case("submit_fields_str", "wrong_type", lambda c, _: c.hs.forms.submit(c.pid, c.guid, "email=a@b.co"), InputError, ["'email=a@b.co'"], ["a dict, a DataFrame or a list of dicts"]),
@@ -476,7 +476,7 @@ LOCAL = [
     case("export_resume_str", "bad_option", lambda c, _: c.hs.contacts.export(c.tmp / "z.parquet", resume="no"), InputError, ["resume='no'"], [BOOL_FIX]),
     case("read_parquet_missing_file", "bad_option", lambda c, _: hf.read_parquet(c.tmp / "never-written.parquet"), InputError, ["never-written.parquet"], ["export to it first"]),
     case("read_parquet_not_parquet", "bad_option", lambda c, _: hf.read_parquet(Path(__file__)), InputError, ["test_bad_input.py is not a readable Parquet file"], ["Parquet"]),
-    case("read_parquet_path_int", "wrong_type", lambda c, _: hf.read_parquet(5), InputError, ["path=5"], ["'contacts.parquet'"]),
+    case("read_parquet_path_int", "wrong_type", lambda c, _: hf.read_parquet(5), InputError, ["path=5"], ["path of an exported file"]),
     case("read_parquet_columns_str", "wrong_type", lambda c, _: hf.read_parquet(Path(__file__), columns="id"), InputError, ["columns='id'"], ["list of column names"]),
     case("export_search_str", "bad_option", lambda c, _: c.hs.contacts.export(c.tmp / "z.parquet", search="email=a@b.co"), InputError, ["search='email=a@b.co'"], ["(field, value)"]),
     case("export_search_keys", "bad_option", lambda c, _: c.hs.contacts.export(c.tmp / "z.parquet", search={"where": "x"}), InputError, ["['where']"], ["use field, value, operator, filters, query"]),
@@ -584,6 +584,7 @@ WRITES = [
     case("submit_df_row_2_email_bad", "malformed_email", lambda c, _: c.hs.forms.submit(c.pid, c.guid, pd.DataFrame({"email": ["f0@example.com", "f1@example.com", "f2(at)example.com"], "firstname": ["A", "B", "C"]})), InputError, ["submission 2", "'f2(at)example.com'"], [EMAIL_FIX]),
     case("create_rows_same_email", "duplicate_record", lambda c, _: c.hs.contacts.create([*_emails(2), {"email": "W0@example.com"}]), InputError, ["rows 0 and 2", "'W0@example.com'"], ["give each contact one row"]),
     case("update_df_same_id_twice", "duplicate_record", lambda c, _: c.hs.deals.update(pd.DataFrame({"id": [c.deal_ids[0], c.deal_ids[1], c.deal_ids[0]], "amount": [1, 2, 3]})), InputError, ["is in rows 0 and 2"], ["give each record one row"]),
+    case("submit_df_cell_list", "value_type_mismatch", lambda c, _: c.hs.forms.submit(c.pid, c.guid, pd.DataFrame({"email": ["f0@example.com", "f1@example.com"], "interests": [["a", "b"], "c"]})), InputError, ["submission 0", "['a', 'b']"], ["joined with ';'"]),
     case("submit_list_row_1_value_dict", "value_type_mismatch", lambda c, _: c.hs.forms.submit(c.pid, c.guid, [{"email": "f0@example.com"}, {"email": "f1@example.com", "company": {"name": "Acme"}}]), InputError, ["submission 1", "{'name': 'Acme'}"], ["pass text or a number"]),
 ]
 # fmt: on
@@ -875,7 +876,9 @@ SANDBOX_ARGS = [
     ("rate_limit_words", "bad_option", dict(rate_limit="fast"), ["rate_limit='fast'", "'190/10'"]),
     ("rate_limit_zero", "bad_option", dict(rate_limit=(0, 10)), ["rate_limit=(0, 10)", "at least 1 request"]),
     ("faults_above_one", "bad_option", dict(faults=2), ["faults=2", "between 0 and 1"]),
-    ("latency_negative", "bad_option", dict(latency=-1), ["latency=-1", "seconds >= 0"]),
+    ("latency_negative", "bad_option", dict(latency=-1), ["latency=-1", "seconds from 0 to 3600"]),
+    ("latency_nan", "bad_option", dict(latency=float("nan")), ["latency=nan", "seconds from 0 to 3600"]),
+    ("faults_text", "wrong_type", dict(faults="abc"), ["faults='abc'", "fraction between 0 and 1"]),
     ("search_rate_zero", "bad_option", dict(search_rate=0), ["search_rate=0", "> 0"]),
 ]
 # fmt: on
