@@ -339,9 +339,11 @@ class Sandbox:
         """Stop serving (and save the portal when ``path`` is set). Safe to call twice."""
         server, self._server = self._server, None
         if server is not None:
-            server.shutdown()
-            server.server_close()
+            server.shutdown()  # no new connections
+            # End idle keep-alive connections first: server_close() then joins every handler
+            # thread, so no request is still changing the store when the portal is saved.
             server.close_connections()
+            server.server_close()
         if self._thread is not None:
             self._thread.join()
             self._thread = None
