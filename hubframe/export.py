@@ -101,14 +101,14 @@ CHUNK_RECORDS = 4_000
 #: Below this many records a plain export reads with the list cursor alone.
 MIN_SPLIT_RECORDS = 1_000
 _MAX_CHUNKS = 2_000
-#: Range streams: list cursors per request the window allows per second of latency (see
+#: Range streams: a quarter more cursors than the request rate needs (see
 #: :func:`_cursor_count`), the most cursors, and how the id span is cut (several ranges per
 #: cursor, so that an uneven spread of ids does not leave one cursor reading alone at the end).
 RANGE_HEADROOM = 1.25
 #: Range streams send at most this share of the client's request window. Each cursor waits
 #: on a window of its own first: HubSpot answers ``X-HubSpot-RateLimit-Remaining: 0`` when
 #: the rolling window is full, and the client then holds every request for a whole period
-#: (measured: 19 requests/s for 10 s, then nothing for 10 s). The rest is left for the
+#: (measured: the window's 190 requests in about 7 s, then nothing for 10 s). The rest is for the
 #: export's other requests, retries and the portal's other integrations.
 RANGE_SHARE = 0.95
 #: List pages (100 records) a second one export converts and writes when nothing waits on
@@ -652,6 +652,7 @@ class _Writer:
         # worth of memory, so peak memory does not grow with the number of cursors.
         self.part_rows = max(1, row_group_size // streams)
         self.part_bytes = BUFFER_BYTES // streams
+        self.convert_records = max(100, CONVERT_RECORDS // streams)
         self.issues = frames.ParseIssues()  # unreadable cells of the whole export
         self.buffers: dict[str, _Buffer] = {}
         self.merger: Merger = staging.merger(schema, row_group_size)
@@ -664,7 +665,7 @@ class _Writer:
         buf.records += records
         buf.rows += len(records)
         buf.state.update(state)
-        if len(buf.records) >= CONVERT_RECORDS:
+        if len(buf.records) >= self.convert_records:
             self._convert(buf)
         if buf.rows >= self.part_rows or buf.bytes >= self.part_bytes:
             self.commit([key])
