@@ -314,47 +314,9 @@ def sweep(quick: bool) -> int:
     return 0
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--quick", action="store_true", help="small portals (a smoke check)")
-    parser.add_argument(
-        "--results",
-        default=None,
-        help="write the table here (default: benchmarks/RESULTS.md "
-        "for a full run, nothing for --quick)",
-    )
-    parser.add_argument(
-        "--sweep",
-        action="store_true",
-        help="instead: hubframe at latency for parallel=1..8, 50,000 contacts (sandbox "
-        "and wide portal), written to benchmarks/SWEEP.md",
-    )
-    parser.add_argument("--contender", choices=["hubframe", "sdk"], help=argparse.SUPPRESS)
-    parser.add_argument("--url", help=argparse.SUPPRESS)
-    parser.add_argument("--path", help=argparse.SUPPRESS)
-    parser.add_argument("--parallel", type=int, default=None, help=argparse.SUPPRESS)
-    parser.add_argument("--wide", action="store_true", help=argparse.SUPPRESS)
-    parser.add_argument("--rate-limit", default=None, help=argparse.SUPPRESS)
-    args = parser.parse_args()
-    if args.contender:
-        contender(args)
-        return 0
-
-    if args.sweep:
-        return sweep(args.quick)
-    small, large, lat_n = (2_000, 10_000, 2_000) if args.quick else (50_000, 500_000, 20_000)
+def latency_rows(lat_n: int) -> list[Row]:
+    """The contenders at 150 ms per request and 190 requests / 10 s."""
     rows: list[Row] = []
-    seeding: dict[int, float] = {}
-    for n in (small, large):
-        sb = SandboxProcess(n)
-        seeding[n] = sb.seed_seconds
-        try:
-            rows.append(measure("hubframe export", n, sb.url, False))
-            rows.append(
-                measure("SDK get_all + json_normalize + to_parquet", n, sb.url, False, sdk=True)
-            )
-        finally:
-            sb.stop()
     sb = SandboxProcess(lat_n, latency=0.15, rate_limit="190/10")
     try:
         limit = "190/10"
@@ -374,6 +336,65 @@ def main() -> int:
         )
     finally:
         sb.stop()
+    return rows
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="small portals (a smoke check)")
+    parser.add_argument(
+        "--results",
+        default=None,
+        help="write the table here (default: benchmarks/RESULTS.md "
+        "for a full run, nothing for --quick)",
+    )
+    parser.add_argument(
+        "--sweep",
+        action="store_true",
+        help="instead: hubframe at latency for parallel=1..8, 50,000 contacts (sandbox "
+        "and wide portal), written to benchmarks/SWEEP.md",
+    )
+    parser.add_argument(
+        "--latency-only",
+        action="store_true",
+        help="instead: only the rows at 150 ms and 190/10 s (writes nothing unless --results)",
+    )
+    parser.add_argument("--contender", choices=["hubframe", "sdk"], help=argparse.SUPPRESS)
+    parser.add_argument("--url", help=argparse.SUPPRESS)
+    parser.add_argument("--path", help=argparse.SUPPRESS)
+    parser.add_argument("--parallel", type=int, default=None, help=argparse.SUPPRESS)
+    parser.add_argument("--wide", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--rate-limit", default=None, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.contender:
+        contender(args)
+        return 0
+
+    if args.sweep:
+        return sweep(args.quick)
+    small, large, lat_n = (2_000, 10_000, 2_000) if args.quick else (50_000, 500_000, 20_000)
+    rows: list[Row] = []
+    seeding: dict[int, float] = {}
+    if args.latency_only:
+        rows = latency_rows(lat_n)
+        print()
+        print(table(rows))
+        if args.results:
+            Path(args.results).write_text(
+                table(rows) + "\n\nMachine: " + "; ".join(machine()) + "\n"
+            )
+        return 0
+    for n in (small, large):
+        sb = SandboxProcess(n)
+        seeding[n] = sb.seed_seconds
+        try:
+            rows.append(measure("hubframe export", n, sb.url, False))
+            rows.append(
+                measure("SDK get_all + json_normalize + to_parquet", n, sb.url, False, sdk=True)
+            )
+        finally:
+            sb.stop()
+    rows += latency_rows(lat_n)
 
     def pick(name: str, n: int, latency: bool) -> Row:
         return next(r for r in rows if r.name == name and r.n == n and r.latency == latency)

@@ -3,12 +3,14 @@
 Plan
 ----
 
-Two kinds of stream read records, both through the one paginator:
+Three kinds of stream read records, all through the one paginator:
 
 * the **list stream** follows the list endpoint's ``after`` cursor from the
   first record upwards (ascending ``hs_object_id``);
 * **search chunks** each read one ``hs_object_id`` range ``[lo, hi)`` with
-  the search endpoint (windowed past 10,000 by ``iter_search_pages``).
+  the search endpoint (windowed past 10,000 by ``iter_search_pages``);
+* **range streams** each read one ``hs_object_id`` range ``[lo, hi)`` with
+  a list cursor of their own (below).
 
 For a plain export, the list stream reads from the bottom of the id space
 while search workers claim ranges from the top (``[min, max]`` from two
@@ -26,6 +28,15 @@ the search index.
 
 For a search export there is no list stream: the matches' id range is cut
 into equal chunks at the start, read in ascending order.
+
+**Range streams** (mode ``ranges``) are list cursors too. HubSpot documents
+the list endpoint's ``after`` as the id of the next record, and the export
+checks that the server honours a cursor it did not hand out before relying on
+it (:func:`hubframe.export._check_cursor`). Then the id span is cut into
+equal ranges ``[lo, hi)`` at the start, each read by a list cursor started at
+``after=lo`` and stopped at ``hi``; a few cursors take the ranges in
+ascending order. A range's committed position is its last id written, and it
+resumes at ``after=last id + 1`` (the next record, by the same rule).
 
 A plan is saved in the checkpoint; positions are the *committed* ones (after
 the last part written), so a resumed plan re-reads only what was not kept.
@@ -96,17 +107,17 @@ WAIT = object()
 
 @dataclass
 class Stream:
-    """One stream of an export: the list cursor, or one search id range."""
+    """One stream of an export: the list cursor, a search id range, or a list-cursor id range."""
 
     key: str
-    kind: str  # "list" or "search"
-    lo: str | None = None  # search: hs_object_id >= lo (None: unbounded)
-    hi: str | None = None  # search: hs_object_id < hi (None: unbounded)
+    kind: str  # "list", "search" or "range"
+    lo: str | None = None  # search, range: hs_object_id >= lo (None: unbounded)
+    hi: str | None = None  # search, range: hs_object_id < hi (None: unbounded)
     estimate: int = 0  # search: records expected in the range, from the probe
     # Committed position, saved in the checkpoint.
     after: str | None = None  # list: the cursor of the next page
     floor: str | None = None  # search: the last id written
-    last_id: str | None = None  # list: the last id written
+    last_id: str | None = None  # list, range: the last id written
     done: bool = False
     rows: int = 0
     parts: list[str] = field(default_factory=list)
@@ -116,6 +127,12 @@ class Stream:
     live_rows: int = field(default=0, repr=False)
 
     _SAVED = ("key", "kind", "lo", "hi", "estimate", "after", "floor", "last_id", "done", "rows")
+
+    def start_cursor(self) -> str | None:
+        """Range streams: the ``after`` to read from (the record after the last one written)."""
+        if self.last_id is not None:
+            return str(int(self.last_id) + 1)
+        return self.lo
 
     def to_json(self) -> dict[str, Any]:
         return {**{k: getattr(self, k) for k in self._SAVED}, "parts": list(self.parts)}
@@ -187,14 +204,16 @@ class Plan:
         top: str | None = None,
         density: float = 1.0,
         span: tuple[int, int] | None = None,
+        cursors: int = 1,
     ):
-        if mode not in ("list", "list+search", "search"):
+        if mode not in ("list", "list+search", "search", "ranges"):
             raise ValueError(f"unknown plan mode {mode!r}")
         self.mode = mode
         self.streams = streams
         self.top = top  # key of the chunk read last (plain exports)
         self.density = density  # records per unit of id, from the probe
         self.span = span  # (lowest, highest) id from the probe (plain exports)
+        self.cursors = cursors  # ranges: list cursors reading at once
         self.lock = threading.Lock()
         self.rates = _Rates()
         self._by_key = {s.key: s for s in streams}
@@ -239,6 +258,18 @@ class Plan:
         return cls("search", streams, density=total / span, span=(lo, hi))
 
     @classmethod
+    def list_ranges(cls, lo: int, hi: int, ranges: int, total: int, cursors: int) -> Plan:
+        """Ids ``[lo, hi]`` cut into ``ranges`` equal ranges, read by ``cursors`` list cursors.
+
+        The first range is unbounded below and the last above (records created
+        after the probe land there), so no record is outside every range.
+        """
+        plan = cls.search_chunks(lo, hi, ranges, total)
+        for i, s in enumerate(plan.streams):
+            s.key, s.kind = f"r{i}", "range"
+        return cls("ranges", plan.streams, density=plan.density, span=plan.span, cursors=cursors)
+
+    @classmethod
     def single_search(cls) -> Plan:
         """One search stream over every match."""
         return cls("search", [Stream("c0", "search")])
@@ -250,6 +281,7 @@ class Plan:
                 "top": self.top,
                 "density": self.density,
                 "span": list(self.span) if self.span else None,
+                "cursors": self.cursors,
                 "streams": [s.to_json() for s in self.streams],
             }
 
@@ -264,6 +296,7 @@ class Plan:
                 top=data.get("top"),
                 density=float(data.get("density") or 1.0),
                 span=(int(span[0]), int(span[1])) if span else None,
+                cursors=int(data.get("cursors") or 1),
             )
         except (KeyError, TypeError, ValueError, IndexError) as exc:
             raise ExportError(
@@ -361,6 +394,15 @@ class Plan:
     def chunk_fetched(self, key: str) -> None:
         with self.lock:
             self[key].fetched = True
+
+    def next_range(self) -> Stream | None:
+        """The lowest range stream nobody reads yet (None when all are taken)."""
+        with self.lock:
+            for s in self.streams:
+                if s.kind == "range" and not s.done and not s.taken:
+                    s.taken = True
+                    return s
+            return None
 
     def next_chunk(self) -> Stream | None | object:
         """The next search chunk to read; :data:`WAIT` to ask again soon; None when done."""

@@ -18,16 +18,19 @@ import textwrap
 import time
 from pathlib import Path
 
+import httpx
 import pandas as pd
 import pyarrow.parquet as pq
 import pytest
+from cursor_proxy import CursorProxy
 
 import hubframe as hf
 from hubframe import frames
 from hubframe.export import ExportResult, export, iter_export
 from hubframe.sandbox import Sandbox
 
-#: Streams of a plain export that may split the id space (the list cursor plus search workers).
+#: Streams of a plain export that may split the id space (range cursors, or the list cursor
+#: plus search workers).
 PARALLEL = 5
 
 
@@ -59,6 +62,17 @@ def slow():
 @pytest.fixture(scope="module")
 def slow_hs(slow):
     with slow.client(rate_limit=(100_000, 10), search_rate=1000, max_retries=1) as client:
+        yield client
+
+
+@pytest.fixture(scope="module")
+def opaque_hs(slow):
+    """The slow sandbox behind a list cursor that is not a record id: no range streams, so
+    plain exports read with the list cursor and search streams."""
+    proxy = httpx.MockTransport(CursorProxy(slow.url, "opaque"))
+    with slow.client(
+        rate_limit=(100_000, 10), search_rate=1000, max_retries=1, transport=proxy
+    ) as client:
         yield client
 
 
@@ -233,6 +247,20 @@ def test_parallel_export_splits_the_id_space_and_equals_get_all(slow, slow_hs, s
     target = tmp_path / "contacts.parquet"
     before = len(slow.requests)
     res = slow_hs.contacts.export(target, properties="all", parallel=PARALLEL, progress=False)
+    ranged = [
+        r for r in slow.requests[before:] if r.path.endswith("/contacts") and "after=" in r.query
+    ]
+    assert res.parallel > 1 and len(ranged) > 40  # several list cursors read every record
+    assert res.rows == 4000 and res.total == 4000
+    assert_same(target, slow_all)
+
+
+def test_list_cursor_and_search_streams_when_the_cursor_is_opaque(
+    slow, opaque_hs, slow_all, tmp_path
+):
+    target = tmp_path / "contacts.parquet"
+    before = len(slow.requests)
+    res = opaque_hs.contacts.export(target, properties="all", parallel=PARALLEL, progress=False)
     searches = [r for r in slow.requests[before:] if r.path.endswith("/search")]
     assert len(searches) > 2  # more than the two probes: search streams read records
     assert res.rows == 4000 and res.total == 4000
@@ -300,7 +328,7 @@ def test_keyboard_interrupt_in_parallel_export_then_resume(slow_hs, slow_all, tm
     assert_same(target, slow_all)
 
 
-def test_interrupted_while_a_search_range_is_half_read(slow_hs, slow_all, tmp_path):
+def test_interrupted_while_a_search_range_is_half_read(opaque_hs, slow_all, tmp_path):
     target = tmp_path / "c.parquet"
 
     def half_read_range(res: ExportResult) -> None:
@@ -309,9 +337,9 @@ def test_interrupted_while_a_search_range_is_half_read(slow_hs, slow_all, tmp_pa
             raise Stop
 
     with pytest.raises(Stop):  # search joined in, and is stopped in the middle of an id range
-        slow_hs.contacts.export(target, properties="all", parallel=PARALLEL, progress=False,
+        opaque_hs.contacts.export(target, properties="all", parallel=PARALLEL, progress=False,
                                 row_group_size=200, on_page=half_read_range)  # fmt: skip
-    res = slow_hs.contacts.export(target, properties="all", parallel=PARALLEL, progress=False)
+    res = opaque_hs.contacts.export(target, properties="all", parallel=PARALLEL, progress=False)
     assert res.resumed
     assert_same(target, slow_all)
 

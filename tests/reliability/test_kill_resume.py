@@ -1,7 +1,7 @@
 """SIGKILL at random points of an export, then resume: the final Parquet equals an uninterrupted one.
 
-Three exports (the list cursor alone, the list cursor with search streams, and a
-search export) each run in a child process that is killed with SIGKILL seven
+Four exports (the list cursor alone, range cursors, the list cursor with search
+streams, and a search export) each run in a child process that is killed with SIGKILL seven
 times at random points (a random row count reached, plus a random few
 milliseconds, so kills land mid-page, mid-write and mid-checkpoint), then once
 more as it finishes the file, then resumed to the end. After every kill nothing
@@ -32,7 +32,9 @@ KILLS_PER_EXPORT = 7
 
 SCENARIOS = {
     "list cursor": {"parallel": 1},
-    "list cursor + search streams": {"parallel": 5},
+    "range cursors": {"parallel": 5},
+    # A list cursor that is not a record id: no range cursors, the list cursor and search streams.
+    "list cursor + search streams": {"parallel": 5, "cursor": "opaque"},
     "search export": {"parallel": 3, "search": ["email", "HAS_PROPERTY", None]},
 }
 
@@ -40,9 +42,15 @@ _CHILD = textwrap.dedent(
     """
     import json, os, sys
     from hubframe import HubSpot
-    hs = HubSpot(os.environ["T_TOKEN"], base_url=os.environ["T_URL"], rate_limit=(100_000, 10),
-                 search_rate=1000)
     kw = json.loads(sys.argv[2])
+    extra = {}
+    if kw.pop("cursor", None):
+        import httpx
+        sys.path.insert(0, os.environ["T_TESTS"])
+        from cursor_proxy import CursorProxy
+        extra["transport"] = httpx.MockTransport(CursorProxy(os.environ["T_URL"], "opaque"))
+    hs = HubSpot(os.environ["T_TOKEN"], base_url=os.environ["T_URL"], rate_limit=(100_000, 10),
+                 search_rate=1000, **extra)
     if kw.get("search"):
         kw["search"] = tuple(kw["search"])
     hs.contacts.export(sys.argv[1], properties="all", progress=False, row_group_size=100, **kw)
@@ -76,13 +84,15 @@ def test_killed_exports_resume_to_the_uninterrupted_file(sb, tmp_path, figures, 
     reference = tmp_path / "reference.parquet"
     with sb.client(rate_limit=(100_000, 10), search_rate=1000) as hs:
         call = dict(kw, search=tuple(kw["search"]) if kw.get("search") else None)
+        call.pop("cursor", None)
         done = hs.contacts.export(reference, properties="all", progress=False, row_group_size=100, **call)
     total = done.rows
     assert total > 5_000
 
     target = tmp_path / "killed.parquet"
     checkpoint = tmp_path / ".killed.parquet.checkpoint.json"
-    env = {**os.environ, "T_TOKEN": sb.token, "T_URL": sb.url}
+    tests = str(Path(__file__).parents[1])  # where cursor_proxy.py is
+    env = {**os.environ, "T_TOKEN": sb.token, "T_URL": sb.url, "T_TESTS": tests}
     argv = [sys.executable, "-c", _CHILD, str(target), json.dumps(kw)]
     # Seven kill points in the rows, then one "as soon as every row is read" (the final merge).
     thresholds = sorted(rng.randrange(0, int(total * 0.9)) for _ in range(KILLS_PER_EXPORT))
