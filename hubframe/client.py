@@ -391,6 +391,12 @@ class HubSpot:
         self._sleep(delay)
 
     @property
+    def rate_limit(self) -> tuple[int, float]:
+        """The burst limit this client keeps to, ``(requests, seconds)`` (lowered when HubSpot's
+        ``X-HubSpot-RateLimit-Max`` says the portal allows fewer)."""
+        return self._general.max_requests, self._general.period
+
+    @property
     def search_rate(self) -> float:
         """Search requests per second this client allows itself (HubSpot allows 5)."""
         return self._search.max_requests / self._search.period

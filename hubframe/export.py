@@ -328,8 +328,8 @@ def _cursor_count(resource: ObjectResource, parallel: int, seconds: float) -> in
     of the two needs covers pages slower than the check's small ones; the
     limiter holds back the excess.
     """
-    window = resource._hs._general
-    allowed = min(RANGE_SHARE * window.max_requests / window.period, CLIENT_PAGES_PER_SECOND)
+    limit, period = resource._hs.rate_limit
+    allowed = min(RANGE_SHARE * limit / period, CLIENT_PAGES_PER_SECOND)
     return max(1, min(parallel, MAX_CURSORS, math.ceil(RANGE_HEADROOM * allowed * seconds)))
 
 
@@ -429,27 +429,15 @@ class _Fetch:
             )
         plan.rates.workers = max(1, workers)
         plan.rates.search_rate = resource._hs.search_rate  # what search can deliver at most
+        work, kind = self._search, "search"
         if plan.mode == "ranges":
-            general = resource._hs._general
-            share = max(1, int(RANGE_SHARE * general.max_requests))
-            self.pace = SlidingWindow(share, general.period)
-            for i in range(workers):
-                self.threads.append(
-                    threading.Thread(
-                        target=self._run,
-                        args=(self._ranges,),
-                        daemon=True,
-                        name=f"hubframe-export-range-{i}",
-                    )
-                )
-            return
+            limit, period = resource._hs.rate_limit
+            self.pace = SlidingWindow(max(1, int(RANGE_SHARE * limit)), period)
+            work, kind = self._ranges, "range"
         for i in range(workers):
             self.threads.append(
                 threading.Thread(
-                    target=self._run,
-                    args=(self._search,),
-                    daemon=True,
-                    name=f"hubframe-export-search-{i}",
+                    target=self._run, args=(work,), daemon=True, name=f"hubframe-export-{kind}-{i}"
                 )
             )
 
