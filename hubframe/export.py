@@ -473,20 +473,23 @@ class _Fetch:
                 if self.stop.is_set():
                     return
                 kept, finished = self.plan.list_accept(page.results)
-                state: dict[str, Any] = {"after": page.after}
-                if kept:
-                    state["last_id"] = str(kept[-1]["id"])
                 end = finished or page.after is None
-                if end:
-                    # Saved with the last page's part: a checkpoint holding ``after: None``
-                    # must never look like a cursor to restart from the first record.
-                    state["done"] = True
-                if not self._put(("page", LIST, kept, state)):
+                if not self._put_page(LIST, kept, {"after": page.after}, end):
                     return
                 if end:
                     break
         self.plan.list_finished()
         self._put(("done", LIST, None, None))
+
+    def _put_page(self, key: str, kept: list[dict[str, Any]], state: dict[str, Any], end: bool) -> bool:
+        """Queue a list cursor's page with the stream state to checkpoint with it; False when stopped."""
+        if kept:
+            state["last_id"] = str(kept[-1]["id"])
+        if end:
+            # Saved with the stream's last part: a checkpoint holding ``after: None``
+            # must never look like a cursor to restart from the first record.
+            state["done"] = True
+        return self._put(("page", key, kept, state))
 
     def _ranges(self) -> None:
         while not self.stop.is_set():
@@ -511,16 +514,12 @@ class _Fetch:
                 if self.stop.is_set():
                     return False
                 kept, finished = _in_range(stream.key, page.results, lo, hi, last)
-                state: dict[str, Any] = {}
                 if kept:
                     last = int(kept[-1]["id"])
-                    state["last_id"] = str(last)
                 # The next cursor is the next record's id (checked at plan time): at or
                 # past hi, nothing more of this range exists.
                 end = finished or page.after is None or _at_or_past(stream.key, page.after, hi)
-                if end:
-                    state["done"] = True  # saved with the range's last part
-                if not self._put(("page", stream.key, kept, state)):
+                if not self._put_page(stream.key, kept, {}, end):
                     return False
                 if end:
                     break
