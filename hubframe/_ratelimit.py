@@ -1,10 +1,13 @@
-"""Client-side rate limiting, so notebook loops do not trip HubSpot's limits.
+"""Rolling request windows: the client's, which waits, and the sandbox's, which refuses.
 
 HubSpot counts requests in a rolling window (e.g. 100 or 190 per 10 s) and
 search separately (5 per second). A sliding-window log reproduces a rolling
 window exactly: a request may go when fewer than ``max_requests`` were sent in
-the last ``period`` seconds. The window is thread-safe, because exports fetch
-from worker threads.
+the last ``period`` seconds. One :class:`SlidingWindow` serves both sides: the
+client calls :meth:`~SlidingWindow.acquire` (wait for a slot), the sandbox
+:meth:`~SlidingWindow.try_acquire` (take a slot or answer 429). The window is
+thread-safe, because exports fetch from worker threads and the sandbox serves
+each connection on its own thread.
 """
 
 from __future__ import annotations
@@ -36,22 +39,44 @@ class SlidingWindow:
         self._blocked_until = 0.0
         self._lock = threading.Lock()
 
+    def _wait_or_take(self) -> float:
+        """Take a slot and return 0, or return the seconds until one is free (caller holds the lock)."""
+        now = self._clock()
+        while self._sent and self._sent[0] <= now - self.period:
+            self._sent.popleft()
+        wait = self._blocked_until - now
+        if len(self._sent) >= self.max_requests:
+            wait = max(wait, self._sent[0] + self.period - now)
+        if wait <= 0:
+            self._sent.append(now)
+            return 0.0
+        return wait
+
     def acquire(self) -> float:
         """Wait for a free slot and take it. Returns the seconds spent waiting."""
         waited = 0.0
         while True:
             with self._lock:
-                now = self._clock()
-                while self._sent and self._sent[0] <= now - self.period:
-                    self._sent.popleft()
-                wait = self._blocked_until - now
-                if len(self._sent) >= self.max_requests:
-                    wait = max(wait, self._sent[0] + self.period - now)
-                if wait <= 0:
-                    self._sent.append(now)
-                    return waited
+                wait = self._wait_or_take()
+            if wait <= 0:
+                return waited
             self._sleep(wait)
             waited += wait
+
+    def try_acquire(self) -> int | None:
+        """Take a slot if one is free now: the slots left afterwards, or None (full: refuse)."""
+        with self._lock:
+            if self._wait_or_take() > 0:
+                return None
+            return self.max_requests - len(self._sent)
+
+    def use_clock(self, clock: Callable[[], float], sleep: Callable[[float], None]) -> None:
+        """Measure and wait with another clock from now on (e.g. a test's virtual one)."""
+        with self._lock:
+            self._clock = clock
+            self._sleep = sleep
+            self._sent.clear()
+            self._blocked_until = 0.0
 
     def block_for(self, seconds: float) -> None:
         """Hold every caller for ``seconds`` (after a 429, all threads should back off)."""
