@@ -87,9 +87,9 @@ def contender(args: argparse.Namespace) -> None:
         import hubframe.export  # noqa: F401
 
         if args.wide:
-            import hubframe.objects
+            import hubframe.resources.search
 
-            hubframe.objects.SEARCH_BODY_MAX = 100  # as a portal with hundreds of properties
+            hubframe.resources.search.SEARCH_BODY_MAX = 100  # as a portal with hundreds of properties
         started, cpu = time.perf_counter(), time.process_time()
         hs = hubframe.HubSpot(TOKEN, base_url=args.url, rate_limit=args.rate_limit or (10**6, 10))
         res = hs.contacts.export(

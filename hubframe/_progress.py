@@ -47,7 +47,9 @@ class Progress:
         if enabled:
             from tqdm.auto import tqdm
 
-            self.bar: Any = tqdm(total=total, desc=desc, unit=" records", initial=initial, dynamic_ncols=True)
+            self.bar: Any = tqdm(
+                total=total, desc=desc, unit=" records", initial=initial, dynamic_ncols=True
+            )
         else:
             self.bar = _NoBar()
             self.bar.n = initial
@@ -81,6 +83,8 @@ class Progress:
         self.close()
 
 
-def progress(hs: HubSpot, desc: str, *, total: int | None = None, enabled: bool = True, initial: int = 0) -> Progress:
+def progress(
+    hs: HubSpot, desc: str, *, total: int | None = None, enabled: bool = True, initial: int = 0
+) -> Progress:
     """A progress bar over records (a silent one when ``enabled`` is False)."""
     return Progress(hs, desc, total, enabled, initial)

@@ -122,7 +122,11 @@ def parse_rate_limit(value: object) -> tuple[int, float]:
     elif isinstance(value, str) and "/" in value:
         count, _, text = value.partition("/")
         period = text.strip().rstrip("s")
-    elif isinstance(value, (tuple, list)) and len(value) == 2 and not any(isinstance(v, bool) for v in value):
+    elif (
+        isinstance(value, (tuple, list))
+        and len(value) == 2
+        and not any(isinstance(v, bool) for v in value)
+    ):
         count, period = value
     else:
         count = period = None

@@ -16,9 +16,12 @@ Request kinds decide what is safe to repeat:
 from __future__ import annotations
 
 import random
+import time
 from collections.abc import Mapping
 from email.utils import parsedate_to_datetime
 from typing import Any, Literal
+
+from .errors import is_edge_block
 
 Kind = Literal["read", "search", "idempotent", "create"]
 KINDS: tuple[str, ...] = ("read", "search", "idempotent", "create")
@@ -39,12 +42,6 @@ def is_daily_limit(body: Any) -> bool:
         return False
     policy = str(body.get("policyName") or "").upper()
     return policy == "DAILY" or "daily limit" in str(body.get("message") or "").lower()
-
-
-def is_edge_block(body: Any) -> bool:
-    """True for the forms edge's text answer ``error code: 1015``: after ten 429s within a
-    second it refuses this address for about a minute, and every retry meanwhile is lost."""
-    return isinstance(body, str) and "error code: 1015" in body
 
 
 def should_retry_status(kind: str, status: int, body: Any = None) -> bool:
@@ -85,8 +82,6 @@ def parse_retry_after(headers: Mapping[str, str] | None, now: float | None = Non
             return None
         if when is None:
             return None
-        import time
-
         seconds = when.timestamp() - (time.time() if now is None else now)
     return max(0.0, seconds)
 
@@ -108,11 +103,11 @@ def retry_delay(
     """
     if retry_after is not None:
         return retry_after
-    rng = rng or random
+    draw = rng.uniform if rng is not None else random.uniform
     if status == 429 and isinstance(body, Mapping):
         if body.get("message") == SEARCH_SECONDLY_MESSAGE:
-            return 1.0 + rng.uniform(0, 0.25)
+            return 1.0 + draw(0, 0.25)
         if str(body.get("policyName") or "").upper() == "TEN_SECONDLY_ROLLING":
-            return min(MAX_BACKOFF, 2.0 * attempt) + rng.uniform(0, 0.5)
+            return min(MAX_BACKOFF, 2.0 * attempt) + draw(0, 0.5)
     base = min(MAX_BACKOFF, 0.5 * 2 ** (attempt - 1))
-    return base * rng.uniform(0.5, 1.0)
+    return base * draw(0.5, 1.0)

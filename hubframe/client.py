@@ -35,11 +35,13 @@ from .errors import (
     InputError,
     error_from_response,
 )
+from .paths import Paths
+from .tokens import BearerAuth, Secret, redact
+from .validate import check_flag
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .actions import Forms, Lists, Workflows
-    from .objects import CompanyResource, ObjectResource
     from .properties import PropertySet
+    from .resources import CompanyResource, Forms, Lists, ObjectResource, Workflows
 
 __all__ = ["HubSpot", "RequestStats"]
 
@@ -50,45 +52,6 @@ DEFAULT_FORMS_URL = "https://api.hsforms.com"
 VERSION = "0.1.0"
 #: The search window is this much longer than a second (see HubSpot.__init__).
 SEARCH_WINDOW_MARGIN = 1.1
-
-
-class _Secret:
-    """Holds the token; its repr never shows it."""
-
-    __slots__ = ("_value",)
-
-    def __init__(self, value: str):
-        self._value = value
-
-    def reveal(self) -> str:
-        return self._value
-
-    def __repr__(self) -> str:
-        return "'***'"
-
-    __str__ = __repr__
-
-    def __reduce__(self):  # refuse to be pickled into a checkpoint or cache
-        raise TypeError("the HubSpot token cannot be pickled")
-
-
-def redact(token: str) -> str:
-    """What a token looks like wherever it is shown: its last 4 characters at most."""
-    if len(token) <= 8:
-        return "***"
-    return "***" + token[-4:]
-
-
-class _BearerAuth(httpx.Auth):
-    def __init__(self, secret: _Secret):
-        self._secret = secret
-
-    def auth_flow(self, request: httpx.Request):
-        request.headers["Authorization"] = f"Bearer {self._secret.reveal()}"
-        yield request
-
-    def __repr__(self) -> str:
-        return "<BearerAuth ***>"
 
 
 @dataclass
@@ -132,10 +95,14 @@ def _is_loopback(host: str) -> bool:
 
 def _check_url(name: str, url: Any) -> str:
     if not isinstance(url, str):
-        raise ConfigurationError(f"{name}={url!r:.100} is not a URL; use a string such as {DEFAULT_BASE_URL!r}")
+        raise ConfigurationError(
+            f"{name}={url!r:.100} is not a URL; use a string such as {DEFAULT_BASE_URL!r}"
+        )
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ConfigurationError(f"{name}={url!r} is not an http(s) URL; use e.g. {DEFAULT_BASE_URL!r}")
+        raise ConfigurationError(
+            f"{name}={url!r} is not an http(s) URL; use e.g. {DEFAULT_BASE_URL!r}"
+        )
     if parts.scheme == "http" and not _is_loopback(parts.hostname):
         raise ConfigurationError(
             f"{name}={url!r} uses plain http to a host that is not this machine: the token "
@@ -157,6 +124,9 @@ class HubSpot:
             Defaults to HubSpot's Free/Starter burst limit, 100 per 10 s.
         search_rate: search requests per second (HubSpot allows 5).
         transport: an ``httpx.BaseTransport`` to use instead of the network (tests).
+        clock: the monotonic clock the rate limiter measures with (default ``time.monotonic``).
+        sleep: how the client waits, for rate limits and retry backoff (default ``time.sleep``);
+            with ``clock``, a test's virtual time (see :func:`hubframe.testing.virtual_time`).
 
     Raises:
         ConfigurationError: no token anywhere, or a URL that would leak the token.
@@ -178,6 +148,8 @@ class HubSpot:
         rate_limit: int | tuple[int, float] | str = (100, 10),
         search_rate: float = 5,
         transport: httpx.BaseTransport | None = None,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
     ):
         token = token if token is not None else os.environ.get("HUBSPOT_ACCESS_TOKEN")
         if token is not None and not isinstance(token, str):
@@ -191,20 +163,28 @@ class HubSpot:
         if not isinstance(max_retries, int) or isinstance(max_retries, bool) or max_retries < 0:
             raise ConfigurationError(f"max_retries={max_retries!r}: use a whole number >= 0")
         if not _positive_number(timeout):
-            raise ConfigurationError(f"timeout={timeout!r:.100}: use a number of seconds > 0, e.g. 30")
+            raise ConfigurationError(
+                f"timeout={timeout!r:.100}: use a number of seconds > 0, e.g. 30"
+            )
         try:
             limit, period = parse_rate_limit(rate_limit)
         except InputError as exc:
             raise ConfigurationError(str(exc)) from None
         if not _positive_number(search_rate):
-            raise ConfigurationError(f"search_rate={search_rate!r:.100}: use a number > 0 (HubSpot allows 5)")
+            raise ConfigurationError(
+                f"search_rate={search_rate!r:.100}: use a number > 0 (HubSpot allows 5)"
+            )
         if transport is not None and not isinstance(transport, httpx.BaseTransport):
             raise ConfigurationError(
                 f"transport={transport!r:.100} is not an httpx transport: pass e.g. httpx.MockTransport(...) "
                 "or leave it out to use the network"
             )
 
-        self._token = _Secret(token.strip())
+        if not callable(clock) or not callable(sleep):
+            raise ConfigurationError(
+                "clock= and sleep= take functions, e.g. time.monotonic and time.sleep"
+            )
+        self._token = Secret(token.strip())
         self.base_url = _check_url(
             "base_url", base_url or os.environ.get("HUBFRAME_BASE_URL") or DEFAULT_BASE_URL
         )
@@ -214,22 +194,27 @@ class HubSpot:
         self.timeout = float(timeout)
         self.max_retries = max_retries
         self.stats = RequestStats()
-        self._sleep: Callable[[float], None] = time.sleep
+        #: Every HubSpot path this client sends (one place builds them).
+        self.paths = Paths()
+        self._sleep = sleep
         self._rng = random.Random()
-        self._general = SlidingWindow(limit, period)
+        self._general = SlidingWindow(limit, period, clock=clock, sleep=sleep)
         # Search is limited per second on top of the general window; secondly
         # windows are kept at 1 s so a fractional rate still spaces requests.
         # HubSpot counts a search when it arrives, we when we send it: with the
         # window full, send-side jitter (threads, GIL) would put a sixth request
         # into HubSpot's second and cost a 1 s retry. A 10% margin avoids that.
         self._search = SlidingWindow(
-            max(1, int(search_rate)), max(1.0, int(search_rate) / search_rate) * SEARCH_WINDOW_MARGIN
+            max(1, int(search_rate)),
+            max(1.0, int(search_rate) / search_rate) * SEARCH_WINDOW_MARGIN,
+            clock=clock,
+            sleep=sleep,
         )
         # The unauthenticated forms endpoint allows 50 per 10 s and blocks an IP
         # for a minute after ten 429s in one second: stay well under it.
-        self._forms = SlidingWindow(50, 10.0)
+        self._forms = SlidingWindow(50, 10.0, clock=clock, sleep=sleep)
         self._http = httpx.Client(
-            auth=_BearerAuth(self._token),
+            auth=BearerAuth(self._token),
             timeout=self.timeout,
             transport=transport,
             headers={"User-Agent": f"hubframe/{VERSION}", "Accept": "application/json"},
@@ -252,8 +237,18 @@ class HubSpot:
         """Close the underlying HTTP connections."""
         self._http.close()
 
-    def __reduce__(self):
+    def __reduce__(self) -> tuple[()]:
         raise TypeError("a HubSpot client holds a token and cannot be pickled")
+
+    def scrub(self, text: str) -> str:
+        """``text`` with this client's token (and anything token-like) replaced by ``REDACTED``."""
+        return self._token.scrub(text)
+
+    def use_clock(self, clock: Callable[[], float], sleep: Callable[[float], None]) -> None:
+        """Measure and wait with another clock from now on (a test's virtual time)."""
+        self._sleep = sleep
+        for window in (self._general, self._search, self._forms):
+            window.use_clock(clock, sleep)
 
     def request(
         self,
@@ -283,17 +278,35 @@ class HubSpot:
         """
         return self._send(method, path, params, json, kind, host, decode=False)[0]
 
-    def request_json(self, method: str, path: str, **kw: Any) -> Any:
+    def exchange(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, Any] | list[tuple[str, Any]] | None = None,
+        json: Any = None,
+        kind: str = "read",
+        host: str = "api",
+    ) -> tuple[httpx.Response, Any]:
+        """:meth:`request_json`, also returning the response (for its status, e.g. 207)."""
+        return self._send(method, path, params, json, kind, host, decode=True)
+
+    def request_json(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, Any] | list[tuple[str, Any]] | None = None,
+        json: Any = None,
+        kind: str = "read",
+        host: str = "api",
+    ) -> Any:
         """:meth:`request`, decoded as JSON (None for an empty body such as 204).
 
         A successful answer whose body is not JSON (cut short, or a proxy's page)
         is retried like a dropped connection, except for creates.
         """
-        kw.setdefault("kind", "read")
-        kw.setdefault("host", "api")
-        return self._send(
-            method, path, kw.pop("params", None), kw.pop("json", None), decode=True, **kw
-        )[1]
+        return self._send(method, path, params, json, kind, host, decode=True)[1]
 
     def _send(
         self,
@@ -312,7 +325,9 @@ class HubSpot:
         if host not in ("api", "forms"):
             raise InputError(f"host={host!r}: use 'api' or 'forms'")
         if not isinstance(path, str) or not path.startswith("/"):
-            raise InputError(f"path={path!r:.100}: use a path below the host, starting with '/', e.g. '/crm/v3/objects/contacts'")
+            raise InputError(
+                f"path={path!r:.100}: use a path below the host, starting with '/', e.g. '/crm/v3/objects/contacts'"
+            )
         base = self.forms_url if host == "forms" else self.base_url
         url = base + path
         attempt = 0
@@ -328,14 +343,20 @@ class HubSpot:
                 response.read()
             except httpx.HTTPError as exc:
                 connected = not isinstance(exc, (httpx.ConnectError, httpx.ConnectTimeout))
-                err_cls = HubSpotTimeoutError if isinstance(exc, httpx.TimeoutException) else HubSpotConnectionError
+                err_cls = (
+                    HubSpotTimeoutError
+                    if isinstance(exc, httpx.TimeoutException)
+                    else HubSpotConnectionError
+                )
                 error: HubSpotError = err_cls(
-                    f"no complete response from HubSpot ({type(exc).__name__}: {_scrub(str(exc), self._token)})",
+                    f"no complete response from HubSpot ({type(exc).__name__}: {self.scrub(str(exc))})",
                     method=method,
                     path=path,
                 )
                 log.debug("%s %s -> %s", method, path, type(exc).__name__)
-                if attempt <= self.max_retries and _retry.should_retry_transport(kind, connected=connected):
+                if attempt <= self.max_retries and _retry.should_retry_transport(
+                    kind, connected=connected
+                ):
                     self._backoff(attempt, None, None, None)
                     continue
                 raise _unsure_if_create(error, kind, connected) from None
@@ -351,16 +372,18 @@ class HubSpot:
                 except ValueError:
                     error = HubSpotConnectionError(
                         f"HubSpot answered HTTP {response.status_code} with a body that is not "
-                        f"JSON: {_scrub(response.text, self._token)[:200]!r}",
+                        f"JSON: {self.scrub(response.text)[:200]!r}",
                         status=response.status_code,
                         method=method,
                         path=path,
                     )
-                if attempt <= self.max_retries and _retry.should_retry_transport(kind, connected=True):
+                if attempt <= self.max_retries and _retry.should_retry_transport(
+                    kind, connected=True
+                ):
                     self._backoff(attempt, None, None, None)
                     continue
                 raise _unsure_if_create(error, kind, True) from None
-            body = _decode(response, self._token)
+            body = self._decode(response)
             retry_after = _retry.parse_retry_after(response.headers)
             retryable = _retry.should_retry_status(kind, response.status_code, body)
             if retryable and retry_after is not None and retry_after > _retry.MAX_RETRY_AFTER:
@@ -377,8 +400,20 @@ class HubSpot:
                 retry_after=retry_after,
             ) from None
 
-    def _backoff(self, attempt: int, status: int | None, body: Any, retry_after: float | None) -> None:
-        delay = _retry.retry_delay(attempt, status=status, body=body, retry_after=retry_after, rng=self._rng)
+    def _decode(self, response: httpx.Response) -> Any:
+        """An error body as JSON if it is JSON, else its text, scrubbed of the token
+        (HubSpot's forms host and proxies in between can send text)."""
+        try:
+            return json_body(response)
+        except ValueError:
+            return self.scrub(response.text)
+
+    def _backoff(
+        self, attempt: int, status: int | None, body: Any, retry_after: float | None
+    ) -> None:
+        delay = _retry.retry_delay(
+            attempt, status=status, body=body, retry_after=retry_after, rng=self._rng
+        )
         self.stats.add(retries=1, wait=delay)
         log.debug("retrying in %.2f s (attempt %d)", delay, attempt + 1)
         if status == 429:
@@ -406,42 +441,42 @@ class HubSpot:
     @cached_property
     def contacts(self) -> ObjectResource:
         """Contacts: get_page, get_all, get, get_many, search, create, update, delete, export."""
-        from .objects import ObjectResource
+        from .resources import ObjectResource
 
         return ObjectResource(self, "contacts")
 
     @cached_property
     def companies(self) -> CompanyResource:
         """Companies: the contact operations plus get_contacts, add_contact, remove_contact."""
-        from .objects import CompanyResource
+        from .resources import CompanyResource
 
         return CompanyResource(self, "companies")
 
     @cached_property
     def deals(self) -> ObjectResource:
         """Deals: get_page, get_all, get, get_many, search, create, update, delete, export."""
-        from .objects import ObjectResource
+        from .resources import ObjectResource
 
         return ObjectResource(self, "deals")
 
     @cached_property
     def forms(self) -> Forms:
         """Form submissions (``hs.forms.submit``)."""
-        from .actions import Forms
+        from .resources import Forms
 
         return Forms(self)
 
     @cached_property
     def lists(self) -> Lists:
         """List memberships (``hs.lists.add``)."""
-        from .actions import Lists
+        from .resources import Lists
 
         return Lists(self)
 
     @cached_property
     def workflows(self) -> Workflows:
         """Workflow enrollment (``hs.workflows.enroll``)."""
-        from .actions import Workflows
+        from .resources import Workflows
 
         return Workflows(self)
 
@@ -452,7 +487,6 @@ class HubSpot:
             object_type: ``contacts``, ``companies`` or ``deals``.
             refresh: fetch again even if cached (after creating a property in HubSpot).
         """
-        from .encode import check_flag
         from .properties import fetch_property_set, normalize_object_type
 
         object_type = normalize_object_type(object_type)
@@ -466,11 +500,10 @@ class HubSpot:
 def _unsure_if_create(error: HubSpotError, kind: str, connected: bool) -> HubSpotError:
     """Tell the caller of a create that reached the server but got no usable answer."""
     if kind == "create" and connected:
-        error.message += (
-            " The create may or may not have been applied; it was not repeated so "
+        error.add_sentence(
+            "The create may or may not have been applied; it was not repeated so "
             "that no duplicate is made. Look the record up before trying again."
         )
-        error.args = (error._render(),)
     return error
 
 
@@ -485,18 +518,3 @@ def json_body(response: httpx.Response) -> Any:
         return orjson.loads(response.content)
     except orjson.JSONDecodeError:
         return _json.loads(response.content)
-
-
-def _decode(response: httpx.Response, secret: _Secret) -> Any:
-    """The error body as JSON if it is JSON, else its text, scrubbed of the token
-    (HubSpot's forms host and proxies in between can send text)."""
-    try:
-        return json_body(response)
-    except ValueError:
-        return _scrub(response.text, secret)
-
-
-def _scrub(text: str, secret: _Secret) -> str:
-    token = secret.reveal()
-    return text.replace(token, "***") if token else text
-

@@ -1,6 +1,6 @@
 """Python values -> the strings HubSpot stores, checked against property definitions.
 
-The inverse of the parser in ``frames``: before any write (create, update,
+The inverse of the parser in ``_parse``: before any write (create, update,
 search filter, form field) values are checked here, so a bad value fails
 locally with an error naming the property, the value and the fix, and nothing
 is half-written.
@@ -9,85 +9,20 @@ is half-written.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import math
 import numbers
-import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from .errors import InputError
+from .validate import check_email, is_missing
 
 if TYPE_CHECKING:  # pragma: no cover
     from .properties import Property, PropertySet
 
-EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _MIDNIGHT_MS = 86_400_000
 _NUMBER_FIX = "; pass an int, a float or a numeric string such as '12.5' (None clears it)"
-
-
-def is_missing(value: Any) -> bool:
-    """True for one missing value: None, NaN, ``pd.NA``, ``NaT`` (numpy's too). Containers
-    and text are values, never missing; this is the one check the package uses."""
-    if value is None:
-        return True
-    if isinstance(value, (str, bytes, list, tuple, dict, set)):
-        return False
-    try:
-        import pandas as pd
-
-        result = pd.isna(value)
-    except (ImportError, TypeError, ValueError):  # pragma: no cover - pandas is a dependency
-        return isinstance(value, float) and math.isnan(value)
-    # An array-like answers with an array: it is a value (refused elsewhere), not a missing one.
-    return bool(result) if type(result).__name__ in ("bool", "bool_") else False
-
-
-def check_email(email: Any, *, what: str = "email") -> str:
-    """Return the email stripped, or raise InputError naming it."""
-    if not isinstance(email, str) or not EMAIL_RE.match(email.strip()):
-        raise InputError(f"{what} {email!r} is not an email address (expected name@example.com)")
-    return email.strip()
-
-
-def check_flag(value: Any, name: str) -> bool:
-    """A true/false option (``archived=``, ``progress=``): a bool, never a truthy string."""
-    if isinstance(value, bool) or type(value).__name__ in ("bool_", "bool"):
-        return bool(value)
-    raise InputError(f"{name}={value!r:.100}: use True or False")
-
-
-def check_id(value: Any, *, what: str = "id") -> str:
-    """A HubSpot record/list/workflow id: digits only, given as str or int."""
-    if isinstance(value, bool) or not isinstance(value, (str, int, numbers.Integral)):
-        raise InputError(f"{what} {value!r} is not an id: use the number HubSpot shows, e.g. '51'")
-    text = str(value).strip()
-    if not text.isdigit() or int(text) <= 0:
-        raise InputError(f"{what} {value!r} is not an id: HubSpot ids are positive whole numbers, e.g. '51'")
-    return str(int(text))
-
-
-def check_ids(values: Any, *, what: str = "id") -> list[str]:
-    """Ids from one id, a list/tuple/set, a pandas Series or a DataFrame with an ``id`` column."""
-    try:
-        import pandas as pd
-    except ImportError:  # pragma: no cover
-        pd = None
-    if pd is not None and isinstance(values, pd.DataFrame):
-        if "id" not in values.columns:
-            raise InputError(f"the DataFrame has no 'id' column to take {what}s from (columns: {list(values.columns)[:8]})")
-        values = values["id"]
-    if pd is not None and isinstance(values, pd.Series):
-        values = values.dropna().tolist()
-    if isinstance(values, (str, int)) and not isinstance(values, bool):
-        values = [values]
-    if not isinstance(values, Iterable) or isinstance(values, (bytes, Mapping)):
-        raise InputError(
-            f"{what}s must be an id or a list of ids (e.g. ['51', '52']), not {type(values).__name__} {values!r:.100}"
-        )
-    out = [check_id(v, what=what) for v in values]
-    if not out:
-        raise InputError(f"no {what}s given: pass at least one")
-    return out
 
 
 def _date_string(prop: Property, value: Any, given: Any = None) -> str:
@@ -155,7 +90,9 @@ def _datetime_string(prop: Property, value: Any) -> str:
             parsed = None
         if parsed is not None:
             if parsed.tzinfo is None and len(text) > 10:
-                parsed = parsed.replace(tzinfo=dt.timezone.utc)  # HubSpot reads offset-less ISO as UTC
+                parsed = parsed.replace(
+                    tzinfo=dt.timezone.utc
+                )  # HubSpot reads offset-less ISO as UTC
             elif parsed.tzinfo is None:
                 return _datetime_string(prop, parsed.date())
             return _datetime_string(prop, parsed)
@@ -167,12 +104,16 @@ def _datetime_string(prop: Property, value: Any) -> str:
 
 def _number_string(prop: Property, value: Any) -> str:
     if isinstance(value, bool):
-        raise InputError(f"{prop.name} is a number property: {value!r} is a bool, not a number{_NUMBER_FIX}")
+        raise InputError(
+            f"{prop.name} is a number property: {value!r} is a bool, not a number{_NUMBER_FIX}"
+        )
     if isinstance(value, numbers.Integral):
         return str(int(value))
     if isinstance(value, numbers.Real):
         if not math.isfinite(float(value)):
-            raise InputError(f"{prop.name} is a number property: {value!r} is not a finite number{_NUMBER_FIX}")
+            raise InputError(
+                f"{prop.name} is a number property: {value!r} is not a finite number{_NUMBER_FIX}"
+            )
         f = float(value)
         return str(int(f)) if f.is_integer() else repr(f)
     if isinstance(value, str):
@@ -182,7 +123,9 @@ def _number_string(prop: Property, value: Any) -> str:
             f = math.nan
         if math.isfinite(f):
             return value.strip()
-    raise InputError(f"{prop.name} is a number property: {value!r:.100} is not a number{_NUMBER_FIX}")
+    raise InputError(
+        f"{prop.name} is a number property: {value!r:.100} is not a number{_NUMBER_FIX}"
+    )
 
 
 def _bool_string(prop: Property, value: Any) -> str:
@@ -190,12 +133,20 @@ def _bool_string(prop: Property, value: Any) -> str:
         return "true" if value else "false"
     if isinstance(value, str) and value.strip().lower() in ("true", "false"):
         return value.strip().lower()
-    raise InputError(f"{prop.name} is a true/false property: {value!r:.100} is neither (use True or False)")
+    raise InputError(
+        f"{prop.name} is a true/false property: {value!r:.100} is neither (use True or False)"
+    )
 
 
 def _enum_string(prop: Property, value: Any) -> str:
     if prop.multi:
-        items = value.split(";") if isinstance(value, str) else list(value) if isinstance(value, (list, tuple, set)) else [value]
+        items = (
+            value.split(";")
+            if isinstance(value, str)
+            else list(value)
+            if isinstance(value, (list, tuple, set))
+            else [value]
+        )
         items = [str(i) for i in items if str(i) != ""]
     else:
         if isinstance(value, bool) and prop.options and set(prop.options) <= {"true", "false"}:
@@ -205,8 +156,6 @@ def _enum_string(prop: Property, value: Any) -> str:
     if options:
         bad = [i for i in items if i not in options]
         if bad:
-            import difflib
-
             near = difflib.get_close_matches(bad[0], options, n=3, cutoff=0.5)
             hint = f" Did you mean {', '.join(map(repr, near))}?" if near else ""
             shown = ", ".join(map(repr, options[:12])) + (" ..." if len(options) > 12 else "")
@@ -246,7 +195,9 @@ def encode_value(prop: Property, value: Any) -> str:
     return text
 
 
-def encode_properties(props: PropertySet, values: Mapping[str, Any], *, what: str = "properties") -> dict[str, str]:
+def encode_properties(
+    props: PropertySet, values: Mapping[str, Any], *, what: str = "properties"
+) -> dict[str, str]:
     """Check and encode a ``{name: value}`` mapping for a create or update.
 
     Raises:
@@ -254,9 +205,13 @@ def encode_properties(props: PropertySet, values: Mapping[str, Any], *, what: st
         UnknownPropertyError: a name the portal does not define.
     """
     if not isinstance(values, Mapping):
-        raise InputError(f"{what} must be a dict of property name -> value, not {type(values).__name__}")
+        raise InputError(
+            f"{what} must be a dict of property name -> value, not {type(values).__name__}"
+        )
     if not values:
-        raise InputError(f"{what} is empty: give at least one property, e.g. {{'email': 'ada@example.com'}}")
+        raise InputError(
+            f"{what} is empty: give at least one property, e.g. {{'email': 'ada@example.com'}}"
+        )
     names = [str(k) for k in values]
     for key in values:
         if not isinstance(key, str):

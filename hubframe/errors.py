@@ -9,10 +9,12 @@ Every error hubframe raises derives from :class:`HubFrameError`::
     ├── ExportError                 an export cannot start or resume
     └── HubSpotError                HubSpot (or the network) said no
         ├── APIStatusError          a response arrived with an error status
+        │   ├── BatchError              207: some (or all) inputs of a batch failed
         │   ├── BadRequestError         400
         │   │   └── ValidationError     400 with category VALIDATION_ERROR
         │   ├── AuthenticationError     401
-        │   ├── MissingScopesError      403
+        │   ├── ForbiddenError          403 (a proxy's page, FORBIDDEN, ...)
+        │   │   └── MissingScopesError  403 with category MISSING_SCOPES
         │   ├── NotFoundError           404
         │   ├── ConflictError           409 (``existing_id`` parsed)
         │   ├── RateLimitError          429, after retries
@@ -20,27 +22,34 @@ Every error hubframe raises derives from :class:`HubFrameError`::
         └── HubSpotConnectionError  no (complete) response arrived
             └── HubSpotTimeoutError
 
-Every :class:`HubSpotError` carries ``status``, ``category``, ``correlation_id``
-and ``message``. None of them ever holds the bearer token: messages are built
-from HubSpot's response body and the request's method and path only.
+Every :class:`HubSpotError` carries ``status`` (the status HubSpot sent, never
+one made up), ``category``, ``correlation_id`` and ``message``. None of them ever
+holds the bearer token: messages are built from HubSpot's response body and the
+request's method and path only.
+
+:class:`HubFrameWarning` is the one warning class; :func:`warn` emits it pointing
+at the user's line rather than at hubframe's.
 """
 
 from __future__ import annotations
 
 import re
+import sys
+import warnings
 from typing import Any
 from urllib.parse import unquote
-
-from ._retry import is_edge_block
 
 __all__ = [
     "APIStatusError",
     "AuthenticationError",
     "BadRequestError",
+    "BatchError",
     "ConfigurationError",
     "ConflictError",
     "ExportError",
+    "ForbiddenError",
     "HubFrameError",
+    "HubFrameWarning",
     "HubSpotConnectionError",
     "HubSpotError",
     "HubSpotTimeoutError",
@@ -52,11 +61,33 @@ __all__ = [
     "UnknownPropertyError",
     "ValidationError",
     "error_from_response",
+    "is_edge_block",
+    "warn",
 ]
 
 
 class HubFrameError(Exception):
     """Base class of every error raised by hubframe."""
+
+
+class HubFrameWarning(UserWarning):
+    """Something in the data needs the user's attention (e.g. cells that could not be read)."""
+
+
+def warn(message: str) -> None:
+    """Emit a :class:`HubFrameWarning` that points at the first caller outside hubframe."""
+    warnings.warn(message, HubFrameWarning, stacklevel=user_stacklevel())
+
+
+def user_stacklevel() -> int:
+    """The ``stacklevel`` (for :func:`warnings.warn` called by the caller of this function)
+    of the nearest frame outside the hubframe package."""
+    frame = sys._getframe(1)  # noqa: SLF001 - the standard way to walk the caller's stack
+    level = 1
+    while frame is not None and frame.f_globals.get("__name__", "").startswith("hubframe"):
+        frame = frame.f_back  # type: ignore[assignment]
+        level += 1
+    return level
 
 
 class ConfigurationError(HubFrameError):
@@ -129,6 +160,11 @@ class HubSpotError(HubFrameError):
         """One line that tells the user what to do next ('' when there is nothing to add)."""
         return ""
 
+    def add_sentence(self, text: str) -> None:
+        """Add ``text`` to the message (e.g. what a caller knows that HubSpot did not say)."""
+        self.message = f"{self.message} {text}"
+        self.args = (self._render(),)
+
 
 class APIStatusError(HubSpotError):
     """A response arrived with a non-success status."""
@@ -152,8 +188,49 @@ class AuthenticationError(APIStatusError):
         )
 
 
-class MissingScopesError(APIStatusError):
-    """HTTP 403: the token's app lacks a scope.
+class BatchError(APIStatusError):
+    """HTTP 207: HubSpot applied a batch only in part (or not at all).
+
+    Raised when no input of a batch write was applied; when some were, the result's
+    ``df.attrs["failed"]`` lists the others and a :class:`HubFrameWarning` says so.
+
+    Attributes:
+        failures: every failed input: ``{"row" or "id": ..., "message": ..., "category": ...,
+            "input": the input as sent}``.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        failures: list[dict[str, Any]] | None = None,
+        hint: str = "",
+        **kw: Any,
+    ):
+        self.failures = list(failures or [])
+        self._hint = hint
+        super().__init__(message, **kw)
+
+    def hint(self) -> str:
+        return self._hint
+
+
+class ForbiddenError(APIStatusError):
+    """HTTP 403: HubSpot (or something in between) refused the request.
+
+    A 403 whose body says ``MISSING_SCOPES`` is a :class:`MissingScopesError`; any
+    other (category ``FORBIDDEN``, a proxy's or firewall's page) is this class.
+    """
+
+    def hint(self) -> str:
+        return (
+            "The request was refused (not for a missing scope): check that the portal allows "
+            "this app, and any proxy or firewall between you and HubSpot."
+        )
+
+
+class MissingScopesError(ForbiddenError):
+    """HTTP 403 with category MISSING_SCOPES: the token's app lacks a scope.
 
     Attributes:
         scopes: the scopes HubSpot says are required (may be empty).
@@ -209,7 +286,12 @@ class RateLimitError(APIStatusError):
     """
 
     def __init__(
-        self, message: str, *, policy: str | None = None, retry_after: float | None = None, **kw: Any
+        self,
+        message: str,
+        *,
+        policy: str | None = None,
+        retry_after: float | None = None,
+        **kw: Any,
     ):
         self.policy = policy
         self.retry_after = retry_after
@@ -232,6 +314,12 @@ class RateLimitError(APIStatusError):
 
 class ServerError(APIStatusError):
     """HTTP 5xx that retries did not get past."""
+
+
+def is_edge_block(body: Any) -> bool:
+    """True for the forms edge's text answer ``error code: 1015``: after ten 429s within a
+    second it refuses this address for about a minute, and every retry meanwhile is lost."""
+    return isinstance(body, str) and "error code: 1015" in body
 
 
 class HubSpotConnectionError(HubSpotError):
@@ -278,7 +366,7 @@ _NOT_FOUND_HINTS: tuple[tuple[re.Pattern[str], str], ...] = (
 _BY_STATUS: dict[int, type[APIStatusError]] = {
     400: BadRequestError,
     401: AuthenticationError,
-    403: MissingScopesError,
+    403: ForbiddenError,
     404: NotFoundError,
     409: ConflictError,
     429: RateLimitError,
@@ -316,7 +404,7 @@ def error_from_response(
     )
     if status == 400 and category == "VALIDATION_ERROR":
         return ValidationError(message, **common)
-    if status == 403:
+    if status == 403 and (category == "MISSING_SCOPES" or _required_scopes(data)):
         return MissingScopesError(message, scopes=_required_scopes(data), **common)
     if status == 429:
         policy = data.get("policyName") or ("EDGE_BLOCK" if is_edge_block(text) else None)

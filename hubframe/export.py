@@ -70,14 +70,14 @@ import pyarrow as pa
 from . import frames
 from ._checkpoint import LIST, WAIT, Merger, Plan, Staging, Stream, fingerprint
 from ._ratelimit import SlidingWindow
-from .encode import check_flag
+from .validate import check_count, check_flag
 from .errors import ExportError, HubFrameError, InputError
 from .pagination import next_cursor
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
-    from .objects import ObjectResource
+    from .resources import ObjectResource
 
 __all__ = ["DEFAULT_PARALLEL", "ExportResult", "export", "iter_export", "read_parquet", "run_cli"]
 
@@ -207,12 +207,6 @@ def _target(path: Any) -> Path:
     return target.absolute()
 
 
-def _check_int(name: str, value: Any, low: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < low:
-        raise InputError(f"{name}={value!r}: use a whole number >= {low}")
-    return value
-
-
 # -- planning ------------------------------------------------------------------------------
 
 
@@ -234,7 +228,9 @@ def _probe(
         if query:
             body["query"] = query
         data = (
-            resource._hs.request_json("POST", f"{resource._path}/search", json=body, kind="search")
+            resource.client.request_json(
+                "POST", resource.client.paths.search(resource.object_type), json=body, kind="search"
+            )
             or {}
         )
         results = data.get("results") or []
@@ -278,7 +274,9 @@ def _first_ids(
     params: dict[str, Any] = {"limit": limit, "archived": "false", "properties": "hs_object_id"}
     if after is not None:
         params["after"] = after
-    data = resource._hs.request_json("GET", resource._path, params=params) or {}
+    data = resource.client.request_json(
+        "GET", resource.client.paths.objects(resource.object_type), params=params
+    ) or {}
     return [int(r["id"]) for r in data.get("results") or []], data
 
 
@@ -328,7 +326,7 @@ def _cursor_count(resource: ObjectResource, parallel: int, seconds: float) -> in
     of the two needs covers pages slower than the check's small ones; the
     limiter holds back the excess.
     """
-    limit, period = resource._hs.rate_limit
+    limit, period = resource.client.rate_limit
     allowed = min(RANGE_SHARE * limit / period, CLIENT_PAGES_PER_SECOND)
     return max(1, min(parallel, MAX_CURSORS, math.ceil(RANGE_HEADROOM * allowed * seconds)))
 
@@ -428,10 +426,10 @@ class _Fetch:
                 )
             )
         plan.rates.workers = max(1, workers)
-        plan.rates.search_rate = resource._hs.search_rate  # what search can deliver at most
+        plan.rates.search_rate = resource.client.search_rate  # what search can deliver at most
         work, kind = self._search, "search"
         if plan.mode == "ranges":
-            limit, period = resource._hs.rate_limit
+            limit, period = resource.client.rate_limit
             self.pace = SlidingWindow(max(1, int(RANGE_SHARE * limit)), period)
             work, kind = self._ranges, "range"
         for i in range(workers):
@@ -717,7 +715,7 @@ def iter_export(
     progress: bool = True,
     resume: bool = True,
     parallel: int | None = None,
-    row_group_size: int = DEFAULT_ROW_GROUP_SIZE,
+    row_group_size: int | None = None,
 ) -> Generator[ExportResult, None, ExportResult]:
     """:func:`export`, one step at a time: yields the running result after each page.
 
@@ -727,23 +725,25 @@ def iter_export(
     Arguments are those of :func:`export`.
     """
     started = time.monotonic()
-    hs = resource._hs
+    hs = resource.client
     base = hs.stats.snapshot()
     target = _target(path)
-    row_group_size = _check_int("row_group_size", row_group_size, 1)
-    parallel = DEFAULT_PARALLEL if parallel is None else _check_int("parallel", parallel, 1)
+    if row_group_size is None:
+        row_group_size = DEFAULT_ROW_GROUP_SIZE
+    row_group_size = check_count("row_group_size", row_group_size, 1)
+    parallel = DEFAULT_PARALLEL if parallel is None else check_count("parallel", parallel, 1)
     archived, progress, resume = (
         check_flag(archived, "archived"), check_flag(progress, "progress"), check_flag(resume, "resume")
     )
     spec = _search_spec(resource, search)
-    assoc = resource._assoc_types(associations)
+    assoc = resource.association_types(associations)
     if spec is not None and (assoc or archived):
         raise InputError(
             "search results carry no associations and never archived records; "
             "export without search=, or without associations=/archived="
         )
     names = resource.names(properties, search=spec is not None)
-    schema = resource._schema(names, assoc)
+    schema = resource.schema(names, assoc)
     params = {
         "object_type": resource.object_type, "properties": names, "associations": assoc, "archived": archived,
         "search": None if spec is None else {"filter_groups": spec[0], "query": spec[1]},
@@ -955,7 +955,7 @@ def export(
     progress: bool = True,
     resume: bool = True,
     parallel: int | None = None,
-    row_group_size: int = DEFAULT_ROW_GROUP_SIZE,
+    row_group_size: int | None = None,
     on_page: Callable[[ExportResult], None] | None = None,
 ) -> ExportResult:
     """Stream every record (or a search's matches) of ``resource`` to one Parquet file.

@@ -40,7 +40,6 @@ from __future__ import annotations
 import functools
 import json
 import logging
-import sys
 import threading
 import warnings
 from collections.abc import Iterable, Mapping, Sequence
@@ -51,7 +50,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .errors import InputError
+from .errors import HubFrameWarning, InputError, user_stacklevel
 from .properties import DTYPES, FIXED_COLUMNS, ColumnType, Property
 
 __all__ = [
@@ -67,10 +66,6 @@ __all__ = [
 ]
 
 log = logging.getLogger("hubframe")
-
-
-class HubFrameWarning(UserWarning):
-    """Something in the data needs the user's attention (e.g. cells that could not be read)."""
 
 
 #: Top-level fields of a HubSpot object that become columns, with their place.
@@ -255,7 +250,7 @@ class ParseIssues:
             stacklevel: passed to :func:`warnings.warn`; by default the warning points at the
                 first caller outside hubframe.
         """
-        level = _user_stacklevel() if stacklevel is None else stacklevel
+        level = user_stacklevel() if stacklevel is None else stacklevel
         for message in self.messages():
             log.info("%s", message)
             warnings.warn(message, HubFrameWarning, stacklevel=level)
@@ -264,17 +259,6 @@ class ParseIssues:
 def _show(value: Any) -> str:
     text = repr(value)
     return text if len(text) <= 60 else text[:57] + "..."
-
-
-def _user_stacklevel() -> int:
-    """The stacklevel of the nearest frame outside the hubframe package (for warnings.warn)."""
-    frame = sys._getframe(1)
-    level = 1
-    while frame is not None and frame.f_globals.get("__name__", "").startswith("hubframe"):
-        frame = frame.f_back  # type: ignore[assignment]
-        level += 1
-    # warnings.warn counts from its caller (warn() above), one frame below this one.
-    return level
 
 
 # -- records -> batch --------------------------------------------------------------------------
@@ -404,10 +388,8 @@ def _property_texts(records: list[Mapping[str, Any]], names: list[str]) -> list[
             pass
         else:
             return [_Text(struct.field(k), None, None) for k in range(len(names))]
-    else:
-        bags = [_properties_of(r) for r in records]
     # map/zip keep the records x properties walk in C.
-    rows = [list(map(bag.get, names)) for bag in bags]
+    rows = [list(map(_properties_of(r).get, names)) for r in records]
     by_column = list(zip(*rows, strict=True)) if rows else [() for _ in names]
     return [_Text.of(values) for values in by_column]
 

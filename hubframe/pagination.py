@@ -6,6 +6,9 @@ Two shapes of cursor exist:
   memberships) carry ``after`` in the query string;
 - search (``POST .../search``) carries it in the JSON body, as a numeric offset.
 
+The lists search (``POST /crm/v3/lists/search``) pages by ``offset`` and
+``hasMore`` instead: :func:`iter_offset_pages` is that loop.
+
 :func:`iter_pages` handles both (the cursor's place is a setting, not a second
 loop). :func:`iter_search_pages` builds on it to read *every* match of a
 search, also past HubSpot's 10,000-result cap: it sorts by ``hs_object_id``,
@@ -16,16 +19,25 @@ match is skipped and none is read twice.
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterator, Mapping
+from collections.abc import Generator, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from .errors import HubSpotError
+from .errors import HubSpotError, InputError
 
 if TYPE_CHECKING:  # pragma: no cover
     from .client import HubSpot
 
-__all__ = ["SEARCH_CAP", "SEARCH_PAGE_MAX", "Page", "iter_pages", "iter_search_pages"]
+__all__ = [
+    "LIST_PAGE_MAX",
+    "SEARCH_CAP",
+    "SEARCH_PAGE_MAX",
+    "Page",
+    "iter_offset_pages",
+    "iter_pages",
+    "iter_search_pages",
+    "next_cursor",
+]
 
 #: HubSpot returns at most this many results for one search query.
 SEARCH_CAP = 10_000
@@ -70,7 +82,7 @@ def iter_pages(
     cursor: str = "query",
     kind: str = "read",
     after: str | None = None,
-) -> Iterator[Page]:
+) -> Generator[Page, None, None]:
     """Yield every page of a cursor-paged endpoint, following ``paging.next.after``.
 
     Paging is driven only by the cursor: a short or even empty page that still
@@ -90,7 +102,7 @@ def iter_pages(
         HubSpotError: a request failed, or HubSpot returned the same cursor twice.
     """
     if cursor not in ("query", "body"):
-        raise ValueError(f"cursor={cursor!r}: use 'query' or 'body'")
+        raise InputError(f"cursor={cursor!r}: use 'query' or 'body'")
     seen: set[str] = set()
     while True:
         q = dict(params or {})
@@ -146,7 +158,7 @@ def iter_search_pages(
     query: str | None = None,
     limit: int = SEARCH_PAGE_MAX,
     floor: str | None = None,
-) -> Iterator[Page]:
+) -> Generator[Page, None, None]:
     """Yield every page of matches of a CRM search, also past the 10,000-result cap.
 
     Results come in ascending ``hs_object_id`` order. Each query window is read
@@ -164,8 +176,8 @@ def iter_search_pages(
         floor: start above this id (resume).
     """
     if not 1 <= limit <= SEARCH_PAGE_MAX:
-        raise ValueError(f"limit={limit}: search pages hold 1 to {SEARCH_PAGE_MAX} results")
-    path = f"/crm/v3/objects/{object_type}/search"
+        raise InputError(f"limit={limit}: search pages hold 1 to {SEARCH_PAGE_MAX} results")
+    path = hs.paths.search(object_type)
     groups = filter_groups or []
     while True:
         body: dict[str, Any] = {
@@ -196,3 +208,33 @@ def iter_search_pages(
                 path=path,
             )
         floor = last_id
+
+
+def iter_offset_pages(
+    hs: HubSpot,
+    path: str,
+    body: Mapping[str, Any],
+    *,
+    items_key: str,
+    count: int = 100,
+) -> Iterator[list[dict[str, Any]]]:
+    """Yield the items of every page of an offset-paged search (``offset``, ``hasMore``).
+
+    Stops when HubSpot says there is no more, or when its offset does not advance
+    (instead of reading the same page forever).
+    """
+    offset = 0
+    while True:
+        data = (
+            hs.request_json(
+                "POST", path, json={**body, "count": count, "offset": offset}, kind="search"
+            )
+            or {}
+        )
+        yield list(data.get(items_key) or [])
+        if not data.get("hasMore"):
+            return
+        new_offset = int(data.get("offset") or 0)
+        if new_offset <= offset:
+            return
+        offset = new_offset

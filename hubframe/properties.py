@@ -95,7 +95,7 @@ def normalize_object_type(object_type: Any) -> str:
     Raises:
         InputError: anything else (the message names the value and the accepted ones).
     """
-    key = object_type.strip().lower() if isinstance(object_type, str) else None
+    key = object_type.strip().lower() if isinstance(object_type, str) else ""
     if key in _OBJECT_ALIASES:
         return _OBJECT_ALIASES[key]
     raise InputError(

@@ -40,21 +40,27 @@ import gzip
 import json
 import logging
 import os
-import re
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlsplit
 
 from .client import HubSpot
 from .errors import ConfigurationError
+from .tokens import REDACTED, scrub
 
 if TYPE_CHECKING:  # pragma: no cover
     from .sandbox import Sandbox
 
 __all__ = [
-    "MATCH_ON", "PLACEHOLDER_URL", "REPLAY_TOKEN", "VirtualClock", "cassette_client", "scrub_text",
+    "MATCH_ON",
+    "PLACEHOLDER_URL",
+    "REDACTED",
+    "REPLAY_TOKEN",
+    "VirtualClock",
+    "cassette_client",
+    "scrub_text",
     "virtual_time",
 ]
 
@@ -65,8 +71,6 @@ log = logging.getLogger("hubframe")
 PLACEHOLDER_URL = "http://127.0.0.1:8765"
 #: The token a replaying client holds. It never reaches a cassette or a network.
 REPLAY_TOKEN = "cassette-replay"
-#: What a scrubbed secret is replaced with.
-REDACTED = "REDACTED"
 
 #: Response headers worth keeping: the ones the client reads. Everything else
 #: (cookies, CDN ids, dates, lengths of bodies that scrubbing may change) goes.
@@ -74,33 +78,11 @@ _KEPT_RESPONSE_HEADERS = ("content-type", "retry-after", "x-hubspot-correlation-
 _KEPT_RESPONSE_PREFIXES = ("x-hubspot-ratelimit-",)
 _KEPT_REQUEST_HEADERS = ("content-type", "accept")
 
-# Token-like values: bearer credentials, HubSpot private-app tokens (``pat-na1-...``),
-# legacy API keys passed as ``hapikey=...``.
-_TOKEN_PATTERNS = (
-    re.compile(r"(?i)\bBearer\s+[A-Za-z0-9._~+/=-]+"),
-    re.compile(r"\bpat-[A-Za-z0-9]+-[A-Za-z0-9-]+"),
-    re.compile(r"(?i)(hapikey=)[^&\"'\s]+"),
-)
-
 
 def scrub_text(text: str, secrets: tuple[str, ...] = ()) -> str:
-    """Replace the given secrets and anything token-like in ``text`` with ``REDACTED``.
-
-    Args:
-        text: a request or response body, URL or header value.
-        secrets: exact strings to remove (e.g. the token the recording used).
-
-    Returns:
-        The text with every secret and every bearer token, ``pat-...`` token and
-        ``hapikey=`` value replaced.
-    """
-    for secret in secrets:
-        if secret:
-            text = text.replace(secret, REDACTED)
-    text = _TOKEN_PATTERNS[0].sub(f"Bearer {REDACTED}", text)
-    text = _TOKEN_PATTERNS[1].sub(REDACTED, text)
-    text = _TOKEN_PATTERNS[2].sub(rf"\g<1>{REDACTED}", text)
-    return text
+    """Replace the given secrets and anything token-like in ``text`` with ``REDACTED``
+    (:func:`hubframe.tokens.scrub`, the one scrubber)."""
+    return scrub(text, secrets)
 
 
 # -- vcrpy plumbing -------------------------------------------------------------------------------
@@ -178,7 +160,7 @@ MATCH_ON = ("method", "scheme", "host", "port", "path", "query_items", "json_bod
 def _rehost(url: str, origins: tuple[str, ...]) -> str:
     for origin in origins:
         if origin and url.startswith(origin):
-            return PLACEHOLDER_URL + url[len(origin):]
+            return PLACEHOLDER_URL + url[len(origin) :]
     return url
 
 
@@ -186,7 +168,7 @@ def _make_vcr(
     *,
     record: bool,
     origins: tuple[str, ...] = (),
-    secrets: tuple[str, ...] = (),
+    clean: Callable[[str], str] = scrub,
 ) -> Any:
     try:
         import vcr
@@ -196,14 +178,14 @@ def _make_vcr(
         ) from None
 
     def before_record_request(request: Any) -> Any:
-        request.uri = scrub_text(_rehost(request.uri, origins), secrets)
+        request.uri = clean(_rehost(request.uri, origins))
         for name in list(request.headers):
             if name.lower() not in _KEPT_REQUEST_HEADERS:
                 del request.headers[name]
         body = request.body
         if isinstance(body, bytes) and body:
             try:
-                request.body = scrub_text(body.decode("utf-8"), secrets).encode("utf-8")
+                request.body = clean(body.decode("utf-8")).encode("utf-8")
             except UnicodeDecodeError:
                 pass
         return request
@@ -211,9 +193,10 @@ def _make_vcr(
     def before_record_response(response: dict[str, Any]) -> dict[str, Any]:
         headers = response.get("headers") or {}
         response["headers"] = {
-            name: [scrub_text(str(v), secrets) for v in values]
+            name: [clean(str(v)) for v in values]
             for name, values in headers.items()
-            if name.lower() in _KEPT_RESPONSE_HEADERS or name.lower().startswith(_KEPT_RESPONSE_PREFIXES)
+            if name.lower() in _KEPT_RESPONSE_HEADERS
+            or name.lower().startswith(_KEPT_RESPONSE_PREFIXES)
         }
         body = (response.get("body") or {}).get("string")
         if isinstance(body, bytes):
@@ -225,7 +208,7 @@ def _make_vcr(
             for origin in origins:
                 if origin:
                     body = body.replace(origin, PLACEHOLDER_URL)
-            response["body"]["string"] = scrub_text(body, secrets).encode("utf-8")
+            response["body"]["string"] = clean(body).encode("utf-8")
         return response
 
     v = vcr.VCR(
@@ -282,15 +265,8 @@ def virtual_time(hs: HubSpot) -> VirtualClock:
         hs.contacts.get_page()
         assert clock.slept == [30.0]
     """
-    from ._ratelimit import SlidingWindow
-
     clock = VirtualClock()
-    hs._sleep = clock.sleep
-    # Every limiter the client holds (general, search, forms, ...), whatever it names them.
-    for window in vars(hs).values():
-        if isinstance(window, SlidingWindow):
-            window._clock = clock.monotonic
-            window._sleep = clock.sleep
+    hs.use_clock(clock.monotonic, clock.sleep)
     return clock
 
 
@@ -337,7 +313,9 @@ def cassette_client(
         v = _make_vcr(record=False)
         kwargs = {"rate_limit": (1_000_000, 1), "search_rate": 1_000_000, **client_kwargs}
         with v.use_cassette(str(path)) as cassette:
-            with HubSpot(token=REPLAY_TOKEN, base_url=PLACEHOLDER_URL, forms_url=PLACEHOLDER_URL, **kwargs) as hs:
+            with HubSpot(
+                token=REPLAY_TOKEN, base_url=PLACEHOLDER_URL, forms_url=PLACEHOLDER_URL, **kwargs
+            ) as hs:
                 virtual_time(hs)
                 yield hs
             if strict and not cassette.all_played:
@@ -357,11 +335,10 @@ def cassette_client(
             hs = stack.enter_context(sandbox.client(**kwargs))
         else:
             hs = stack.enter_context(HubSpot(token=token, **client_kwargs))
-        secret = hs._token.reveal()
         origins = tuple(dict.fromkeys([hs.base_url, hs.forms_url]))
         if path.exists():
             path.unlink()
-        v = _make_vcr(record=True, origins=origins, secrets=(secret,))
+        v = _make_vcr(record=True, origins=origins, clean=hs.scrub)
         stack.enter_context(v.use_cassette(str(path)))
         log.info("recording %s from %s", path, hs.base_url)
         yield hs

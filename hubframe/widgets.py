@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 import ipywidgets as W
 from traitlets import TraitError
 
-from .encode import check_email, check_ids, is_missing
+from .validate import check_email, check_emails, check_ids, check_max_records, is_missing
 from .errors import (
     AuthenticationError,
     HubFrameError,
@@ -253,8 +253,7 @@ class _Form(W.VBox):
 
     def _scrub(self, text: str) -> str:
         """Belt and braces: whatever the text, the token is never shown."""
-        token = getattr(getattr(self._hs, "_token", None), "reveal", lambda: "")()
-        return text.replace(token, "***") if token else text
+        return self._hs.scrub(text)
 
     @property
     def message_text(self) -> str:
@@ -328,11 +327,11 @@ class SearchForm(_Form):
         properties: Iterable[str] | None = None,
         max_records: int | None = None,
     ):
-        from .objects import OPERATORS, _check_max
+        from .resources import OPERATORS
 
         if operator is not None and (not isinstance(operator, str) or operator.upper() not in OPERATORS):
             raise InputError(f"operator={operator!r:.100}: use one of {', '.join(OPERATORS)}")
-        max_records = _check_max(max_records)
+        max_records = check_max_records(max_records)
         super().__init__(hs, "Search", "search")
         self.max_records = max_records
         self._selection_callbacks: list[Callable[[pd.DataFrame], Any]] = []
@@ -765,9 +764,8 @@ class WorkflowForm(_Form):
     def __init__(self, hs: HubSpot, *, workflow_id: str | int | None = None, emails: Iterable[str] | None = None,
                  source: SearchForm | pd.DataFrame | None = None):
         if emails is not None:
-            from .actions import emails_list
 
-            emails = emails_list(emails)
+            emails = check_emails(emails)
         _check_source(source)
         super().__init__(hs, "Enroll", "play")
         self.workflow_id = _id_box("Workflow", "pick a workflow, or type its id")

@@ -9,6 +9,7 @@ import pytest
 
 import hubframe as hf
 from hubframe.sandbox import Sandbox
+from hubframe.testing import virtual_time
 
 
 @pytest.fixture
@@ -19,8 +20,8 @@ def sb():
 
 @pytest.fixture
 def client(sb):
-    with sb.client(rate_limit=(10_000, 10)) as hs:
-        hs._sleep = lambda seconds: None  # retries are counted, not waited for
+    # Retries are counted, not waited for.
+    with sb.client(rate_limit=(10_000, 10), sleep=lambda seconds: None) as hs:
         hs.properties("contacts")
         yield hs
 
@@ -33,8 +34,7 @@ def test_429_then_success_is_retried(sb, client):
 
 
 def test_retry_after_is_honoured(sb, client):
-    slept = []
-    client._sleep = slept.append
+    slept = virtual_time(client).slept
     sb.inject(status=429, count=1, retry_after=3, path_contains="/crm/v3/objects/contacts", method="GET")
     client.contacts.get_page(limit=1)
     assert slept == [3.0]

@@ -142,7 +142,7 @@ def test_get_many_without_missing_is_silent(hs):
 
 def test_long_property_lists_are_split_and_merged(hs):
     """properties='all' on a GET never produces an over-long URL: the values match a batch read."""
-    from hubframe.objects import property_chunks
+    from hubframe.batching import property_chunks
 
     names = hs.contacts.props.names
     assert len(property_chunks(names, budget=200)) > 1

@@ -46,7 +46,7 @@ from hubframe.errors import (
 )
 from hubframe.export import iter_export
 from hubframe.frames import HubFrameWarning
-from hubframe.objects import ObjectResource
+from hubframe.resources import ObjectResource
 from hubframe.properties import PropertySet, default_properties, normalize_object_type
 from hubframe.sandbox import Sandbox
 from hubframe.widgets import ListForm, SearchForm, WorkflowForm, operators_for, panel
@@ -196,11 +196,11 @@ LOCAL = [
     case("get_id_float", "wrong_type", lambda c, _: c.hs.contacts.get(1.5), InputError, ["contact id 1.5"], [ID_FIX]),
     case("get_id_bool", "wrong_type", lambda c, _: c.hs.deals.get(True), InputError, ["deal id True"], [ID_FIX]),
     case("get_id_list", "wrong_type", lambda c, _: c.hs.companies.get([5001]), InputError, ["company id [5001]"], [ID_FIX]),
-    case("get_many_none", "wrong_type", lambda c, _: c.hs.contacts.get_many(None), InputError, ["NoneType None"], ["a list of ids"]),
-    case("get_many_dict", "wrong_type", lambda c, _: c.hs.contacts.get_many({"id": 1}), InputError, ["dict {'id': 1}"], ["a list of ids"]),
-    case("get_many_bytes", "wrong_type", lambda c, _: c.hs.deals.get_many(b"7001"), InputError, ["bytes b'7001'"], ["a list of ids"]),
-    case("get_many_by_email_none", "wrong_type", lambda c, _: c.hs.contacts.get_many(None, id_property="email"), InputError, ["NoneType None"], ["a list of them"]),
-    case("get_many_by_email_float", "wrong_type", lambda c, _: c.hs.contacts.get_many(5.5, id_property="email"), InputError, ["float 5.5"], ["a list of them"]),
+    case("get_many_none", "wrong_type", lambda c, _: c.hs.contacts.get_many(None), InputError, ["=None (NoneType)"], ["a list of them"]),
+    case("get_many_dict", "wrong_type", lambda c, _: c.hs.contacts.get_many({"id": 1}), InputError, ["={'id': 1} (dict)"], ["a list of them"]),
+    case("get_many_bytes", "wrong_type", lambda c, _: c.hs.deals.get_many(b"7001"), InputError, ["=b'7001' (bytes)"], ["a list of them"]),
+    case("get_many_by_email_none", "wrong_type", lambda c, _: c.hs.contacts.get_many(None, id_property="email"), InputError, ["=None (NoneType)"], ["a list of them"]),
+    case("get_many_by_email_float", "wrong_type", lambda c, _: c.hs.contacts.get_many(5.5, id_property="email"), InputError, ["=5.5 (float)"], ["a list of them"]),
     case("get_many_df_without_id", "wrong_type", lambda c, _: c.hs.contacts.get_many(pd.DataFrame({"ident": ["1"]})), InputError, ["columns: ['ident']"], ["'id' column"]),
     case("get_by_email_int", "wrong_type", lambda c, _: c.hs.contacts.get(5, id_property="email"), InputError, ["email 5"], [EMAIL_FIX]),
     case("get_by_property_none", "wrong_type", lambda c, _: c.hs.contacts.get(None, id_property="firstname"), InputError, ["firstname value None"], ["give the firstname to look up"]),
@@ -221,12 +221,12 @@ LOCAL = [
     case("create_key_int", "wrong_type", lambda c, _: c.hs.contacts.create({1: "x"}), InputError, ["not 1"], ["must be strings"]),
     case("update_props_list", "wrong_type", lambda c, _: c.hs.contacts.update(c.contact_ids[0], ["lastname"]), InputError, ["not list"], ["dict of property name -> value"]),
     case("update_id_none", "wrong_type", lambda c, _: c.hs.deals.update(None, {"dealname": "x"}), InputError, ["deal id None"], [ID_FIX]),
-    case("delete_none", "wrong_type", lambda c, _: c.hs.contacts.delete(None), InputError, ["NoneType None"], ["a list of ids"]),
-    case("delete_float", "wrong_type", lambda c, _: c.hs.contacts.delete(901.0), InputError, ["float 901.0"], ["a list of ids"]),
-    case("delete_dict", "wrong_type", lambda c, _: c.hs.deals.delete({"id": "7001"}), InputError, ["dict {'id': '7001'}"], ["a list of ids"]),
+    case("delete_none", "wrong_type", lambda c, _: c.hs.contacts.delete(None), InputError, ["=None (NoneType)"], ["a list of them"]),
+    case("delete_float", "wrong_type", lambda c, _: c.hs.contacts.delete(901.0), InputError, ["=901.0 (float)"], ["a list of them"]),
+    case("delete_dict", "wrong_type", lambda c, _: c.hs.deals.delete({"id": "7001"}), InputError, ["={'id': '7001'} (dict)"], ["a list of them"]),
     case("get_contacts_none", "wrong_type", lambda c, _: c.hs.companies.get_contacts(None), InputError, ["company id None"], [ID_FIX]),
     case("add_contact_none", "wrong_type", lambda c, _: c.hs.companies.add_contact(c.cid, None), InputError, ["contact id None"], [ID_FIX]),
-    case("lists_add_ids_none", "wrong_type", lambda c, _: c.hs.lists.add(c.lid, None), InputError, ["NoneType None"], ["a list of ids"]),
+    case("lists_add_ids_none", "wrong_type", lambda c, _: c.hs.lists.add(c.lid, None), InputError, ["=None (NoneType)"], ["a list of them"]),
     case("lists_add_df_without_id", "wrong_type", lambda c, _: c.hs.lists.add(c.lid, pd.DataFrame({"vid": ["1"]})), InputError, ["columns: ['vid']"], ["'id' column"]),
     case("lists_all_query_int", "wrong_type", lambda c, _: c.hs.lists.all(query=5), InputError, ["query=5"], ["use a string"]),
     case("enroll_emails_none", "wrong_type", lambda c, _: c.hs.workflows.enroll(c.wid, None), InputError, ["emails=None (NoneType)"], ["['ada@example.com']"]),
@@ -615,12 +615,12 @@ SERVER = [
     case("update_unknown_deal", "unknown_record_id", lambda c, _: c.hs.deals.update(MISSING, {"dealname": "x"}), NotFoundError, [f"No record with id {MISSING} in deals"], ["hs.deals.search(...)"], requests=(("PATCH", f"/crm/v3/objects/deals/{MISSING}"),)),
     case("delete_unknown_company", "unknown_record_id", lambda c, _: c.hs.companies.delete(MISSING), NotFoundError, [f"No record with id {MISSING} in companies"], ["check the id"], requests=(("DELETE", f"/crm/v3/objects/companies/{MISSING}"),)),
     case("get_contacts_unknown_company", "unknown_record_id", lambda c, _: c.hs.companies.get_contacts(MISSING), NotFoundError, [f"No record with id {MISSING} in companies"], ["check the id"], requests=(("GET", f"/crm/v3/objects/companies/{MISSING}/associations/contacts"),)),
-    case("add_contact_unknown_company", "unknown_record_id", lambda c, _: c.hs.companies.add_contact(MISSING, c.contact_ids[0]), NotFoundError, [f"company {MISSING}"], ["Check both ids", f"hs.companies.get('{MISSING}')"], requests=(("POST", "/crm/v3/associations/contact/company/batch/create"),)),
-    case("add_contact_unknown_contact", "unknown_record_id", lambda c, _: c.hs.companies.add_contact(c.cid, MISSING), NotFoundError, [f"contact {MISSING}"], ["Check both ids", f"hs.contacts.get('{MISSING}')"], requests=(("POST", "/crm/v3/associations/contact/company/batch/create"),)),
+    case("add_contact_unknown_company", "unknown_record_id", lambda c, _: c.hs.companies.add_contact(MISSING, c.contact_ids[0]), hf.BatchError, [f"company {MISSING}"], ["Check both ids", f"hs.companies.get('{MISSING}')"], requests=(("POST", "/crm/v3/associations/contact/company/batch/create"),)),
+    case("add_contact_unknown_contact", "unknown_record_id", lambda c, _: c.hs.companies.add_contact(c.cid, MISSING), hf.BatchError, [f"contact {MISSING}"], ["Check both ids", f"hs.contacts.get('{MISSING}')"], requests=(("POST", "/crm/v3/associations/contact/company/batch/create"),)),
     case("create_with_unknown_company", "unknown_record_id", lambda c, _: c.hs.contacts.create(E, company_id=MISSING), ValidationError, [f"company_id='{MISSING}'", f"COMPANY {MISSING}"], [f"hs.companies.get('{MISSING}')", "leave company_id out"], requests=(("POST", "/crm/v3/objects/contacts"),)),
-    case("create_many_with_unknown_company", "unknown_record_id", lambda c, _: c.hs.deals.create([{"dealname": "A"}, {"dealname": "B"}], company_id=MISSING), ValidationError, [f"company_id='{MISSING}'", "none of the 2 deals were created"], [f"hs.companies.get('{MISSING}')"], requests=(("POST", "/crm/v3/objects/deals/batch/create"),)),
-    case("update_df_only_unknown_ids", "unknown_record_id", lambda c, _: c.hs.contacts.update(pd.DataFrame({"id": ["999998", MISSING], "lastname": ["a", "b"]})), NotFoundError, ["none of the 2 contacts were updated", "id 999998", f"id {MISSING}"], ["hs.contacts.get_many(ids)"], requests=(("POST", "/crm/v3/objects/contacts/batch/update"),)),
-    case("create_rows_all_existing_emails", "duplicate_record", lambda c, _: c.hs.contacts.create([{"email": c.emails[0]}, {"email": c.emails[1]}]), hf.ConflictError, ["none of the 2 contacts were created", "row 0", "row 1"], ["update it instead"], requests=(("POST", "/crm/v3/objects/contacts/batch/create"),)),
+    case("create_many_with_unknown_company", "unknown_record_id", lambda c, _: c.hs.deals.create([{"dealname": "A"}, {"dealname": "B"}], company_id=MISSING), hf.BatchError, [f"company_id='{MISSING}'", "none of the 2 deals were created"], [f"hs.companies.get('{MISSING}')"], requests=(("POST", "/crm/v3/objects/deals/batch/create"),)),
+    case("update_df_only_unknown_ids", "unknown_record_id", lambda c, _: c.hs.contacts.update(pd.DataFrame({"id": ["999998", MISSING], "lastname": ["a", "b"]})), hf.BatchError, ["none of the 2 contacts were updated", "id 999998", f"id {MISSING}"], ["hs.contacts.get_many(ids)"], requests=(("POST", "/crm/v3/objects/contacts/batch/update"),)),
+    case("create_rows_all_existing_emails", "duplicate_record", lambda c, _: c.hs.contacts.create([{"email": c.emails[0]}, {"email": c.emails[1]}]), hf.BatchError, ["none of the 2 contacts were created", "row 0", "row 1"], ["update them instead"], requests=(("POST", "/crm/v3/objects/contacts/batch/create"),)),
     case("lists_add_unknown_list", "bad_list_id", lambda c, _: c.hs.lists.add(MISSING, c.contact_ids[:3]), NotFoundError, [f"No list with id {MISSING}"], ["hs.lists.all()"], requests=(("PUT", f"/crm/v3/lists/{MISSING}/memberships/add"),)),
     case("lists_members_unknown_list", "bad_list_id", lambda c, _: c.hs.lists.members(MISSING), NotFoundError, [f"No list with id {MISSING}"], ["hs.lists.all()"], requests=(("GET", f"/crm/v3/lists/{MISSING}/memberships"),)),
     case("lists_add_dynamic_list", "bad_list_id", lambda c, _: c.hs.lists.add(c.sb.dynamic_list_ids[0], c.contact_ids[:3]), ValidationError, ["processingType DYNAMIC"], ["MANUAL or SNAPSHOT"], requests=(("PUT", "/crm/v3/lists/{dynamic}/memberships/add"),)),

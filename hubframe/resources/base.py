@@ -1,0 +1,163 @@
+"""What every CRM object resource shares: its client, property names, schema and frames.
+
+:class:`Resource` is the base of the read, search and write halves of
+:class:`~hubframe.resources.objects.ObjectResource`. Its public members are
+the seams other rooms use (the export, the widgets): ``client``,
+``object_type``, ``props``, ``names()``, ``association_types()``,
+``schema()`` and ``frame()``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from typing import TYPE_CHECKING, Any
+
+from .. import frames
+from ..batching import merge_by_id, property_chunks
+from ..errors import InputError
+from ..properties import DEFAULT_PROPERTIES, SEARCH_DEFAULT_PROPERTIES, normalize_object_type
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+    import pyarrow as pa
+
+    from ..client import HubSpot
+    from ..pagination import Page
+    from ..properties import PropertySet
+
+__all__ = ["Resource", "table"]
+
+_SINGULAR = {"contacts": "contact", "companies": "company", "deals": "deal"}
+
+
+class Resource:
+    """One CRM object type of one client: the parts every operation needs."""
+
+    def __init__(self, hs: HubSpot, object_type: str):
+        self._hs = hs
+        self.object_type = normalize_object_type(object_type)
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {self.object_type}>"
+
+    @property
+    def client(self) -> HubSpot:
+        """The :class:`~hubframe.HubSpot` client this resource sends through."""
+        return self._hs
+
+    @property
+    def singular(self) -> str:
+        """``contact``, ``company`` or ``deal``, for messages."""
+        return _SINGULAR[self.object_type]
+
+    @property
+    def props(self) -> PropertySet:
+        """The property definitions of this object type (fetched once per client)."""
+        return self._hs.properties(self.object_type)
+
+    def names(self, properties: Any = None, *, search: bool = False) -> list[str]:
+        """Resolve ``properties=`` (None, a list of names, or ``"all"``) to property names.
+
+        Args:
+            properties: None for HubSpot's defaults, a name or list of names, or ``"all"``.
+            search: use the search endpoint's defaults for None.
+
+        Raises:
+            UnknownPropertyError: a name the portal does not define (with suggestions).
+        """
+        defaults = (SEARCH_DEFAULT_PROPERTIES if search else DEFAULT_PROPERTIES)[self.object_type]
+        return self.props.resolve(properties, default=[n for n in defaults if n in self.props])
+
+    def association_types(self, associations: Any) -> list[str]:
+        """Resolve ``associations=`` (None, a type, comma-separated types, or a list) to type names.
+
+        Raises:
+            InputError: not a type or list of types, or an unknown object type.
+        """
+        if associations is None:
+            return []
+        if isinstance(associations, str):
+            associations = [a for a in associations.split(",") if a.strip()]
+        if not isinstance(associations, (list, tuple)):
+            raise InputError(
+                f"associations={associations!r}: use an object type or a list, e.g. ['companies']"
+            )
+        return list(dict.fromkeys(normalize_object_type(a) for a in associations))
+
+    def schema(self, names: list[str], associations: Sequence[str] = ()) -> pa.Schema:
+        """The Arrow schema of records with these properties and association columns."""
+        return frames.schema([self.props[n] for n in names], associations=list(associations))
+
+    def frame(
+        self, records: list[dict[str, Any]], names: list[str], associations: Sequence[str] = ()
+    ) -> pd.DataFrame:
+        """A typed DataFrame of HubSpot records with these properties and association columns."""
+        props = [self.props[n] for n in names]
+        return frames.to_frame(records, props, associations=list(associations))
+
+    # -- helpers of the operations ------------------------------------------------------------
+
+    def _get_all_properties(self, path: str, names: list[str], params: dict[str, Any]) -> Any:
+        """One GET whose property list may be split across several requests (no 414)."""
+        split = property_chunks(names)
+        first = dict(params)
+        if split[0]:
+            first["properties"] = ",".join(split[0])
+        data = self._hs.request_json("GET", path, params=first) or {}
+        self._fill_properties(data, path, split[1:], params)
+        return data
+
+    def _fill_properties(
+        self, data: dict[str, Any], path: str, rest: list[list[str]], params: dict[str, Any]
+    ) -> None:
+        """Read the property chunks ``rest`` of the same record(s) and merge them into ``data``."""
+        for chunk in rest:
+            more = {k: v for k, v in params.items() if k != "associations"}
+            more["properties"] = ",".join(chunk)
+            extra = self._hs.request_json("GET", path, params=more) or {}
+            if "results" in data:
+                merge_by_id(data.get("results") or [], extra.get("results") or [])
+            else:
+                data.setdefault("properties", {}).update(extra.get("properties") or {})
+
+    def _collect(
+        self,
+        pages: Iterator[Page],
+        schema: pa.Schema,
+        desc: str,
+        total: int | None,
+        max_records: int | None,
+        progress: bool,
+    ) -> tuple[pd.DataFrame, int | None]:
+        """Pages -> one DataFrame (Arrow batches, one conversion), with a bar and a record cap.
+
+        Returns the frame and the first ``total`` HubSpot reported (search), else ``total``.
+        """
+        from .._progress import progress as bar
+
+        batches = []
+        got = 0
+        issues = frames.ParseIssues()
+        with bar(self._hs, desc, total=total, enabled=progress) as pbar:
+            for page in pages:
+                if total is None and page.total is not None:
+                    total = page.total
+                    pbar.set_total(min(total, max_records) if max_records else total)
+                records = page.results
+                if max_records is not None:
+                    records = records[: max_records - got]
+                batches.append(frames.to_batch(records, schema, issues=issues))
+                got += len(records)
+                pbar.update(len(records))
+                if max_records is not None and got >= max_records:
+                    break
+        issues.warn()
+        return frames.batches_to_frame(batches, schema), total
+
+
+def table(rows: list[dict[str, Any]], columns: list[str]) -> pd.DataFrame:
+    """A DataFrame of outcomes (one row per item of an action), every column a string."""
+    import pandas as pd
+
+    df = pd.DataFrame(rows, columns=columns)
+    return df.astype({c: "string" for c in columns})

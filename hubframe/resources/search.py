@@ -1,0 +1,250 @@
+"""Search: the filter builder, and every match of a search (past 10,000 too).
+
+:func:`filter_groups` turns the user's ``field, value, operator`` and
+``filters=`` into HubSpot ``filterGroups``, each value checked and encoded
+against the property definitions; :class:`Search` runs them through the one
+paginator.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Generator, Mapping
+from typing import TYPE_CHECKING, Any
+
+from ..encode import encode_value
+from ..errors import InputError
+from ..pagination import SEARCH_PAGE_MAX, Page, iter_search_pages
+from ..properties import Property, PropertySet, normalize_object_type
+from ..validate import check_flag, check_id, check_max_records
+from .reads import Reads
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
+__all__ = ["MAX_FILTERS", "MAX_GROUPS", "OPERATORS", "SEARCH_BODY_MAX", "Search", "filter_groups"]
+
+#: HubSpot rejects search bodies longer than this.
+SEARCH_BODY_MAX = 3_000
+#: HubSpot's limits on a search's filters: groups, filters per group, filters in all.
+MAX_GROUPS, MAX_FILTERS_PER_GROUP, MAX_FILTERS = 5, 6, 18
+
+OPERATORS = (
+    "EQ", "NEQ", "LT", "LTE", "GT", "GTE", "BETWEEN", "IN", "NOT_IN",
+    "HAS_PROPERTY", "NOT_HAS_PROPERTY", "CONTAINS_TOKEN", "NOT_CONTAINS_TOKEN",
+)  # fmt: skip
+
+
+def filter_value(prop: Property, value: Any) -> str:
+    """A filter value as HubSpot compares it: dates and times as epoch milliseconds."""
+    text = encode_value(prop, value)
+    if prop.type in ("date", "datetime") and text:
+        when = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=dt.timezone.utc)
+        return str(int(when.timestamp() * 1000))
+    return text
+
+
+def _list_filter(out: dict[str, Any], prop: Property, op: str, value: Any) -> dict[str, Any]:
+    if isinstance(value, (str, bytes)) or not isinstance(value, (list, tuple, set)) or not value:
+        raise InputError(f"{op} needs a non-empty list of values, e.g. ['a', 'b'] (got {value!r})")
+    vals = [filter_value(prop, v) for v in value]
+    # HubSpot matches string IN values only when they are lower case.
+    if prop.type in ("string", "phone_number"):
+        vals = [v.lower() for v in vals]
+    out["values"] = vals
+    return out
+
+
+def build_filter(props: PropertySet, field: Any, operator: Any, value: Any) -> dict[str, Any]:
+    """One HubSpot filter, checked against the property definitions.
+
+    Raises:
+        InputError: an unknown operator, a missing or ill-typed value.
+        UnknownPropertyError: ``field`` is not defined.
+    """
+    if not isinstance(operator, str) or operator.upper() not in OPERATORS:
+        raise InputError(f"operator={operator!r}: use one of {', '.join(OPERATORS)}")
+    op = operator.upper()
+    if not isinstance(field, str) or not field:
+        raise InputError(f"field={field!r}: name the property to search, e.g. 'email'")
+    if field.startswith("associations."):
+        normalize_object_type(field.split(".", 1)[1])
+        return {
+            "propertyName": field,
+            "operator": op,
+            "value": check_id(value, what="associated id"),
+        }
+    props.resolve([field], default=[])
+    prop = props[field]
+    out: dict[str, Any] = {"propertyName": field, "operator": op}
+    if op in ("HAS_PROPERTY", "NOT_HAS_PROPERTY"):
+        if value is not None:
+            raise InputError(f"{op} takes no value (got {value!r:.100}): leave the value out")
+        return out
+    if op in ("IN", "NOT_IN"):
+        return _list_filter(out, prop, op, value)
+    if op == "BETWEEN":
+        if not isinstance(value, (list, tuple)) or len(value) != 2:
+            raise InputError(f"BETWEEN needs (low, high) (got {value!r})")
+        out["value"] = filter_value(prop, value[0])
+        out["highValue"] = filter_value(prop, value[1])
+        return out
+    if value is None or (isinstance(value, str) and value == ""):
+        raise InputError(
+            f"{op} on {field} needs a value (got {value!r}); to find empty values use NOT_HAS_PROPERTY"
+        )
+    if op in ("CONTAINS_TOKEN", "NOT_CONTAINS_TOKEN"):
+        out["value"] = str(value)
+        return out
+    out["value"] = filter_value(prop, value)
+    return out
+
+
+def _filter_spec(props: PropertySet, spec: Any) -> dict[str, Any]:
+    if isinstance(spec, Mapping):
+        field = spec.get("propertyName") or spec.get("field")
+        value = spec.get("values", spec.get("value"))
+        return build_filter(props, field, spec.get("operator", "EQ"), value)
+    if isinstance(spec, (list, tuple)) and len(spec) in (2, 3):
+        field, op, value = (spec[0], "EQ", spec[1]) if len(spec) == 2 else spec
+        return build_filter(props, field, op, value)
+    raise InputError(f"filter {spec!r}: use (field, operator, value), e.g. ('amount', 'GT', 1000)")
+
+
+def filter_groups(
+    props: PropertySet,
+    field: Any = None,
+    value: Any = None,
+    *,
+    operator: str = "EQ",
+    filters: Any = None,
+) -> list[dict[str, Any]]:
+    """HubSpot ``filterGroups`` from a field/value pair and/or ``filters``.
+
+    ``filters`` is a list of ``(field, operator, value)`` tuples (ANDed), or a list of
+    such lists (each an ORed group); the pair, when given, joins every group.
+
+    Raises:
+        InputError: a bad filter, or more groups or filters than HubSpot allows.
+    """
+    first: list[dict[str, Any]] = []
+    if field is not None:
+        first.append(build_filter(props, field, operator, value))
+    elif value is not None:
+        raise InputError(
+            f"value {value!r:.100} given without field: name the property to search, e.g. search('email', value)"
+        )
+    if filters is not None and not isinstance(filters, (list, tuple)):
+        raise InputError(f"filters={filters!r}: use a list of (field, operator, value) tuples")
+    specs = list(filters or [])
+    nested = bool(specs) and all(
+        isinstance(f, (list, tuple)) and f and isinstance(f[0], (list, tuple, Mapping))
+        for f in specs
+    )
+    if nested:
+        groups = [first + [_filter_spec(props, f) for f in group] for group in specs]
+    else:
+        group = first + [_filter_spec(props, f) for f in specs]
+        groups = [group] if group else []
+    if (
+        len(groups) > MAX_GROUPS
+        or any(len(g) > MAX_FILTERS_PER_GROUP for g in groups)
+        or sum(len(g) for g in groups) > MAX_FILTERS
+    ):
+        sizes = [len(g) for g in groups]
+        raise InputError(
+            f"{len(groups)} filter group(s) of {sizes} filters: HubSpot allows at most "
+            f"{MAX_GROUPS} groups, {MAX_FILTERS_PER_GROUP} filters per group and {MAX_FILTERS} "
+            "in all; narrow the search or split it into several searches"
+        )
+    return [{"filters": g} for g in groups]
+
+
+class Search(Reads):
+    """The connector's search operation, on the read operations (it reads by id when it must)."""
+
+    def filter_groups(
+        self, field: Any = None, value: Any = None, *, operator: str = "EQ", filters: Any = None
+    ) -> list[dict[str, Any]]:
+        """HubSpot ``filterGroups`` for this object type; see :func:`filter_groups`."""
+        return filter_groups(self.props, field, value, operator=operator, filters=filters)
+
+    def iter_search_pages(
+        self,
+        filter_groups: list[dict[str, Any]],
+        names: list[str],
+        *,
+        query: str | None = None,
+        floor: str | None = None,
+    ) -> Generator[Page, None, None]:
+        """Yield every page of a search with all requested properties, past 10,000 too.
+
+        When the property list would push the search body past HubSpot's
+        3,000-character limit, the search asks for ids only and the records are
+        read with batch reads (whose bodies have no such limit).
+        """
+        probe = {
+            "filterGroups": filter_groups, "properties": names, "query": query or "",
+            "sorts": [{"propertyName": "hs_object_id", "direction": "ASCENDING"}],
+            "limit": SEARCH_PAGE_MAX, "after": "10000",
+        }  # fmt: skip
+        by_ids = len(json.dumps(probe, separators=(",", ":"))) > SEARCH_BODY_MAX
+        # Full 200-id pages even when reading by ids: search (5/s) is the scarce budget.
+        pages = iter_search_pages(
+            self._hs, self.object_type, filter_groups=filter_groups,
+            properties=["hs_object_id"] if by_ids else names, query=query,
+            limit=SEARCH_PAGE_MAX, floor=floor,
+        )  # fmt: skip
+        for page in pages:
+            if by_ids and page.results:
+                ids = [str(r["id"]) for r in page.results]
+                got = self._batch_read(ids, names)
+                # Records deleted between the search and the read simply drop out.
+                page.results = [got[i] for i in ids if i in got]
+            yield page
+
+    def search(
+        self,
+        field: str | None = None,
+        value: Any = None,
+        *,
+        operator: str = "EQ",
+        filters: Any = None,
+        query: str | None = None,
+        properties: Any = None,
+        max_records: int | None = None,
+        progress: bool = True,
+    ) -> pd.DataFrame:
+        """Every record matching a search (the connector's "search"), also past 10,000.
+
+        Args:
+            field: the property to filter on, e.g. ``"email"``.
+            value: the value to compare with. A list for ``IN``/``NOT_IN``, ``(low, high)``
+                for ``BETWEEN``, nothing for ``HAS_PROPERTY``. Dates and times may be given as
+                ``datetime.date``/``datetime`` or ISO strings.
+            operator: one of :data:`OPERATORS` (default ``EQ``).
+            filters: more ``(field, operator, value)`` tuples, ANDed with the first; a list of
+                such lists makes ORed groups.
+            query: HubSpot's free-text search over default searchable properties.
+            properties: None (HubSpot's search defaults), a list of names, or ``"all"``.
+            max_records: stop after this many matches.
+            progress: show a progress bar.
+
+        Returns:
+            The matches in ascending id order; ``df.attrs["total"]`` is HubSpot's count.
+        """
+        max_records = check_max_records(max_records)
+        progress = check_flag(progress, "progress")
+        if query is not None and not isinstance(query, str):
+            raise InputError(f"query={query!r:.100}: use a string")
+        groups = self.filter_groups(field, value, operator=operator, filters=filters)
+        names = self.names(properties, search=True)
+        schema = self.schema(names)
+        pages = self.iter_search_pages(groups, names, query=query)
+        desc = f"{self.object_type} search"
+        df, total = self._collect(pages, schema, desc, None, max_records, progress)
+        df.attrs["total"] = total if total is not None else len(df)
+        return df

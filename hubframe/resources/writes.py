@@ -1,0 +1,407 @@
+"""Writing records: create, update and delete, one record or a batch of them.
+
+Every value is checked and encoded before the first request (a bad value in
+row 40 stops the call before row 1 is sent). A batch input HubSpot refuses is
+never dropped silently: see :func:`_report_failures`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+from ..batching import BATCH_MAX, chunks
+from ..encode import encode_properties
+from ..errors import (
+    BatchError,
+    ConflictError,
+    HubSpotConnectionError,
+    InputError,
+    NotFoundError,
+    ServerError,
+    ValidationError,
+    warn,
+)
+from ..properties import DEFAULT_PROPERTIES
+from ..validate import check_id, check_ids, is_missing
+from .base import Resource
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
+    from ..properties import PropertySet
+
+__all__ = ["Writes"]
+
+log = logging.getLogger("hubframe")
+
+#: Association type ids of the "primary" company association, per object type.
+_PRIMARY_COMPANY_TYPE = {"contacts": 1, "deals": 5}
+
+
+class Writes(Resource):
+    """The connector's write operations: create, update, delete."""
+
+    def create(
+        self,
+        properties: Mapping[str, Any] | pd.DataFrame | Sequence[Mapping[str, Any]],
+        *,
+        company_id: str | int | None = None,
+        on_conflict: str = "raise",
+    ) -> pd.DataFrame:
+        """Create one record (a dict) or many (a DataFrame or list of dicts, 100 per request).
+
+        Args:
+            properties: ``{name: value}`` for one record; a DataFrame (one record per row,
+                empty cells left unset) or a list of dicts for many.
+            company_id: associate the new contact (or deal) with this company as its primary
+                company, as the connector does (association type 1; 5 for deals).
+            on_conflict: for contacts whose email exists already: ``"raise"`` a
+                ConflictError naming the existing id, or ``"update"`` that contact instead.
+
+        Returns:
+            The created records, with HubSpot's default properties and those written.
+
+        Raises:
+            InputError / UnknownPropertyError: bad values, before anything is sent.
+            ConflictError: the record exists (contacts: same email).
+            BatchError: HubSpot refused every record of a many-record create.
+        """
+        if on_conflict not in ("raise", "update"):
+            raise InputError(f"on_conflict={on_conflict!r}: use 'raise' or 'update'")
+        assoc = self._company_association(company_id)
+        if isinstance(properties, Mapping):
+            encoded = encode_properties(self.props, properties)
+            with _naming_company(company_id, assoc):
+                return self._create_one(encoded, assoc, on_conflict)
+        rows = _rows(properties)
+        encoded_rows = [_encode_row(self.props, i, row) for i, row in enumerate(rows)]
+        if on_conflict == "update":
+            raise InputError(
+                "on_conflict='update' works for one record; for many, use update() on the existing ids"
+            )
+        with _naming_company(company_id, assoc):
+            return self._create_batch(encoded_rows, assoc)
+
+    def _company_association(self, company_id: Any) -> list[dict[str, Any]]:
+        if company_id is None:
+            return []
+        if self.object_type not in _PRIMARY_COMPANY_TYPE:
+            raise InputError(
+                f"company_id={company_id!r} is for contacts and deals, not {self.object_type}: leave it out "
+                "(hs.companies.add_contact(company_id, contact_id) links a contact)"
+            )
+        cid = check_id(company_id, what="company id")
+        kind = {"associationCategory": "HUBSPOT_DEFINED",
+                "associationTypeId": _PRIMARY_COMPANY_TYPE[self.object_type]}  # fmt: skip
+        return [{"to": {"id": cid}, "types": [kind]}]
+
+    def _result_names(self, written: Sequence[str]) -> list[str]:
+        defaults = [n for n in DEFAULT_PROPERTIES[self.object_type] if n in self.props]
+        return list(dict.fromkeys([*defaults, *written]))
+
+    def _find_by_email(self, email: str) -> dict[str, Any] | None:
+        path = self._hs.paths.object(self.object_type, email)
+        try:
+            found: dict[str, Any] = self._hs.request_json(
+                "GET", path, params={"idProperty": "email"}
+            )
+            return found
+        except NotFoundError:
+            return None
+
+    def _create_one(
+        self, encoded: dict[str, str], assoc: list[dict[str, Any]], on_conflict: str
+    ) -> pd.DataFrame:
+        body = {"properties": encoded, "associations": assoc}
+        email = encoded.get("email") if self.object_type == "contacts" else None
+        names = self._result_names(list(encoded))
+        path = self._hs.paths.objects(self.object_type)
+        attempt = 0
+        while True:
+            try:
+                data = self._hs.request_json("POST", path, json=body, kind="create")
+                return self.frame([data], names)
+            except ConflictError as exc:
+                if on_conflict == "update" and exc.existing_id:
+                    return self.update(exc.existing_id, encoded)
+                raise
+            except (HubSpotConnectionError, ServerError):
+                # The create may have been applied with its answer lost. A contact's
+                # email tells: look it up, and only send again if it is not there.
+                if not email or attempt == self._hs.max_retries:
+                    raise
+                existing = self._find_by_email(email)
+                if existing is not None:
+                    log.info(
+                        "create of %s lost its answer but was applied; returning it",
+                        self.object_type,
+                    )
+                    return self.frame([existing], names)
+            attempt += 1
+
+    def _create_batch(
+        self, rows: list[dict[str, str]], assoc: list[dict[str, Any]]
+    ) -> pd.DataFrame:
+        written = list(dict.fromkeys(k for row in rows for k in row))
+        names = self._result_names(written)
+        if self.object_type == "contacts":
+            _check_unique_emails(rows)
+        created: list[dict[str, Any]] = []
+        failed: list[dict[str, Any]] = []
+        path = self._hs.paths.batch(self.object_type, "create")
+        status = 201
+        for start, chunk in enumerate(chunks(rows, BATCH_MAX)):
+            inputs = [
+                {
+                    "properties": row,
+                    "associations": assoc,
+                    "objectWriteTraceId": str(start * BATCH_MAX + i),
+                }
+                for i, row in enumerate(chunk)
+            ]
+            response, data = self._hs.exchange("POST", path, json={"inputs": inputs}, kind="create")
+            data = data or {}
+            results = data.get("results") or []
+            if all("objectWriteTraceId" in r for r in results):
+                results.sort(key=lambda r: int(r["objectWriteTraceId"]))
+            created.extend(results)
+            for failure in _batch_failures(data, "row"):
+                failure["input"] = rows[failure["row"]] if failure["row"] is not None else None
+                failed.append(failure)
+                status = response.status_code
+        df = self.frame(created, names)
+        _report_failures(df, failed, len(rows), self.object_type, "created", path, status)
+        return df
+
+    def update(self, record_id: Any, properties: Mapping[str, Any] | None = None) -> pd.DataFrame:
+        """Update one record (id + dict), or many (a DataFrame with an ``id`` column).
+
+        Args:
+            record_id: the id; or a DataFrame whose ``id`` column names the records and whose
+                other columns are the properties to write (empty cells are left alone).
+            properties: ``{name: value}``; ``""`` or None clears a value.
+
+        Returns:
+            The updated records.
+
+        Raises:
+            NotFoundError: (one id) no such record.
+            BatchError: HubSpot refused every record of a many-record update.
+        """
+        import pandas as pd
+
+        if isinstance(record_id, pd.DataFrame):
+            if properties is not None:
+                raise InputError("pass either a DataFrame, or an id and a dict of properties")
+            return self._update_batch(record_id)
+        rid = check_id(record_id, what=f"{self.singular} id")
+        if properties is None:
+            raise InputError(
+                "update needs the properties to write, e.g. update(id, {'lastname': 'Lovelace'})"
+            )
+        encoded = encode_properties(self.props, properties)
+        path = self._hs.paths.object(self.object_type, rid)
+        data = self._hs.request_json("PATCH", path, json={"properties": encoded}, kind="idempotent")
+        return self.frame([data], self._result_names(list(encoded)))
+
+    def _update_inputs(self, df: pd.DataFrame) -> tuple[list[str], list[dict[str, Any]]]:
+        """The ids and batch inputs of a many-record update, checked (nothing is sent yet)."""
+        if "id" not in df.columns:
+            raise InputError(
+                f"the DataFrame needs an 'id' column naming the records to update (columns: {list(df.columns)[:8]})"
+            )
+        if len(df.columns) == 1:
+            raise InputError(
+                "the DataFrame has only an 'id' column: add a column for each property to write, "
+                "e.g. df[['id', 'lastname']]"
+            )
+        empty = [n for n, v in enumerate(df["id"].tolist()) if is_missing(v)]
+        if empty:
+            raise InputError(
+                f"row {empty[0]} has no id ({df['id'].iloc[empty[0]]!r}): every row needs the id of "
+                "the record to update"
+            )
+        ids = check_ids(df["id"].tolist(), what=f"{self.singular} id")
+        first_row: dict[str, int] = {}
+        for n, rid in enumerate(ids):
+            if rid in first_row:
+                raise InputError(
+                    f"id {rid} is in rows {first_row[rid]} and {n}: give each record one row "
+                    "(merge the values to write into it)"
+                )
+            first_row[rid] = n
+        rows = _rows(df.drop(columns=["id"]))
+        inputs = [
+            {"id": i, "properties": _encode_row(self.props, n, row)}
+            for n, (i, row) in enumerate(zip(ids, rows, strict=True))
+        ]
+        return ids, inputs
+
+    def _update_batch(self, df: pd.DataFrame) -> pd.DataFrame:
+        ids, inputs = self._update_inputs(df)
+        by_id = {inp["id"]: inp for inp in inputs}
+        written = list(dict.fromkeys(k for inp in inputs for k in inp["properties"]))
+        updated: dict[str, dict[str, Any]] = {}
+        failed: list[dict[str, Any]] = []
+        path = self._hs.paths.batch(self.object_type, "update")
+        status = 200
+        for chunk in chunks(inputs, BATCH_MAX):
+            response, data = self._hs.exchange(
+                "POST", path, json={"inputs": list(chunk)}, kind="idempotent"
+            )
+            data = data or {}
+            for rec in data.get("results") or []:
+                updated[str(rec["id"])] = rec
+            for failure in _batch_failures(data, "id"):
+                failure["input"] = by_id.get(failure["id"])
+                failed.append(failure)
+                status = response.status_code
+        result = self.frame([updated[i] for i in ids if i in updated], self._result_names(written))
+        _report_failures(result, failed, len(ids), self.object_type, "updated", path, status)
+        return result
+
+    def delete(self, record_id: Any) -> None:
+        """Delete (archive) one record, or several (a list of ids, 100 per request).
+
+        Deleted records stay restorable in HubSpot for 90 days.
+
+        Raises:
+            NotFoundError: (one id) no such record.
+        """
+        if isinstance(record_id, (str, int)) and not isinstance(record_id, bool):
+            rid = check_id(record_id, what=f"{self.singular} id")
+            self._hs.request(
+                "DELETE", self._hs.paths.object(self.object_type, rid), kind="idempotent"
+            )
+            return
+        ids = list(dict.fromkeys(check_ids(record_id, what=f"{self.singular} id")))
+        path = self._hs.paths.batch(self.object_type, "archive")
+        for chunk in chunks(ids, BATCH_MAX):
+            body = {"inputs": [{"id": i} for i in chunk]}
+            self._hs.request("POST", path, json=body, kind="idempotent")
+
+
+def _check_unique_emails(rows: list[dict[str, str]]) -> None:
+    """Two new contacts with one email: HubSpot would create one and refuse the other."""
+    seen: dict[str, int] = {}
+    for n, row in enumerate(rows):
+        email = (row.get("email") or "").lower()
+        if not email:
+            continue
+        if email in seen:
+            raise InputError(
+                f"rows {seen[email]} and {n} have the same email {row['email']!r}: a contact's email "
+                "is unique, so give each contact one row"
+            )
+        seen[email] = n
+
+
+def _batch_failures(data: dict[str, Any], key: str) -> list[dict[str, Any]]:
+    """The inputs a 207 batch answer says failed: ``{key: ..., "message": ..., "category": ...}``.
+
+    Create errors echo the input's ``objectWriteTraceId`` (its row); a batch update's
+    not-found error lists the ids.
+    """
+    out: list[dict[str, Any]] = []
+    for err in data.get("errors") or []:
+        context = err.get("context") or {}
+        message = str(err.get("message") or err.get("category") or "failed")
+        where = context.get("objectWriteTraceId") if key == "row" else context.get("ids")
+        category = str(err.get("category") or "VALIDATION_ERROR")
+        if key == "id" and category == "OBJECT_NOT_FOUND":
+            message = "not found (never created, or deleted)"
+        for item in where or [None]:
+            value = None if item is None else (int(item) if key == "row" else str(item))
+            out.append({key: value, "message": message, "category": category})
+    return out
+
+
+def _report_failures(
+    df: pd.DataFrame,
+    failed: list[dict[str, Any]],
+    total: int,
+    noun: str,
+    verb: str,
+    path: str,
+    status: int,
+) -> None:
+    """Failed batch inputs are never dropped silently.
+
+    When some inputs were written, the failures go to ``df.attrs["failed"]`` with a
+    warning; when none was, a :class:`BatchError` carrying every failure is raised.
+    """
+    df.attrs["failed"] = [{k: f[k] for k in f if k not in ("category", "input")} for f in failed]
+    if not failed:
+        return
+    key = "row" if "row" in failed[0] else "id"
+    shown = "; ".join(f"{key} {f[key]}: {f['message']}" for f in failed[:3])
+    shown += " ..." if len(failed) > 3 else ""
+    if len(df) == 0:
+        categories = {f["category"] for f in failed}
+        hint = {
+            frozenset({"CONFLICT"}): "The records exist already: update them instead.",
+            frozenset(
+                {"OBJECT_NOT_FOUND"}
+            ): f"Check the ids: hs.{noun}.get_many(ids) reads those that exist.",
+        }.get(frozenset(categories), "")
+        raise BatchError(
+            f"none of the {total} {noun} were {verb}: {shown}",
+            failures=failed,
+            hint=hint,
+            status=status,
+            category=failed[0]["category"] if len(categories) == 1 else None,
+            method="POST",
+            path=path,
+        )
+    warn(f"{len(failed)} of {total} {noun} were not {verb}: {shown} (see df.attrs['failed'])")
+
+
+@contextlib.contextmanager
+def _naming_company(company_id: Any, assoc: list[dict[str, Any]]) -> Iterator[None]:
+    """A create HubSpot refused for its company association names ``company_id`` and the fix."""
+    try:
+        yield
+    except (ValidationError, BatchError) as exc:
+        if not assoc or "association" not in (exc.message or "").lower():
+            raise
+        cid = assoc[0]["to"]["id"]
+        exc.message = f"company_id={company_id!r}: {exc.message}"
+        exc.add_sentence(
+            f"Check the company id, e.g. with hs.companies.get({cid!r}), or leave company_id out."
+        )
+        raise
+
+
+def _encode_row(props: PropertySet, n: int, row: Mapping[str, Any]) -> dict[str, str]:
+    """One record of a many-record write, checked; an error names the row (nothing is sent yet)."""
+    try:
+        return encode_properties(props, row, what=f"row {n}")
+    except InputError as exc:
+        if not str(exc).startswith(f"row {n}"):
+            exc.args = (f"row {n}: {exc}",)
+        raise
+
+
+def _rows(data: Any) -> list[dict[str, Any]]:
+    """Records to write from a DataFrame (empty cells left out) or a list of dicts."""
+    import pandas as pd
+
+    if isinstance(data, pd.DataFrame):
+        if data.empty:
+            raise InputError("the DataFrame has no rows to write: pass at least one row")
+        return [
+            {str(k): v for k, v in rec.items() if not is_missing(v)}
+            for rec in data.to_dict(orient="records")
+        ]
+    if isinstance(data, (list, tuple)) and not data:
+        raise InputError(
+            f"{data!r} holds no records to write: pass a dict, or a list of at least one dict"
+        )
+    if isinstance(data, (list, tuple)) and all(isinstance(r, Mapping) for r in data):
+        return [dict(r) for r in data]
+    raise InputError(
+        f"expected a dict (one record), a DataFrame or a list of dicts, not {type(data).__name__} {data!r:.100}"
+    )

@@ -1,0 +1,165 @@
+"""Argument checks shared by every public function: ids, emails, flags, counts.
+
+Each check returns the value in the form the caller needs (an id as a string of
+digits, an email stripped) or raises :class:`~hubframe.errors.InputError`
+naming the bad value and what to give instead, before any request is sent.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+import re
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from .errors import InputError
+
+__all__ = [
+    "EMAIL_RE",
+    "check_count",
+    "check_email",
+    "check_emails",
+    "check_flag",
+    "check_id",
+    "check_ids",
+    "check_limit",
+    "check_max_records",
+    "is_missing",
+    "values_of",
+]
+
+#: The one email rule: something@domain.tld, no spaces, and none of the list
+#: separators ``;`` and ``,`` (HubSpot refuses them in an email). The sandbox keeps its
+#: own copy of this HubSpot fact on purpose, so a wrong rule on one side shows.
+EMAIL_RE = re.compile(r"^[^@\s;,]+@[^@\s;,]+\.[^@\s;,]+$")
+
+
+def is_missing(value: Any) -> bool:
+    """True for one missing value: None, NaN, ``pd.NA``, ``NaT`` (numpy's too). Containers
+    and text are values, never missing; this is the one check the package uses."""
+    if value is None:
+        return True
+    if isinstance(value, (str, bytes, list, tuple, dict, set)):
+        return False
+    try:
+        import pandas as pd
+
+        result = pd.isna(value)
+    except (ImportError, TypeError, ValueError):  # pragma: no cover - pandas is a dependency
+        return isinstance(value, float) and math.isnan(value)
+    # An array-like answers with an array: it is a value (refused elsewhere), not a missing one.
+    return bool(result) if type(result).__name__ in ("bool", "bool_") else False
+
+
+def check_flag(value: Any, name: str) -> bool:
+    """A true/false option (``archived=``, ``progress=``): a bool, never a truthy string."""
+    if isinstance(value, bool) or type(value).__name__ in ("bool_", "bool"):
+        return bool(value)
+    raise InputError(f"{name}={value!r:.100}: use True or False")
+
+
+def check_id(value: Any, *, what: str = "id") -> str:
+    """A HubSpot record/list/workflow id: digits only, given as str or int."""
+    if isinstance(value, bool) or not isinstance(value, (str, int, numbers.Integral)):
+        raise InputError(f"{what} {value!r} is not an id: use the number HubSpot shows, e.g. '51'")
+    text = str(value).strip()
+    if not text.isdigit() or int(text) <= 0:
+        raise InputError(
+            f"{what} {value!r} is not an id: HubSpot ids are positive whole numbers, e.g. '51'"
+        )
+    return str(int(text))
+
+
+def values_of(
+    values: Any,
+    *,
+    column: str,
+    what: str,
+    name: str,
+    example: str,
+    single: tuple[type, ...] = (str, int),
+) -> list[Any]:
+    """The one reading of "one value, a list, a Series or a DataFrame column" as a list.
+
+    Args:
+        values: one str/int, a list/tuple/set or other iterable, a pandas Series (missing
+            values dropped) or a DataFrame with a ``column`` column.
+        column: the DataFrame column to take (``id``, ``email``, an ``id_property``).
+        what: what one value is, for messages (``contact id``, ``email``).
+        name, example: the argument's name and an example of a good value, for messages.
+        single: the types that are one value rather than a collection.
+
+    Returns:
+        The values, in order (not yet checked one by one).
+
+    Raises:
+        InputError: anything else, or nothing at all.
+    """
+    import pandas as pd
+
+    if isinstance(values, pd.DataFrame):
+        if column not in values.columns:
+            raise InputError(
+                f"the DataFrame has no {column!r} column (columns: {list(values.columns)[:8]}): "
+                f"pass the column of {what}s, or rename it to {column!r}"
+            )
+        values = values[column]
+    if isinstance(values, pd.Series):
+        values = values.dropna().tolist()
+    if isinstance(values, single) and not isinstance(values, bool):
+        values = [values]
+    if not isinstance(values, Iterable) or isinstance(values, (bytes, Mapping)):
+        raise InputError(
+            f"{name}={values!r:.100} ({type(values).__name__}): use one {what} or a list of "
+            f"them, e.g. {example}"
+        )
+    out = list(values)
+    if not out:
+        raise InputError(f"no {what}s given: pass at least one")
+    return out
+
+
+def check_ids(values: Any, *, what: str = "id") -> list[str]:
+    """Ids from one id, a list/tuple/set, a pandas Series or a DataFrame with an ``id`` column."""
+    found = values_of(values, column="id", what=what, name="ids", example="['51', '52']")
+    return [check_id(v, what=what) for v in found]
+
+
+def check_email(email: Any, *, what: str = "email") -> str:
+    """Return the email stripped, or raise InputError naming it."""
+    if not isinstance(email, str) or not EMAIL_RE.match(email.strip()):
+        raise InputError(f"{what} {email!r} is not an email address (expected name@example.com)")
+    return email.strip()
+
+
+def check_emails(emails: Any) -> list[str]:
+    """Emails given as one, a list, a Series or a DataFrame's ``email`` column: checked, once each."""
+    found = values_of(
+        emails, column="email", what="email", name="emails", example="['ada@example.com']",
+        single=(str,),
+    )  # fmt: skip
+    return list(dict.fromkeys(check_email(e) for e in found))
+
+
+def check_count(name: str, value: Any, low: int) -> int:
+    """A whole-number option (``parallel=``, ``row_group_size=``) of at least ``low``."""
+    if isinstance(value, bool) or not isinstance(value, int) or value < low:
+        raise InputError(f"{name}={value!r}: use a whole number >= {low}")
+    return value
+
+
+def check_limit(limit: Any, page_max: int) -> int:
+    """Records per page: a whole number from 1 to ``page_max``."""
+    if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= page_max:
+        raise InputError(f"limit={limit!r:.100}: a page holds 1 to {page_max} records")
+    return limit
+
+
+def check_max_records(max_records: Any) -> int | None:
+    """``max_records=``: None for all, else a whole number >= 1."""
+    if max_records is None:
+        return None
+    if isinstance(max_records, bool) or not isinstance(max_records, int) or max_records < 1:
+        raise InputError(f"max_records={max_records!r}: use a whole number >= 1, or None for all")
+    return max_records
