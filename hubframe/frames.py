@@ -9,36 +9,14 @@ Columns, in order: ``id``; the requested properties, in the order asked (no
 ``properties.`` prefix); ``createdAt``, ``updatedAt``, ``archived``; then one
 ``associations.<type>`` list column per associated object type.
 
-Values go through ONE tolerant parser (:func:`parse_value` for a single value;
-the same code runs vectorised over whole pages):
-
-* null, a missing property and ``""`` are null in every column type.
-* number: a plain decimal such as ``"3039"``, ``"-1.5"``, ``".5"``, ``"1e3"``,
-  ``"1.6339968E12"`` (surrounding spaces ignored). Thousands separators
-  (``"3,039"``), ``"nan"``, ``"inf"`` and overflowing values are bad cells:
-  HubSpot never sends them.
-* bool: ``"true"`` / ``"false"`` in any case.
-* datetime: ISO 8601 of any precision (``2020-02-29T03:30:17Z``,
-  ``...17.123Z``, ``...17.123456789+02:00``, ``2020-02-29 03:30``, a date alone
-  meaning midnight UTC), or epoch **milliseconds** as an integer or float
-  string (``"1633996800000"``, ``"1633996800000.0"``, ``"1.6339968E12"``). A
-  string of digits is always epoch milliseconds. Precision beyond milliseconds
-  is truncated; a time without an offset is UTC; years 1-9999.
-* date: the same inputs; the value is the UTC calendar date (HubSpot sends
-  ``YYYY-MM-DD`` or midnight-UTC epoch milliseconds).
-* multi-select (``enumeration`` + ``checkbox``): split on ``;``, empty items
-  dropped (``";a;b"`` is ``["a", "b"]``); a value with no items is null.
-* string: unchanged (spaces kept).
-
-A cell that cannot be read becomes null and is counted in :class:`ParseIssues`;
-a :class:`HubFrameWarning` names the column, the count and an example. Nothing
-crashes on a bad value and nothing is silently guessed.
+Values are read by the one parser in :mod:`hubframe._parse`. A cell that cannot
+be read becomes null and is counted in :class:`ParseIssues`; a
+:class:`HubFrameWarning` names the column, the count and an example.
 """
 
 from __future__ import annotations
 
 import functools
-import json
 import logging
 import threading
 import warnings
@@ -48,10 +26,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pyarrow as pa
-import pyarrow.compute as pc
 
+from ._parse import parse_text, parse_value, show_value, to_text
+from .dtypes import FIXED_COLUMNS, kind_of, pandas_dtype
 from .errors import HubFrameWarning, InputError, user_stacklevel
-from .properties import DTYPES, FIXED_COLUMNS, ColumnType, Property
+from .properties import Property
 
 __all__ = [
     "HubFrameWarning",
@@ -73,32 +52,6 @@ _HEAD = ("id",)
 _TAIL = ("createdAt", "updatedAt", "archived")
 _TOP_LEVEL = frozenset(_HEAD + _TAIL)
 ASSOCIATION_PREFIX = "associations."
-
-# Every column type hubframe builds, from THE table in properties.py.
-_COLUMN_TYPES: tuple[ColumnType, ...] = tuple(
-    {id(ct): ct for ct in (*DTYPES.values(), *FIXED_COLUMNS.values())}.values()
-)
-_BY_KIND: Mapping[str, ColumnType] = {ct.kind: ct for ct in _COLUMN_TYPES}
-
-# Epoch milliseconds of 0001-01-01T00:00:00Z and 9999-12-31T23:59:59.999Z.
-_MIN_MS = -62_135_596_800_000
-_MAX_MS = 253_402_300_799_999
-_DAY_MS = 86_400_000
-
-# RE2 patterns (Arrow). [0-9], not \d: only ASCII digits are digits here.
-_NUMBER_RE = r"^[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?$"
-_ISO_RE = (
-    r"^(?P<y>[0-9]{4})-(?P<m>[0-9]{2})-(?P<d>[0-9]{2})"
-    r"(?:[Tt ](?P<H>[0-9]{2}):(?P<M>[0-9]{2})(?::(?P<S>[0-9]{2})(?:[.,](?P<f>[0-9]+))?)?"
-    r"(?P<z>[Zz]|[+-][0-9]{2}(?::?[0-9]{2})?)?)?$"
-)
-# HubSpot's own forms (2020-02-29T03:30:17.000Z, 2020-02-29), restricted to valid clock
-# values so that Arrow's cast and _ISO_RE agree on them.
-_CLOCK = r"(?:[01][0-9]|2[0-3]):[0-5][0-9]"
-_CANONICAL_DATETIME_RE = (
-    rf"^[0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}}T{_CLOCK}:[0-5][0-9](?:\.[0-9]{{1,3}})?(?:Z|[+-]{_CLOCK})$"
-)
-_CANONICAL_DATE_RE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
 
 
 # -- schema ------------------------------------------------------------------------------------
@@ -155,9 +108,9 @@ def _association_types(associations: Iterable[str] | str) -> list[str]:
 
 def _kind_of(field: pa.Field) -> str:
     """The parsing kind of a schema field, from its Arrow type (the table is one-to-one)."""
-    for ct in _COLUMN_TYPES:
-        if field.type == ct.arrow:
-            return ct.kind
+    kind = kind_of(field.type)
+    if kind is not None:
+        return kind
     raise InputError(
         f"Column {field.name!r} has Arrow type {field.type}, which hubframe does not build; "
         "use frames.schema() to make the schema."
@@ -239,7 +192,7 @@ class ParseIssues:
             cells = "value" if count == 1 else "values"
             out.append(
                 f"Column {col!r}: {count} {cells} could not be read{what} and "
-                f"{'is' if count == 1 else 'are'} null (e.g. {_show(example)})."
+                f"{'is' if count == 1 else 'are'} null (e.g. {show_value(example)})."
             )
         return out
 
@@ -254,11 +207,6 @@ class ParseIssues:
         for message in self.messages():
             log.info("%s", message)
             warnings.warn(message, HubFrameWarning, stacklevel=level)
-
-
-def _show(value: Any) -> str:
-    text = repr(value)
-    return text if len(text) <= 60 else text[:57] + "..."
 
 
 # -- records -> batch --------------------------------------------------------------------------
@@ -303,7 +251,7 @@ def to_batch(
         if name.startswith(ASSOCIATION_PREFIX) and _kind_of(field) == "multi":
             columns[i] = _association_ids(records, name[len(ASSOCIATION_PREFIX) :])
         elif name in _TOP_LEVEL:
-            # Top-level values are JSON (archived is a bool): _to_text gives them HubSpot's
+            # Top-level values are JSON (archived is a bool): to_text gives them HubSpot's
             # text form when they are not strings already.
             texts[i] = _Text.of([r.get(name) for r in records])
         else:
@@ -319,7 +267,7 @@ def to_batch(
         groups.setdefault(_kind_of(schema.field(i)), []).append(i)
     for kind, positions in groups.items():
         parts = [texts[i] for i in positions]
-        parsed, bad = _parse_text(*_Text.concat(parts, n), kind)
+        parsed, bad = parse_text(*_Text.concat(parts, n), kind)
         for k, i in enumerate(positions):
             columns[i] = parsed.slice(k * n, n)
         if bad is not None:
@@ -351,7 +299,7 @@ class _Text:
 
     @classmethod
     def of(cls, values: Sequence[Any]) -> _Text:
-        return cls(*_to_text(values), values)
+        return cls(*to_text(values), values)
 
     def value(self, row: int) -> Any:
         """The raw value of ``row`` (for a warning's example)."""
@@ -378,7 +326,7 @@ def _property_texts(records: list[Mapping[str, Any]], names: list[str]) -> list[
     HubSpot sends every value as a string or null, so Arrow reads all of a page's
     ``properties`` dicts at once as a struct of strings, without a Python loop over
     records and properties. Anything else (numbers, booleans, invalid Unicode) makes
-    Arrow refuse, and the values are then read one by one as :func:`_to_text` does.
+    Arrow refuse, and the values are then read one by one as :func:`to_text` does.
     """
     bags = [r.get("properties") for r in records]
     if all(type(bag) is dict for bag in bags):
@@ -415,279 +363,7 @@ def _association_ids(records: list[Mapping[str, Any]], assoc_type: str) -> pa.Ar
     return pa.array(out, type=FIXED_COLUMNS["associations.*"].arrow)
 
 
-# -- the one value parser ----------------------------------------------------------------------
-
-
-def parse_value(value: Any, kind: str | Property) -> Any:
-    """Read one HubSpot value the way frames read whole columns.
-
-    Args:
-        value: the raw value (normally a string or None).
-        kind: a :class:`Property`, or one of ``number``, ``bool``, ``datetime``, ``date``,
-            ``multi``, ``string``.
-
-    Returns:
-        None for null / ``""``; else a ``float``, ``bool``, timezone-aware ``datetime``
-        (UTC), ``date``, ``list[str]`` or ``str``.
-
-    Raises:
-        ValueError: the value cannot be read as ``kind`` (a frame would hold null there).
-        InputError: unknown kind.
-    """
-    if isinstance(kind, Property):
-        kind = kind.kind
-    if kind not in _BY_KIND:
-        raise InputError(f"Unknown kind {kind!r}: use one of {', '.join(sorted(_BY_KIND))}")
-    parsed, bad = _parse_text(*_to_text([value]), kind)
-    if bad is not None and bad[0]:
-        raise ValueError(f"{_show(value)} is not a valid {kind} value")
-    return parsed[0].as_py()
-
-
-def _parse_text(
-    text: pa.Array, bad_text: np.ndarray | None, kind: str
-) -> tuple[pa.Array, np.ndarray | None]:
-    """Parse text (from :func:`_to_text`) into the Arrow type of ``kind``.
-
-    Args:
-        text: the values as strings; ``""`` is read as null.
-        bad_text: cells already known to be unreadable (None: none).
-        kind: the column kind.
-
-    Returns:
-        The array, and a boolean mask of cells that were present but unreadable (None when
-        there are none).
-    """
-    text = _nullify_empty(text)
-    if kind == "string":
-        parsed: pa.Array = text
-    elif kind == "multi":
-        parsed = _parse_multi(text)
-    else:
-        text = _nullify_empty(pc.utf8_trim_whitespace(text))
-        if kind == "number":
-            parsed = _parse_number(text)
-        elif kind == "bool":
-            parsed = _parse_bool(text)
-        elif kind == "datetime":
-            ms, ok = _parse_epoch_ms(text)
-            parsed = pa.array(ms, type=_BY_KIND["datetime"].arrow, mask=~ok)
-        elif kind == "date":
-            ms, ok = _parse_epoch_ms(text)
-            days = np.floor_divide(ms, _DAY_MS).astype(np.int32)
-            parsed = pa.array(days, type=_BY_KIND["date"].arrow, mask=~ok)
-        else:  # pragma: no cover - _kind_of only yields the kinds above
-            raise InputError(f"Unknown kind {kind!r}")
-    bad = bad_text
-    # Strings never fail; a multi-select made only of separators (";") is an empty
-    # selection, not a bad cell. Elsewhere, text that parsed to null was unreadable.
-    if kind not in ("string", "multi"):
-        bad_arrow = pc.and_(text.is_valid(), parsed.is_null())
-        if pc.any(bad_arrow).as_py():
-            mask = bad_arrow.to_numpy(zero_copy_only=False)
-            bad = mask if bad is None else (bad | mask)
-    return parsed, bad
-
-
-def _to_text(values: Sequence[Any]) -> tuple[pa.Array, np.ndarray | None]:
-    """The values as an Arrow string array, and the cells that cannot be text.
-
-    HubSpot sends strings or null; anything else (numbers, booleans, nested JSON) is turned
-    into the text HubSpot would have sent. A string that is not valid Unicode (a lone
-    surrogate) cannot be stored and is a bad cell.
-    """
-    bad = None
-    try:
-        arr = pa.array(values, type=pa.string())
-    except (pa.ArrowException, TypeError, ValueError):
-        texts = [_as_text(v) for v in values]
-        try:
-            arr = pa.array(texts, type=pa.string())
-        except UnicodeError:
-            bad = np.zeros(len(texts), dtype=bool)
-            for j, text in enumerate(texts):
-                try:
-                    text is None or text.encode("utf-8")
-                except UnicodeEncodeError:
-                    texts[j] = None
-                    bad[j] = True
-            arr = pa.array(texts, type=pa.string())
-    return arr, bad
-
-
-def _as_text(value: Any) -> str | None:
-    if value is None or isinstance(value, str):
-        return value
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, (int, float)):
-        return repr(value)
-    try:
-        return json.dumps(value, ensure_ascii=False, default=str)
-    except (TypeError, ValueError):
-        return str(value)
-
-
-def _nullify_empty(text: pa.Array) -> pa.Array:
-    return pc.if_else(pc.equal(text, ""), pa.scalar(None, pa.string()), text)
-
-
-def _parse_number(text: pa.Array) -> pa.Array:
-    ok = pc.match_substring_regex(text, _NUMBER_RE)
-    candidates = pc.if_else(ok, text, pa.scalar(None, pa.string()))
-    try:
-        values = pc.cast(candidates, pa.float64())
-    except pa.ArrowInvalid:
-        # Arrow refused something the pattern let through: read those cells one by one.
-        values = pa.array(
-            [None if s is None else float(s) for s in candidates.to_pylist()], type=pa.float64()
-        )
-    return pc.if_else(pc.is_finite(values), values, pa.scalar(None, pa.float64()))
-
-
-def _parse_bool(text: pa.Array) -> pa.Array:
-    lower = pc.utf8_lower(text)
-    is_true = pc.equal(lower, "true")
-    known = pc.or_(is_true, pc.equal(lower, "false"))
-    return pc.if_else(known, is_true, pa.scalar(None, pa.bool_()))
-
-
-def _parse_epoch_ms(text: pa.Array) -> tuple[np.ndarray, np.ndarray]:
-    """Milliseconds since the epoch (UTC) of ISO 8601 strings or epoch-ms numbers.
-
-    Returns:
-        ``(ms, ok)``: int64 milliseconds (0 where not ok) and a boolean mask of readable cells.
-    """
-    n = len(text)
-    ms = np.zeros(n, dtype=np.int64)
-    ok = np.zeros(n, dtype=bool)
-    if n == 0 or text.null_count == n:
-        return ms, ok
-    valid = text.is_valid().to_numpy(zero_copy_only=False)
-    # 1. HubSpot's own forms (nearly every value), which Arrow's cast reads fast. The
-    #    patterns only admit what the general reader (3.) would read the same way; on any
-    #    surprise, (3.) reads them.
-    for pattern, arrow_type, scale in (
-        (_CANONICAL_DATETIME_RE, pa.timestamp("ms", "UTC"), 1),
-        (_CANONICAL_DATE_RE, pa.date32(), _DAY_MS),
-    ):
-        hit = pc.fill_null(pc.match_substring_regex(text, pattern), False)
-        if not pc.any(hit).as_py():
-            continue
-        try:
-            cast = pc.cast(pc.if_else(hit, text, pa.scalar(None, pa.string())), arrow_type)
-        except pa.ArrowInvalid:
-            continue
-        units = pc.fill_null(cast.view(pa.int64() if scale == 1 else pa.int32()), 0)
-        values = units.to_numpy(zero_copy_only=False).astype(np.int64) * scale
-        hit_np = hit.to_numpy(zero_copy_only=False) & ~ok
-        hit_np &= (values >= _MIN_MS) & (values <= _MAX_MS)
-        ms[hit_np] = values[hit_np]
-        ok |= hit_np
-    # 2. Epoch milliseconds, as integers or floats ("1.6339968E12"), among the others
-    #    (no string matches both a number and the patterns above).
-    rest = np.flatnonzero(~ok & valid)
-    if len(rest):
-        f = _parse_number(text.take(pa.array(rest))).to_numpy(zero_copy_only=False)  # NaN: null
-        hit = ~np.isnan(f)
-        hit[hit] &= (f[hit] >= _MIN_MS) & (f[hit] < _MAX_MS + 1)
-        ms[rest[hit]] = np.floor(f[hit]).astype(np.int64)
-        ok[rest[hit]] = True
-    # 3. Any other ISO 8601 form, computed from its parts so every precision and offset is
-    #    read alike.
-    rest = np.flatnonzero(~ok & valid)
-    if len(rest):
-        parts = pc.extract_regex(text.take(pa.array(rest)), _ISO_RE)
-        iso_ms, read = _iso_parts_to_ms(parts)
-        read &= parts.is_valid().to_numpy(zero_copy_only=False)
-        ms[rest[read]] = iso_ms[read]
-        ok[rest[read]] = True
-    return ms, ok
-
-
-def _iso_parts_to_ms(parts: pa.StructArray) -> tuple[np.ndarray, np.ndarray]:
-    def as_int(strings: pa.Array) -> np.ndarray:
-        return pc.fill_null(pc.cast(strings, pa.int64()), 0).to_numpy(zero_copy_only=False)
-
-    def num(name: str, width: int) -> np.ndarray:
-        # Absent optional parts (seconds, ...) are "" and rows that did not match are
-        # masked out later; padding makes both read as 0.
-        field = pc.fill_null(parts.field(name), "")
-        return as_int(pc.utf8_lpad(field, width=width, padding="0"))
-
-    year, month, day = num("y", 4), num("m", 2), num("d", 2)
-    hour, minute, second = num("H", 2), num("M", 2), num("S", 2)
-    # Milliseconds are the first three fraction digits: finer precision is truncated.
-    frac = pc.utf8_slice_codeunits(pc.fill_null(parts.field("f"), ""), 0, 3)
-    millis = as_int(pc.utf8_rpad(frac, width=3, padding="0"))
-    zone = pc.fill_null(parts.field("z"), "")
-    sign = np.where(pc.starts_with(zone, "-").to_numpy(zero_copy_only=False), -1, 1)
-    has_offset = pc.greater(pc.utf8_length(zone), 1)
-    digits = pc.utf8_replace_slice(
-        pc.replace_substring(zone, ":", ""), start=0, stop=1, replacement=""
-    )
-    digits = pc.if_else(has_offset, pc.utf8_rpad(digits, width=4, padding="0"), "0000")
-    off_h = as_int(pc.utf8_slice_codeunits(digits, 0, 2))
-    off_m = as_int(pc.utf8_slice_codeunits(digits, 2, 4))
-
-    leap = ((year % 4 == 0) & (year % 100 != 0)) | (year % 400 == 0)
-    month_ix = np.clip(month, 1, 12) - 1
-    days_in_month = np.array([31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31])[month_ix] + (
-        leap & (month_ix == 1)
-    )
-    valid = (
-        (year >= 1)
-        & (month >= 1)
-        & (month <= 12)
-        & (day >= 1)
-        & (day <= days_in_month)
-        & (hour < 24)
-        & (minute < 60)
-        & (second < 60)
-        & (off_h < 24)
-        & (off_m < 60)
-    )
-    days = _days_from_civil(year, np.clip(month, 1, 12), day)
-    ms = (((days * 24 + hour) * 60 + minute) * 60 + second) * 1000 + millis
-    ms -= sign * (off_h * 60 + off_m) * 60_000
-    valid &= (ms >= _MIN_MS) & (ms <= _MAX_MS)
-    return ms, valid
-
-
-def _days_from_civil(y: np.ndarray, m: np.ndarray, d: np.ndarray) -> np.ndarray:
-    """Days since 1970-01-01 of proleptic Gregorian dates (H. Hinnant's algorithm)."""
-    y = y - (m <= 2)
-    era = np.floor_divide(y, 400)
-    yoe = y - era * 400
-    doy = (153 * (m + np.where(m > 2, -3, 9)) + 2) // 5 + d - 1
-    doe = yoe * 365 + yoe // 4 - yoe // 100 + doy
-    return era * 146_097 + doe - 719_468
-
-
-def _parse_multi(text: pa.Array) -> pa.Array:
-    """Split ``;``-joined values, dropping empty items; no items at all is null."""
-    parts = pc.split_pattern(text, ";")
-    items = pc.list_flatten(parts)
-    parents = pc.list_parent_indices(parts)
-    keep = pc.not_equal(items, "")
-    items = items.filter(keep)
-    counts = np.bincount(parents.filter(keep).to_numpy(zero_copy_only=False), minlength=len(text))
-    offsets = np.zeros(len(text) + 1, dtype=np.int32)
-    np.cumsum(counts, out=offsets[1:])
-    return pa.ListArray.from_arrays(
-        pa.array(offsets), items, type=_BY_KIND["multi"].arrow, mask=pa.array(counts == 0)
-    )
-
-
 # -- batch -> DataFrame ------------------------------------------------------------------------
-
-
-def _pandas_dtype(arrow_type: pa.DataType) -> Any:
-    """types_mapper for to_pandas: the pandas dtype of each Arrow type in the table."""
-    for ct in _COLUMN_TYPES:
-        if arrow_type == ct.arrow:
-            return ct.pandas
-    return None
 
 
 def batch_to_frame(batch: pa.RecordBatch | pa.Table) -> pd.DataFrame:
@@ -712,7 +388,7 @@ def batch_to_frame(batch: pa.RecordBatch | pa.Table) -> pd.DataFrame:
         for i in odd:
             field = batch.schema.field(i)
             batch = batch.set_column(i, field.with_type(multi), batch.column(i).cast(multi))
-    return batch.to_pandas(types_mapper=_pandas_dtype)
+    return batch.to_pandas(types_mapper=pandas_dtype)
 
 
 def batches_to_frame(batches: Iterable[pa.RecordBatch], schema: pa.Schema) -> pd.DataFrame:

@@ -12,14 +12,14 @@ import pyarrow as pa
 import pytest
 
 import hubframe as hf
-from hubframe import properties
+from hubframe import dtypes, properties
+from hubframe.dtypes import column_type
 from hubframe.errors import InputError, UnknownPropertyError
 from hubframe.properties import (
     DEFAULT_PROPERTIES,
     SEARCH_DEFAULT_PROPERTIES,
     Property,
     PropertySet,
-    column_type,
     default_properties,
     normalize_object_type,
 )
@@ -225,7 +225,7 @@ def test_unknown_hubspot_type_is_a_string_column():
 
 def _docstring_table() -> list[list[str]]:
     rows = []
-    for line in properties.__doc__.splitlines():
+    for line in dtypes.__doc__.splitlines():
         line = line.strip()
         if line.startswith("|") and not line.startswith("|---") and "HubSpot type" not in line:
             rows.append([cell.replace("`", "").strip() for cell in line.strip("|").split("|")])
@@ -255,8 +255,8 @@ def test_docstring_markdown_table_matches_the_table():
     fixed = {row[0]: row[2] for row in rows if row[1] == "—"}
     assert fixed["id, hs_object_id"] == "string"
     assert str(column_type("number", "number", "hs_object_id").pandas) == "string"
-    assert fixed["createdAt, updatedAt"] == str(properties.FIXED_COLUMNS["createdAt"].pandas)
-    assert fixed["archived"] == str(properties.FIXED_COLUMNS["archived"].pandas)
+    assert fixed["createdAt, updatedAt"] == str(dtypes.FIXED_COLUMNS["createdAt"].pandas)
+    assert fixed["archived"] == str(dtypes.FIXED_COLUMNS["archived"].pandas)
 
 
 # -- default properties ------------------------------------------------------------------------
