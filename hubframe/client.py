@@ -319,7 +319,8 @@ class HubSpot:
         *,
         decode: bool,
     ) -> tuple[httpx.Response, Any]:
-        """The request loop behind :meth:`request` and :meth:`request_json`."""
+        """The request loop behind :meth:`request` and :meth:`request_json`: wait for a turn,
+        send, and retry what the policy (``hubframe._retry``) says may be retried."""
         if kind not in _retry.KINDS:
             raise InputError(f"kind={kind!r}: use one of {', '.join(_retry.KINDS)}")
         if host not in ("api", "forms"):
@@ -328,8 +329,7 @@ class HubSpot:
             raise InputError(
                 f"path={path!r:.100}: use a path below the host, starting with '/', e.g. '/crm/v3/objects/contacts'"
             )
-        base = self.forms_url if host == "forms" else self.base_url
-        url = base + path
+        url = (self.forms_url if host == "forms" else self.base_url) + path
         attempt = 0
         while True:
             attempt += 1
@@ -337,68 +337,83 @@ class HubSpot:
             if kind == "search":
                 waited += self._search.acquire()
             self.stats.add(requests=1, wait=waited)
-            started = time.monotonic()
-            try:
-                response = self._http.request(method, url, params=params, json=json)
-                response.read()
-            except httpx.HTTPError as exc:
-                connected = not isinstance(exc, (httpx.ConnectError, httpx.ConnectTimeout))
-                err_cls = (
-                    HubSpotTimeoutError
-                    if isinstance(exc, httpx.TimeoutException)
-                    else HubSpotConnectionError
-                )
-                error: HubSpotError = err_cls(
-                    f"no complete response from HubSpot ({type(exc).__name__}: {self.scrub(str(exc))})",
-                    method=method,
-                    path=path,
-                )
-                log.debug("%s %s -> %s", method, path, type(exc).__name__)
-                if attempt <= self.max_retries and _retry.should_retry_transport(
-                    kind, connected=connected
-                ):
-                    self._backoff(attempt, None, None, None)
-                    continue
-                raise _unsure_if_create(error, kind, connected) from None
-            elapsed_ms = (time.monotonic() - started) * 1000
-            log.debug("%s %s -> %s (%.0f ms)", method, path, response.status_code, elapsed_ms)
-            if host != "forms":
-                self._general.learn(response.headers)
-            if response.status_code < 400:
-                if not decode or not response.content:
-                    return response, None
-                try:
-                    return response, json_body(response)
-                except ValueError:
-                    error = HubSpotConnectionError(
-                        f"HubSpot answered HTTP {response.status_code} with a body that is not "
-                        f"JSON: {self.scrub(response.text)[:200]!r}",
-                        status=response.status_code,
-                        method=method,
-                        path=path,
-                    )
-                if attempt <= self.max_retries and _retry.should_retry_transport(
-                    kind, connected=True
-                ):
-                    self._backoff(attempt, None, None, None)
-                    continue
-                raise _unsure_if_create(error, kind, True) from None
-            body = self._decode(response)
-            retry_after = _retry.parse_retry_after(response.headers)
-            retryable = _retry.should_retry_status(kind, response.status_code, body)
-            if retryable and retry_after is not None and retry_after > _retry.MAX_RETRY_AFTER:
-                retryable = False  # e.g. 477 asking for hours: tell the user instead of hanging
-            if retryable and attempt <= self.max_retries:
-                self._backoff(attempt, response.status_code, body, retry_after)
+            outcome = self._attempt(method, url, path, params, json, kind, host, decode)
+            if not isinstance(outcome, _Failure):
+                return outcome
+            if outcome.retryable and attempt <= self.max_retries:
+                self._backoff(attempt, outcome.status, outcome.body, outcome.retry_after)
                 continue
-            raise error_from_response(
-                response.status_code,
-                body,
+            # Raised outside any except block: no httpx exception (which holds the
+            # request and its Authorization header) rides along as __context__.
+            raise outcome.error
+
+    def _attempt(
+        self,
+        method: str,
+        url: str,
+        path: str,
+        params: Any,
+        json: Any,
+        kind: str,
+        host: str,
+        decode: bool,
+    ) -> tuple[httpx.Response, Any] | _Failure:
+        """Send once: the response (and its JSON), or what failed and whether to retry."""
+        started = time.monotonic()
+        try:
+            response = self._http.request(method, url, params=params, json=json)
+            response.read()
+        except httpx.HTTPError as exc:
+            connected = not isinstance(exc, (httpx.ConnectError, httpx.ConnectTimeout))
+            timed_out = isinstance(exc, httpx.TimeoutException)
+            err_cls = HubSpotTimeoutError if timed_out else HubSpotConnectionError
+            error: HubSpotError = err_cls(
+                f"no complete response from HubSpot ({type(exc).__name__}: {self.scrub(str(exc))})",
                 method=method,
                 path=path,
-                headers=response.headers,
-                retry_after=retry_after,
-            ) from None
+            )
+            log.debug("%s %s -> %s", method, path, type(exc).__name__)
+            retry = _retry.should_retry_transport(kind, connected=connected)
+            return _Failure(_unsure_if_create(error, kind, connected), retry)
+        elapsed_ms = (time.monotonic() - started) * 1000
+        log.debug("%s %s -> %s (%.0f ms)", method, path, response.status_code, elapsed_ms)
+        if host != "forms":
+            self._general.learn(response.headers)
+        if response.status_code >= 400:
+            return self._status_failure(response, method, path, kind)
+        if not decode or not response.content:
+            return response, None
+        try:
+            return response, json_body(response)
+        except ValueError:
+            error = HubSpotConnectionError(
+                f"HubSpot answered HTTP {response.status_code} with a body that is not "
+                f"JSON: {self.scrub(response.text)[:200]!r}",
+                status=response.status_code,
+                method=method,
+                path=path,
+            )
+            retry = _retry.should_retry_transport(kind, connected=True)
+            return _Failure(_unsure_if_create(error, kind, True), retry)
+
+    def _status_failure(
+        self, response: httpx.Response, method: str, path: str, kind: str
+    ) -> _Failure:
+        """An error status: its error, and whether the policy retries it."""
+        body = self._decode(response)
+        retry_after = _retry.parse_retry_after(response.headers)
+        retryable = _retry.should_retry_status(kind, response.status_code, body)
+        if retryable and retry_after is not None and retry_after > _retry.MAX_RETRY_AFTER:
+            retryable = False  # e.g. 477 asking for hours: tell the user instead of hanging
+        error = error_from_response(
+            response.status_code,
+            body,
+            method=method,
+            path=path,
+            headers=response.headers,
+            retry_after=retry_after,
+        )
+        return _Failure(error, retryable, response.status_code, body, retry_after)
 
     def _decode(self, response: httpx.Response) -> Any:
         """An error body as JSON if it is JSON, else its text, scrubbed of the token
@@ -495,6 +510,17 @@ class HubSpot:
             if refresh or object_type not in self._property_sets:
                 self._property_sets[object_type] = fetch_property_set(self, object_type)
             return self._property_sets[object_type]
+
+
+@dataclass
+class _Failure:
+    """One attempt that failed: the error to raise, and what the retry policy needs."""
+
+    error: HubSpotError
+    retryable: bool
+    status: int | None = None
+    body: Any = None
+    retry_after: float | None = None
 
 
 def _unsure_if_create(error: HubSpotError, kind: str, connected: bool) -> HubSpotError:

@@ -49,20 +49,24 @@ def _date_string(prop: Property, value: Any, given: Any = None) -> str:
             )
         return dt.datetime.fromtimestamp(int(value) / 1000, dt.timezone.utc).date().isoformat()
     if isinstance(value, str):
-        text = value.strip()
-        try:
-            return dt.date.fromisoformat(text).isoformat()
-        except ValueError:
-            pass
-        if text.isdigit():
-            return _date_string(prop, int(text), given)
-        try:
-            parsed = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
-        except ValueError:
-            parsed = None
-        if parsed is not None:  # checked outside the try: InputError is a ValueError too
+        parsed = _date_text(value.strip())
+        if parsed is not None:
             return _date_string(prop, parsed, given)
     raise InputError(f"{prop.name} is a date property: {given!r} is not a date (use 'YYYY-MM-DD')")
+
+
+def _date_text(text: str) -> dt.date | dt.datetime | int | None:
+    """A date string as a date, a datetime (ISO with a time) or epoch ms; None if none fits."""
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        pass
+    if text.isdigit():
+        return int(text)
+    try:
+        return dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return None
 
 
 def _datetime_string(prop: Property, value: Any) -> str:

@@ -234,13 +234,7 @@ def to_batch(
         InputError: a record is not a mapping, or the schema has a column type hubframe
             does not build.
     """
-    if isinstance(records, Mapping):
-        raise InputError("to_batch() takes a list of HubSpot objects, not one object")
-    records = records if isinstance(records, list) else list(records)
-    # type() first: an isinstance check against the Mapping ABC costs ten times more.
-    for record in records:
-        if type(record) is not dict and not isinstance(record, Mapping):
-            raise InputError(f"A HubSpot object is a mapping, not {record!r:.100}")
+    records = _checked_records(records)
     sink = ParseIssues() if issues is None else issues
     n = len(records)
     columns: list[pa.Array | None] = [None] * len(schema)
@@ -260,8 +254,37 @@ def to_batch(
         names = [name for _, name in wanted]
         for (i, _), text in zip(wanted, _property_texts(records, names), strict=True):
             texts[i] = text
-    # Columns of one kind are parsed together: one vectorised pass per kind and page
-    # instead of one per column keeps wide pages (hundreds of properties) fast.
+    _parse_columns(schema, texts, n, columns, sink)
+    batch = pa.RecordBatch.from_arrays(columns, schema=schema)
+    if issues is None and sink:
+        sink.warn()
+    return batch
+
+
+def _checked_records(records: Iterable[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
+    """``records`` as a list, each a mapping (else InputError)."""
+    if isinstance(records, Mapping):
+        raise InputError("to_batch() takes a list of HubSpot objects, not one object")
+    records = records if isinstance(records, list) else list(records)
+    # type() first: an isinstance check against the Mapping ABC costs ten times more.
+    for record in records:
+        if type(record) is not dict and not isinstance(record, Mapping):
+            raise InputError(f"A HubSpot object is a mapping, not {record!r:.100}")
+    return records
+
+
+def _parse_columns(
+    schema: pa.Schema,
+    texts: dict[int, _Text],
+    n: int,
+    columns: list[pa.Array | None],
+    sink: ParseIssues,
+) -> None:
+    """Parse the text columns into ``columns``, counting unreadable cells in ``sink``.
+
+    Columns of one kind are parsed together: one vectorised pass per kind and page
+    instead of one per column keeps wide pages (hundreds of properties) fast.
+    """
     groups: dict[str, list[int]] = {}
     for i in texts:
         groups.setdefault(_kind_of(schema.field(i)), []).append(i)
@@ -270,16 +293,13 @@ def to_batch(
         parsed, bad = parse_text(*_Text.concat(parts, n), kind)
         for k, i in enumerate(positions):
             columns[i] = parsed.slice(k * n, n)
-        if bad is not None:
-            for k, row_bad in enumerate(bad.reshape(len(positions), n)):
-                count = int(row_bad.sum())
-                if count:
-                    example = parts[k].value(int(np.argmax(row_bad)))
-                    sink.add(schema.field(positions[k]).name, count, example, kind)
-    batch = pa.RecordBatch.from_arrays(columns, schema=schema)
-    if issues is None and sink:
-        sink.warn()
-    return batch
+        if bad is None:
+            continue
+        for k, row_bad in enumerate(bad.reshape(len(positions), n)):
+            count = int(row_bad.sum())
+            if count:
+                example = parts[k].value(int(np.argmax(row_bad)))
+                sink.add(schema.field(positions[k]).name, count, example, kind)
 
 
 def _properties_of(record: Mapping[str, Any]) -> Mapping[str, Any]:

@@ -36,6 +36,7 @@ Replay needs ``vcrpy`` (a development dependency of hubframe).
 from __future__ import annotations
 
 import contextlib
+import functools
 import gzip
 import json
 import logging
@@ -164,6 +165,46 @@ def _rehost(url: str, origins: tuple[str, ...]) -> str:
     return url
 
 
+def _clean_request(request: Any, origins: tuple[str, ...], clean: Callable[[str], str]) -> Any:
+    """A request as a cassette keeps it: on the placeholder host, without secrets or extra headers."""
+    request.uri = clean(_rehost(request.uri, origins))
+    for name in list(request.headers):
+        if name.lower() not in _KEPT_REQUEST_HEADERS:
+            del request.headers[name]
+    body = request.body
+    if isinstance(body, bytes) and body:
+        try:
+            request.body = clean(body.decode("utf-8")).encode("utf-8")
+        except UnicodeDecodeError:
+            pass
+    return request
+
+
+def _clean_response(
+    response: dict[str, Any], origins: tuple[str, ...], clean: Callable[[str], str]
+) -> dict[str, Any]:
+    """A response as a cassette keeps it: the headers the client reads, no secrets."""
+    headers = response.get("headers") or {}
+    response["headers"] = {
+        name: [clean(str(v)) for v in values]
+        for name, values in headers.items()
+        if name.lower() in _KEPT_RESPONSE_HEADERS
+        or name.lower().startswith(_KEPT_RESPONSE_PREFIXES)
+    }
+    body = (response.get("body") or {}).get("string")
+    if isinstance(body, bytes):
+        try:
+            body = body.decode("utf-8")
+        except UnicodeDecodeError:
+            return response
+    if isinstance(body, str):
+        for origin in origins:
+            if origin:
+                body = body.replace(origin, PLACEHOLDER_URL)
+        response["body"]["string"] = clean(body).encode("utf-8")
+    return response
+
+
 def _make_vcr(
     *,
     record: bool,
@@ -177,45 +218,11 @@ def _make_vcr(
             "cassettes need vcrpy: pip install vcrpy (or pip install -e '.[dev]')"
         ) from None
 
-    def before_record_request(request: Any) -> Any:
-        request.uri = clean(_rehost(request.uri, origins))
-        for name in list(request.headers):
-            if name.lower() not in _KEPT_REQUEST_HEADERS:
-                del request.headers[name]
-        body = request.body
-        if isinstance(body, bytes) and body:
-            try:
-                request.body = clean(body.decode("utf-8")).encode("utf-8")
-            except UnicodeDecodeError:
-                pass
-        return request
-
-    def before_record_response(response: dict[str, Any]) -> dict[str, Any]:
-        headers = response.get("headers") or {}
-        response["headers"] = {
-            name: [clean(str(v)) for v in values]
-            for name, values in headers.items()
-            if name.lower() in _KEPT_RESPONSE_HEADERS
-            or name.lower().startswith(_KEPT_RESPONSE_PREFIXES)
-        }
-        body = (response.get("body") or {}).get("string")
-        if isinstance(body, bytes):
-            try:
-                body = body.decode("utf-8")
-            except UnicodeDecodeError:
-                return response
-        if isinstance(body, str):
-            for origin in origins:
-                if origin:
-                    body = body.replace(origin, PLACEHOLDER_URL)
-            response["body"]["string"] = clean(body).encode("utf-8")
-        return response
-
     v = vcr.VCR(
         record_mode="all" if record else "none",
         match_on=MATCH_ON,
-        before_record_request=before_record_request,
-        before_record_response=before_record_response,
+        before_record_request=functools.partial(_clean_request, origins=origins, clean=clean),
+        before_record_response=functools.partial(_clean_response, origins=origins, clean=clean),
         decode_compressed_response=True,
         filter_query_parameters=["hapikey"],
     )
