@@ -272,6 +272,11 @@ class SandboxApp:
     def __repr__(self) -> str:
         return f"SandboxApp(routes={len(self._routes)})"
 
+    def logged(self) -> list[RequestLog]:
+        """The requests served so far, oldest first (a copy)."""
+        with self._log_lock:
+            return list(self.log)
+
     # -- WSGI -------------------------------------------------------------------------------
 
     def __call__(
