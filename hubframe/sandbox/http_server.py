@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import socket
 import threading
-from typing import Any
+from typing import IO, Any, cast
 
 from werkzeug.serving import ThreadedWSGIServer, WSGIRequestHandler
 from werkzeug.wsgi import LimitedStream
@@ -68,7 +68,7 @@ class KeepAliveHandler(QuietHandler):
             self.close_connection = True
             self._send_head("400 BAD REQUEST", [], 0)
             return
-        body_in = LimitedStream(self.rfile, length)
+        body_in = LimitedStream(cast("IO[bytes]", self.rfile), length)
         environ["wsgi.input"] = body_in
         started: list[Any] = []
         self._head_sent = False
