@@ -17,6 +17,7 @@ from .values import iso_ms, now_ms
 
 __all__ = ["ListOps"]
 
+# The sandbox's own copies of HubSpot's list limits (the client keeps its own on purpose).
 MANUAL_TYPES = ("MANUAL", "SNAPSHOT")
 MAX_MEMBERSHIP_IDS = 100_000
 MEMBERSHIPS_DEFAULT, MEMBERSHIPS_MAX = 100, 250

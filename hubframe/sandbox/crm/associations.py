@@ -88,6 +88,18 @@ def v3_entries(
     return out
 
 
+def _missing_errors(
+    frm: ObjectType, missing_from: list[str], to: ObjectType, missing_to: list[str]
+) -> list[dict[str, Any]]:
+    """The batch errors for ids of either end that do not exist (one per object type)."""
+    errors = []
+    if missing_from:
+        errors.append(missing_objects(frm.upper, missing_from))
+    if missing_to:
+        errors.append(missing_objects(to.upper, missing_to))
+    return errors
+
+
 class AssociationOps(PortalState):
     """The association operations of the store."""
 
@@ -172,12 +184,7 @@ class AssociationOps(PortalState):
                 missing_to.append(str(raw_to))
             if fid is not None and tid is not None:
                 pairs.append((fid, tid, t))
-        errors = []
-        if missing_from:
-            errors.append(missing_objects(frm.upper, missing_from))
-        if missing_to:
-            errors.append(missing_objects(to.upper, missing_to))
-        return pairs, errors
+        return pairs, _missing_errors(frm, missing_from, to, missing_to)
 
     @locked
     def v3_batch_create(
@@ -319,12 +326,7 @@ class AssociationOps(PortalState):
                 missing_to.append(str(raw_to))
             else:
                 pairs.append((fid, tid, item))
-        errors = []
-        if missing_from:
-            errors.append(missing_objects(frm.upper, missing_from))
-        if missing_to:
-            errors.append(missing_objects(to.upper, missing_to))
-        return pairs, errors
+        return pairs, _missing_errors(frm, missing_from, to, missing_to)
 
     @locked
     def v4_batch_create(
