@@ -4,7 +4,8 @@ Every request goes through :meth:`SandboxApp.__call__`:
 
 1. sleep ``latency``; decide a fault (scheduled or random). A fault served
    *before* the request is applied answers now (429/502/503 or a dropped connection);
-2. route (method + path) in :data:`ROUTES`;
+2. route (method + path) in :data:`ROUTES`, the one route table; each handler lives
+   with its area (``crm/handlers.py``, ``lists.py``, ``forms.py``, ``workflows.py``);
 3. auth (401 ``INVALID_AUTHENTICATION``), rate limits (burst 429 / search 429 /
    forms 429), scopes (403 ``MISSING_SCOPES``) - the forms submit endpoint needs no auth;
 4. the handler; an :class:`ApiError` becomes HubSpot's error body via the one renderer;
@@ -17,24 +18,32 @@ from __future__ import annotations
 
 import hmac
 import logging
-import socket
 import threading
 import time
 import uuid
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-import orjson
 from werkzeug.exceptions import MethodNotAllowed, NotFound
 from werkzeug.routing import Map, Rule
 from werkzeug.wrappers import Request, Response
 
-from . import handlers as h
-from .definitions import object_type
+from . import forms, lists, workflows
+from .calls import Call, Reply
+from .crm import handlers as crm
+from .crm.definitions import object_type
 from .errors import ApiError, render_error
-from .faults import FaultDecision, Faults
+from .faults import Faults
+from .responses import (
+    Truncated,
+    empty_response,
+    fault_response,
+    json_response,
+    ten_secondly,
+    text_response,
+)
 from .store import Store
 
 __all__ = ["SandboxApp", "ROUTES", "Route", "RequestLog", "ALL_SCOPES"]
@@ -44,6 +53,10 @@ log = logging.getLogger("hubframe.sandbox")
 READ = "crm.objects.{type}.read"
 WRITE = "crm.objects.{type}.write"
 SCHEMA = "crm.schemas.{type}.read"
+
+
+#: A handler parses the request, calls one store operation and shapes the reply.
+Handler = Callable[[Call, Store], Reply]
 
 
 @dataclass(frozen=True)
@@ -62,14 +75,12 @@ class Route:
 
     method: str
     rule: str
-    handler: Callable[[h.Call], h.Reply]
+    handler: Handler
     scopes: tuple[tuple[str, ...], ...] = ()
     kind: str = "api"
 
 
-def _r(
-    method: str, rule: str, handler: Callable[[h.Call], h.Reply], *scopes: Any, kind: str = "api"
-) -> Route:
+def _r(method: str, rule: str, handler: Handler, *scopes: Any, kind: str = "api") -> Route:
     groups = tuple(tuple(s) if isinstance(s, tuple) else (s,) for s in scopes)
     return Route(method, rule, handler, groups, kind)
 
@@ -81,79 +92,81 @@ _WF2 = "/automation/v2/workflows"
 
 ROUTES: list[Route] = [
     # objects
-    _r("GET", _OBJ, h.list_objects, READ),
-    _r("POST", _OBJ, h.create_object, WRITE),
-    _r("POST", _OBJ + "/search", h.search, READ, kind="search"),
-    _r("POST", _OBJ + "/batch/read", h.batch_read, READ),
-    _r("POST", _OBJ + "/batch/create", h.batch_create, WRITE),
-    _r("POST", _OBJ + "/batch/update", h.batch_update, WRITE),
-    _r("POST", _OBJ + "/batch/upsert", h.batch_upsert, WRITE),
-    _r("POST", _OBJ + "/batch/archive", h.batch_archive, WRITE),
-    _r("GET", _OBJ + "/<object_id>", h.get_object, READ),
-    _r("PATCH", _OBJ + "/<object_id>", h.update_object, WRITE),
-    _r("DELETE", _OBJ + "/<object_id>", h.archive_object, WRITE),
+    _r("GET", _OBJ, crm.list_objects, READ),
+    _r("POST", _OBJ, crm.create_object, WRITE),
+    _r("POST", _OBJ + "/search", crm.search, READ, kind="search"),
+    _r("POST", _OBJ + "/batch/read", crm.batch_read, READ),
+    _r("POST", _OBJ + "/batch/create", crm.batch_create, WRITE),
+    _r("POST", _OBJ + "/batch/update", crm.batch_update, WRITE),
+    _r("POST", _OBJ + "/batch/upsert", crm.batch_upsert, WRITE),
+    _r("POST", _OBJ + "/batch/archive", crm.batch_archive, WRITE),
+    _r("GET", _OBJ + "/<object_id>", crm.get_object, READ),
+    _r("PATCH", _OBJ + "/<object_id>", crm.update_object, WRITE),
+    _r("DELETE", _OBJ + "/<object_id>", crm.archive_object, WRITE),
     # properties: the schema scope, or the object's read scope
-    _r("GET", "/crm/v3/properties/<object_type>", h.get_properties, (SCHEMA, READ)),
-    _r("GET", "/crm/v3/properties/<object_type>/<property_name>", h.get_property, (SCHEMA, READ)),
+    _r("GET", "/crm/v3/properties/<object_type>", crm.get_properties, (SCHEMA, READ)),
+    _r("GET", "/crm/v3/properties/<object_type>/<property_name>", crm.get_property, (SCHEMA, READ)),
     # associations: legacy v3
     _r(
         "GET",
         "/crm/v3/objects/<from_type>/<object_id>/associations/<to_type>",
-        h.v3_list_associations,
+        crm.v3_list_associations,
         "crm.objects.{from}.read",
     ),
     _r(
         "POST",
         "/crm/v3/associations/<from_type>/<to_type>/batch/<op>",
-        h.v3_batch,
+        crm.v3_batch,
         "crm.objects.{from}.write",
     ),
     # associations: v4
-    _r("GET", _V4 + "/<to_type>", h.v4_list_associations, "crm.objects.{from}.read"),
-    _r("PUT", _V4 + "/default/<to_type>/<to_id>", h.v4_create_default, "crm.objects.{from}.write"),
-    _r("PUT", _V4 + "/<to_type>/<to_id>", h.v4_create, "crm.objects.{from}.write"),
-    _r("DELETE", _V4 + "/<to_type>/<to_id>", h.v4_archive, "crm.objects.{from}.write"),
+    _r("GET", _V4 + "/<to_type>", crm.v4_list_associations, "crm.objects.{from}.read"),
+    _r(
+        "PUT", _V4 + "/default/<to_type>/<to_id>", crm.v4_create_default, "crm.objects.{from}.write"
+    ),
+    _r("PUT", _V4 + "/<to_type>/<to_id>", crm.v4_create, "crm.objects.{from}.write"),
+    _r("DELETE", _V4 + "/<to_type>/<to_id>", crm.v4_archive, "crm.objects.{from}.write"),
     _r(
         "POST",
         "/crm/v4/associations/<from_type>/<to_type>/batch/<op>",
-        h.v4_batch,
+        crm.v4_batch,
         "crm.objects.{from}.write",
     ),
     _r(
         "POST",
         "/crm/v4/associations/<from_type>/<to_type>/batch/<a>/<b>",
-        h.v4_batch,
+        crm.v4_batch,
         "crm.objects.{from}.write",
     ),
     _r(
         "GET",
         "/crm/v4/associations/<from_type>/<to_type>/labels",
-        h.v4_labels,
+        crm.v4_labels,
         "crm.objects.{from}.read",
     ),
     # lists v3
-    _r("GET", _LISTS, h.get_lists, "crm.lists.read"),
-    _r("POST", _LISTS + "/search", h.search_lists, "crm.lists.read"),
-    _r("GET", _LISTS + "/<list_id>", h.get_list, "crm.lists.read"),
-    _r("GET", _LISTS + "/<list_id>/memberships", h.get_memberships, "crm.lists.read"),
+    _r("GET", _LISTS, lists.get_lists, "crm.lists.read"),
+    _r("POST", _LISTS + "/search", lists.search_lists, "crm.lists.read"),
+    _r("GET", _LISTS + "/<list_id>", lists.get_list, "crm.lists.read"),
+    _r("GET", _LISTS + "/<list_id>/memberships", lists.get_memberships, "crm.lists.read"),
     _r(
         "PUT",
         _LISTS + "/<list_id>/memberships/add",
-        h.add_memberships,
+        lists.add_memberships,
         "crm.lists.write",
         "crm.lists.read",
     ),
     _r(
         "PUT",
         _LISTS + "/<list_id>/memberships/remove",
-        h.remove_memberships,
+        lists.remove_memberships,
         "crm.lists.write",
         "crm.lists.read",
     ),
     _r(
         "PUT",
         _LISTS + "/<list_id>/memberships/add-and-remove",
-        h.add_and_remove_memberships,
+        lists.add_and_remove_memberships,
         "crm.lists.write",
         "crm.lists.read",
     ),
@@ -161,30 +174,40 @@ ROUTES: list[Route] = [
     _r(
         "POST",
         "/submissions/v3/integration/submit/<portal_id>/<form_guid>",
-        h.submit_form,
+        forms.submit_form,
         kind="forms",
     ),
     _r(
         "POST",
         "/submissions/v3/integration/secure/submit/<portal_id>/<form_guid>",
-        h.submit_form,
+        forms.submit_form,
         "forms",
     ),
-    _r("GET", "/marketing/v3/forms", h.get_forms, "forms"),
-    _r("GET", "/marketing/v3/forms/<form_id>", h.get_form, "forms"),
+    _r("GET", "/marketing/v3/forms", forms.get_forms, "forms"),
+    _r("GET", "/marketing/v3/forms/<form_id>", forms.get_form, "forms"),
     # workflows (legacy v2 enrollment; v3 listing)
-    _r("POST", _WF2 + "/<workflow_id>/enrollments/contacts/<path:email>", h.enroll, "automation"),
+    _r(
+        "POST",
+        _WF2 + "/<workflow_id>/enrollments/contacts/<path:email>",
+        workflows.enroll,
+        "automation",
+    ),
     _r(
         "DELETE",
         _WF2 + "/<workflow_id>/enrollments/contacts/<path:email>",
-        h.unenroll,
+        workflows.unenroll,
         "automation",
     ),
-    _r("GET", _WF2 + "/enrollments/contacts/<contact_id>", h.get_contact_enrollments, "automation"),
-    _r("GET", _WF2, h.get_workflows, "automation"),
-    _r("GET", _WF2 + "/<workflow_id>", h.get_workflow, "automation"),
-    _r("GET", "/automation/v3/workflows", h.get_workflows, "automation"),
-    _r("GET", "/automation/v3/workflows/<workflow_id>", h.get_workflow, "automation"),
+    _r(
+        "GET",
+        _WF2 + "/enrollments/contacts/<contact_id>",
+        workflows.get_contact_enrollments,
+        "automation",
+    ),
+    _r("GET", _WF2, workflows.get_workflows, "automation"),
+    _r("GET", _WF2 + "/<workflow_id>", workflows.get_workflow, "automation"),
+    _r("GET", "/automation/v3/workflows", workflows.get_workflows, "automation"),
+    _r("GET", "/automation/v3/workflows/<workflow_id>", workflows.get_workflow, "automation"),
 ]
 
 ALL_SCOPES = frozenset(
@@ -205,22 +228,6 @@ _SCOPES_MESSAGE = (
     "This app hasn't been granted all required scopes to make this call. Read more about "
     "required scopes here: https://developers.hubspot.com/scopes."
 )
-_REASONS = {
-    429: "Too Many Requests",
-    500: "Internal Server Error",
-    502: "Bad Gateway",
-    503: "Service Unavailable",
-    504: "Gateway Timeout",
-    423: "Locked",
-    477: "Migration in Progress",
-}
-_CATEGORIES = {
-    400: "VALIDATION_ERROR",
-    401: "INVALID_AUTHENTICATION",
-    403: "MISSING_SCOPES",
-    404: "OBJECT_NOT_FOUND",
-    409: "CONFLICT",
-}
 
 
 @dataclass(frozen=True)
@@ -272,6 +279,11 @@ class SandboxApp:
     def __repr__(self) -> str:
         return f"SandboxApp(routes={len(self._routes)})"
 
+    def logged(self) -> list[RequestLog]:
+        """The requests served so far, oldest first (a copy)."""
+        with self._log_lock:
+            return list(self.log)
+
     # -- WSGI -------------------------------------------------------------------------------
 
     def __call__(
@@ -285,14 +297,14 @@ class SandboxApp:
         fault = self.faults.decide(request.method, request.path)
         if fault is not None and not fault.after_apply:
             self._record(request, None if fault.drop else fault.status, fault.source, False)
-            return self._fault(fault, environ, cid)(environ, start_response)
+            return fault_response(fault, cid)(environ, start_response)
         response, rate_limited, applied = self._dispatch(request, cid)
         if fault is not None and fault.truncate:
             self._record(request, response.status_code, fault.source, applied)
-            return _Truncated(response)(environ, start_response)
+            return Truncated(response)(environ, start_response)
         if fault is not None:
             self._record(request, None if fault.drop else fault.status, fault.source, applied)
-            return self._fault(fault, environ, cid)(environ, start_response)
+            return fault_response(fault, cid)(environ, start_response)
         self._record(request, response.status_code, "rate_limit" if rate_limited else None, applied)
         return response(environ, start_response)
 
@@ -313,59 +325,67 @@ class SandboxApp:
 
     def _dispatch(self, request: Request, cid: str) -> tuple[Response, bool, bool]:
         """(response, answered by a rate-limit window, handler ran)."""
-        route: Route | None = None
         rate_headers: dict[str, str] = {}
         try:
-            try:
-                index, args = self._map.bind_to_environ(request.environ).match()
-            except NotFound:
-                raise ApiError(
-                    404, f"No endpoint at {request.method} {request.path}.", None
-                ) from None
-            except MethodNotAllowed:
-                raise ApiError(
-                    405, f"Method {request.method} is not allowed on {request.path}.", None
-                ) from None
-            route = self._routes[index]
-            if route.kind == "forms":
-                verdict = self.faults.take_forms()
-                if verdict == "blocked":
-                    return _text(429, "error code: 1015", cid), True, False
-                if verdict == "limited":
-                    return self._json(429, self._ten_secondly(cid), cid), True, False
-            else:
-                self._authenticate(request)
-                if route.kind == "search":
-                    if not self.faults.take_search():
-                        raise _RateLimited(
-                            ApiError(429, "You have reached your secondly limit.", "RATE_LIMITS")
-                        )
-                    rate_headers = self._daily_headers()
-                else:
-                    allowed, remaining = self.faults.take_burst()
-                    rate_headers = self._rate_headers(remaining)
-                    if not allowed:
-                        return (
-                            self._json(429, self._ten_secondly(cid), cid, rate_headers),
-                            True,
-                            False,
-                        )
+            route, args = self._match(request)
+            refused, rate_headers = self._admit(route, request, cid)
+            if refused is not None:
+                return refused, True, False
+            if route.kind != "forms":
                 self._check_scopes(route, args)
-            call = h.Call(request, args, self.store, request.host_url.rstrip("/"))
-            reply = route.handler(call)
-        except _RateLimited as exc:
-            return self._json(429, exc.error.body(cid), cid, rate_headers), True, False
+            call = Call(request, args, request.host_url.rstrip("/"))
+            reply = route.handler(call, self.store)
         except ApiError as exc:
             headers = {**rate_headers, **exc.headers}
-            return self._json(exc.status, exc.body(cid), cid, headers), False, False
+            return json_response(exc.status, exc.body(cid), cid, headers), False, False
         except Exception:  # a bug in the sandbox: answer like HubSpot's 500 and log it
             log.exception("sandbox error on %s %s", request.method, request.path)
             body = render_error("Internal error", cid, category="INTERNAL_ERROR")
-            return self._json(500, body, cid, rate_headers), False, True
+            return json_response(500, body, cid, rate_headers), False, True
         headers = {**rate_headers, **reply.headers}
         if reply.body is None:
-            return _empty(reply.status, cid, headers), False, True
-        return self._json(reply.status, reply.body, cid, headers), False, True
+            return empty_response(reply.status, cid, headers), False, True
+        return json_response(reply.status, reply.body, cid, headers), False, True
+
+    def _match(self, request: Request) -> tuple[Route, Mapping[str, Any]]:
+        """The route of a request and its path arguments; 404 / 405 when there is none."""
+        try:
+            index, args = self._map.bind_to_environ(request.environ).match()
+        except NotFound:
+            raise ApiError(404, f"No endpoint at {request.method} {request.path}.", None) from None
+        except MethodNotAllowed:
+            raise ApiError(
+                405, f"Method {request.method} is not allowed on {request.path}.", None
+            ) from None
+        return self._routes[index], args
+
+    def _admit(
+        self, route: Route, request: Request, cid: str
+    ) -> tuple[Response | None, dict[str, str]]:
+        """Auth and the route's rate-limit window: (a refusal or None, rate-limit headers).
+
+        The forms submit endpoint needs no auth and has its own window; search has its
+        5/s window and only the daily headers; every other API request counts against
+        the burst window.
+        """
+        if route.kind == "forms":
+            verdict = self.faults.take_forms()
+            if verdict == "blocked":
+                return text_response(429, "error code: 1015", cid), {}
+            if verdict == "limited":
+                return json_response(429, ten_secondly(cid), cid), {}
+            return None, {}
+        self._authenticate(request)
+        if route.kind == "search":
+            if not self.faults.take_search():
+                error = ApiError(429, "You have reached your secondly limit.", "RATE_LIMITS")
+                return json_response(429, error.body(cid), cid), {}
+            return None, self._daily_headers()
+        allowed, remaining = self.faults.take_burst()
+        headers = self._rate_headers(remaining)
+        if not allowed:
+            return json_response(429, ten_secondly(cid), cid, headers), headers
+        return None, headers
 
     # -- auth -------------------------------------------------------------------------------
 
@@ -377,7 +397,7 @@ class SandboxApp:
         ):
             raise ApiError(401, _AUTH_MESSAGE, "INVALID_AUTHENTICATION")
 
-    def _check_scopes(self, route: Route, args: dict[str, str]) -> None:
+    def _check_scopes(self, route: Route, args: Mapping[str, Any]) -> None:
         if self.scopes is None or not route.scopes:
             return
         names = {}
@@ -417,110 +437,3 @@ class SandboxApp:
             "X-HubSpot-RateLimit-Max": str(limit),
             "X-HubSpot-RateLimit-Remaining": str(remaining),
         }
-
-    @staticmethod
-    def _ten_secondly(cid: str) -> dict[str, Any]:
-        return render_error(
-            "You have reached your ten_secondly_rolling limit.",
-            cid,
-            extra={
-                "errorType": "RATE_LIMIT",
-                "policyName": "TEN_SECONDLY_ROLLING",
-                "requestId": str(uuid.uuid4()),
-            },
-        )
-
-    @staticmethod
-    def _json(status: int, body: Any, cid: str, headers: dict[str, str] | None = None) -> Response:
-        data = orjson.dumps(body)  # compact UTF-8, as HubSpot sends
-        resp = Response(data, status=status, content_type="application/json;charset=utf-8")
-        resp.headers["X-HubSpot-Correlation-Id"] = cid
-        for k, v in (headers or {}).items():
-            resp.headers[k] = v
-        return resp
-
-    def _fault(
-        self, fault: FaultDecision, environ: dict[str, Any], cid: str
-    ) -> Callable[..., Iterable[bytes]]:
-        if fault.drop:
-            return _Drop()
-        status = int(fault.status or 503)
-        if fault.text is not None:
-            resp = _text(status, fault.text, cid)
-            for k, v in fault.headers.items():
-                resp.headers[k] = v
-            return resp
-        if status == 429:
-            body: dict[str, Any] = self._ten_secondly(cid)
-        else:
-            body = render_error(
-                _REASONS.get(status, "Error"), cid, category=_CATEGORIES.get(status)
-            )
-        if fault.body:
-            body.update(fault.body)
-        return self._json(status, body, cid, fault.headers)
-
-
-class _RateLimited(Exception):
-    def __init__(self, error: ApiError):
-        self.error = error
-
-
-class _Drop:
-    """Close the client's connection without answering (a 'dropped connection' fault).
-
-    Under the sandbox's server the socket is shut down and ConnectionAbortedError
-    tells the server the connection is gone. In-process (``httpx.WSGITransport``)
-    there is no socket: httpx's own RemoteProtocolError reaches the client, as a
-    closed connection would over the network.
-    """
-
-    def __call__(
-        self, environ: dict[str, Any], start_response: Callable[..., Any]
-    ) -> Iterable[bytes]:
-        message = "hubframe sandbox fault: connection dropped without a response"
-        sock = environ.get("werkzeug.socket")
-        if sock is None:
-            import httpx
-
-            raise httpx.RemoteProtocolError(message)
-        try:
-            sock.shutdown(socket.SHUT_RDWR)
-        except OSError:
-            pass
-        raise ConnectionAbortedError(message)
-
-
-class _Truncated:
-    """Send a response's headers (with its full Content-Length) and half its body, then
-    close the connection: a connection reset mid-body, as a client sees it."""
-
-    def __init__(self, response: Response):
-        self.body = response.get_data()
-        self.response = response
-
-    def __call__(
-        self, environ: dict[str, Any], start_response: Callable[..., Any]
-    ) -> Iterable[bytes]:
-        self.response.headers["Content-Length"] = str(len(self.body))
-        start_response(self.response.status, list(self.response.headers.items()))
-        return self._half(environ)
-
-    def _half(self, environ: dict[str, Any]) -> Iterator[bytes]:
-        yield self.body[: len(self.body) // 2]
-        _Drop()(environ, lambda *a: None)
-
-
-def _empty(status: int, cid: str, headers: dict[str, str]) -> Response:
-    resp = Response(b"", status=status)
-    resp.headers.pop("Content-Type", None)
-    resp.headers["X-HubSpot-Correlation-Id"] = cid
-    for k, v in headers.items():
-        resp.headers[k] = v
-    return resp
-
-
-def _text(status: int, text: str, cid: str) -> Response:
-    resp = Response(text, status=status, content_type="text/plain; charset=utf-8")
-    resp.headers["X-HubSpot-Correlation-Id"] = cid
-    return resp

@@ -27,51 +27,29 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .. import _ratelimit
+from .._ratelimit import SlidingWindow
 from ..errors import InputError
 
 __all__ = [
     "Faults",
     "Injection",
     "FaultDecision",
-    "SlidingWindow",
     "parse_rate_limit",
     "DAILY_LIMIT",
     "UNLIMITED_MAX",
+    "UNSET",
 ]
 
 DAILY_LIMIT = 650_000  # Professional tier (facts §2.13)
 UNLIMITED_MAX = 1_000_000  # reported as -Max when no burst limit is configured
 FORMS_LIMIT = (50, 10.0)
-_UNSET: Any = object()
+#: The default of arguments that keep their value when left out.
+UNSET: Any = object()
 
 
 def parse_rate_limit(value: Any) -> tuple[int, float] | None:
     """``None`` (no burst limit), ``190`` (per 10 s), ``(190, 10)`` or ``"190/10"`` -> (max, seconds)."""
     return None if value is None else _ratelimit.parse_rate_limit(value)
-
-
-class SlidingWindow:
-    """A thread-safe rolling window of request times."""
-
-    def __init__(self, max_requests: int, period: float):
-        self.max_requests = max_requests
-        self.period = period
-        self._times: deque[float] = deque()
-        self._lock = threading.Lock()
-
-    def _trim(self, now: float) -> None:
-        while self._times and self._times[0] <= now - self.period:
-            self._times.popleft()
-
-    def acquire(self) -> tuple[bool, int]:
-        """Take a slot if one is free. Returns (allowed, slots remaining afterwards)."""
-        now = time.monotonic()
-        with self._lock:
-            self._trim(now)
-            if len(self._times) >= self.max_requests:
-                return False, 0
-            self._times.append(now)
-            return True, self.max_requests - len(self._times)
 
 
 @dataclass
@@ -172,27 +150,31 @@ class Faults:
     def configure(
         self,
         *,
-        fraction: Any = _UNSET,
-        latency: Any = _UNSET,
-        rate_limit: Any = _UNSET,
-        search_rate: Any = _UNSET,
-        after_apply: Any = _UNSET,
+        fraction: Any = UNSET,
+        latency: Any = UNSET,
+        rate_limit: Any = UNSET,
+        search_rate: Any = UNSET,
+        after_apply: Any = UNSET,
     ) -> None:
         """Change any knob at runtime (arguments left out keep their value)."""
         with self._lock:
-            if fraction is not _UNSET:
+            if fraction is not UNSET:
                 self.fraction = _number("faults", fraction, 0.0, 1.0, "a fraction between 0 and 1")
-            if latency is not _UNSET:
+            if latency is not UNSET:
                 self.latency = _number("latency", latency, 0.0, 3600.0, "seconds from 0 to 3600")
-            if rate_limit is not _UNSET:
+            if rate_limit is not UNSET:
                 self.rate_limit = parse_rate_limit(rate_limit)
                 self.burst = SlidingWindow(*(self.rate_limit or (UNLIMITED_MAX, 10.0)))
-            if search_rate is not _UNSET:
-                rate = None if search_rate is None else _number(
-                    "search_rate", search_rate, 1e-6, 1e6, "requests per second > 0, or None"
+            if search_rate is not UNSET:
+                rate = (
+                    None
+                    if search_rate is None
+                    else _number(
+                        "search_rate", search_rate, 1e-6, 1e6, "requests per second > 0, or None"
+                    )
                 )
                 self.search = None if rate is None else _per_second(rate)
-            if after_apply is not _UNSET:
+            if after_apply is not UNSET:
                 self.after_apply = bool(after_apply)
 
     def inject(
@@ -218,8 +200,17 @@ class Faults:
         if count is not None and count < 1:
             raise InputError(f"count={count!r}: use a number >= 1, or None for 'until cleared'")
         inj = Injection(
-            status, drop, count, retry_after, body, headers, path_contains, method,
-            after_apply or truncate, text, truncate,
+            status,
+            drop,
+            count,
+            retry_after,
+            body,
+            headers,
+            path_contains,
+            method,
+            after_apply or truncate,
+            text,
+            truncate,
         )
         with self._lock:
             self.injections.append(inj)
@@ -241,8 +232,14 @@ class Faults:
                     if inj.retry_after is not None:
                         headers["Retry-After"] = _seconds(inj.retry_after)
                     decision = FaultDecision(
-                        inj.status, inj.drop, inj.body, headers, inj.after_apply, "injected",
-                        inj.text, inj.truncate,
+                        inj.status,
+                        inj.drop,
+                        inj.body,
+                        headers,
+                        inj.after_apply,
+                        "injected",
+                        inj.text,
+                        inj.truncate,
                     )
                     self.served[decision.kind] += 1
                     return decision
@@ -259,15 +256,16 @@ class Faults:
 
     def take_burst(self) -> tuple[bool, int]:
         """Count one API request against the burst window: (allowed, remaining)."""
-        allowed, remaining = self.burst.acquire()
-        if allowed:
-            with self._lock:
-                self._daily_used += 1
-        return allowed, remaining
+        remaining = self.burst.try_acquire()
+        if remaining is None:
+            return False, 0
+        with self._lock:
+            self._daily_used += 1
+        return True, remaining
 
     def take_search(self) -> bool:
         window = self.search
-        allowed = window.acquire()[0] if window is not None else True
+        allowed = window is None or window.try_acquire() is not None
         if allowed:
             with self._lock:
                 self._daily_used += 1
@@ -279,8 +277,7 @@ class Faults:
         with self._lock:
             if now < self._forms_blocked_until:
                 return "blocked"
-        allowed, _ = self.forms.acquire()
-        if allowed:
+        if self.forms.try_acquire() is not None:
             return "ok"
         with self._lock:
             self._forms_429s.append(now)
@@ -290,6 +287,11 @@ class Faults:
                 self._forms_blocked_until = now + 60.0
                 self._forms_429s.clear()
         return "limited"
+
+    def served_counts(self) -> dict[str, int]:
+        """A copy of :attr:`served`, taken under the lock."""
+        with self._lock:
+            return dict(self.served)
 
     def daily(self) -> tuple[int, int]:
         """(daily limit, remaining today)."""

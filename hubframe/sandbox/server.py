@@ -1,183 +1,33 @@
 """The :class:`Sandbox`: a seeded portal served over real HTTP on 127.0.0.1.
 
-werkzeug's threaded server runs in a daemon thread, one thread per connection,
-and is quiet (no per-request log lines). Connections stay open between
-requests (HTTP/1.1 keep-alive), as HubSpot's API keeps them: werkzeug's
-development server closes every connection after one response, which would
-make a client pay a TCP handshake and a server thread per request.
-``run_cli`` backs ``hubframe sandbox``.
+The server (:mod:`.http_server`) runs in a daemon thread; the portal is the
+:class:`~.store.Store`, the requests are answered by the :class:`~.app.SandboxApp`.
 """
 
 from __future__ import annotations
 
 import logging
 import os
-import socket
 import threading
 import time
 import uuid
-from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-
-from werkzeug.serving import ThreadedWSGIServer, WSGIRequestHandler
-from werkzeug.wsgi import LimitedStream
 
 from ..errors import InputError
 from . import persist
 from .app import RequestLog, SandboxApp
-from .faults import _UNSET, Faults, Injection, parse_rate_limit
-from .seed import SeedInfo, portal_id_for, seed_store
+from .faults import UNSET, Faults, Injection, parse_rate_limit
+from .http_server import Server
+from .seed import portal_id_for, seed_store
 from .store import Store
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..client import HubSpot
 
-__all__ = ["Sandbox", "run_cli"]
+__all__ = ["Sandbox"]
 
 log = logging.getLogger("hubframe.sandbox")
-
-
-class _QuietHandler(WSGIRequestHandler):
-    """werkzeug's handler without its per-request access log lines."""
-
-    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
-        return None
-
-    def log(self, type: str, message: str, *args: Any) -> None:
-        log.debug("werkzeug: " + message, *args)
-
-
-#: Seconds an idle keep-alive connection stays open (httpx drops its own after 5 s).
-IDLE_SECONDS = 60.0
-
-
-class _KeepAliveHandler(_QuietHandler):
-    """Serves many requests per connection, each response with a ``Content-Length``.
-
-    werkzeug's ``run_wsgi`` always answers ``Connection: close`` and, to be
-    safe, reads whatever the client sends after the response. Here the request
-    body is read to exactly its ``Content-Length`` (what the application left
-    unread is discarded) and the connection stays open unless the client asks
-    to close it. A response whose length the application gave is streamed as
-    it comes (so a fault that cuts a body short still does); any other is
-    buffered to measure it. A request body without a length (chunked) is
-    served by werkzeug's code, which closes. A "dropped connection" fault shuts
-    the socket down and raises ``ConnectionAbortedError``: the connection ends.
-    """
-
-    protocol_version = "HTTP/1.1"
-    timeout = IDLE_SECONDS
-    # Headers and body go out in separate writes; on a connection that stays open, Nagle's
-    # algorithm would hold a response's last segment until the client's delayed ACK.
-    disable_nagle_algorithm = True
-
-    def run_wsgi(self) -> None:
-        if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
-            super().run_wsgi()
-            return
-        environ = self.make_environ()
-        try:
-            length = int(environ.get("CONTENT_LENGTH") or 0)
-        except ValueError:
-            length = -1
-        if length < 0:  # a length we cannot trust leaves the stream unframed: answer, close
-            self.close_connection = True
-            self._send_head("400 BAD REQUEST", [], 0)
-            return
-        body_in = LimitedStream(self.rfile, length)
-        environ["wsgi.input"] = body_in
-        started: list[Any] = []
-        self._head_sent = False
-
-        def start_response(status: str, headers: list[tuple[str, str]], exc_info: Any = None):
-            started[:] = [status, headers]
-            return self.wfile.write  # not used by the sandbox's application
-
-        try:
-            result = self.server.app(environ, start_response)
-            try:
-                self._respond(result, started)
-            finally:
-                if hasattr(result, "close"):
-                    result.close()
-            body_in.exhaust()
-        except (ConnectionError, TimeoutError) as exc:
-            self.close_connection = True
-            self.connection_dropped(exc, environ)
-        except Exception:  # the application failed
-            log.exception("sandbox server error on %s %s", self.command, self.path)
-            self.close_connection = True
-            if not self._head_sent:
-                self._send_head("500 INTERNAL SERVER ERROR", [], 0)
-
-    def _respond(self, result: Any, started: list[Any]) -> None:
-        """Send the application's response: streamed if it gave its length, else buffered."""
-        buffered: list[bytes] = []
-        for chunk in result:
-            if not self._head_sent and _has_length(started[1]):
-                self._send_head(started[0], started[1], None)
-            if self._head_sent:
-                self._write(chunk)
-            else:
-                buffered.append(chunk)
-        if not self._head_sent:  # (a HEAD or empty response may carry its length, no chunks)
-            body = b"".join(buffered)
-            self._send_head(started[0], started[1], None if _has_length(started[1]) else len(body))
-            self._write(body)
-        self.wfile.flush()
-
-    def _send_head(self, status: str, headers: list[tuple[str, str]], length: int | None) -> None:
-        """Status line and headers; ``length`` adds a ``Content-Length`` (None: it is in ``headers``)."""
-        code, _, reason = status.partition(" ")
-        self.send_response(int(code), reason)
-        for key, value in headers:
-            if key.lower() not in ("connection", "transfer-encoding"):
-                self.send_header(key, value)
-        if length is not None and not (100 <= int(code) < 200 or int(code) in (204, 304)):
-            self.send_header("Content-Length", str(length))
-        if self.close_connection:
-            self.send_header("Connection", "close")
-        self.end_headers()
-        self._head_sent = True
-
-    def _write(self, data: bytes) -> None:
-        if data and self.command != "HEAD":
-            self.wfile.write(data)
-
-
-def _has_length(headers: list[tuple[str, str]]) -> bool:
-    return any(key.lower() == "content-length" for key, _ in headers)
-
-
-class _Server(ThreadedWSGIServer):
-    """werkzeug's threaded server that knows its open connections, to close them on stop."""
-
-    def __init__(self, host: str, port: int, app: Any):
-        super().__init__(host, port, app, handler=_KeepAliveHandler)
-        self.daemon_threads = True
-        self._open: set[socket.socket] = set()
-        self._open_lock = threading.Lock()
-
-    def process_request(self, request: Any, client_address: Any) -> None:
-        with self._open_lock:
-            self._open.add(request)
-        super().process_request(request, client_address)
-
-    def shutdown_request(self, request: Any) -> None:
-        with self._open_lock:
-            self._open.discard(request)
-        super().shutdown_request(request)
-
-    def close_connections(self) -> None:
-        """End every open connection (a stopped sandbox answers nothing, as before keep-alive)."""
-        with self._open_lock:
-            sockets = list(self._open)
-        for sock in sockets:
-            try:
-                sock.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
 
 
 class Sandbox:
@@ -256,7 +106,7 @@ class Sandbox:
         )
         self.app = SandboxApp(self.store, token=self.token, scopes=scopes, faults=self._faults)
         self._save_interval = save_interval
-        self._server: _Server | None = None
+        self._server: Server | None = None
         self._thread: threading.Thread | None = None
         self._saver: persist.Saver | None = None
 
@@ -318,7 +168,7 @@ class Sandbox:
         """Serve on ``host:port`` in a daemon thread. Returns self."""
         if self._server is not None:
             return self
-        server = _Server(self.host, self._port, self.app)
+        server = Server(self.host, self._port, self.app)
         self._server = server
         # A short poll interval makes stop() quick (serve_forever checks for shutdown between polls).
         self._thread = threading.Thread(
@@ -391,11 +241,11 @@ class Sandbox:
     def set_faults(
         self,
         *,
-        faults: Any = _UNSET,
-        latency: Any = _UNSET,
-        rate_limit: Any = _UNSET,
-        search_rate: Any = _UNSET,
-        faults_after_apply: Any = _UNSET,
+        faults: Any = UNSET,
+        latency: Any = UNSET,
+        rate_limit: Any = UNSET,
+        search_rate: Any = UNSET,
+        faults_after_apply: Any = UNSET,
     ) -> None:
         """Change the bad-day knobs while running; arguments left out keep their value.
 
@@ -472,8 +322,7 @@ class Sandbox:
     def faults_served(self) -> dict[str, int]:
         """Faults served so far by kind: ``"429"``, ``"502"``, ``"503"``, ``"drop"``,
         ``"truncate"``, ``"text-<status>"`` (rate-limit windows' own 429s not included)."""
-        with self._faults._lock:
-            return dict(self._faults.served)
+        return self._faults.served_counts()
 
     def clear_injections(self) -> None:
         """Forget every scheduled fault."""
@@ -483,8 +332,7 @@ class Sandbox:
     def requests(self) -> list[RequestLog]:
         """The requests served so far (latest last, at most 10,000): method, path, query,
         status (None when dropped), fault, applied. Never headers or the token."""
-        with self.app._log_lock:
-            return list(self.app.log)
+        return self.app.logged()
 
     # -- state ------------------------------------------------------------------------------
 
@@ -509,65 +357,3 @@ class Sandbox:
         store = self._seeded()
         self.app.store = store
         self.store = store
-
-
-def _seed_info(sb: Sandbox) -> SeedInfo:
-    return SeedInfo(
-        portal_id=sb.portal_id,
-        list_ids=sb.list_ids,
-        snapshot_list_ids=sb.snapshot_list_ids,
-        dynamic_list_ids=sb.dynamic_list_ids,
-        workflow_ids=sb.workflow_ids,
-        form_ids=sb.form_ids,
-    )
-
-
-def run_cli(args: Any, emit: Callable[[str], None] | None = None) -> int:
-    """``hubframe sandbox``: serve in the foreground until Ctrl-C, printing how to connect.
-
-    ``emit`` receives each output line (default: the CLI's printer).
-    """
-    if emit is None:
-        from ..cli import emit
-    sb = Sandbox(
-        contacts=args.contacts,
-        companies=args.companies,
-        deals=args.deals,
-        seed=args.seed,
-        token=args.token,
-        latency=args.latency,
-        rate_limit=args.rate_limit,
-        faults=args.faults,
-        path=args.path,
-        host=args.host,
-        port=args.port,
-    )
-    sb.start()
-    info = _seed_info(sb)
-    emit(f"hubframe sandbox: HubSpot API at {sb.url} (forms too)")
-    emit(f"  token:       {sb.token}")
-    emit(f"  portal id:   {info.portal_id}")
-    emit(
-        f"  records:     {sb.store.count('contacts')} contacts, {sb.store.count('companies')} companies, "
-        f"{sb.store.count('deals')} deals"
-    )
-    emit(
-        f"  lists:       MANUAL {', '.join(info.list_ids)}; SNAPSHOT {', '.join(info.snapshot_list_ids)}; "
-        f"DYNAMIC {', '.join(info.dynamic_list_ids)}"
-    )
-    emit(f"  workflows:   {', '.join(info.workflow_ids)}")
-    emit(f"  forms:       {', '.join(info.form_ids)}")
-    if sb.path is not None:
-        emit(f"  saved in:    {sb.path}")
-    emit(
-        f"  connect:     HUBFRAME_BASE_URL={sb.url} HUBFRAME_FORMS_URL={sb.url} HUBSPOT_ACCESS_TOKEN={sb.token}"
-    )
-    emit("Press Ctrl-C to stop.")
-    try:
-        while True:
-            time.sleep(3600)
-    except KeyboardInterrupt:
-        emit("\nhubframe sandbox: stopping")
-    finally:
-        sb.stop()
-    return 0

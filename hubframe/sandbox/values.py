@@ -16,7 +16,7 @@ import time
 from datetime import date, datetime, timezone
 from typing import Any
 
-from .definitions import PropertyDef
+from .crm.definitions import PropertyDef
 
 __all__ = [
     "PropertyValueError",
@@ -129,30 +129,13 @@ def normalize(
         return ""
     t = defn.type
     if t == "number":
-        try:
-            f = float(s)
-        except ValueError:
-            f = math.nan
-        if not math.isfinite(f):
-            raise PropertyValueError("INVALID_LONG", f"{s} was not a valid long.")
-        return s.strip()
+        return _normalize_number(s)
     if t == "bool":
-        low = s.strip().lower()
-        if low not in ("true", "false"):
-            raise PropertyValueError(
-                "INVALID_BOOLEAN", f"{s} was not a valid boolean (use true or false)."
-            )
-        return low
+        return _normalize_bool(s)
     if t == "date":
         return _normalize_date(s)
     if t == "datetime":
-        ms = parse_time_ms(s)
-        if ms is None:
-            raise PropertyValueError(
-                "INVALID_DATETIME",
-                f"{s} was not a valid datetime: use ISO 8601 or epoch milliseconds.",
-            )
-        return iso_ms(ms)
+        return _normalize_datetime(s)
     if t == "enumeration":
         return _normalize_enumeration(defn, s, current)
     if object_type == "contacts" and defn.name == "email":
@@ -165,6 +148,35 @@ def normalize(
             "INVALID_STRING_LENGTH", "String values are limited to 65536 characters."
         )
     return s
+
+
+def _normalize_number(s: str) -> str:
+    try:
+        f = float(s)
+    except ValueError:
+        f = math.nan
+    if not math.isfinite(f):
+        raise PropertyValueError("INVALID_LONG", f"{s} was not a valid long.")
+    return s.strip()
+
+
+def _normalize_bool(s: str) -> str:
+    low = s.strip().lower()
+    if low not in ("true", "false"):
+        raise PropertyValueError(
+            "INVALID_BOOLEAN", f"{s} was not a valid boolean (use true or false)."
+        )
+    return low
+
+
+def _normalize_datetime(s: str) -> str:
+    ms = parse_time_ms(s)
+    if ms is None:
+        raise PropertyValueError(
+            "INVALID_DATETIME",
+            f"{s} was not a valid datetime: use ISO 8601 or epoch milliseconds.",
+        )
+    return iso_ms(ms)
 
 
 def _normalize_date(s: str) -> str:

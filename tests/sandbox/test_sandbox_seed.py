@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from hubframe.sandbox.definitions import PROPERTIES
+from hubframe.sandbox.crm.definitions import PROPERTIES
 from hubframe.sandbox.seed import portal_id_for, seed_store
 from hubframe.sandbox.store import Store
 from hubframe.sandbox.values import normalize

@@ -1,4 +1,4 @@
-"""Small helpers shared by the store modules."""
+"""Small helpers shared by the store's operations: the lock decorator and id parsing."""
 
 from __future__ import annotations
 

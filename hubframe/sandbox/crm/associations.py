@@ -1,14 +1,19 @@
-"""Association operations of the store: legacy v3 lists and batches, and v4 (facts §2.10).
+"""Association operations: legacy v3 lists and batches, and v4 (facts §2.10).
 
-A mixin of :class:`hubframe.sandbox.store.Store`; it relies on the store's
-``lock``, ``tables`` and ``assoc`` (the :class:`AssociationGraph`).
+:class:`AssociationOps` holds the store's association operations (one method
+per HubSpot operation, on the shared :class:`~hubframe.sandbox.state.PortalState`);
+the HTTP side is in :mod:`.handlers`. The pairs themselves live in the
+:class:`~.association_graph.AssociationGraph`.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from typing import Any
 
-from ._util import locked, parse_id
+from ..errors import missing_objects, not_found, validation_error
+from ..state import PortalState
+from ..util import locked, parse_id
 from .definitions import (
     ASSOC_BY_NAME,
     ASSOC_TYPES,
@@ -17,13 +22,11 @@ from .definitions import (
     ObjectType,
     unlabeled_type,
 )
-from .errors import missing_objects, not_found, validation_error
+from .records import LiveTargets
 
-if TYPE_CHECKING:  # pragma: no cover
-    from .associations import AssociationGraph
-    from .store import ObjectTable
+__all__ = ["AssociationOps", "check_type_specs", "v3_entries"]
 
-__all__ = ["AssociationOps"]
+EntriesOf = Callable[[str, int, str], list[dict[str, Any]]]
 
 
 def _spec_json(t: AssocType) -> dict[str, Any]:
@@ -34,13 +37,71 @@ def _type_order(type_id: int) -> tuple[bool, int]:
     return (ASSOC_TYPES[type_id].label is None, type_id)  # labelled (Primary) first
 
 
-class AssociationOps:
-    lock: Any
-    tables: dict[str, ObjectTable]
-    assoc: AssociationGraph
+def check_type_specs(from_type: str, to_type: str | None, specs: Any) -> list[int]:
+    """Validate ``[{associationCategory, associationTypeId}]``; returns the type ids.
 
-    def live_targets(self, from_type: str, from_id: int, to_type: str) -> dict[int, frozenset[int]]:
-        raise NotImplementedError  # provided by Store
+    Raises:
+        ApiError: 400 for an unknown type, a category other than HUBSPOT_DEFINED, a type
+            that does not go from ``from_type`` (to ``to_type``), or mixed target types.
+    """
+    if not isinstance(specs, list) or not specs:
+        raise validation_error(
+            "Association types must be a non-empty list of "
+            "{associationCategory, associationTypeId}."
+        )
+    out: list[int] = []
+    target = to_type
+    for spec in specs:
+        if not isinstance(spec, dict):
+            raise validation_error("Each association type must be an object.")
+        category = spec.get("associationCategory")
+        tid = parse_id(spec.get("associationTypeId", ""))
+        t = ASSOC_TYPES.get(tid) if tid is not None else None
+        if t is None or t.from_type != from_type or (target is not None and t.to_type != target):
+            frm = OBJECT_TYPES[from_type].upper
+            to = OBJECT_TYPES[target].upper if target else "any object type"
+            raise validation_error(
+                f"associationTypeId {spec.get('associationTypeId')} is not a valid association type "
+                f"from {frm} to {to}."
+            )
+        if category != t.category:
+            raise validation_error(
+                f"associationCategory {category!r} does not match associationTypeId {tid} "
+                f"(which is {t.category})."
+            )
+        target = t.to_type
+        out.append(t.type_id)
+    return out
+
+
+def v3_entries(
+    live_targets: LiveTargets,
+    from_type: str,
+    rec_id: int,
+    to_type: str,
+) -> list[dict[str, str]]:
+    """``[{id, type}]`` with one entry per type id, so a record can appear twice."""
+    out = []
+    for to_id, types in sorted(live_targets(from_type, rec_id, to_type).items()):
+        for t in sorted(types, key=_type_order):
+            out.append({"id": str(to_id), "type": ASSOC_TYPES[t].name})
+    return out
+
+
+def _missing_errors(
+    frm: ObjectType, missing_from: list[str], to: ObjectType, missing_to: list[str]
+) -> list[dict[str, Any]]:
+    """The batch errors for ids of either end that do not exist (one per object type)."""
+    errors = []
+    if missing_from:
+        errors.append(missing_objects(frm.upper, missing_from))
+    if missing_to:
+        errors.append(missing_objects(to.upper, missing_to))
+    return errors
+
+
+class AssociationOps(PortalState):
+    """The association operations of the store."""
 
     # -- helpers ----------------------------------------------------------------------------
 
@@ -55,53 +116,8 @@ class AssociationOps:
         rec = self.tables[otype.name].get_live(parse_id(raw_id))
         return rec.id if rec is not None else None
 
-    def check_type_specs(self, from_type: str, to_type: str | None, specs: Any) -> list[int]:
-        """Validate ``[{associationCategory, associationTypeId}]``; returns the type ids.
-
-        Raises:
-            ApiError: 400 for an unknown type, a category other than HUBSPOT_DEFINED, a type
-                that does not go from ``from_type`` (to ``to_type``), or mixed target types.
-        """
-        if not isinstance(specs, list) or not specs:
-            raise validation_error(
-                "Association types must be a non-empty list of "
-                "{associationCategory, associationTypeId}."
-            )
-        out: list[int] = []
-        target = to_type
-        for spec in specs:
-            if not isinstance(spec, dict):
-                raise validation_error("Each association type must be an object.")
-            category = spec.get("associationCategory")
-            tid = parse_id(spec.get("associationTypeId", ""))
-            t = ASSOC_TYPES.get(tid) if tid is not None else None
-            if (
-                t is None
-                or t.from_type != from_type
-                or (target is not None and t.to_type != target)
-            ):
-                frm = OBJECT_TYPES[from_type].upper
-                to = OBJECT_TYPES[target].upper if target else "any object type"
-                raise validation_error(
-                    f"associationTypeId {spec.get('associationTypeId')} is not a valid association type "
-                    f"from {frm} to {to}."
-                )
-            if category != t.category:
-                raise validation_error(
-                    f"associationCategory {category!r} does not match associationTypeId {tid} "
-                    f"(which is {t.category})."
-                )
-            target = t.to_type
-            out.append(t.type_id)
-        return out
-
-    def v3_entries(self, from_type: str, rec_id: int, to_type: str) -> list[dict[str, str]]:
-        """``[{id, type}]`` with one entry per type id, so a record can appear twice."""
-        out = []
-        for to_id, types in sorted(self.live_targets(from_type, rec_id, to_type).items()):
-            for t in sorted(types, key=_type_order):
-                out.append({"id": str(to_id), "type": ASSOC_TYPES[t].name})
-        return out
+    def _v3_entries(self, from_type: str, rec_id: int, to_type: str) -> list[dict[str, Any]]:
+        return list(v3_entries(self.live_targets, from_type, rec_id, to_type))
 
     def _v4_entries(self, from_type: str, rec_id: int, to_type: str) -> list[dict[str, Any]]:
         return [
@@ -116,9 +132,8 @@ class AssociationOps:
 
     def _labels(self, from_type: str, from_id: int, to_type: str, to_id: int) -> list[str]:
         types = self.assoc.types_between(from_type, from_id, to_type, to_id)
-        return [
-            ASSOC_TYPES[t].label for t in sorted(types, key=_type_order) if ASSOC_TYPES[t].label
-        ]  # type: ignore[misc]
+        labels = (ASSOC_TYPES[t].label for t in sorted(types, key=_type_order))
+        return [label for label in labels if label]
 
     @staticmethod
     def _no_associations(frm: ObjectType, to: ObjectType, ids: list[str]) -> dict[str, Any]:
@@ -140,7 +155,7 @@ class AssociationOps:
     ) -> tuple[list[dict[str, str]], int | None]:
         """GET /crm/v3/objects/{from}/{id}/associations/{to}: (page of {id, type}, next offset)."""
         rid = self._require(frm, object_id)
-        entries = self.v3_entries(frm.name, rid, to.name)
+        entries = v3_entries(self.live_targets, frm.name, rid, to.name)
         page = entries[after : after + limit]
         return page, (after + limit if after + limit < len(entries) else None)
 
@@ -169,12 +184,7 @@ class AssociationOps:
                 missing_to.append(str(raw_to))
             if fid is not None and tid is not None:
                 pairs.append((fid, tid, t))
-        errors = []
-        if missing_from:
-            errors.append(missing_objects(frm.upper, missing_from))
-        if missing_to:
-            errors.append(missing_objects(to.upper, missing_to))
-        return pairs, errors
+        return pairs, _missing_errors(frm, missing_from, to, missing_to)
 
     @locked
     def v3_batch_create(
@@ -202,7 +212,7 @@ class AssociationOps:
     def v3_batch_read(
         self, frm: ObjectType, to: ObjectType, ids: list[str]
     ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-        return self._batch_read(frm, to, ids, self.v3_entries)
+        return self._batch_read(frm, to, ids, self._v3_entries)
 
     # -- v4 ---------------------------------------------------------------------------------
 
@@ -255,7 +265,7 @@ class AssociationOps:
     ) -> dict[str, Any]:
         """PUT .../associations/{to}/{toId} with labels; returns LabelsBetweenObjectPair."""
         fid, tid = self._require(frm, object_id), self._require(to, to_id)
-        type_ids = self.check_type_specs(frm.name, to.name, specs)
+        type_ids = check_type_specs(frm.name, to.name, specs)
         self.assoc.add(frm.name, fid, to.name, tid, type_ids)
         return self._pair_json(frm, fid, to, tid)
 
@@ -283,7 +293,7 @@ class AssociationOps:
         return self._batch_read(frm, to, ids, self._v4_entries)
 
     def _batch_read(
-        self, frm: ObjectType, to: ObjectType, ids: list[str], entries_of: Any
+        self, frm: ObjectType, to: ObjectType, ids: list[str], entries_of: EntriesOf
     ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
         """v3 and v4 batch read differ only in how one record's associations are shaped."""
         results, empty = [], []
@@ -316,12 +326,7 @@ class AssociationOps:
                 missing_to.append(str(raw_to))
             else:
                 pairs.append((fid, tid, item))
-        errors = []
-        if missing_from:
-            errors.append(missing_objects(frm.upper, missing_from))
-        if missing_to:
-            errors.append(missing_objects(to.upper, missing_to))
-        return pairs, errors
+        return pairs, _missing_errors(frm, missing_from, to, missing_to)
 
     @locked
     def v4_batch_create(
@@ -329,7 +334,7 @@ class AssociationOps:
     ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
         pairs, errors = self._v4_pairs(frm, to, inputs)
         checked = [
-            (fid, tid, self.check_type_specs(frm.name, to.name, item.get("types")))
+            (fid, tid, check_type_specs(frm.name, to.name, item.get("types")))
             for fid, tid, item in pairs
         ]
         results = []
@@ -367,7 +372,7 @@ class AssociationOps:
         """Remove some labels of each pair; removing the unlabeled type removes the pair."""
         pairs, _ = self._v4_pairs(frm, to, inputs)
         for fid, tid, item in pairs:
-            type_ids = self.check_type_specs(frm.name, to.name, item.get("types"))
+            type_ids = check_type_specs(frm.name, to.name, item.get("types"))
             self.assoc.remove_types(frm.name, fid, to.name, tid, type_ids)
 
     def v4_labels(self, frm: ObjectType, to: ObjectType) -> list[dict[str, Any]]:

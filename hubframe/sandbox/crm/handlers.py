@@ -1,0 +1,240 @@
+"""The CRM's HTTP side: objects, search, properties and associations.
+
+Each handler parses the request (:class:`~hubframe.sandbox.calls.Call`), calls
+one store operation and shapes the :class:`~hubframe.sandbox.calls.Reply`;
+the routes are in :data:`hubframe.sandbox.app.ROUTES`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from ..calls import Call, Reply, batch_reply, input_ids, paging
+from ..errors import ApiError, missing_objects, validation_error
+from ..values import now_ms
+from . import search as search_mod
+from .associations import AssociationOps
+from .objects import ObjectOps
+
+# The sandbox's own copies of HubSpot's limits (the client keeps its own on purpose).
+LIST_MAX = 100
+ASSOC_V3_DEFAULT_LIMIT = 500  # unconfirmed (facts §4)
+ASSOC_V4_MAX = 500
+
+
+# -- objects -------------------------------------------------------------------------------
+
+
+def list_objects(call: Call, store: ObjectOps) -> Reply:
+    otype = call.otype()
+    limit = call.number("limit", 10, 1, LIST_MAX)
+    results, nxt = store.get_page(
+        otype,
+        limit=limit,
+        after=call.cursor(),
+        properties=call.csv("properties"),
+        associations=call.associations(),
+        archived=call.flag("archived"),
+    )
+    return Reply(200, {"results": results, **paging(call, nxt)})
+
+
+def get_object(call: Call, store: ObjectOps) -> Reply:
+    return Reply(
+        200,
+        store.get_by_id(
+            call.otype(),
+            call.args["object_id"],
+            properties=call.csv("properties"),
+            associations=call.associations(),
+            archived=call.flag("archived"),
+            id_property=call.request.args.get("idProperty"),
+        ),
+    )
+
+
+def create_object(call: Call, store: ObjectOps) -> Reply:
+    body = call.json(default={})
+    if not isinstance(body, dict):
+        raise validation_error("Invalid input JSON: expected an object with properties.")
+    return Reply(201, store.create(call.otype(), body))
+
+
+def update_object(call: Call, store: ObjectOps) -> Reply:
+    body = call.json(default={})
+    if not isinstance(body, dict):
+        raise validation_error("Invalid input JSON: expected an object with properties.")
+    return Reply(
+        200,
+        store.update(
+            call.otype(), call.args["object_id"], body, call.request.args.get("idProperty")
+        ),
+    )
+
+
+def archive_object(call: Call, store: ObjectOps) -> Reply:
+    store.archive(call.otype(), call.args["object_id"])
+    return Reply(204)
+
+
+def batch_read(call: Call, store: ObjectOps) -> Reply:
+    started = now_ms()
+    otype = call.otype()
+    inputs = call.inputs()
+    body = call.json(default={})
+    props = body.get("properties")
+    if props is not None and not isinstance(props, list):
+        raise validation_error("properties must be a list of property names.")
+    results, missing = store.batch_read(
+        otype,
+        input_ids(inputs),
+        properties=props or None,
+        id_property=body.get("idProperty"),
+        archived=call.flag("archived"),
+    )
+    return batch_reply(
+        results, [missing_objects(otype.upper, missing)] if missing else [], 200, started
+    )
+
+
+def batch_create(call: Call, store: ObjectOps) -> Reply:
+    started = now_ms()
+    results, errors = store.batch_create(call.otype(), call.inputs())
+    return batch_reply(results, errors, 201, started)
+
+
+def batch_update(call: Call, store: ObjectOps) -> Reply:
+    started = now_ms()
+    results, errors = store.batch_update(call.otype(), call.inputs())
+    return batch_reply(results, errors, 200, started)
+
+
+def batch_upsert(call: Call, store: ObjectOps) -> Reply:
+    started = now_ms()
+    return batch_reply(store.batch_upsert(call.otype(), call.inputs()), [], 200, started)
+
+
+def batch_archive(call: Call, store: ObjectOps) -> Reply:
+    store.batch_archive(call.otype(), input_ids(call.inputs()))
+    return Reply(204)
+
+
+def search(call: Call, store: ObjectOps) -> Reply:
+    otype = call.otype()
+    body = call.json(default={})
+    req = search_mod.parse_request(
+        otype, store.table(otype).defs, body, len(call.raw.decode("utf-8", "replace"))
+    )
+    total, results, nxt = store.do_search(otype, req)
+    out: dict[str, Any] = {"total": total, "results": results}
+    if nxt is not None:
+        out["paging"] = {"next": {"after": str(nxt)}}
+    return Reply(200, out)
+
+
+# -- properties ----------------------------------------------------------------------------
+
+
+def get_properties(call: Call, store: ObjectOps) -> Reply:
+    return Reply(200, {"results": store.get_properties(call.otype(), call.flag("archived"))})
+
+
+def get_property(call: Call, store: ObjectOps) -> Reply:
+    return Reply(200, store.get_property(call.otype(), call.args["property_name"]))
+
+
+# -- associations --------------------------------------------------------------------------
+
+
+def _association_page(call: Call, fetch: Callable[..., Any], max_limit: int) -> Reply:
+    """One page of a record's associations (v3 and v4 differ in store method and limit)."""
+    limit = call.number("limit", max_limit, 1, max_limit)
+    results, nxt = fetch(
+        call.otype("from_type"),
+        call.args["object_id"],
+        call.otype("to_type"),
+        after=call.offset(),
+        limit=limit,
+    )
+    return Reply(200, {"results": results, **paging(call, nxt)})
+
+
+def v3_list_associations(call: Call, store: AssociationOps) -> Reply:
+    return _association_page(call, store.get_associations, ASSOC_V3_DEFAULT_LIMIT)
+
+
+def v3_batch(call: Call, store: AssociationOps) -> Reply:
+    started = now_ms()
+    frm, to, op = call.otype("from_type"), call.otype("to_type"), call.args["op"]
+    inputs = call.inputs()
+    if op == "create":
+        results, errors = store.v3_batch_create(frm, to, inputs)
+        return batch_reply(results, errors, 201, started)
+    if op == "archive":
+        store.v3_batch_archive(frm, to, inputs)
+        return Reply(204)
+    if op == "read":
+        results, errors = store.v3_batch_read(frm, to, input_ids(inputs))
+        return batch_reply(results, errors, 200, started)
+    raise ApiError(404, f"Unknown batch operation {op!r}.", None)
+
+
+def v4_list_associations(call: Call, store: AssociationOps) -> Reply:
+    return _association_page(call, store.v4_get_page, ASSOC_V4_MAX)
+
+
+def v4_create_default(call: Call, store: AssociationOps) -> Reply:
+    started = now_ms()
+    results = store.v4_create_default(
+        call.otype("from_type"), call.args["object_id"], call.otype("to_type"), call.args["to_id"]
+    )
+    return batch_reply(results, [], 200, started)
+
+
+def v4_create(call: Call, store: AssociationOps) -> Reply:
+    specs = call.json(default=[])
+    return Reply(
+        201,
+        store.v4_create(
+            call.otype("from_type"),
+            call.args["object_id"],
+            call.otype("to_type"),
+            call.args["to_id"],
+            specs,
+        ),
+    )
+
+
+def v4_archive(call: Call, store: AssociationOps) -> Reply:
+    store.v4_archive(
+        call.otype("from_type"), call.args["object_id"], call.otype("to_type"), call.args["to_id"]
+    )
+    return Reply(204)
+
+
+def v4_batch(call: Call, store: AssociationOps) -> Reply:
+    started = now_ms()
+    frm, to = call.otype("from_type"), call.otype("to_type")
+    op = call.args.get("op") or f"{call.args.get('a')}/{call.args.get('b')}"
+    inputs = call.inputs(limit=1000 if op == "read" else 2000)
+    if op == "read":
+        results, errors = store.v4_batch_read(frm, to, input_ids(inputs))
+        return batch_reply(results, errors, 200, started)
+    if op == "create":
+        results, errors = store.v4_batch_create(frm, to, inputs)
+        return batch_reply(results, errors, 201, started)
+    if op == "archive":
+        store.v4_batch_archive(frm, to, inputs)
+        return Reply(204)
+    if op == "associate/default":
+        results, errors = store.v4_batch_associate_default(frm, to, inputs)
+        return batch_reply(results, errors, 200, started)
+    if op == "labels/archive":
+        store.v4_batch_archive_labels(frm, to, inputs)
+        return Reply(204)
+    raise ApiError(404, f"Unknown batch operation {op!r}.", None)
+
+
+def v4_labels(call: Call, store: AssociationOps) -> Reply:
+    return Reply(200, {"results": store.v4_labels(call.otype("from_type"), call.otype("to_type"))})

@@ -1,0 +1,365 @@
+"""CRM records and the table that holds one object type's records with their indexes.
+
+A :class:`Record` keeps only stored values; the values HubSpot computes
+(``hs_object_id``, ``createdate``, ``num_associated_deals`` ...) are derived
+when read, so they never go stale. An :class:`ObjectTable` knows its records in
+ascending id order, the contacts' email index, how to validate input values
+against the property definitions, and how to render a record as HubSpot's
+SimplePublicObject. It knows nothing of other tables: what it needs of the
+association graph comes in as the ``live_targets`` function.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from ..errors import ApiError, not_found, property_errors, validation_error
+from ..util import parse_id
+from ..values import PropertyValueError, date_ms, iso_ms, normalize, now_ms, parse_time_ms
+from .definitions import DEAL_STAGE_PROBABILITY, PROPERTIES, ObjectType, PropertyDef
+
+__all__ = ["Record", "ObjectTable", "LiveTargets"]
+
+#: ``live_targets(from_type, from_id, to_type)``: ``{to_id: type ids}`` of the
+#: associations of one record whose other end is not archived.
+LiveTargets = Callable[[str, int, str], dict[int, frozenset[int]]]
+
+
+class Record:
+    """One CRM record. ``props`` holds stored values only; computed ones are derived."""
+
+    __slots__ = ("id", "props", "created", "updated", "archived", "archived_at")
+
+    def __init__(
+        self,
+        id: int,
+        props: dict[str, str],
+        created: int,
+        updated: int,
+        archived: bool = False,
+        archived_at: int | None = None,
+    ):
+        self.id = id
+        self.props = props
+        self.created = created
+        self.updated = updated
+        self.archived = archived
+        self.archived_at = archived_at
+
+    def __repr__(self) -> str:
+        return f"Record(id={self.id}, archived={self.archived})"
+
+
+class ObjectTable:
+    """The records of one object type, in ascending id order, plus their indexes.
+
+    Args:
+        otype: the object type.
+        first_id: the id of the first record created.
+        live_targets: the store's association lookup (for computed counts).
+        on_write: called after every change (the store's version counter).
+    """
+
+    def __init__(
+        self,
+        otype: ObjectType,
+        first_id: int,
+        *,
+        live_targets: LiveTargets,
+        on_write: Callable[[], None],
+    ):
+        self.type = otype
+        self.defs: dict[str, PropertyDef] = PROPERTIES[otype.name]
+        self.records: dict[int, Record] = {}
+        self.next_id = first_id
+        # Contacts are unique by email (lower-cased); only live records are indexed.
+        self.email_index: dict[str, int] | None = {} if otype.name == "contacts" else None
+        self._on_write = on_write
+        self._live: list[int] | None = None
+        self._archived: list[int] | None = None
+        self._kinds = {name: d.type for name, d in self.defs.items()}
+        self._computed = _computed_values(otype, live_targets)
+        self._plans: dict[tuple[str, ...], tuple[tuple[str, Any], ...]] = {}
+        self.always = ("createdate", "hs_object_id", otype.modified_prop)
+
+    # -- indexes ----------------------------------------------------------------------------
+
+    def live_ids(self) -> list[int]:
+        """Sorted ids of records that are not archived (cached until the next write)."""
+        if self._live is None:
+            self._live = [i for i, r in self.records.items() if not r.archived]
+        return self._live
+
+    def archived_ids(self) -> list[int]:
+        if self._archived is None:
+            self._archived = [i for i, r in self.records.items() if r.archived]
+        return self._archived
+
+    def invalidate(self) -> None:
+        """Forget the cached id lists and tell the store something changed."""
+        self._live = self._archived = None
+        self._on_write()
+
+    def insert(
+        self, props: dict[str, str], created: int, updated: int, record_id: int | None = None
+    ) -> Record:
+        """Add a record with the next id (or ``record_id``), indexing its email."""
+        rid = self.next_id if record_id is None else record_id
+        self.next_id = max(self.next_id, rid + 1)
+        rec = Record(rid, props, created, updated)
+        self.records[rid] = rec
+        if self.email_index is not None and props.get("email"):
+            self.email_index[props["email"]] = rid
+        self.invalidate()
+        return rec
+
+    def get_live(self, rid: int | None) -> Record | None:
+        rec = self.records.get(rid) if rid is not None else None
+        return rec if rec is not None and not rec.archived else None
+
+    def find(self, raw_id: str, id_property: str | None = None, archived: bool = False) -> Record:
+        """A record by id (or by email with ``id_property="email"``); ApiError 404 if none."""
+        if id_property and id_property != "hs_object_id":
+            if id_property != "email" or self.email_index is None:
+                raise validation_error(
+                    f"{id_property} is not a unique identifier property of {self.type.upper} objects."
+                )
+            rid = self.email_index.get(str(raw_id).strip().lower())
+            rec = self.records.get(rid) if rid is not None and not archived else None
+        else:
+            parsed = parse_id(raw_id)
+            rec = self.records.get(parsed) if parsed is not None else None
+        if rec is None or rec.archived != archived:
+            raise not_found(raw_id)
+        return rec
+
+    def drop_email(self, rec: Record) -> None:
+        """Take an archived record's email out of the index (it may be used again)."""
+        email = rec.props.get("email")
+        if self.email_index is not None and email and self.email_index.get(email) == rec.id:
+            del self.email_index[email]
+
+    # -- writes -----------------------------------------------------------------------------
+
+    def validate(
+        self, props: dict[str, Any], current: dict[str, str] | None = None
+    ) -> dict[str, str]:
+        """Input values checked against the definitions and normalised as HubSpot stores them.
+
+        Raises:
+            ApiError: HubSpot's 400 listing every invalid value at once.
+        """
+        problems: list[tuple[str, str, str]] = []
+        values: dict[str, str] = {}
+        for name, raw in props.items():
+            defn = self.defs.get(name)
+            if defn is None:
+                problems.append(
+                    (name, "PROPERTY_DOESNT_EXIST", f'Property "{name}" does not exist')
+                )
+            elif defn.read_only:
+                problems.append(
+                    (
+                        name,
+                        "READ_ONLY_VALUE",
+                        f'Property "{name}" is a read only property; its value cannot be set.',
+                    )
+                )
+            else:
+                try:
+                    values[name] = normalize(
+                        defn, raw, (current or {}).get(name), object_type=self.type.name
+                    )
+                except PropertyValueError as exc:
+                    problems.append((name, exc.code, exc.message))
+        if problems:
+            raise property_errors(problems)
+        return values
+
+    def check_unique(self, values: dict[str, str], own_id: int | None) -> None:
+        """409 CONFLICT when another live contact has this email."""
+        email = values.get("email")
+        if self.email_index is not None and email:
+            hit = self.email_index.get(email)
+            if hit is not None and hit != own_id:
+                raise ApiError(409, f"Contact already exists. Existing ID: {hit}", "CONFLICT")
+
+    def create(self, values: dict[str, str]) -> Record:
+        """A new record from validated values, created and modified now."""
+        if self.type.name == "deals" and not values.get("pipeline"):
+            values["pipeline"] = (
+                "default"  # HubSpot puts a deal without one in the default pipeline
+            )
+        now = now_ms()
+        return self.insert(dict(values), now, now)
+
+    def apply(self, rec: Record, values: dict[str, str]) -> None:
+        """Store validated values on a record (``""`` clears), keeping the email index."""
+        if not values:
+            return
+        if self.email_index is not None and "email" in values:
+            old = rec.props.get("email")
+            if old and self.email_index.get(old) == rec.id:
+                del self.email_index[old]
+            if values["email"]:
+                self.email_index[values["email"]] = rec.id
+        rec.props.update(values)
+        rec.updated = max(now_ms(), rec.updated)
+        self.invalidate()
+
+    def archive(self, rec: Record) -> None:
+        """Move a record to the recycle bin (archiving does not change lastmodifieddate)."""
+        rec.archived = True
+        rec.archived_at = now_ms()
+        self.drop_email(rec)
+        self.invalidate()
+
+    # -- values -----------------------------------------------------------------------------
+
+    def names(self, requested: list[str] | None, *, search: bool = False) -> list[str]:
+        """Properties to return: the defaults, or the known requested ones, plus id/timestamps."""
+        if requested is None:
+            base = list(self.type.search_defaults if search else self.type.get_defaults)
+        else:
+            base = [n for n in requested if n in self.defs]  # unknown names are ignored
+        return base + [n for n in self.always if n not in base]
+
+    def written_names(self, rec: Record, changed: list[str] | None) -> list[str]:
+        """What a create (``changed=None``: every value) or an update returns."""
+        if changed is None:
+            names = list(rec.props) + [n for n in self._computed if self.value(rec, n) is not None]
+        else:
+            names = list(self.type.get_defaults) + changed
+        return names + list(self.always)
+
+    def render_plan(self, names: tuple[str, ...]) -> tuple[tuple[str, Any], ...]:
+        """``(name, computing function or None)`` of ``names`` in HubSpot's order (alphabetical)."""
+        plan = self._plans.get(names)
+        if plan is None:
+            if len(self._plans) > 256:  # clients ask for a few name lists, not thousands
+                self._plans.clear()
+            plan = self._plans[names] = tuple(
+                (n, self._computed.get(n)) for n in sorted(set(names))
+            )
+        return plan
+
+    def render(
+        self,
+        rec: Record,
+        names: Iterable[str],
+        *,
+        nulls: bool = False,
+        associations: dict[str, Any] | None = None,
+    ) -> dict[str, Any]:
+        """A record as HubSpot's SimplePublicObject(WithAssociations).
+
+        Args:
+            names: property names to include (sorted alphabetically, as HubSpot does).
+            nulls: include requested-but-unset properties as ``null`` (search) instead of
+                leaving them out (GET, list, batch read).
+            associations: the embedded ``associations`` (left out when empty).
+        """
+        props: dict[str, str | None] = {}
+        # value() unrolled: this loop runs for every property of every record served.
+        stored = rec.props
+        for n, fn in self.render_plan(tuple(names)):
+            v = fn(rec) if fn is not None else stored.get(n)
+            if v is not None:
+                props[n] = v
+            elif nulls:
+                props[n] = None
+        out: dict[str, Any] = {
+            "id": str(rec.id),
+            "properties": props,
+            "createdAt": iso_ms(rec.created),
+            "updatedAt": iso_ms(rec.updated),
+            "archived": rec.archived,
+        }
+        if rec.archived and rec.archived_at is not None:
+            out["archivedAt"] = iso_ms(rec.archived_at)
+        if associations:
+            out["associations"] = associations
+        return out
+
+    def value(self, rec: Record, name: str) -> str | None:
+        """A property's value as HubSpot returns it (computed ones derived on read)."""
+        fn = self._computed.get(name)
+        if fn is not None:
+            return fn(rec)
+        return rec.props.get(name)
+
+    def typed(self, rec: Record, name: str) -> Any:
+        """A value for comparing and sorting: float, epoch ms, or a (case-folded) string."""
+        if name == "hs_object_id":
+            return rec.id
+        if name == "createdate":
+            return rec.created
+        if name == self.type.modified_prop:
+            return rec.updated
+        v = self.value(rec, name)
+        if v is None or v == "":
+            return None
+        kind = self._kinds.get(name)
+        try:
+            if kind == "number":
+                return float(v)
+            if kind == "datetime":
+                return parse_time_ms(v)
+            if kind == "date":
+                return date_ms(v)
+        except ValueError:
+            return None
+        if kind == "bool":
+            return v.lower()
+        if kind == "enumeration":
+            return v
+        return v.casefold()
+
+
+def _computed_values(
+    otype: ObjectType, live_targets: LiveTargets
+) -> dict[str, Callable[[Record], str | None]]:
+    """Read-only properties HubSpot computes, derived when read so they never go stale."""
+    name = otype.name
+    out: dict[str, Callable[[Record], str | None]] = {
+        "hs_object_id": lambda r: str(r.id),
+        "createdate": lambda r: iso_ms(r.created),
+        otype.modified_prop: lambda r: iso_ms(r.updated),
+    }
+
+    def count(to_type: str) -> Callable[[Record], str | None]:
+        return lambda r: str(len(live_targets(name, r.id, to_type)))
+
+    if name == "contacts":
+        out["hs_email_domain"] = lambda r: (r.props.get("email") or "").partition("@")[2] or None
+        out["hs_is_contact"] = lambda r: "true"
+        out["num_associated_deals"] = count("deals")
+
+        def primary_company(r: Record) -> str | None:
+            for cid, types in live_targets("contacts", r.id, "companies").items():
+                if 1 in types:
+                    return str(cid)
+            return None
+
+        out["associatedcompanyid"] = primary_company
+    elif name == "companies":
+        out["num_associated_contacts"] = count("contacts")
+        out["num_associated_deals"] = count("deals")
+    else:
+
+        def stage_flag(stages: tuple[str, ...]) -> Callable[[Record], str | None]:
+            return lambda r: (
+                None
+                if not r.props.get("dealstage")
+                else ("true" if r.props["dealstage"] in stages else "false")
+            )
+
+        out["hs_is_closed"] = stage_flag(("closedwon", "closedlost"))
+        out["hs_is_closed_won"] = stage_flag(("closedwon",))
+        out["hs_deal_stage_probability"] = lambda r: DEAL_STAGE_PROBABILITY.get(
+            r.props.get("dealstage") or ""
+        )
+        out["amount_in_home_currency"] = lambda r: r.props.get("amount") or None
+        out["num_associated_contacts"] = count("contacts")
+    return out
