@@ -242,6 +242,7 @@ class RequestLog:
         str | None
     )  # "random"/"injected" when a fault answered, "rate_limit" for a 429 from a window
     applied: bool  # the handler ran (state may have changed)
+    client_port: int | None = None  # the client's side of the connection (one per connection)
 
 
 class SandboxApp:
@@ -320,6 +321,7 @@ class SandboxApp:
                     status,
                     fault,
                     applied,
+                    _port_of(request.environ.get("REMOTE_PORT")),
                 )
             )
 
@@ -437,3 +439,10 @@ class SandboxApp:
             "X-HubSpot-RateLimit-Max": str(limit),
             "X-HubSpot-RateLimit-Remaining": str(remaining),
         }
+
+
+def _port_of(raw: object) -> int | None:
+    try:
+        return int(str(raw))
+    except ValueError:
+        return None

@@ -189,6 +189,8 @@ class Sandbox:
         """Stop serving (and save the portal when ``path`` is set). Safe to call twice."""
         server, self._server = self._server, None
         if server is not None:
+            # A restart serves on the same address, as a restarted HubSpot host would.
+            self._port = int(server.server_port)
             server.shutdown()  # no new connections
             # End idle keep-alive connections first: server_close() then joins every handler
             # thread, so no request is still changing the store when the portal is saved.

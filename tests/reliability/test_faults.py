@@ -302,8 +302,8 @@ def test_server_stopping_mid_export_leaves_a_resumable_checkpoint(tmp_path, figu
             assert not target.exists()
             ck = json.loads((tmp_path / ".c.parquet.checkpoint.json").read_text())
             assert 0 < ck["rows"] < 4000
-            sb._port = port  # the same address, as a restarted server would have
-            sb.start()
+            sb.start()  # the same address, as a restarted server would have
+            assert sb.port == port
             res = client.contacts.export(target, properties="all", parallel=1, progress=False,
                                          row_group_size=100)
     figures.add("interruptions", "server_stopped_mid_export")
