@@ -8,10 +8,8 @@ mapping (``hubframe.errors``). The resources (``hs.contacts``, ``hs.lists``,
 
 from __future__ import annotations
 
-import ipaddress
 import json as _json
 import logging
-import math
 import os
 import random
 import threading
@@ -20,7 +18,6 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit
 
 import httpx
 import orjson
@@ -37,7 +34,7 @@ from .errors import (
 )
 from .paths import Paths
 from .tokens import BearerAuth, Secret, redact
-from .validate import check_flag
+from .validate import check_flag, check_url, is_positive_number
 
 if TYPE_CHECKING:  # pragma: no cover
     from .properties import PropertySet
@@ -72,43 +69,6 @@ class RequestStats:
     def snapshot(self) -> tuple[int, int, float]:
         with self._lock:
             return self.requests, self.retries, self.wait_seconds
-
-
-def _positive_number(value: Any) -> bool:
-    """A finite number > 0 (not a bool, not NaN)."""
-    return (
-        isinstance(value, (int, float))
-        and not isinstance(value, bool)
-        and math.isfinite(value)
-        and value > 0
-    )
-
-
-def _is_loopback(host: str) -> bool:
-    if host in ("localhost", "localhost.localdomain"):
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False
-
-
-def _check_url(name: str, url: Any) -> str:
-    if not isinstance(url, str):
-        raise ConfigurationError(
-            f"{name}={url!r:.100} is not a URL; use a string such as {DEFAULT_BASE_URL!r}"
-        )
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ConfigurationError(
-            f"{name}={url!r} is not an http(s) URL; use e.g. {DEFAULT_BASE_URL!r}"
-        )
-    if parts.scheme == "http" and not _is_loopback(parts.hostname):
-        raise ConfigurationError(
-            f"{name}={url!r} uses plain http to a host that is not this machine: the token "
-            "would travel unencrypted. Use https, or a sandbox on 127.0.0.1."
-        )
-    return url.rstrip("/")
 
 
 class HubSpot:
@@ -162,7 +122,7 @@ class HubSpot:
             )
         if not isinstance(max_retries, int) or isinstance(max_retries, bool) or max_retries < 0:
             raise ConfigurationError(f"max_retries={max_retries!r}: use a whole number >= 0")
-        if not _positive_number(timeout):
+        if not is_positive_number(timeout):
             raise ConfigurationError(
                 f"timeout={timeout!r:.100}: use a number of seconds > 0, e.g. 30"
             )
@@ -170,7 +130,7 @@ class HubSpot:
             limit, period = parse_rate_limit(rate_limit)
         except InputError as exc:
             raise ConfigurationError(str(exc)) from None
-        if not _positive_number(search_rate):
+        if not is_positive_number(search_rate):
             raise ConfigurationError(
                 f"search_rate={search_rate!r:.100}: use a number > 0 (HubSpot allows 5)"
             )
@@ -185,10 +145,10 @@ class HubSpot:
                 "clock= and sleep= take functions, e.g. time.monotonic and time.sleep"
             )
         self._token = Secret(token.strip())
-        self.base_url = _check_url(
+        self.base_url = check_url(
             "base_url", base_url or os.environ.get("HUBFRAME_BASE_URL") or DEFAULT_BASE_URL
         )
-        self.forms_url = _check_url(
+        self.forms_url = check_url(
             "forms_url", forms_url or os.environ.get("HUBFRAME_FORMS_URL") or DEFAULT_FORMS_URL
         )
         self.timeout = float(timeout)

@@ -7,13 +7,15 @@ naming the bad value and what to give instead, before any request is sent.
 
 from __future__ import annotations
 
+import ipaddress
 import math
 import numbers
 import re
 from collections.abc import Iterable, Mapping
 from typing import Any
+from urllib.parse import urlsplit
 
-from .errors import InputError
+from .errors import ConfigurationError, InputError
 
 __all__ = [
     "EMAIL_RE",
@@ -25,7 +27,10 @@ __all__ = [
     "check_ids",
     "check_limit",
     "check_max_records",
+    "check_url",
+    "is_loopback",
     "is_missing",
+    "is_positive_number",
     "values_of",
 ]
 
@@ -163,3 +168,43 @@ def check_max_records(max_records: Any) -> int | None:
     if isinstance(max_records, bool) or not isinstance(max_records, int) or max_records < 1:
         raise InputError(f"max_records={max_records!r}: use a whole number >= 1, or None for all")
     return max_records
+
+
+def is_positive_number(value: Any) -> bool:
+    """A finite number > 0 (not a bool, not NaN)."""
+    return (
+        isinstance(value, (int, float))
+        and not isinstance(value, bool)
+        and math.isfinite(value)
+        and value > 0
+    )
+
+
+def is_loopback(host: str) -> bool:
+    """Whether ``host`` names this machine."""
+    if host in ("localhost", "localhost.localdomain"):
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def check_url(name: str, url: Any) -> str:
+    """An http(s) URL without a trailing slash; plain http only to this machine (the token
+    would travel unencrypted). Raises ConfigurationError."""
+    if not isinstance(url, str):
+        raise ConfigurationError(
+            f"{name}={url!r:.100} is not a URL; use a string such as 'https://api.hubapi.com'"
+        )
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ConfigurationError(
+            f"{name}={url!r} is not an http(s) URL; use e.g. 'https://api.hubapi.com'"
+        )
+    if parts.scheme == "http" and not is_loopback(parts.hostname):
+        raise ConfigurationError(
+            f"{name}={url!r} uses plain http to a host that is not this machine: the token "
+            "would travel unencrypted. Use https, or a sandbox on 127.0.0.1."
+        )
+    return url.rstrip("/")
