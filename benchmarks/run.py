@@ -89,7 +89,9 @@ def contender(args: argparse.Namespace) -> None:
         if args.wide:
             import hubframe.resources.search
 
-            hubframe.resources.search.SEARCH_BODY_MAX = 100  # as a portal with hundreds of properties
+            hubframe.resources.search.SEARCH_BODY_MAX = (
+                100  # as a portal with hundreds of properties
+            )
         started, cpu = time.perf_counter(), time.process_time()
         hs = hubframe.HubSpot(TOKEN, base_url=args.url, rate_limit=args.rate_limit or (10**6, 10))
         res = hs.contacts.export(

@@ -64,7 +64,10 @@ PORTALS: dict[str, dict[str, Any]] = {
     "big": {"contacts": 10_050, "companies": 1, "deals": 1, "seed": 0},
     # A private app that may read the deal schema but not deals.
     "limited": {
-        "contacts": 10, "companies": 2, "deals": 5, "seed": 0,
+        "contacts": 10,
+        "companies": 2,
+        "deals": 5,
+        "seed": 0,
         "scopes": ["crm.objects.contacts.read", "crm.schemas.deals.read"],
     },  # fmt: skip
 }
@@ -142,13 +145,17 @@ def contacts_get_not_found(hs: HubSpot, ctx: dict[str, Any]) -> Any:
 
 @scenario("contacts_search")
 def contacts_search(hs: HubSpot, ctx: dict[str, Any]) -> Any:
-    return hs.contacts.search("lifecyclestage", ctx["lifecyclestage"], properties=CONTACT_PROPS, progress=False)
+    return hs.contacts.search(
+        "lifecyclestage", ctx["lifecyclestage"], properties=CONTACT_PROPS, progress=False
+    )
 
 
 @scenario("contacts_search_past_10k", portal="big", compressed=True)
 def contacts_search_past_10k(hs: HubSpot, ctx: dict[str, Any]) -> Any:
     # Few properties keep the cassette small; the paging is what is recorded.
-    return hs.contacts.search("createdate", operator="HAS_PROPERTY", properties=["hs_object_id"], progress=False)
+    return hs.contacts.search(
+        "createdate", operator="HAS_PROPERTY", properties=["hs_object_id"], progress=False
+    )
 
 
 def _keep_created_contact(df: Any, ctx: dict[str, Any]) -> None:
@@ -158,7 +165,12 @@ def _keep_created_contact(df: Any, ctx: dict[str, Any]) -> None:
 @scenario("contacts_create", keep=_keep_created_contact)
 def contacts_create(hs: HubSpot, ctx: dict[str, Any]) -> Any:
     return hs.contacts.create(
-        {"email": ctx["new_email"], "firstname": "Ada", "lastname": "Lovelace", "customer_rating": 4.5},
+        {
+            "email": ctx["new_email"],
+            "firstname": "Ada",
+            "lastname": "Lovelace",
+            "customer_rating": 4.5,
+        },
         company_id=ctx["company_id"],
     )
 
@@ -170,7 +182,9 @@ def contacts_create_conflict(hs: HubSpot, ctx: dict[str, Any]) -> Any:
 
 @scenario("contacts_update")
 def contacts_update(hs: HubSpot, ctx: dict[str, Any]) -> Any:
-    return hs.contacts.update(ctx["created_contact_id"], {"lastname": "Byron", "hs_email_optout": True})
+    return hs.contacts.update(
+        ctx["created_contact_id"], {"lastname": "Byron", "hs_email_optout": True}
+    )
 
 
 @scenario("contacts_delete")
@@ -193,7 +207,9 @@ def companies_get(hs: HubSpot, ctx: dict[str, Any]) -> Any:
 
 @scenario("companies_search")
 def companies_search(hs: HubSpot, ctx: dict[str, Any]) -> Any:
-    return hs.companies.search("industry", ctx["industry"], properties=COMPANY_PROPS, progress=False)
+    return hs.companies.search(
+        "industry", ctx["industry"], properties=COMPANY_PROPS, progress=False
+    )
 
 
 @scenario("companies_get_contacts")
@@ -207,7 +223,9 @@ def _keep_created_company(df: Any, ctx: dict[str, Any]) -> None:
 
 @scenario("companies_create", keep=_keep_created_company)
 def companies_create(hs: HubSpot, ctx: dict[str, Any]) -> Any:
-    return hs.companies.create({"name": "Analytical Engines Ltd", "domain": ctx["new_domain"], "numberofemployees": 12})
+    return hs.companies.create(
+        {"name": "Analytical Engines Ltd", "domain": ctx["new_domain"], "numberofemployees": 12}
+    )
 
 
 @scenario("companies_add_contact")
@@ -393,7 +411,9 @@ def _record(sc: Scenario, out: Path, ctx: dict[str, Any], **target: Any) -> None
         retries = hs.stats.snapshot()[1]
     if sc.name == "rate_limited_retry" and retries != 1:
         raise SystemExit(f"{sc.name}: expected exactly one retry after a 429, saw {retries}")
-    print(f"  recorded {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path} ({path.stat().st_size:,} bytes)")
+    print(
+        f"  recorded {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path} ({path.stat().st_size:,} bytes)"
+    )
 
 
 def _record_from_sandboxes(selected: list[str], out: Path, ctx: dict[str, Any]) -> None:
@@ -418,7 +438,12 @@ def _record_from_sandboxes(selected: list[str], out: Path, ctx: dict[str, Any]) 
                 for sc in group:
                     if sc.name == "rate_limited_retry":
                         # HubSpot's TEN_SECONDLY_ROLLING 429 on the next read, once.
-                        sb.inject(429, method="GET", path_contains="/crm/v3/objects/contacts/", retry_after=RETRY_AFTER)
+                        sb.inject(
+                            429,
+                            method="GET",
+                            path_contains="/crm/v3/objects/contacts/",
+                            retry_after=RETRY_AFTER,
+                        )
                     if sc.name in selected:
                         _record(sc, out, ctx, sandbox=sb, search_rate=1_000)
                     else:
@@ -438,8 +463,14 @@ def _record_from_portal(selected: list[str], out: Path, ctx: dict[str, Any], tok
             clean_up(hs, ctx)
 
 
-def _record_portal_scenarios(selected: list[str], out: Path, ctx: dict[str, Any], token: str,
-                             missing_env: set[str], big_enough: bool) -> None:
+def _record_portal_scenarios(
+    selected: list[str],
+    out: Path,
+    ctx: dict[str, Any],
+    token: str,
+    missing_env: set[str],
+    big_enough: bool,
+) -> None:
     limited = os.environ.get("HUBFRAME_LIMITED_TOKEN")
     for sc in SCENARIOS.values():
         reason = None
@@ -474,7 +505,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.list:
         for sc in SCENARIOS.values():
-            print(f"{sc.name:28} portal={sc.portal}" + (f"  raises {sc.expect.__name__}" if sc.expect else ""))
+            print(
+                f"{sc.name:28} portal={sc.portal}"
+                + (f"  raises {sc.expect.__name__}" if sc.expect else "")
+            )
         return 0
     unknown = sorted(set(args.names) - set(SCENARIOS))
     if unknown:

@@ -44,7 +44,9 @@ CASSETTES = Path(os.environ.get("HUBFRAME_CASSETTES") or PROJECT_CASSETTES).reso
 
 
 def _load_recorder():
-    spec = importlib.util.spec_from_file_location("record_cassettes", ROOT / "scripts" / "record_cassettes.py")
+    spec = importlib.util.spec_from_file_location(
+        "record_cassettes", ROOT / "scripts" / "record_cassettes.py"
+    )
     module = importlib.util.module_from_spec(spec)
     sys.modules.setdefault("record_cassettes", module)
     spec.loader.exec_module(module)
@@ -203,8 +205,12 @@ def _cell(value: Any) -> Any:
     return value.item() if isinstance(value, np.generic) else value
 
 
-def assert_frame_matches(df: pd.DataFrame, records: list[dict[str, Any]], names: list[str],
-                         defs: dict[str, dict[str, Any]]) -> None:
+def assert_frame_matches(
+    df: pd.DataFrame,
+    records: list[dict[str, Any]],
+    names: list[str],
+    defs: dict[str, dict[str, Any]],
+) -> None:
     """``df`` holds exactly ``records``: columns, dtypes and every cell."""
     assert list(df.columns) == ["id", *names, *FIXED]
     assert str(df["id"].dtype) == "string"
@@ -248,7 +254,9 @@ def test_every_scenario_has_its_cassette_and_nothing_else_is_there():
         assert {sc.filename for sc in rc.SCENARIOS.values() if sc.name in CONTEXTS} == files
 
 
-@pytest.mark.parametrize("path", sorted(p for p in CASSETTES.iterdir() if p.name != "context.json"), ids=lambda p: p.name)
+@pytest.mark.parametrize(
+    "path", sorted(p for p in CASSETTES.iterdir() if p.name != "context.json"), ids=lambda p: p.name
+)
 def test_cassette_holds_no_token(path):
     text = _cassette_text(path)
     assert rc.SANDBOX_TOKEN not in text
@@ -300,7 +308,9 @@ def test_a_search_with_another_body_is_not_replayed():
 
     with cassette_client(cassette("contacts_search")) as hs:
         with pytest.raises(CannotOverwriteExistingCassetteException):
-            hs.contacts.search("lifecyclestage", "evangelist", properties=rc.CONTACT_PROPS, progress=False)
+            hs.contacts.search(
+                "lifecyclestage", "evangelist", properties=rc.CONTACT_PROPS, progress=False
+            )
 
 
 def test_a_request_with_another_path_is_not_replayed():
@@ -367,7 +377,9 @@ def test_contacts_get_many_in_the_order_asked():
     ids = CONTEXTS["contacts_get_many"]["contact_ids"]
     assert ex.status == 200 and ex.body["inputs"] == [{"id": i} for i in ids]
     by_id = {r["id"]: r for r in ex.data["results"]}
-    assert_frame_matches(df, [by_id[i] for i in ids], rc.CONTACT_PROPS, definitions("contacts_get_many", "contacts"))
+    assert_frame_matches(
+        df, [by_id[i] for i in ids], rc.CONTACT_PROPS, definitions("contacts_get_many", "contacts")
+    )
     assert df.attrs["missing_ids"] == []
 
 
@@ -380,7 +392,9 @@ def test_contacts_get_many_partial_207_lists_the_missing_id():
     assert ex.data["errors"][0]["context"]["ids"] == [ctx["missing_id"]]
     assert df.attrs["missing_ids"] == [ctx["missing_id"]]
     assert df["id"].tolist() == ctx["contact_ids"][:2]
-    assert_frame_matches(df, ex.data["results"], ["email"], definitions("contacts_get_many_partial", "contacts"))
+    assert_frame_matches(
+        df, ex.data["results"], ["email"], definitions("contacts_get_many_partial", "contacts")
+    )
 
 
 def test_contacts_get_404_is_a_not_found_error():
@@ -392,7 +406,10 @@ def test_contacts_get_404_is_a_not_found_error():
     assert err.category == ex.data["category"] == "OBJECT_NOT_FOUND"
     assert err.correlation_id == ex.data["correlationId"]
     assert err.message == ex.data["message"]
-    assert f"GET /crm/v3/objects/contacts/{CONTEXTS['contacts_get_not_found']['missing_id']}" in str(err)
+    assert (
+        f"GET /crm/v3/objects/contacts/{CONTEXTS['contacts_get_not_found']['missing_id']}"
+        in str(err)
+    )
 
 
 def test_contacts_search_returns_every_match():
@@ -400,7 +417,11 @@ def test_contacts_search_returns_every_match():
     ex = api("contacts_search")
     ctx = CONTEXTS["contacts_search"]
     assert ex[0].body["filterGroups"] == [
-        {"filters": [{"propertyName": "lifecyclestage", "operator": "EQ", "value": ctx["lifecyclestage"]}]}
+        {
+            "filters": [
+                {"propertyName": "lifecyclestage", "operator": "EQ", "value": ctx["lifecyclestage"]}
+            ]
+        }
     ]
     assert ex[0].body["sorts"] == [{"propertyName": "hs_object_id", "direction": "ASCENDING"}]
     records = results(ex)
@@ -422,10 +443,19 @@ def test_contacts_search_past_10000_reads_every_match_once():
     assert df["id"].tolist() == [r["id"] for r in results(ex)]
     # No page ever asked past the cap; the second window restarted above the last id seen.
     assert all(int(e.body.get("after", 0)) + e.body["limit"] <= 10_000 for e in ex)
-    first_window = [e for e in ex if not any(
-        f["propertyName"] == "hs_object_id" for g in e.body["filterGroups"] for f in g["filters"])]
+    first_window = [
+        e
+        for e in ex
+        if not any(
+            f["propertyName"] == "hs_object_id"
+            for g in e.body["filterGroups"]
+            for f in g["filters"]
+        )
+    ]
     restart = ex[len(first_window)]
-    floor = {f["propertyName"]: f for f in restart.body["filterGroups"][0]["filters"]}["hs_object_id"]
+    floor = {f["propertyName"]: f for f in restart.body["filterGroups"][0]["filters"]}[
+        "hs_object_id"
+    ]
     assert floor["operator"] == "GT"
     assert floor["value"] == first_window[-1].data["results"][-1]["id"]
     assert "after" not in restart.body
@@ -438,8 +468,12 @@ def test_contacts_create_with_a_company():
     (ex,) = api("contacts_create")
     ctx = CONTEXTS["contacts_create"]
     assert ex.status == 201
-    assert ex.body["associations"] == [{"to": {"id": ctx["company_id"]}, "types": [
-        {"associationCategory": "HUBSPOT_DEFINED", "associationTypeId": 1}]}]
+    assert ex.body["associations"] == [
+        {
+            "to": {"id": ctx["company_id"]},
+            "types": [{"associationCategory": "HUBSPOT_DEFINED", "associationTypeId": 1}],
+        }
+    ]
     assert ex.body["properties"]["customer_rating"] == "4.5"
     assert len(df) == 1
     assert df.loc[0, "id"] == ex.data["id"] == CONTEXTS["contacts_update"]["created_contact_id"]
@@ -460,7 +494,9 @@ def test_contacts_create_409_names_the_existing_contact():
 def test_contacts_update():
     df, _ = replay("contacts_update")
     (ex,) = api("contacts_update")
-    assert ex.method == "PATCH" and ex.body == {"properties": {"lastname": "Byron", "hs_email_optout": "true"}}
+    assert ex.method == "PATCH" and ex.body == {
+        "properties": {"lastname": "Byron", "hs_email_optout": "true"}
+    }
     assert df.loc[0, "lastname"] == "Byron"
     assert df["hs_email_optout"].tolist() == [True]
     assert str(df["hs_email_optout"].dtype) == "boolean"
@@ -481,7 +517,9 @@ def test_contacts_delete():
 def test_companies_get_all():
     df, _ = replay("companies_get_all")
     ex = api("companies_get_all")
-    assert_frame_matches(df, results(ex), rc.COMPANY_PROPS, definitions("companies_get_all", "companies"))
+    assert_frame_matches(
+        df, results(ex), rc.COMPANY_PROPS, definitions("companies_get_all", "companies")
+    )
     assert str(df["numberofemployees"].dtype) == "Float64" and df["numberofemployees"].notna().any()
 
 
@@ -489,13 +527,17 @@ def test_companies_get_with_default_properties():
     df, _ = replay("companies_get")
     (ex,) = api("companies_get")
     assert ex.properties == ["name", "domain"]
-    assert_frame_matches(df, [ex.data], ["name", "domain"], definitions("companies_get", "companies"))
+    assert_frame_matches(
+        df, [ex.data], ["name", "domain"], definitions("companies_get", "companies")
+    )
 
 
 def test_companies_search():
     df, _ = replay("companies_search")
     ex = api("companies_search")
-    assert_frame_matches(df, results(ex), rc.COMPANY_PROPS, definitions("companies_search", "companies"))
+    assert_frame_matches(
+        df, results(ex), rc.COMPANY_PROPS, definitions("companies_search", "companies")
+    )
     assert len(df) == ex[0].data["total"] >= 1
     assert (df["industry"] == CONTEXTS["companies_search"]["industry"]).all()
 
@@ -504,10 +546,17 @@ def test_companies_get_contacts_gives_each_contact_once():
     df, _ = replay("companies_get_contacts")
     assoc, batch = api("companies_get_contacts")
     ids = list(dict.fromkeys(r["id"] for r in assoc.data["results"]))
-    assert len(assoc.data["results"]) > len(ids)  # HubSpot lists a contact once per association type
+    assert len(assoc.data["results"]) > len(
+        ids
+    )  # HubSpot lists a contact once per association type
     assert batch.body["inputs"] == [{"id": i} for i in ids]
     by_id = {r["id"]: r for r in batch.data["results"]}
-    assert_frame_matches(df, [by_id[i] for i in ids], ["email", "firstname"], definitions("companies_get_contacts", "contacts"))
+    assert_frame_matches(
+        df,
+        [by_id[i] for i in ids],
+        ["email", "firstname"],
+        definitions("companies_get_contacts", "contacts"),
+    )
 
 
 def test_companies_create():
@@ -524,8 +573,15 @@ def test_companies_add_contact():
     add = api("companies_add_contact")[0]
     ctx = CONTEXTS["companies_add_contact"]
     assert add.path == "/crm/v3/associations/contact/company/batch/create"
-    assert add.body == {"inputs": [{"from": {"id": ctx["spare_contact_id"]}, "to": {"id": ctx["created_company_id"]},
-                                    "type": "contact_to_company"}]}
+    assert add.body == {
+        "inputs": [
+            {
+                "from": {"id": ctx["spare_contact_id"]},
+                "to": {"id": ctx["created_company_id"]},
+                "type": "contact_to_company",
+            }
+        ]
+    }
     assert add.status in (200, 201)
     assert df["id"].tolist() == [ctx["spare_contact_id"]]
 
@@ -533,11 +589,19 @@ def test_companies_add_contact():
 def test_companies_remove_contact_leaves_an_empty_typed_frame():
     df, _ = replay("companies_remove_contact")
     remove, listing = api("companies_remove_contact")
-    assert remove.path == "/crm/v3/associations/contact/company/batch/archive" and remove.status == 204
+    assert (
+        remove.path == "/crm/v3/associations/contact/company/batch/archive" and remove.status == 204
+    )
     assert listing.data["results"] == []
     assert len(df) == 0
     assert list(df.columns) == ["id", "email", *FIXED]
-    assert [str(t) for t in df.dtypes] == ["string", "string", "datetime64[ms, UTC]", "datetime64[ms, UTC]", "boolean"]
+    assert [str(t) for t in df.dtypes] == [
+        "string",
+        "string",
+        "datetime64[ms, UTC]",
+        "datetime64[ms, UTC]",
+        "boolean",
+    ]
 
 
 def test_companies_delete():
@@ -554,7 +618,9 @@ def test_deals_get_all():
     ex = api("deals_get_all")
     assert_frame_matches(df, results(ex), rc.DEAL_PROPS, definitions("deals_get_all", "deals"))
     assert len(df) > 0
-    assert str(df["amount"].dtype) == "Float64" and str(df["closedate"].dtype) == "datetime64[ms, UTC]"
+    assert (
+        str(df["amount"].dtype) == "Float64" and str(df["closedate"].dtype) == "datetime64[ms, UTC]"
+    )
 
 
 def test_deals_get_with_default_properties():
@@ -590,8 +656,15 @@ def test_forms_submit_one_row_per_submission():
     df, _ = replay("forms_submit")
     ex = api("forms_submit")
     ctx = CONTEXTS["forms_submit"]
-    assert [e.path for e in ex] == [f"/submissions/v3/integration/submit/{ctx['portal_id']}/{ctx['form_id']}"] * 2
-    assert ex[0].body == {"fields": [{"name": "email", "value": ctx["form_email"]}, {"name": "firstname", "value": "Grace"}]}
+    assert [e.path for e in ex] == [
+        f"/submissions/v3/integration/submit/{ctx['portal_id']}/{ctx['form_id']}"
+    ] * 2
+    assert ex[0].body == {
+        "fields": [
+            {"name": "email", "value": ctx["form_email"]},
+            {"name": "firstname", "value": "Grace"},
+        ]
+    }
     assert df.to_dict("list") == {
         "row": ["0", "1"],
         "email": [ctx["form_email"], ctx["form_email_2"]],
@@ -632,7 +705,9 @@ def test_429_is_retried_after_the_recorded_retry_after():
     assert (first.status, second.status) == (429, 200)
     assert first.headers["retry-after"] == [str(rc.RETRY_AFTER)]
     assert retries == 1
-    assert waited == pytest.approx(rc.RETRY_AFTER)  # Retry-After honoured (on a clock that does not tick)
+    assert waited == pytest.approx(
+        rc.RETRY_AFTER
+    )  # Retry-After honoured (on a clock that does not tick)
     assert df.loc[0, "id"] == second.data["id"]
     assert df.loc[0, "email"] == second.data["properties"]["email"]
 

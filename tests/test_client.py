@@ -35,7 +35,9 @@ def test_429_then_success_is_retried(sb, client):
 
 def test_retry_after_is_honoured(sb, client):
     slept = virtual_time(client).slept
-    sb.inject(status=429, count=1, retry_after=3, path_contains="/crm/v3/objects/contacts", method="GET")
+    sb.inject(
+        status=429, count=1, retry_after=3, path_contains="/crm/v3/objects/contacts", method="GET"
+    )
     client.contacts.get_page(limit=1)
     assert slept == [3.0]
 
@@ -57,16 +59,28 @@ def test_a_create_is_not_repeated_after_a_5xx(sb, client):
 
 
 def test_a_contact_create_whose_answer_was_lost_is_not_duplicated(sb, client):
-    sb.inject(drop=True, count=1, path_contains="/crm/v3/objects/contacts", method="POST", after_apply=True)
+    sb.inject(
+        drop=True,
+        count=1,
+        path_contains="/crm/v3/objects/contacts",
+        method="POST",
+        after_apply=True,
+    )
     created = client.contacts.create({"email": "lost-answer@example.org", "firstname": "Lost"})
     found = client.contacts.search("email", "lost-answer@example.org", progress=False)
     assert list(found["id"]) == list(created["id"])
 
 
 def test_daily_limit_is_not_retried_and_says_when_it_resets(sb, client):
-    body = {"status": "error", "message": "You have reached your daily limit.",
-            "errorType": "RATE_LIMIT", "policyName": "DAILY"}
-    sb.inject(status=429, count=None, body=body, path_contains="/crm/v3/objects/contacts", method="GET")
+    body = {
+        "status": "error",
+        "message": "You have reached your daily limit.",
+        "errorType": "RATE_LIMIT",
+        "policyName": "DAILY",
+    }
+    sb.inject(
+        status=429, count=None, body=body, path_contains="/crm/v3/objects/contacts", method="GET"
+    )
     with pytest.raises(hf.RateLimitError) as info:
         client.contacts.get_page()
     assert client.stats.retries == 0
@@ -117,7 +131,9 @@ def test_a_lone_surrogate_in_a_page_does_not_make_it_unreadable():
     """JSON allows an escaped lone surrogate (a value cut inside an emoji); the page still decodes."""
     body = b'{"results":[{"id":"1","properties":{"firstname":"Ana \\ud83d"}}]}'
     transport = httpx.MockTransport(lambda request: httpx.Response(200, content=body))
-    with hf.HubSpot(token="pat-na1-00000000-test", base_url="http://127.0.0.1:9", transport=transport) as hs:
+    with hf.HubSpot(
+        token="pat-na1-00000000-test", base_url="http://127.0.0.1:9", transport=transport
+    ) as hs:
         data = hs.request_json("GET", "/crm/v3/objects/contacts")
         assert data["results"][0]["properties"]["firstname"] == "Ana \ud83d"
         assert hs.stats.retries == 0

@@ -112,7 +112,9 @@ def test_operations_runs_every_operation_against_the_sandbox(tmp_path, monkeypat
     assert "added" in listed and "not found" in listed
     enrolled = output_of(nb, "hs.workflows.enroll(")
     assert "enrolled" in enrolled and "not found" in enrolled
-    assert "emial" in output_of(nb, "UnknownPropertyError") and "email" in output_of(nb, "UnknownPropertyError")
+    assert "emial" in output_of(nb, "UnknownPropertyError") and "email" in output_of(
+        nb, "UnknownPropertyError"
+    )
 
 
 def output_of(nb, snippet: str) -> str:

@@ -121,9 +121,9 @@ def test_no_import_cycles():
 def test_every_public_name_imports():
     for name in hubframe.__all__:
         assert getattr(hubframe, name) is not None, name
-    assert hubframe.__all__ == sorted(hubframe.__all__, key=str.lower) or hubframe.__all__ == sorted(
-        hubframe.__all__
-    )
+    assert hubframe.__all__ == sorted(
+        hubframe.__all__, key=str.lower
+    ) or hubframe.__all__ == sorted(hubframe.__all__)
     for module in ("hubframe.resources", "hubframe.export", "hubframe.widgets", "hubframe.sandbox"):
         mod = importlib.import_module(module)
         for name in getattr(mod, "__all__", ()):

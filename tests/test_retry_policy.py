@@ -9,11 +9,23 @@ import pytest
 from hubframe import _retry
 from hubframe._ratelimit import SlidingWindow, parse_rate_limit
 
-TEN_SECONDLY = {"status": "error", "message": "You have reached your ten_secondly_rolling limit.",
-                "errorType": "RATE_LIMIT", "policyName": "TEN_SECONDLY_ROLLING"}
-DAILY = {"status": "error", "message": "You have reached your daily limit.",
-         "errorType": "RATE_LIMIT", "policyName": "DAILY"}
-SECONDLY = {"status": "error", "message": "You have reached your secondly limit.", "category": "RATE_LIMITS"}
+TEN_SECONDLY = {
+    "status": "error",
+    "message": "You have reached your ten_secondly_rolling limit.",
+    "errorType": "RATE_LIMIT",
+    "policyName": "TEN_SECONDLY_ROLLING",
+}
+DAILY = {
+    "status": "error",
+    "message": "You have reached your daily limit.",
+    "errorType": "RATE_LIMIT",
+    "policyName": "DAILY",
+}
+SECONDLY = {
+    "status": "error",
+    "message": "You have reached your secondly limit.",
+    "category": "RATE_LIMITS",
+}
 
 
 @pytest.mark.parametrize(
@@ -45,8 +57,14 @@ def test_should_retry_status(kind, status, body, expected):
 
 @pytest.mark.parametrize(
     ("kind", "connected", "expected"),
-    [("read", True, True), ("search", True, True), ("idempotent", True, True),
-     ("create", True, False), ("create", False, True), ("read", False, True)],
+    [
+        ("read", True, True),
+        ("search", True, True),
+        ("idempotent", True, True),
+        ("create", True, False),
+        ("create", False, True),
+        ("read", False, True),
+    ],
 )
 def test_should_retry_transport(kind, connected, expected):
     assert _retry.should_retry_transport(kind, connected=connected) is expected
@@ -54,8 +72,13 @@ def test_should_retry_transport(kind, connected, expected):
 
 @pytest.mark.parametrize(
     ("headers", "expected"),
-    [({}, None), ({"retry-after": "3"}, 3.0), ({"Retry-After": "0.5"}, 0.5),
-     ({"retry-after": "-4"}, 0.0), ({"retry-after": "soon"}, None)],
+    [
+        ({}, None),
+        ({"retry-after": "3"}, 3.0),
+        ({"Retry-After": "0.5"}, 0.5),
+        ({"retry-after": "-4"}, 0.0),
+        ({"retry-after": "soon"}, None),
+    ],
 )
 def test_parse_retry_after(headers, expected):
     assert _retry.parse_retry_after(headers) == expected
@@ -127,19 +150,33 @@ def test_sliding_window_spaces_a_burst():
 def test_sliding_window_learns_a_lower_server_max_and_an_empty_budget():
     clock = FakeClock()
     window = SlidingWindow(190, 10.0, clock=clock.time, sleep=clock.sleep)
-    window.learn({"x-hubspot-ratelimit-interval-milliseconds": "10000",
-                  "x-hubspot-ratelimit-max": "100", "x-hubspot-ratelimit-remaining": "50"})
+    window.learn(
+        {
+            "x-hubspot-ratelimit-interval-milliseconds": "10000",
+            "x-hubspot-ratelimit-max": "100",
+            "x-hubspot-ratelimit-remaining": "50",
+        }
+    )
     assert window.max_requests == 100
-    window.learn({"x-hubspot-ratelimit-interval-milliseconds": "10000",
-                  "x-hubspot-ratelimit-max": "100", "x-hubspot-ratelimit-remaining": "0"})
+    window.learn(
+        {
+            "x-hubspot-ratelimit-interval-milliseconds": "10000",
+            "x-hubspot-ratelimit-max": "100",
+            "x-hubspot-ratelimit-remaining": "0",
+        }
+    )
     assert window.acquire() == pytest.approx(10.0)
     # Headers about another window are ignored.
-    window.learn({"x-hubspot-ratelimit-interval-milliseconds": "1000", "x-hubspot-ratelimit-max": "5"})
+    window.learn(
+        {"x-hubspot-ratelimit-interval-milliseconds": "1000", "x-hubspot-ratelimit-max": "5"}
+    )
     assert window.max_requests == 100
 
 
-@pytest.mark.parametrize(("value", "expected"), [(100, (100, 10.0)), ((190, 10), (190, 10.0)),
-                                                 ("190/10", (190, 10.0)), ("5/1s", (5, 1.0))])
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [(100, (100, 10.0)), ((190, 10), (190, 10.0)), ("190/10", (190, 10.0)), ("5/1s", (5, 1.0))],
+)
 def test_parse_rate_limit(value, expected):
     assert parse_rate_limit(value) == expected
 

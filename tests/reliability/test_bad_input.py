@@ -46,8 +46,8 @@ from hubframe.errors import (
 )
 from hubframe.export import iter_export
 from hubframe.frames import HubFrameWarning
-from hubframe.resources import ObjectResource
 from hubframe.properties import PropertySet, default_properties, normalize_object_type
+from hubframe.resources import ObjectResource
 from hubframe.sandbox import Sandbox
 from hubframe.widgets import ListForm, SearchForm, WorkflowForm, operators_for, panel
 
@@ -884,7 +884,9 @@ SANDBOX_ARGS = [
 # fmt: on
 
 
-@pytest.mark.parametrize(("category", "kwargs", "texts"), [r[1:] for r in SANDBOX_ARGS], ids=[r[0] for r in SANDBOX_ARGS])
+@pytest.mark.parametrize(
+    ("category", "kwargs", "texts"), [r[1:] for r in SANDBOX_ARGS], ids=[r[0] for r in SANDBOX_ARGS]
+)
 def test_sandbox_arguments_are_refused_before_it_starts(category, kwargs, texts, figures):
     with pytest.raises(InputError) as info:
         Sandbox(**kwargs)
@@ -895,9 +897,13 @@ def test_sandbox_arguments_are_refused_before_it_starts(category, kwargs, texts,
 
 @pytest.mark.parametrize(
     ("kwargs", "text"),
-    [({}, "exactly one of"), ({"status": 500, "drop": True}, "exactly one of"),
-     ({"text": "oops"}, "exactly one of"), ({"drop": True, "text": "oops"}, "needs the status"),
-     ({"status": 429, "count": 0}, "count=0")],
+    [
+        ({}, "exactly one of"),
+        ({"status": 500, "drop": True}, "exactly one of"),
+        ({"text": "oops"}, "exactly one of"),
+        ({"drop": True, "text": "oops"}, "needs the status"),
+        ({"status": 429, "count": 0}, "count=0"),
+    ],
     ids=["nothing", "status_and_drop", "text_without_status", "text_with_drop", "count_zero"],
 )
 def test_sandbox_inject_refuses_a_fault_it_cannot_serve(read_ctx, kwargs, text, figures):

@@ -126,7 +126,9 @@ def test_export_is_exact(hs, baseline, faulty, figures, tmp_path, level, paralle
     faulty(level)
     res = hs.contacts.export(target, properties="all", parallel=parallel, progress=False)
     assert res.rows == CONTACTS and res.retries > 0
-    check_exact(hf.read_parquet(target), baseline["contacts"], figures, f"export x{parallel} @ {level}")
+    check_exact(
+        hf.read_parquet(target), baseline["contacts"], figures, f"export x{parallel} @ {level}"
+    )
 
 
 @pytest.mark.parametrize("level", FAULT_LEVELS)
@@ -155,7 +157,10 @@ def test_list_additions_are_exact_and_not_doubled(sb, hs, baseline, faulty, figu
     faulty(0.0)
     members = hs.lists.members(list_id)
     check_exact(
-        members[["id"]], pd.DataFrame({"id": sorted(expected)}, dtype="string"), figures, "list additions"
+        members[["id"]],
+        pd.DataFrame({"id": sorted(expected)}, dtype="string"),
+        figures,
+        "list additions",
     )
 
 
@@ -207,7 +212,9 @@ def test_daily_limit_is_not_retried_and_says_when_it_resets(sb, faulty):
 # -- broken answers ----------------------------------------------------------------------------
 
 
-def test_resets_mid_body_and_non_json_answers_are_retried_on_reads(sb, hs, baseline, faulty, figures):
+def test_resets_mid_body_and_non_json_answers_are_retried_on_reads(
+    sb, hs, baseline, faulty, figures
+):
     sb.inject(truncate=True, count=4, path_contains="/crm/v3/objects/companies")
     sb.inject(502, text="<html><body>502 Bad Gateway</body></html>", count=2)
     sb.inject(200, text="<html>upstream proxy</html>", count=2, path_contains="/batch/read")
@@ -215,7 +222,12 @@ def test_resets_mid_body_and_non_json_answers_are_retried_on_reads(sb, hs, basel
     check_exact(got, baseline["companies"], figures, "companies through resets and HTML answers")
     ids = baseline["many_ids"][:300]
     got = hs.contacts.get_many(ids, properties="all")
-    check_exact(got, baseline["contacts"].set_index("id").loc[ids].reset_index(), figures, "batch read through HTML 200s")
+    check_exact(
+        got,
+        baseline["contacts"].set_index("id").loc[ids].reset_index(),
+        figures,
+        "batch read through HTML 200s",
+    )
     assert sb.faults_served.get("truncate", 0) >= 4 and sb.faults_served.get("text-200", 0) >= 2
 
 
@@ -252,7 +264,10 @@ def test_contact_creates_whose_answers_are_lost_make_no_duplicates(faulty, figur
             virtual_time(client)
             sb.set_faults(faults=0.2, faults_after_apply=True)
             emails = [f"lost-answer-{i}@example.com" for i in range(60)]
-            created = {e: client.contacts.create({"email": e, "firstname": f"N{i}"}) for i, e in enumerate(emails)}
+            created = {
+                e: client.contacts.create({"email": e, "firstname": f"N{i}"})
+                for i, e in enumerate(emails)
+            }
             served = sb.faults_served
             sb.set_faults(faults=0.0)
             everyone = client.contacts.get_all(progress=False)
@@ -264,7 +279,9 @@ def test_contact_creates_whose_answers_are_lost_make_no_duplicates(faulty, figur
     figures.add("records", "duplicated", len(mine) - mine["email"].nunique())
     figures.add("records", "lost", len(set(emails) - set(mine["email"])))
     assert sorted(mine["email"]) == sorted(emails)  # each exactly once
-    assert {e: df["id"].iloc[0] for e, df in created.items()} == dict(zip(mine["email"], mine["id"], strict=True))
+    assert {e: df["id"].iloc[0] for e, df in created.items()} == dict(
+        zip(mine["email"], mine["id"], strict=True)
+    )
 
 
 def test_duplicate_email_names_the_existing_record_or_updates_it(fresh_hs):
@@ -296,23 +313,32 @@ def test_server_stopping_mid_export_leaves_a_resumable_checkpoint(tmp_path, figu
                     sb.stop()
 
             with pytest.raises(hf.ExportError) as info:
-                client.contacts.export(target, properties="all", parallel=1, progress=False,
-                                       row_group_size=100, on_page=stop_at_page_20)
+                client.contacts.export(
+                    target,
+                    properties="all",
+                    parallel=1,
+                    progress=False,
+                    row_group_size=100,
+                    on_page=stop_at_page_20,
+                )
             assert "Connection refused" in str(info.value) and "resume=True" in str(info.value)
             assert not target.exists()
             ck = json.loads((tmp_path / ".c.parquet.checkpoint.json").read_text())
             assert 0 < ck["rows"] < 4000
             sb.start()  # the same address, as a restarted server would have
             assert sb.port == port
-            res = client.contacts.export(target, properties="all", parallel=1, progress=False,
-                                         row_group_size=100)
+            res = client.contacts.export(
+                target, properties="all", parallel=1, progress=False, row_group_size=100
+            )
     figures.add("interruptions", "server_stopped_mid_export")
     figures.add("interruptions", "resumed_exactly")
     assert res.resumed and res.rows == 4000
     check_exact(hf.read_parquet(target), expected, figures, "export across a server restart")
 
 
-def test_resets_mid_body_past_the_retries_stop_an_export_resumably(sb, baseline, faulty, figures, tmp_path):
+def test_resets_mid_body_past_the_retries_stop_an_export_resumably(
+    sb, baseline, faulty, figures, tmp_path
+):
     """Every page cut off mid-body: a clear ExportError, nothing at the target, then an exact resume."""
     target = tmp_path / "c.parquet"
     with sb.client(rate_limit=(100_000, 10), search_rate=1000, max_retries=2) as client:
@@ -326,8 +352,14 @@ def test_resets_mid_body_past_the_retries_stop_an_export_resumably(sb, baseline,
                 sb.inject(truncate=True, count=None, path_contains="/crm/v3/objects/contacts")
 
         with pytest.raises(hf.ExportError) as info:
-            client.contacts.export(target, properties="all", parallel=1, progress=False,
-                                   row_group_size=100, on_page=cut_after_five_pages)
+            client.contacts.export(
+                target,
+                properties="all",
+                parallel=1,
+                progress=False,
+                row_group_size=100,
+                on_page=cut_after_five_pages,
+            )
         assert "RemoteProtocolError" in str(info.value) and "resume=True" in str(info.value)
         assert not target.exists()
         sb.clear_injections()
@@ -336,4 +368,6 @@ def test_resets_mid_body_past_the_retries_stop_an_export_resumably(sb, baseline,
     figures.add("interruptions", "resumed_exactly")
     kept = res.rows - res.pages * 100  # pages fetched ahead of the callback are kept too
     assert res.resumed and 500 <= kept < CONTACTS
-    check_exact(hf.read_parquet(target), baseline["contacts"], figures, "export resumed after resets")
+    check_exact(
+        hf.read_parquet(target), baseline["contacts"], figures, "export resumed after resets"
+    )

@@ -61,7 +61,9 @@ _CHILD = textwrap.dedent(
 @pytest.fixture(scope="module")
 def sb():
     # 30 ms per answer keeps an export running long enough to be killed at many points.
-    with Sandbox(contacts=CONTACTS, companies=2, deals=2, seed=31, latency=0.03, search_rate=None) as s:
+    with Sandbox(
+        contacts=CONTACTS, companies=2, deals=2, seed=31, latency=0.03, search_rate=None
+    ) as s:
         yield s
 
 
@@ -85,7 +87,9 @@ def test_killed_exports_resume_to_the_uninterrupted_file(sb, tmp_path, figures, 
     with sb.client(rate_limit=(100_000, 10), search_rate=1000) as hs:
         call = dict(kw, search=tuple(kw["search"]) if kw.get("search") else None)
         call.pop("cursor", None)
-        done = hs.contacts.export(reference, properties="all", progress=False, row_group_size=100, **call)
+        done = hs.contacts.export(
+            reference, properties="all", progress=False, row_group_size=100, **call
+        )
     total = done.rows
     assert total > 5_000
 

@@ -40,7 +40,12 @@ WRONG = "pat-na1-00000000-dead-beef-0000-badbadbadbad"
 class Scanner:
     """Searches texts for the token (whole, or its 16 middle characters) and bearer headers."""
 
-    PATTERNS = [re.escape(TOKEN), re.escape(TOKEN[12:28]), re.escape(WRONG), r"[Bb][Ee][Aa][Rr][Ee][Rr]\s+[\w-]{8,}"]
+    PATTERNS = [
+        re.escape(TOKEN),
+        re.escape(TOKEN[12:28]),
+        re.escape(WRONG),
+        r"[Bb][Ee][Aa][Rr][Ee][Rr]\s+[\w-]{8,}",
+    ]
 
     def __init__(self, figures):
         self.figures = figures
@@ -52,7 +57,9 @@ class Scanner:
         self.figures.add("secrets", "places_searched")
         self.figures.add("secrets", "characters_searched", len(text))
         for match in self._re.finditer(text):
-            self.sightings.append(f"{where}: ...{text[max(0, match.start() - 40):match.end() + 10]!r}")
+            self.sightings.append(
+                f"{where}: ...{text[max(0, match.start() - 40) : match.end() + 10]!r}"
+            )
         assert text, f"{where}: nothing to search (the check would pass vacuously)"
 
     def scan_files(self, where: str, folder: Path) -> None:
@@ -84,12 +91,26 @@ def failures(sb, hs):
     tries = [
         lambda: hs.contacts.get("999999999"),  # 404
         lambda: hs.contacts.create({"email": "dup-secret@example.com"}),  # 409 on the second try
-        lambda: hs.contacts.update(hs.contacts.get_page(limit=1)["id"].iloc[0], {"hs_lead_status": "NOT_AN_OPTION"}),
+        lambda: hs.contacts.update(
+            hs.contacts.get_page(limit=1)["id"].iloc[0], {"hs_lead_status": "NOT_AN_OPTION"}
+        ),
         lambda: hs.contacts.get_all(properties=["no_such_property"], progress=False),
-        lambda: (sb.inject(500, count=None, path_contains="/crm/v3/objects/deals"), hs.deals.get_page())[1],
-        lambda: (sb.inject(429, count=None, path_contains="/crm/v3/objects/deals"), hs.deals.get_page())[1],
-        lambda: (sb.inject(drop=True, count=None, path_contains="/crm/v3/objects/deals"), hs.deals.get_page())[1],
-        lambda: (sb.inject(truncate=True, count=None, path_contains="/crm/v3/objects/deals"), hs.deals.get_page())[1],
+        lambda: (
+            sb.inject(500, count=None, path_contains="/crm/v3/objects/deals"),
+            hs.deals.get_page(),
+        )[1],
+        lambda: (
+            sb.inject(429, count=None, path_contains="/crm/v3/objects/deals"),
+            hs.deals.get_page(),
+        )[1],
+        lambda: (
+            sb.inject(drop=True, count=None, path_contains="/crm/v3/objects/deals"),
+            hs.deals.get_page(),
+        )[1],
+        lambda: (
+            sb.inject(truncate=True, count=None, path_contains="/crm/v3/objects/deals"),
+            hs.deals.get_page(),
+        )[1],
         lambda: hs.forms.submit(sb.portal_id, "not-a-form-guid", {"email": "x@example.com"}),
         lambda: hs.lists.add("not-a-list", ["1"]),
     ]
@@ -116,8 +137,21 @@ def test_reprs_errors_tracebacks_and_debug_logs(sb, scanner, caplog, tmp_path):
         hs.contacts.search("email", operator="HAS_PROPERTY", progress=False)
         res = hs.contacts.export(tmp_path / "c.parquet", progress=False)
         errors = list(failures(sb, hs))
-        objects = [hs, hs.contacts, hs.companies, hs.deals, hs.forms, hs.lists, hs.workflows,
-                   hs.stats, hs.properties("contacts"), res, sb, sb.app, *sb.requests[-50:]]
+        objects = [
+            hs,
+            hs.contacts,
+            hs.companies,
+            hs.deals,
+            hs.forms,
+            hs.lists,
+            hs.workflows,
+            hs.stats,
+            hs.properties("contacts"),
+            res,
+            sb,
+            sb.app,
+            *sb.requests[-50:],
+        ]
         objects += list(vars(hs).values())  # the transport, limiters, caches...
         for obj in objects:
             scanner.scan(f"repr {type(obj).__name__}", repr(obj))
@@ -158,7 +192,9 @@ def test_cassettes_checkpoints_and_parquet(sb, scanner, tmp_path):
 
     with sb.client(rate_limit=(10_000, 10)) as hs:
         with pytest.raises(KeyboardInterrupt):
-            hs.contacts.export(target, properties="all", row_group_size=50, progress=False, on_page=stop)
+            hs.contacts.export(
+                target, properties="all", row_group_size=50, progress=False, on_page=stop
+            )
         scanner.scan_files("interrupted export", export_dir)
         hs.contacts.export(target, properties="all", progress=False)
     scanner.scan_files("finished export", export_dir)
@@ -202,7 +238,11 @@ def test_executed_notebook_outputs_and_widget_state(scanner, tmp_path, monkeypat
     monkeypatch.setenv("T_TOKEN", TOKEN)
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(src) for src in _NOTEBOOK])
     NotebookClient(
-        nb, timeout=180, kernel_name="python3", allow_errors=True, store_widget_state=True,
+        nb,
+        timeout=180,
+        kernel_name="python3",
+        allow_errors=True,
+        store_widget_state=True,
         resources={"metadata": {"path": str(tmp_path)}},
     ).execute()
     errors = [o for c in nb.cells for o in c.outputs if o.output_type == "error"]
@@ -213,15 +253,29 @@ def test_executed_notebook_outputs_and_widget_state(scanner, tmp_path, monkeypat
 
 def test_command_line_output(sb, scanner, tmp_path):
     env = {**os.environ, "HUBSPOT_ACCESS_TOKEN": TOKEN}
-    cmd = [sys.executable, "-m", "hubframe.cli", "export", "contacts", "-o", str(tmp_path / "c.parquet"),
-           "--base-url", sb.url]
+    cmd = [
+        sys.executable,
+        "-m",
+        "hubframe.cli",
+        "export",
+        "contacts",
+        "-o",
+        str(tmp_path / "c.parquet"),
+        "--base-url",
+        sb.url,
+    ]
     ok = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=120)
     assert ok.returncode == 0, ok.stderr
-    bad = subprocess.run(cmd, env={**env, "HUBSPOT_ACCESS_TOKEN": WRONG}, capture_output=True,
-                         text=True, timeout=120)
+    bad = subprocess.run(
+        cmd, env={**env, "HUBSPOT_ACCESS_TOKEN": WRONG}, capture_output=True, text=True, timeout=120
+    )
     assert bad.returncode != 0 and "401" in bad.stderr + bad.stdout
-    for name, out in (("ok stdout", ok.stdout), ("ok stderr", ok.stderr),
-                      ("401 stdout", bad.stdout or "(empty)"), ("401 stderr", bad.stderr)):
+    for name, out in (
+        ("ok stdout", ok.stdout),
+        ("ok stderr", ok.stderr),
+        ("401 stdout", bad.stdout or "(empty)"),
+        ("401 stderr", bad.stderr),
+    ):
         scanner.scan(f"hubframe export {name}", out)
 
 
@@ -233,11 +287,15 @@ def test_sandbox_binds_loopback_and_wants_the_token(sb):
         r = httpx.get(f"{sb.url}/crm/v3/objects/contacts", headers=headers)
         assert r.status_code == 401, headers
         assert TOKEN not in r.text
-    ok = httpx.get(f"{sb.url}/crm/v3/objects/contacts", headers={"Authorization": f"Bearer {TOKEN}"})
+    ok = httpx.get(
+        f"{sb.url}/crm/v3/objects/contacts", headers={"Authorization": f"Bearer {TOKEN}"}
+    )
     assert ok.status_code == 200
 
 
-@pytest.mark.parametrize("url", ["http://api.hubapi.com", "http://10.0.0.5:8080", "http://example.com"])
+@pytest.mark.parametrize(
+    "url", ["http://api.hubapi.com", "http://10.0.0.5:8080", "http://example.com"]
+)
 def test_plain_http_to_another_host_is_refused(url):
     with pytest.raises(hf.ConfigurationError, match="unencrypted") as info:
         hf.HubSpot(token=TOKEN, base_url=url)

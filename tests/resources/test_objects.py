@@ -148,7 +148,9 @@ def test_long_property_lists_are_split_and_merged(hs):
     assert len(property_chunks(names, budget=200)) > 1
     page = hs.contacts.get_page(limit=10, properties="all")
     again = hs.contacts.get_many(list(page["id"]), properties="all")
-    pd.testing.assert_frame_equal(page.reset_index(drop=True), again.reset_index(drop=True), check_like=False)
+    pd.testing.assert_frame_equal(
+        page.reset_index(drop=True), again.reset_index(drop=True), check_like=False
+    )
 
 
 # -- search -----------------------------------------------------------------------------------
@@ -159,7 +161,9 @@ def test_search_eq_returns_every_match_with_search_defaults(hs):
     stage = everything["lifecyclestage"].dropna().value_counts().index[0]
     expected = set(everything.loc[everything["lifecyclestage"] == stage, "id"])
     found = hs.contacts.search("lifecyclestage", stage, progress=False)
-    assert set(found["id"]) == expected and len(found) == len(expected) > 10  # more than one default page
+    assert (
+        set(found["id"]) == expected and len(found) == len(expected) > 10
+    )  # more than one default page
     assert found.attrs["total"] == len(expected)
     assert list(found.columns) == ["id", *SEARCH_DEFAULT_PROPERTIES["contacts"], *TAIL]
     assert list(found["id"].astype(int)) == sorted(found["id"].astype(int))
@@ -171,13 +175,17 @@ def test_search_number_and_date_operators(hs):
     assert set(big["id"]) == set(deals.loc[deals["amount"] > 5000, "id"])
     assert (big["amount"] > 5000).all()
     day = deals["closedate"].dropna().sort_values().iloc[len(deals) // 2]
-    early = hs.deals.search("closedate", day, operator="LTE", properties=["closedate"], progress=False)
+    early = hs.deals.search(
+        "closedate", day, operator="LTE", properties=["closedate"], progress=False
+    )
     assert set(early["id"]) == set(deals.loc[deals["closedate"] <= day, "id"])
 
 
 def test_search_no_match_is_an_empty_typed_frame(hs):
     empty = hs.contacts.search("email", "nobody-at-all@nowhere.invalid", progress=False)
-    full = hs.contacts.search("email", hs.contacts.get_page(limit=1)["email"].iloc[0], progress=False)
+    full = hs.contacts.search(
+        "email", hs.contacts.get_page(limit=1)["email"].iloc[0], progress=False
+    )
     assert len(empty) == 0 and len(full) == 1
     assert list(empty.columns) == list(full.columns)
     assert list(empty.dtypes) == list(full.dtypes)
@@ -202,7 +210,9 @@ def big_sandbox():
 
 def test_search_past_ten_thousand_returns_exactly_the_matches(big_sandbox):
     with big_sandbox.client(rate_limit=(10_000, 10)) as client:
-        df = client.contacts.search("email", operator="HAS_PROPERTY", properties=["email"], progress=False)
+        df = client.contacts.search(
+            "email", operator="HAS_PROPERTY", properties=["email"], progress=False
+        )
         listed = client.contacts.get_all(properties=["email"], progress=False)
     expected = set(listed.loc[listed["email"].notna(), "id"])
     assert len(expected) > 10_000
@@ -215,7 +225,9 @@ def test_search_past_ten_thousand_returns_exactly_the_matches(big_sandbox):
 
 
 def test_create_update_delete_contact(fresh_hs):
-    created = fresh_hs.contacts.create({"email": "ada@example.org", "firstname": "Ada", "lastname": "Lovelace"})
+    created = fresh_hs.contacts.create(
+        {"email": "ada@example.org", "firstname": "Ada", "lastname": "Lovelace"}
+    )
     assert len(created) == 1
     cid = created["id"].iloc[0]
     assert created["email"].iloc[0] == "ada@example.org"
@@ -235,7 +247,9 @@ def test_create_duplicate_email_raises_conflict_with_existing_id(fresh_hs):
         fresh_hs.contacts.create({"email": "dup@example.org", "firstname": "Two"})
     assert info.value.existing_id == first["id"].iloc[0]
     assert f"id {first['id'].iloc[0]}" in str(info.value)
-    again = fresh_hs.contacts.create({"email": "dup@example.org", "firstname": "Two"}, on_conflict="update")
+    again = fresh_hs.contacts.create(
+        {"email": "dup@example.org", "firstname": "Two"}, on_conflict="update"
+    )
     assert again["id"].iloc[0] == first["id"].iloc[0]
     assert again["firstname"].iloc[0] == "Two"
 
@@ -249,11 +263,13 @@ def test_create_with_company_associates_it(fresh_hs):
 
 
 def test_create_many_from_a_dataframe(fresh_hs):
-    rows = pd.DataFrame({
-        "email": [f"bulk{i}@example.org" for i in range(130)],
-        "firstname": ["Bulk"] * 130,
-        "lastname": [None if i % 2 else f"N{i}" for i in range(130)],
-    })
+    rows = pd.DataFrame(
+        {
+            "email": [f"bulk{i}@example.org" for i in range(130)],
+            "firstname": ["Bulk"] * 130,
+            "lastname": [None if i % 2 else f"N{i}" for i in range(130)],
+        }
+    )
     created = fresh_hs.contacts.create(rows)
     assert len(created) == 130
     assert list(created["email"]) == list(rows["email"])
@@ -275,7 +291,9 @@ def test_create_rejects_bad_values_before_sending(fresh_hs):
 def test_missing_scope_is_named(fresh_sandbox):
     from hubframe.sandbox import Sandbox
 
-    with Sandbox(contacts=5, seed=3, scopes=["crm.objects.contacts.read", "crm.schemas.contacts.read"]) as sb:
+    with Sandbox(
+        contacts=5, seed=3, scopes=["crm.objects.contacts.read", "crm.schemas.contacts.read"]
+    ) as sb:
         with sb.client() as client:
             with pytest.raises(hf.MissingScopesError) as info:
                 client.contacts.create({"email": "x@example.org"})
@@ -305,7 +323,9 @@ def test_company_contacts_add_and_remove(fresh_hs):
 
 
 def test_company_create_search_delete(fresh_hs):
-    made = fresh_hs.companies.create({"name": "Analytical Engines Ltd", "domain": "engines.example"})
+    made = fresh_hs.companies.create(
+        {"name": "Analytical Engines Ltd", "domain": "engines.example"}
+    )
     cid = made["id"].iloc[0]
     found = fresh_hs.companies.search("domain", "engines.example", progress=False)
     assert list(found["id"]) == [cid]
@@ -356,11 +376,17 @@ def test_workflow_enroll_rejects_malformed_email_before_sending(fresh_sandbox, f
 
 def test_form_submit_creates_contact_and_reports_rejections(fresh_sandbox, fresh_hs):
     form = fresh_sandbox.form_ids[0]
-    rows = pd.DataFrame({"email": ["form1@example.org", "form2@example.org"],
-                         "firstname": ["Grace", "Alan"]})
+    rows = pd.DataFrame(
+        {"email": ["form1@example.org", "form2@example.org"], "firstname": ["Grace", "Alan"]}
+    )
     out = fresh_hs.forms.submit(fresh_sandbox.portal_id, form, rows)
     assert list(out["outcome"]) == ["submitted", "submitted"]
-    assert fresh_hs.contacts.get("form1@example.org", id_property="email")["firstname"].iloc[0] == "Grace"
-    bad = fresh_hs.forms.submit(fresh_sandbox.portal_id, form, {"email": "x@example.org", "no_such_field": "1"})
+    assert (
+        fresh_hs.contacts.get("form1@example.org", id_property="email")["firstname"].iloc[0]
+        == "Grace"
+    )
+    bad = fresh_hs.forms.submit(
+        fresh_sandbox.portal_id, form, {"email": "x@example.org", "no_such_field": "1"}
+    )
     assert list(bad["outcome"]) == ["rejected"]
     assert bad["message"].iloc[0]
