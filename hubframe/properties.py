@@ -80,7 +80,9 @@ def normalize_object_type(object_type: Any) -> str:
 # -- default properties ------------------------------------------------------------------------
 
 #: What HubSpot's get, list and batch-read endpoints return when no ``properties`` are
-#: asked for, per object type (the facts file, §2.4).
+#: asked for, per object type (the facts file, §2.4). These HubSpot facts (like the
+#: limits in ``batching`` and ``resources.search``) are kept apart from the sandbox's own
+#: copies on purpose: were one side wrong, the tests of the other would show it.
 DEFAULT_PROPERTIES: Mapping[str, tuple[str, ...]] = MappingProxyType(
     {
         "contacts": ("firstname", "lastname", "email"),
