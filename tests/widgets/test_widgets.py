@@ -366,7 +366,7 @@ def test_notebook_runs_headless_and_search_shows_a_progress_bar(monkeypatch, tmp
     import nbformat
     from nbclient import NotebookClient
 
-    repo = Path(__file__).resolve().parents[1]
+    repo = Path(__file__).resolve().parents[2]
     for name in ("HUBSPOT_ACCESS_TOKEN", "HUBFRAME_BASE_URL", "HUBFRAME_FORMS_URL"):
         monkeypatch.delenv(name, raising=False)  # the notebook must use its own sandbox
     monkeypatch.setenv("PYTHONPATH", os.pathsep.join(filter(None, [str(repo), os.environ.get("PYTHONPATH")])))
