@@ -49,7 +49,9 @@ def test_search_by_last_name_fills_result_table_and_selection(hs):
     df = form.submit()
 
     assert df is form.result
-    expected = ids_where(hs, "contacts", "lastname", lambda v: isinstance(v, str) and v.lower() == name.lower())
+    expected = ids_where(
+        hs, "contacts", "lastname", lambda v: isinstance(v, str) and v.lower() == name.lower()
+    )
     assert df["id"].tolist() == expected and len(expected) >= 1
     assert f"{len(expected)} contacts found" in texts(form)
     assert "<table" in form.table.value and name in form.table.value
@@ -67,7 +69,9 @@ def test_button_click_runs_search_disables_button_meanwhile_and_calls_back(hs):
 
     assert states == [True, False]
     assert len(results) == 1 and results[0] is form.result
-    assert form.result["id"].tolist() == ids_where(hs, "deals", "amount", lambda v: pd.notna(v) and v > 5000)
+    assert form.result["id"].tolist() == ids_where(
+        hs, "deals", "amount", lambda v: pd.notna(v) and v > 5000
+    )
     assert not form.button.disabled
 
 
@@ -83,16 +87,36 @@ def test_property_dropdown_shows_labels_and_uses_names(hs):
 @pytest.mark.parametrize(
     ("object_type", "field", "widget", "operators_include", "operators_exclude"),
     [
-        ("contacts", "lastname", W.Text, {"EQ", "CONTAINS_TOKEN", "HAS_PROPERTY"}, {"GT", "BETWEEN"}),
+        (
+            "contacts",
+            "lastname",
+            W.Text,
+            {"EQ", "CONTAINS_TOKEN", "HAS_PROPERTY"},
+            {"GT", "BETWEEN"},
+        ),
         ("deals", "amount", W.FloatText, {"EQ", "GT", "LTE", "BETWEEN"}, {"CONTAINS_TOKEN"}),
-        ("contacts", "contract_start_date", W.DatePicker, {"EQ", "GT", "BETWEEN"}, {"CONTAINS_TOKEN", "IN"}),
+        (
+            "contacts",
+            "contract_start_date",
+            W.DatePicker,
+            {"EQ", "GT", "BETWEEN"},
+            {"CONTAINS_TOKEN", "IN"},
+        ),
         ("contacts", "createdate", W.DatePicker, {"GTE", "LT", "BETWEEN"}, {"EQ", "IN"}),
-        ("contacts", "lifecyclestage", W.Dropdown, {"EQ", "IN", "NOT_IN"}, {"GT", "CONTAINS_TOKEN"}),
+        (
+            "contacts",
+            "lifecyclestage",
+            W.Dropdown,
+            {"EQ", "IN", "NOT_IN"},
+            {"GT", "CONTAINS_TOKEN"},
+        ),
         ("contacts", "favorite_products", W.SelectMultiple, {"IN", "NOT_IN"}, {"GT", "EQ"}),
         ("contacts", "vip_customer", W.ToggleButtons, {"EQ", "NEQ"}, {"GT", "IN"}),
     ],
 )
-def test_operators_and_value_widget_fit_the_property_type(hs, object_type, field, widget, operators_include, operators_exclude):
+def test_operators_and_value_widget_fit_the_property_type(
+    hs, object_type, field, widget, operators_include, operators_exclude
+):
     form = SearchForm(hs, object_type=object_type, field=field)
     offered = {value for _label, value in form.operator.options}
     assert operators_include <= offered and not offered & operators_exclude
@@ -106,7 +130,9 @@ def test_enumeration_dropdown_shows_option_labels_and_sends_values(hs):
     assert ("Marketing Qualified Lead", "marketingqualifiedlead") in dropdown.options
     dropdown.value = "customer"
     form.submit()
-    assert form.result["id"].tolist() == ids_where(hs, "contacts", "lifecyclestage", lambda v: v == "customer")
+    assert form.result["id"].tolist() == ids_where(
+        hs, "contacts", "lifecyclestage", lambda v: v == "customer"
+    )
     assert set(form.result["lifecyclestage"]) <= {"customer"}
 
 
@@ -117,7 +143,9 @@ def test_between_shows_two_inputs_and_finds_the_range(hs):
     low.value, high.value = 1000, 20000
     assert form.value == (1000, 20000)
     form.submit()
-    assert form.result["id"].tolist() == ids_where(hs, "deals", "amount", lambda v: pd.notna(v) and 1000 <= v <= 20000)
+    assert form.result["id"].tolist() == ids_where(
+        hs, "deals", "amount", lambda v: pd.notna(v) and 1000 <= v <= 20000
+    )
 
 
 def test_multi_checkbox_in_uses_a_multi_select(hs):
@@ -125,39 +153,56 @@ def test_multi_checkbox_in_uses_a_multi_select(hs):
     assert form.operator.value == "IN"
     assert form.value == ["crm", "chat"]
     form.submit()
-    expected = ids_where(hs, "contacts", "favorite_products", lambda v: v is not pd.NA and bool({"crm", "chat"} & set(v)))
+    expected = ids_where(
+        hs,
+        "contacts",
+        "favorite_products",
+        lambda v: v is not pd.NA and bool({"crm", "chat"} & set(v)),
+    )
     assert form.result["id"].tolist() == expected and expected
 
 
 def test_bool_toggle_and_has_property(hs):
     form = SearchForm(hs, object_type="contacts", field="vip_customer", value=True)
     form.submit()
-    assert form.result["id"].tolist() == ids_where(hs, "contacts", "vip_customer", lambda v: v is not pd.NA and bool(v))
+    assert form.result["id"].tolist() == ids_where(
+        hs, "contacts", "vip_customer", lambda v: v is not pd.NA and bool(v)
+    )
 
     form.field.value = "phone"
     form.operator.value = "HAS_PROPERTY"
     assert form.value_box.children == () and form.value is None
     form.submit()
-    assert form.result["id"].tolist() == ids_where(hs, "contacts", "phone", lambda v: isinstance(v, str) and v != "")
+    assert form.result["id"].tolist() == ids_where(
+        hs, "contacts", "phone", lambda v: isinstance(v, str) and v != ""
+    )
 
 
 def test_date_picker_search(hs):
-    form = SearchForm(hs, object_type="contacts", field="contract_start_date", operator="GTE", value="2024-01-01")
+    form = SearchForm(
+        hs, object_type="contacts", field="contract_start_date", operator="GTE", value="2024-01-01"
+    )
     (picker,) = form.value_box.children
     assert picker.value == dt.date(2024, 1, 1)
     form.submit()
-    expected = ids_where(hs, "contacts", "contract_start_date", lambda v: pd.notna(v) and v >= dt.date(2024, 1, 1))
+    expected = ids_where(
+        hs, "contacts", "contract_start_date", lambda v: pd.notna(v) and v >= dt.date(2024, 1, 1)
+    )
     assert form.result["id"].tolist() == expected
 
 
 def test_text_in_takes_comma_separated_values_with_spaces(hs):
-    cities = hs.contacts.get_all(properties=["city"], progress=False)["city"].dropna().unique().tolist()
+    cities = (
+        hs.contacts.get_all(properties=["city"], progress=False)["city"].dropna().unique().tolist()
+    )
     two = sorted(cities, key=lambda c: (" " not in c, c))[:2]  # one with a space, if any
     form = SearchForm(hs, object_type="contacts", field="city", operator="IN")
     form.value_box.children[0].value = f"{two[0]},  {two[1]}\n"
     assert form.value == two
     form.submit()
-    assert form.result["id"].tolist() == ids_where(hs, "contacts", "city", lambda v: v is not pd.NA and v in two)
+    assert form.result["id"].tolist() == ids_where(
+        hs, "contacts", "city", lambda v: v is not pd.NA and v in two
+    )
 
 
 def test_switching_object_type_reloads_properties(hs):
@@ -171,12 +216,20 @@ def test_switching_object_type_reloads_properties(hs):
     form.operator.value = "EQ"
     form.value = "closedwon"
     form.submit()
-    assert form.result["id"].tolist() == ids_where(hs, "deals", "dealstage", lambda v: v == "closedwon")
+    assert form.result["id"].tolist() == ids_where(
+        hs, "deals", "dealstage", lambda v: v == "closedwon"
+    )
     assert "dealstage" in form.result.columns
 
 
 def test_properties_to_show_choose_the_columns(hs):
-    form = SearchForm(hs, object_type="contacts", field="lifecyclestage", value="lead", properties=["email", "city"])
+    form = SearchForm(
+        hs,
+        object_type="contacts",
+        field="lifecyclestage",
+        value="lead",
+        properties=["email", "city"],
+    )
     form.submit()
     assert list(form.result.columns[:3]) == ["id", "email", "city"]
     assert "firstname" not in form.result.columns
@@ -207,12 +260,16 @@ def test_list_form_adds_records_and_reports_each(fresh_sandbox, fresh_hs):
     new = [i for i in ids if int(i) not in before]
     form = ListForm(fresh_hs, list_id=list_id, ids=[*new, "999999999"])
     name = fresh_sandbox.store.lists[list_id]["name"]
-    assert f"Will add {len(new) + 1} record(s) to list {name} ({list_id}): {new[0]}" in form.preview.value
+    assert (
+        f"Will add {len(new) + 1} record(s) to list {name} ({list_id}): {new[0]}"
+        in form.preview.value
+    )
 
     form.button.click()
 
     assert form.result.to_dict("records") == [
-        *({"id": i, "outcome": "added"} for i in new), {"id": "999999999", "outcome": "not found"}
+        *({"id": i, "outcome": "added"} for i in new),
+        {"id": "999999999", "outcome": "not found"},
     ]
     assert {int(i) for i in new} <= set(fresh_sandbox.store.list_members[list_id])
     assert f"List {list_id}: {len(new)} added, 1 not found." == texts(form)
@@ -229,7 +286,9 @@ def test_list_form_offers_the_portals_static_lists(fresh_sandbox, fresh_hs):
     assert len(form.list_id.options) == len(static) >= 1
     label = form.list_id.options[0]
     form.list_id.value = label
-    assert form.chosen_list == static.iloc[0]["list_id"] and label.startswith(static.iloc[0]["name"])
+    assert form.chosen_list == static.iloc[0]["list_id"] and label.startswith(
+        static.iloc[0]["name"]
+    )
     form.list_id.value = " 12345 "
     assert form.chosen_list == "12345"
 
@@ -249,7 +308,10 @@ def test_missing_scope_is_shown_in_plain_words():
     from hubframe.sandbox import Sandbox
 
     scopes = ["crm.objects.contacts.read", "crm.lists.read"]
-    with Sandbox(contacts=10, companies=2, deals=2, seed=3, scopes=scopes) as sb, sb.client() as client:
+    with (
+        Sandbox(contacts=10, companies=2, deals=2, seed=3, scopes=scopes) as sb,
+        sb.client() as client,
+    ):
         form = ListForm(client, list_id=sb.list_ids[0], ids=["1"])
         assert form.submit() is None
         assert isinstance(form.error, MissingScopesError)
@@ -274,9 +336,14 @@ def test_wrong_token_is_explained_when_the_form_opens(sandbox):
 def test_workflow_form_enrolls_and_reports_each(fresh_sandbox, fresh_hs):
     workflow_id = fresh_sandbox.workflow_ids[0]
     contact = fresh_hs.contacts.get_page(limit=5).dropna(subset=["email"]).iloc[0]
-    form = WorkflowForm(fresh_hs, workflow_id=workflow_id, emails=[contact["email"], "nobody@example.com"])
+    form = WorkflowForm(
+        fresh_hs, workflow_id=workflow_id, emails=[contact["email"], "nobody@example.com"]
+    )
     name = fresh_sandbox.store.workflows[workflow_id]["name"]
-    assert f"Will enroll 2 contact(s) in workflow {name} ({workflow_id}): {contact['email']}" in form.preview.value
+    assert (
+        f"Will enroll 2 contact(s) in workflow {name} ({workflow_id}): {contact['email']}"
+        in form.preview.value
+    )
 
     form.button.click()
 
@@ -292,7 +359,10 @@ def test_workflow_form_enrolls_and_reports_each(fresh_sandbox, fresh_hs):
 def test_workflow_form_offers_the_portals_workflows(fresh_sandbox, fresh_hs):
     form = WorkflowForm(fresh_hs, workflow_id=fresh_sandbox.workflow_ids[1])
     assert len(form.workflow_id.options) == len(fresh_sandbox.workflow_ids)
-    assert form.workflow_id.value == f"{fresh_sandbox.store.workflows[fresh_sandbox.workflow_ids[1]]['name']} ({fresh_sandbox.workflow_ids[1]})"
+    assert (
+        form.workflow_id.value
+        == f"{fresh_sandbox.store.workflows[fresh_sandbox.workflow_ids[1]]['name']} ({fresh_sandbox.workflow_ids[1]})"
+    )
     assert form.chosen_workflow == fresh_sandbox.workflow_ids[1]
     form.workflow_id.value = "77"
     assert form.chosen_workflow == "77"
@@ -369,7 +439,9 @@ def test_notebook_runs_headless_and_search_shows_a_progress_bar(monkeypatch, tmp
     repo = Path(__file__).resolve().parents[2]
     for name in ("HUBSPOT_ACCESS_TOKEN", "HUBFRAME_BASE_URL", "HUBFRAME_FORMS_URL"):
         monkeypatch.delenv(name, raising=False)  # the notebook must use its own sandbox
-    monkeypatch.setenv("PYTHONPATH", os.pathsep.join(filter(None, [str(repo), os.environ.get("PYTHONPATH")])))
+    monkeypatch.setenv(
+        "PYTHONPATH", os.pathsep.join(filter(None, [str(repo), os.environ.get("PYTHONPATH")]))
+    )
     monkeypatch.setenv("JUPYTER_RUNTIME_DIR", str(tmp_path))
     nb = nbformat.read(repo / "notebooks" / "widgets.ipynb", as_version=4)
     nb.cells.append(nbformat.v4.new_code_cell(
@@ -381,14 +453,27 @@ def test_notebook_runs_headless_and_search_shows_a_progress_bar(monkeypatch, tmp
         "print(s.message_text)"
     ))  # fmt: skip
 
-    NotebookClient(nb, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}}).execute()
+    NotebookClient(
+        nb, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}}
+    ).execute()
 
     shown = nb.cells[2].outputs[0]["data"]
-    assert "application/vnd.jupyter.widget-view+json" in shown and shown["text/plain"].startswith("Panel(")
+    assert "application/vnd.jupyter.widget-view+json" in shown and shown["text/plain"].startswith(
+        "Panel("
+    )
     count, output_id, message = nb.cells[-1].outputs[0]["text"].split(maxsplit=2)
-    assert int(count) > 0 and message.strip() == f"{count} contacts found: select the ones to use below."
+    assert (
+        int(count) > 0
+        and message.strip() == f"{count} contacts found: select the ones to use below."
+    )
     state = nb.metadata["widgets"]["application/vnd.jupyter.widget-state+json"]["state"]
-    (bar_view,) = [o["data"]["application/vnd.jupyter.widget-view+json"] for o in state[output_id]["state"]["outputs"]]
-    parts = [state[child.removeprefix("IPY_MODEL_")] for child in state[bar_view["model_id"]]["state"]["children"]]
+    (bar_view,) = [
+        o["data"]["application/vnd.jupyter.widget-view+json"]
+        for o in state[output_id]["state"]["outputs"]
+    ]
+    parts = [
+        state[child.removeprefix("IPY_MODEL_")]
+        for child in state[bar_view["model_id"]]["state"]["children"]
+    ]
     progress = [p["state"] for p in parts if p["model_name"] == "FloatProgressModel"]
     assert [(p["value"], p["max"]) for p in progress] == [(int(count), int(count))]
