@@ -5,7 +5,6 @@ and is quiet (no per-request log lines). Connections stay open between
 requests (HTTP/1.1 keep-alive), as HubSpot's API keeps them: werkzeug's
 development server closes every connection after one response, which would
 make a client pay a TCP handshake and a server thread per request.
-``run_cli`` backs ``hubframe sandbox``.
 """
 
 from __future__ import annotations
@@ -16,7 +15,6 @@ import socket
 import threading
 import time
 import uuid
-from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -27,13 +25,13 @@ from ..errors import InputError
 from . import persist
 from .app import RequestLog, SandboxApp
 from .faults import _UNSET, Faults, Injection, parse_rate_limit
-from .seed import SeedInfo, portal_id_for, seed_store
+from .seed import portal_id_for, seed_store
 from .store import Store
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..client import HubSpot
 
-__all__ = ["Sandbox", "run_cli"]
+__all__ = ["Sandbox"]
 
 log = logging.getLogger("hubframe.sandbox")
 
@@ -510,64 +508,3 @@ class Sandbox:
         self.app.store = store
         self.store = store
 
-
-def _seed_info(sb: Sandbox) -> SeedInfo:
-    return SeedInfo(
-        portal_id=sb.portal_id,
-        list_ids=sb.list_ids,
-        snapshot_list_ids=sb.snapshot_list_ids,
-        dynamic_list_ids=sb.dynamic_list_ids,
-        workflow_ids=sb.workflow_ids,
-        form_ids=sb.form_ids,
-    )
-
-
-def run_cli(args: Any, emit: Callable[[str], None] | None = None) -> int:
-    """``hubframe sandbox``: serve in the foreground until Ctrl-C, printing how to connect.
-
-    ``emit`` receives each output line (default: the CLI's printer).
-    """
-    if emit is None:
-        from ..cli import emit
-    sb = Sandbox(
-        contacts=args.contacts,
-        companies=args.companies,
-        deals=args.deals,
-        seed=args.seed,
-        token=args.token,
-        latency=args.latency,
-        rate_limit=args.rate_limit,
-        faults=args.faults,
-        path=args.path,
-        host=args.host,
-        port=args.port,
-    )
-    sb.start()
-    info = _seed_info(sb)
-    emit(f"hubframe sandbox: HubSpot API at {sb.url} (forms too)")
-    emit(f"  token:       {sb.token}")
-    emit(f"  portal id:   {info.portal_id}")
-    emit(
-        f"  records:     {sb.store.count('contacts')} contacts, {sb.store.count('companies')} companies, "
-        f"{sb.store.count('deals')} deals"
-    )
-    emit(
-        f"  lists:       MANUAL {', '.join(info.list_ids)}; SNAPSHOT {', '.join(info.snapshot_list_ids)}; "
-        f"DYNAMIC {', '.join(info.dynamic_list_ids)}"
-    )
-    emit(f"  workflows:   {', '.join(info.workflow_ids)}")
-    emit(f"  forms:       {', '.join(info.form_ids)}")
-    if sb.path is not None:
-        emit(f"  saved in:    {sb.path}")
-    emit(
-        f"  connect:     HUBFRAME_BASE_URL={sb.url} HUBFRAME_FORMS_URL={sb.url} HUBSPOT_ACCESS_TOKEN={sb.token}"
-    )
-    emit("Press Ctrl-C to stop.")
-    try:
-        while True:
-            time.sleep(3600)
-    except KeyboardInterrupt:
-        emit("\nhubframe sandbox: stopping")
-    finally:
-        sb.stop()
-    return 0
