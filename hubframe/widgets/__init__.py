@@ -19,7 +19,9 @@ The modules, in reading order:
   (controls, run button, Output, message, ``submit()``, ``result``, ``on_submit``).
 - ``controls``: value widgets, operator labels, reading and writing widget values.
 - ``render``: result tables and errors in plain words.
-- ``search``, ``lists``, ``workflows``: one form each; ``panel``: the three in tabs.
+- ``search``: the search form, whose selection feeds the other two.
+- ``action``: the shape of the forms that act on records (a target, values, a preview).
+- ``lists``, ``workflows``: one such form each; ``panel``: the three forms in tabs.
 """
 
 from .controls import operators_for
