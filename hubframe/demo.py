@@ -4,21 +4,18 @@ Starts the built-in sandbox portal, exports its contacts, companies and deals
 to Parquet (with progress bars), and prints what came out: rows, columns, a
 few dtypes, file sizes and sample records, then where to go next.
 
-:func:`run_demo` does the work and only logs; :func:`run_cli` is the command's
-handler (called by ``hubframe.cli``) and the one place that writes to the terminal.
+:func:`run_demo` does the work and only logs; :func:`summary` says what a file
+holds, in lines the ``hubframe demo`` command (``hubframe.cli.demo``) prints.
 """
 
 from __future__ import annotations
 
 import logging
-import time
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 log = logging.getLogger("hubframe")
 
-__all__ = ["OBJECT_TYPES", "SAMPLE_COLUMNS", "run_demo", "run_cli"]
+__all__ = ["NEXT_STEPS", "OBJECT_TYPES", "SAMPLE_COLUMNS", "run_demo", "summary"]
 
 OBJECT_TYPES = ("contacts", "companies", "deals")
 
@@ -81,13 +78,22 @@ def run_demo(
             for object_type in OBJECT_TYPES:
                 path = folder / f"{object_type}.parquet"
                 # A fresh portal each run: never resume from an earlier run's checkpoint.
-                result = getattr(hs, object_type).export(path, properties="all", resume=False, progress=progress)
-                log.info("demo: %s exported, %d rows in %.1f s", object_type, result.rows, result.elapsed)
+                result = getattr(hs, object_type).export(
+                    path, properties="all", resume=False, progress=progress
+                )
+                log.info(
+                    "demo: %s exported, %d rows in %.1f s", object_type, result.rows, result.elapsed
+                )
                 paths[object_type] = path
     return paths
 
 
-def _summary(object_type: str, path: Path) -> list[str]:
+def summary(object_type: str, path: Path) -> list[str]:
+    """What the Parquet file of ``object_type`` holds: rows, columns, size, a few dtypes, samples.
+
+    Returns:
+        Lines of text, the first naming the file.
+    """
     import pandas as pd
     import pyarrow.parquet as pq
 
@@ -99,7 +105,11 @@ def _summary(object_type: str, path: Path) -> list[str]:
         f"{_size(path.stat().st_size)}  ->  {path}"
     ]
     schema_names = set(meta.schema.names)
-    wanted = [c for c in dict.fromkeys(DTYPE_COLUMNS[object_type] + SAMPLE_COLUMNS[object_type]) if c in schema_names]
+    wanted = [
+        c
+        for c in dict.fromkeys(DTYPE_COLUMNS[object_type] + SAMPLE_COLUMNS[object_type])
+        if c in schema_names
+    ]
     # Through hubframe's own Arrow -> pandas mapping, so the dtypes shown are the ones
     # hs.contacts.get_all() would give.
     df = read_parquet(path, columns=wanted)
@@ -107,7 +117,9 @@ def _summary(object_type: str, path: Path) -> list[str]:
     lines.append(f"  dtypes: {dtypes}")
     sample = df[[c for c in SAMPLE_COLUMNS[object_type] if c in df.columns]].head(3)
     if len(sample):
-        with pd.option_context("display.width", 120, "display.max_columns", 10, "display.max_colwidth", 28):
+        with pd.option_context(
+            "display.width", 120, "display.max_columns", 10, "display.max_colwidth", 28
+        ):
             lines.extend("  " + line for line in sample.to_string(index=False).splitlines())
     return lines
 
@@ -127,31 +139,3 @@ Next steps
                         hs = hf.HubSpot()     # reads HUBSPOT_ACCESS_TOKEN
                         hs.contacts.export("contacts.parquet", properties="all")
   Run the sandbox:    hubframe sandbox --port 8765   (a local HubSpot for your own code and tests)"""
-
-
-def run_cli(args: Any, emit: Callable[[str], None] | None = None) -> int:
-    """The ``hubframe demo`` command.
-
-    Args:
-        args: parsed arguments with ``out``, ``contacts``, ``companies`` and ``deals``.
-        emit: where the summary lines go (default: standard output).
-
-    Returns:
-        The exit status (0).
-    """
-    if emit is None:
-        from .cli import emit
-
-    emit(
-        f"Starting a local HubSpot sandbox with {args.contacts:,} contacts, {args.companies:,} "
-        f"companies and {args.deals:,} deals, and exporting every property to Parquet..."
-    )
-    started = time.monotonic()
-    paths = run_demo(args.out, contacts=args.contacts, companies=args.companies, deals=args.deals)
-    emit(f"\nDone in {time.monotonic() - started:.1f} s.\n")
-    for object_type, path in paths.items():
-        for line in _summary(object_type, path):
-            emit(line)
-        emit("")
-    emit(NEXT_STEPS.format(out=Path(args.out).as_posix()))
-    return 0

@@ -79,7 +79,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
     from .resources import ObjectResource
 
-__all__ = ["DEFAULT_PARALLEL", "ExportResult", "export", "iter_export", "read_parquet", "run_cli"]
+__all__ = ["DEFAULT_PARALLEL", "ExportResult", "export", "iter_export", "read_parquet"]
 
 log = logging.getLogger("hubframe")
 
@@ -1009,56 +1009,3 @@ def export(
         return done.value
     finally:
         steps.close()  # type: ignore[attr-defined]
-
-
-# -- command line --------------------------------------------------------------------------
-
-
-def run_cli(args: Any, emit: Callable[[str], None] | None = None) -> int:
-    """``hubframe export``: export one object type, then print a one-paragraph summary."""
-    from .client import HubSpot
-
-    properties: Any = args.properties
-    if properties and properties != "all":
-        properties = [p.strip() for p in properties.split(",") if p.strip()]
-    search = tuple(args.search) if args.search else None
-    sandbox = None
-    client_kw: dict[str, Any] = {}
-    if args.rate_limit:
-        client_kw["rate_limit"] = args.rate_limit
-    try:
-        if args.sandbox:
-            from .sandbox import Sandbox
-
-            sandbox = Sandbox(
-                contacts=args.contacts,
-                companies=args.companies,
-                deals=args.deals,
-                seed=args.seed,
-                latency=args.latency,
-                rate_limit=args.rate_limit,
-                faults=args.faults,
-            ).start()
-            hs = sandbox.client(**client_kw)
-        else:
-            hs = HubSpot(base_url=args.base_url, **client_kw)
-        with hs:
-            resource = getattr(hs, args.object_type)
-            res = resource.export(
-                args.out, properties=properties, search=search, resume=not args.no_resume
-            )
-    finally:
-        if sandbox is not None:
-            sandbox.stop()
-    what = (
-        f"{args.object_type} matching {search[0]} = {search[1]!r}" if search else args.object_type
-    )
-    if emit is None:
-        from .cli import emit
-    emit(
-        f"Exported {res.rows:,} {what} ({len(res.columns)} columns, {res.row_groups} row group{'' if res.row_groups == 1 else 's'}) to "
-        f"{res.path} in {res.elapsed:.1f} s ({res.records_per_second:,.0f} records/s) with "
-        f"{res.requests:,} requests, {res.retries} retries and {res.wait_seconds:.1f} s of rate-limit "
-        f"waits{', resuming an interrupted export' if res.resumed else ''}."
-    )
-    return 0

@@ -1,13 +1,9 @@
-"""The sandbox's bad-day knobs (faults, burst limit, injected errors), persistence and CLI."""
+"""The sandbox's bad-day knobs (faults, burst limit, injected errors) and persistence."""
 
 from __future__ import annotations
 
 import gzip
 import json
-import os
-import signal
-import subprocess
-import sys
 
 import httpx
 import pytest
@@ -219,40 +215,3 @@ def test_request_log_and_reset():
         assert sb.store.contact_by_email("gone@example.org") is None
         assert api.get("/crm/v3/objects/contacts").json()["results"][0]["id"] == "901"
 
-
-# -- the command line ----------------------------------------------------------------------
-
-
-def test_run_cli_serves_until_interrupted(tmp_path):
-    # run_cli is what `hubframe sandbox` calls with its parsed arguments
-    script = (
-        "import argparse, sys\n"
-        "from hubframe.sandbox.server import run_cli\n"
-        "args = argparse.Namespace(host='127.0.0.1', port=0, token='pat-cli', path=None, contacts=20,\n"
-        "                          companies=2, deals=3, seed=0, latency=0.0, rate_limit='190/10', faults=0.0)\n"
-        "sys.exit(run_cli(args))\n"
-    )
-    cmd = [sys.executable, "-c", script]
-    proc = subprocess.Popen(
-        cmd,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env={**os.environ, "PYTHONUNBUFFERED": "1"},
-    )
-    try:
-        lines = []
-        while not lines or not lines[-1].startswith("Press Ctrl-C"):
-            line = proc.stdout.readline()
-            assert line, proc.stderr.read()
-            lines.append(line.strip())
-        url = lines[0].split(" at ")[1].split()[0]
-        assert any(line == "token:       pat-cli" for line in lines)
-        r = httpx.get(url + "/crm/v3/objects/contacts", headers={"Authorization": "Bearer pat-cli"})
-        assert r.status_code == 200 and len(r.json()["results"]) == 10
-        proc.send_signal(signal.SIGINT)
-        assert proc.wait(timeout=30) == 0
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()

@@ -42,7 +42,9 @@ def demo(tmp_path_factory):
     """``hubframe demo`` with small counts, run once for the tests below."""
     cwd = tmp_path_factory.mktemp("demo")
     args = [_console_script(), "demo"] + [f"--{k}={v}" for k, v in COUNTS.items()]
-    proc = subprocess.run(args, cwd=cwd, env=_clean_env(), capture_output=True, text=True, timeout=120)
+    proc = subprocess.run(
+        args, cwd=cwd, env=_clean_env(), capture_output=True, text=True, timeout=120
+    )
     assert proc.returncode == 0, proc.stderr
     return cwd, proc
 
@@ -61,8 +63,14 @@ def test_demo_writes_one_parquet_file_per_object_type(demo):
 def test_demo_files_have_typed_columns(demo):
     cwd, _ = demo
     contacts = pq.read_schema(cwd / "hubframe-demo" / "contacts.parquet")
-    assert contacts.names[0] == "id" and contacts.names[-3:] == ["createdAt", "updatedAt", "archived"]
-    assert pa.types.is_string(contacts.field("email").type) or pa.types.is_large_string(contacts.field("email").type)
+    assert contacts.names[0] == "id" and contacts.names[-3:] == [
+        "createdAt",
+        "updatedAt",
+        "archived",
+    ]
+    assert pa.types.is_string(contacts.field("email").type) or pa.types.is_large_string(
+        contacts.field("email").type
+    )
     assert contacts.field("createdate").type == pa.timestamp("ms", tz="UTC")
     assert contacts.field("hs_email_optout").type == pa.bool_()
     assert contacts.field("customer_rating").type == pa.float64()
@@ -81,7 +89,9 @@ def test_demo_summary_says_what_it_wrote_and_what_to_do_next(demo):
     _, proc = demo
     out = proc.stdout
     for object_type, count in COUNTS.items():
-        assert re.search(rf"{object_type}: {count:,} rows x \d+ columns, [\d.]+ (KB|MB|B)", out), object_type
+        assert re.search(rf"{object_type}: {count:,} rows x \d+ columns, [\d.]+ (KB|MB|B)", out), (
+            object_type
+        )
     assert "createdate: datetime64[ms, UTC]" in out
     assert "amount: Float64" in out
     assert "notebooks/quickstart.ipynb" in out
@@ -99,7 +109,8 @@ def test_demo_output_holds_no_token(demo):
 def test_users_can_record_and_replay_with_the_testing_helper(tmp_path):
     """A user's conftest enables the plugin; one test records a cassette, another replays it offline."""
     (tmp_path / "conftest.py").write_text('pytest_plugins = ["hubframe.testing"]\n')
-    (tmp_path / "test_mine.py").write_text(textwrap.dedent('''
+    (tmp_path / "test_mine.py").write_text(
+        textwrap.dedent("""
         import socket
 
         import pytest
@@ -134,7 +145,8 @@ def test_users_can_record_and_replay_with_the_testing_helper(tmp_path):
             assert (df["lifecyclestage"] == "customer").all()
             text = open("customers.yaml").read()
             assert "pat-sandbox" not in text and "authorization" not in text.lower()
-    '''))
+    """)
+    )
     proc = subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "test_mine.py"],
         cwd=tmp_path, env=_clean_env(), capture_output=True, text=True, timeout=120,

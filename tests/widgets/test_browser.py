@@ -19,12 +19,15 @@ from pathlib import Path
 import pytest
 
 CHROMIUM = "/usr/bin/chromium"
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO / "test-artifacts"
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.skipif(not os.path.exists(CHROMIUM), reason=f"{CHROMIUM} is not installed (apt-get install -y chromium)"),
+    pytest.mark.skipif(
+        not os.path.exists(CHROMIUM),
+        reason=f"{CHROMIUM} is not installed (apt-get install -y chromium)",
+    ),
 ]
 
 
@@ -133,7 +136,9 @@ def test_search_add_to_list_and_enroll_in_the_browser(page, portal):
     # Search: contacts whose lifecycle stage is Customer.
     tab = panel_tab(page)
     tab.get_by_label("Property", exact=True).select_option(label="Lifecycle Stage")
-    tab.get_by_role("combobox", name="Value", exact=True).select_option(label="Customer")  # waits for the new input
+    tab.get_by_role("combobox", name="Value", exact=True).select_option(
+        label="Customer"
+    )  # waits for the new input
     tab.get_by_role("button", name="Search").click()
     tab.get_by_text(f"{len(customers)} contacts found").wait_for()
     table = tab.locator("table.hubframe-table")
@@ -145,7 +150,9 @@ def test_search_add_to_list_and_enroll_in_the_browser(page, portal):
     # Pick three found records.
     tab.get_by_label("Records", exact=True).select_option(index=[0, 1, 2])
     shot(page, "panel-search.png")
-    page.locator(".widget-tab").screenshot(path=str(ARTIFACTS / "panel.png"))  # the README's picture
+    page.locator(".widget-tab").screenshot(
+        path=str(ARTIFACTS / "panel.png")
+    )  # the README's picture
     picked = customers.iloc[:3]
 
     # Add them to a list.
@@ -154,7 +161,9 @@ def test_search_add_to_list_and_enroll_in_the_browser(page, portal):
     expect(tab.get_by_label("Record ids")).to_have_value("\n".join(picked["id"]))
     list_id = portal.list_ids[0]
     tab.get_by_label("List", exact=True).fill(list_id)
-    tab.get_by_text(f"Will add 3 record(s) to list {portal.store.lists[list_id]['name']} ({list_id})").wait_for()
+    tab.get_by_text(
+        f"Will add 3 record(s) to list {portal.store.lists[list_id]['name']} ({list_id})"
+    ).wait_for()
     tab.get_by_role("button", name="Add to list").click()
     tab.get_by_text(f"List {list_id}: 3 added.").wait_for()
     rows = tab.locator("table.hubframe-table tbody tr")
@@ -172,7 +181,9 @@ def test_search_add_to_list_and_enroll_in_the_browser(page, portal):
     emails.fill(email)
     workflow_id = portal.workflow_ids[1]
     name = portal.store.workflows[workflow_id]["name"]
-    tab.get_by_label("Workflow", exact=True).fill(f"{name} ({workflow_id})")  # as picked from the box's list
+    tab.get_by_label("Workflow", exact=True).fill(
+        f"{name} ({workflow_id})"
+    )  # as picked from the box's list
     tab.get_by_text(f"Will enroll 1 contact(s) in workflow {name} ({workflow_id})").wait_for()
     tab.get_by_role("button", name="Enroll").click()
     tab.get_by_text(f"Workflow {workflow_id}: 1 enrolled.").wait_for()

@@ -1,0 +1,75 @@
+"""How a ``hubframe`` command ends: its exit status and the one line it writes on failure."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+
+from hubframe.cli import main
+
+
+def _env_without_token() -> dict[str, str]:
+    return {k: v for k, v in os.environ.items() if not k.startswith(("HUBSPOT_", "HUBFRAME_"))}
+
+
+def test_a_hubframe_error_is_one_line_on_stderr_and_exit_2(tmp_path, monkeypatch, capsys):
+    for name in ("HUBSPOT_ACCESS_TOKEN", "HUBFRAME_BASE_URL"):
+        monkeypatch.delenv(name, raising=False)
+    status = main(["export", "contacts", "-o", str(tmp_path / "c.parquet")])
+    out, err = capsys.readouterr()
+    assert status == 2
+    assert out == ""
+    assert err.startswith("hubframe: No HubSpot token") and err.count("\n") == 1
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_bad_argument_is_a_usage_error_with_exit_2(capsys):
+    with pytest.raises(SystemExit) as info:
+        main(["demo", "--contacts", "many"])
+    assert info.value.code == 2
+    err = capsys.readouterr().err
+    assert err.startswith("usage: hubframe demo")
+    assert "'many' is not a count: give a whole number >= 0, e.g. 500" in err
+
+
+def test_a_command_is_required(capsys):
+    with pytest.raises(SystemExit) as info:
+        main([])
+    assert info.value.code == 2
+    assert "usage: hubframe" in capsys.readouterr().err
+
+
+def test_help_lists_the_three_commands(capsys):
+    with pytest.raises(SystemExit) as info:
+        main(["--help"])
+    assert info.value.code == 0
+    out = capsys.readouterr().out
+    for command in ("demo", "sandbox", "export"):
+        assert command in out
+
+
+def test_ctrl_c_during_an_export_says_interrupted_and_exits_130(tmp_path):
+    cmd = [sys.executable, "-m", "hubframe.cli", "export", "contacts", "-o", str(tmp_path / "c.parquet"),
+           "--sandbox", "--contacts", "3000", "--latency", "1"]  # fmt: skip
+    proc = subprocess.Popen(
+        cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=_env_without_token()
+    )
+    try:
+        # The progress bar's first draw: the export has begun.
+        first = proc.stderr.read(1)
+        assert first, proc.stdout.read()
+        time.sleep(2)  # past the start of its fetch threads: each request takes a second
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert proc.returncode == 130, first + err
+    assert (first + err).rstrip().endswith("hubframe: interrupted")
+    assert "Traceback" not in err and out == ""
