@@ -497,18 +497,6 @@ def test_bad_arguments_fail_before_any_request(plain_hs, tmp_path):
     assert list(tmp_path.iterdir()) == []
 
 
-def test_command_line_export_against_a_sandbox(tmp_path, capsys):
-    from hubframe.cli import main
-
-    target = tmp_path / "deals.parquet"
-    code = main(["export", "deals", "-o", str(target), "--properties", "all", "--sandbox", "--deals", "150",
-                 "--contacts", "20", "--companies", "10"])  # fmt: skip
-    assert code == 0
-    out = capsys.readouterr().out
-    assert out.startswith("Exported 150 deals") and str(target) in out
-    assert pq.read_table(target).num_rows == 150
-
-
 # -- a killed process --------------------------------------------------------------------------
 
 _CHILD = textwrap.dedent(
