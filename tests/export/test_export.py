@@ -206,7 +206,7 @@ def test_schema_stays_fixed_when_a_page_has_no_values(tmp_path):
 
 def test_unreadable_cells_over_many_conversions_warn_once_with_the_total(tmp_path):
     """Pages are converted in groups; the warning still counts every bad cell, once per column."""
-    from hubframe.export import CONVERT_RECORDS
+    from hubframe.export.writer import CONVERT_RECORDS
 
     with (
         Sandbox(contacts=2 * CONVERT_RECORDS + 500, companies=5, deals=5, seed=8) as sb,
