@@ -152,16 +152,22 @@ def test_export_equals_get_all(plain_hs, plain_all, tmp_path):
     assert hidden(target) == []  # no checkpoint or parts left behind
 
 
-def test_read_parquet_gives_hubframe_dtypes_where_pandas_gives_numpy_ones(plain_hs, plain_all, tmp_path):
+def test_read_parquet_gives_hubframe_dtypes_where_pandas_gives_numpy_ones(
+    plain_hs, plain_all, tmp_path
+):
     target = tmp_path / "c.parquet"
     plain_hs.contacts.export(target, properties="all", progress=False)
     pd.testing.assert_frame_equal(hf.read_parquet(target), plain_all)
     plain = pd.read_parquet(target)  # still readable by anything, with NumPy's dtypes
-    assert plain["hs_email_optout"].dtype == object and plain_all["hs_email_optout"].dtype == "boolean"
+    assert (
+        plain["hs_email_optout"].dtype == object and plain_all["hs_email_optout"].dtype == "boolean"
+    )
     some = hf.read_parquet(target, columns=["email", "id", "favorite_products"])
     assert some.columns.tolist() == ["email", "id", "favorite_products"]
     assert some["favorite_products"].dtype == plain_all["favorite_products"].dtype
-    with pytest.raises(hf.InputError, match=r"columns \['emial'\] are not in c.parquet; it has id, "):
+    with pytest.raises(
+        hf.InputError, match=r"columns \['emial'\] are not in c.parquet; it has id, "
+    ):
         hf.read_parquet(target, columns=["id", "emial"])
 
 

@@ -179,9 +179,7 @@ def test_a_cursor_that_is_not_an_id_falls_back_and_stays_exact(
 def test_a_page_out_of_id_order_stops_the_export(portal, tmp_path, monkeypatch):
     """Honest cursors but pages in descending order: the export stops, never keeps them silently."""
     proxy = CursorProxy(portal.url, "shuffled")
-    monkeypatch.setattr(
-        planner, "check_cursor", lambda resource: (None, 1.0)
-    )  # as if it passed
+    monkeypatch.setattr(planner, "check_cursor", lambda resource: (None, 1.0))  # as if it passed
     with portal.client(
         rate_limit=(100_000, 10), search_rate=1000, transport=httpx.MockTransport(proxy)
     ) as hs:
