@@ -171,6 +171,28 @@ def test_read_parquet_gives_hubframe_dtypes_where_pandas_gives_numpy_ones(
         hf.read_parquet(target, columns=["id", "emial"])
 
 
+@pytest.mark.parametrize(
+    "how",
+    [{"parallel": 1}, {"search": ("lifecyclestage", "customer")}],
+    ids=["list cursor", "search"],
+)
+def test_frame_side_data_never_reaches_the_file(plain_hs, tmp_path, how):
+    """attrs (next_after, missing_ids, failed, total) ride on frames, never in a written file."""
+    target = tmp_path / "c.parquet"
+    page = plain_hs.contacts.get_page(limit=10)
+    matches = plain_hs.contacts.search("lifecyclestage", "customer", progress=False)
+    assert page.attrs["next_after"] and matches.attrs["total"] == len(matches) > 0
+    res = plain_hs.contacts.export(target, progress=False, **how)
+    for metadata in (pq.read_schema(target).metadata, pq.ParquetFile(target).metadata.metadata):
+        keys = set(metadata or {})
+        assert b"PANDAS_ATTRS" not in keys  # where pandas keeps df.attrs ...
+        assert b"pandas" not in keys  # ... and its own block (which holds them too)
+        assert not any(b"next_after" in v or b"missing_ids" in v for v in (metadata or {}).values())
+    back = hf.read_parquet(target)
+    assert back.attrs == {} and len(back) == res.rows
+    assert res.rows == (len(matches) if "search" in how else 3000)
+
+
 def test_default_properties_and_row_groups(plain_hs, tmp_path):
     target = tmp_path / "c.parquet"
     res = plain_hs.contacts.export(target, progress=False, row_group_size=1000)
