@@ -41,6 +41,11 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = ["Event", "Fetch"]
 
 
+#: What a list cursor's ``accept`` makes of a page: the records that belong to the stream,
+#: the stream state to checkpoint with them, and whether the stream ends with this page.
+Accepted = tuple[list[dict[str, Any]], dict[str, Any], bool]
+
+
 class Event(NamedTuple):
     """One item of the queue between the fetch threads and the writer."""
 
@@ -167,14 +172,10 @@ class Fetch:
         self,
         key: str,
         pages: Generator[Page, None, None],
-        accept: Callable[[Page], tuple[list[dict[str, Any]], dict[str, Any], bool]],
+        accept: Callable[[Page], Accepted],
         pace: SlidingWindow | None = None,
     ) -> bool:
-        """Queue a list cursor's pages until ``accept`` says the stream ends; False when stopped.
-
-        ``accept`` returns the records of a page that belong to the stream, the stream
-        state to checkpoint with them, and whether the stream ends with this page.
-        """
+        """Queue a list cursor's pages until ``accept`` says the stream ends; False when stopped."""
         with contextlib.closing(pages):
             while True:
                 if pace is not None:
@@ -201,7 +202,7 @@ class Fetch:
         stream = self.plan[LIST]
         self.claims.list_begin()
 
-        def accept(page: Page) -> tuple[list[dict[str, Any]], dict[str, Any], bool]:
+        def accept(page: Page) -> Accepted:
             kept, finished = self.claims.list_accept(page.results)
             return kept, {"after": page.after}, finished or page.after is None
 
@@ -222,7 +223,7 @@ class Fetch:
         hi = int(stream.hi) if stream.hi is not None else None
         last = int(stream.last_id) if stream.last_id is not None else None
 
-        def accept(page: Page) -> tuple[list[dict[str, Any]], dict[str, Any], bool]:
+        def accept(page: Page) -> Accepted:
             nonlocal last
             kept, finished = _in_range(stream.key, page.results, lo, hi, last)
             if kept:

@@ -131,7 +131,8 @@ def iter_export(
     value (``StopIteration.value``) is the final :class:`ExportResult`.
     Arguments are those of :func:`export`.
     """
-    run = _Run(resource)  # counts from here: the property definitions' requests too
+    # Counted from here: reading the property definitions is part of the run.
+    started, base = time.monotonic(), resource.client.stats.snapshot()
     job = Job.check(
         resource, path, properties=properties, search=search, associations=associations,
         archived=archived, progress=progress, resume=resume, parallel=parallel,
@@ -139,8 +140,9 @@ def iter_export(
     )  # fmt: skip
     staging = Staging(job.target)
     staging.lock()
+    run = _Run(resource, job, staging, started, base)
     try:
-        run.start(job, staging)
+        run.start()
         yield from run.write_pages()
         return run.finish()
     except BaseException:
@@ -152,16 +154,29 @@ def iter_export(
 
 
 class _Run:
-    """The state of one call of :func:`iter_export`, from its plan to the published file."""
+    """The state of one call of :func:`iter_export`, from its plan to the published file.
 
-    job: Job
-    staging: Staging
+    Args:
+        resource, job, staging: what to export, its checked arguments, its hidden files
+            (locked).
+        started, base: when the run started, and the client's request statistics then.
+    """
+
     plan: Plan
 
-    def __init__(self, resource: ObjectResource):
+    def __init__(
+        self,
+        resource: ObjectResource,
+        job: Job,
+        staging: Staging,
+        started: float,
+        base: tuple[int, int, float],
+    ):
         self.resource = resource
-        self.started = time.monotonic()
-        self.base = resource.client.stats.snapshot()
+        self.job = job
+        self.staging = staging
+        self.started = started
+        self.base = base
         self.fetch: Fetch | None = None
         self.writer: Writer | None = None
         self.bar: Progress | None = None
@@ -171,16 +186,16 @@ class _Run:
 
     # -- the steps -------------------------------------------------------------------------
 
-    def start(self, job: Job, staging: Staging) -> None:
+    def start(self) -> None:
         """Open the plan, then start the fetch threads, the writer and the bar."""
-        self.job, self.staging = job, staging
+        job = self.job
         plan, self.total = self._open_plan()
         self.plan = plan
         if self.total is None and job.progress and not job.archived:
             self.total = match_count(self.resource, job.search)
         self.fetch = Fetch(self.resource, plan, job)
         streams = self.fetch.workers if plan.mode == "ranges" else 1
-        self.writer = Writer(staging, plan, job, streams)
+        self.writer = Writer(self.staging, plan, job, streams)
         self.writer.advance()  # a resumed export's parts, as far as they go
         self.bar = progress(
             self.resource.client, f"export {self.resource.object_type}", total=self.total,
