@@ -20,9 +20,9 @@ import pytest
 from cursor_proxy import CursorProxy
 
 import hubframe as hf
-from hubframe import export as export_mod
 from hubframe.errors import ExportError
-from hubframe.export import ExportResult
+from hubframe.export import ExportResult, planner
+from hubframe.export.plan import Plan
 from hubframe.sandbox import Sandbox
 
 #: Seconds per answer: enough that several list cursors pay (at zero latency one cursor
@@ -60,8 +60,8 @@ def portal_all(portal_hs):
 @pytest.fixture
 def many_ranges(monkeypatch):
     """Small ranges, so that a small portal is cut into many (each cursor reads several)."""
-    monkeypatch.setattr(export_mod, "MIN_RANGE_RECORDS", 150)
-    monkeypatch.setattr(export_mod, "RANGES_PER_CURSOR", 6)
+    monkeypatch.setattr(planner, "MIN_RANGE_RECORDS", 150)
+    monkeypatch.setattr(planner, "RANGES_PER_CURSOR", 6)
 
 
 def assert_same(path, expected: pd.DataFrame) -> None:
@@ -125,15 +125,15 @@ def test_range_starting_on_an_archived_id(tmp_path, monkeypatch):
     ) as sb:
         with sb.client(rate_limit=(100_000, 10), search_rate=1000) as hs:
             ids = hs.contacts.get_all(progress=False)["id"].astype(int).tolist()
-            plan = export_mod.Plan.list_ranges(ids[0], ids[-1], 4, len(ids), 2)
+            plan = Plan.list_ranges(ids[0], ids[-1], 4, len(ids), 2)
             starts = [int(s.lo) for s in plan.streams[1:]]
             for lo in starts:  # the first id of every range, and the two after it
                 for rid in (lo, lo + 1, lo + 2):
                     if rid in ids:
                         hs.contacts.delete(str(rid))
-            monkeypatch.setattr(export_mod, "RANGES_PER_CURSOR", 2)
-            monkeypatch.setattr(export_mod, "MIN_RANGE_RECORDS", 100)
-            monkeypatch.setattr(export_mod, "MAX_CURSORS", 2)
+            monkeypatch.setattr(planner, "RANGES_PER_CURSOR", 2)
+            monkeypatch.setattr(planner, "MIN_RANGE_RECORDS", 100)
+            monkeypatch.setattr(planner, "MAX_CURSORS", 2)
             expected = hs.contacts.get_all(properties="all", progress=False)
             res = hs.contacts.export(tmp_path / "c.parquet", properties="all", progress=False)
     assert res.parallel == 2
@@ -179,9 +179,7 @@ def test_a_cursor_that_is_not_an_id_falls_back_and_stays_exact(
 def test_a_page_out_of_id_order_stops_the_export(portal, tmp_path, monkeypatch):
     """Honest cursors but pages in descending order: the export stops, never keeps them silently."""
     proxy = CursorProxy(portal.url, "shuffled")
-    monkeypatch.setattr(
-        export_mod, "_check_cursor", lambda resource: (None, 1.0)
-    )  # as if it passed
+    monkeypatch.setattr(planner, "check_cursor", lambda resource: (None, 1.0))  # as if it passed
     with portal.client(
         rate_limit=(100_000, 10), search_rate=1000, transport=httpx.MockTransport(proxy)
     ) as hs:
@@ -198,7 +196,7 @@ def test_a_server_that_reorders_pages_fails_the_check(portal, tmp_path, caplog):
         ) as hs,
         caplog.at_level(logging.INFO, logger="hubframe"),
     ):
-        why, _ = export_mod._check_cursor(hs.contacts)
+        why, _ = planner.check_cursor(hs.contacts)
     assert why is not None and "not ascending" in why
 
 
@@ -247,9 +245,9 @@ def test_interrupted_repeatedly_then_resumed(portal_hs, portal_all, tmp_path, ma
 
 def test_cursor_count_follows_the_rate_limit_and_the_latency():
     with hf.HubSpot(token="pat-test", rate_limit="190/10") as hs:
-        assert export_mod._cursor_count(hs.contacts, 5, 0.15) == 4  # 19/s of ~6.5/s each
-        assert export_mod._cursor_count(hs.contacts, 2, 0.15) == 2  # never more than parallel
-        assert export_mod._cursor_count(hs.contacts, 5, 0.03) == 1  # one cursor fills it
+        assert planner.cursor_count(hs.contacts, 5, 0.15) == 4  # 19/s of ~6.5/s each
+        assert planner.cursor_count(hs.contacts, 2, 0.15) == 2  # never more than parallel
+        assert planner.cursor_count(hs.contacts, 5, 0.03) == 1  # one cursor fills it
     with hf.HubSpot(token="pat-test", rate_limit=(100_000, 10)) as hs:
-        assert export_mod._cursor_count(hs.contacts, 5, 0.05) == 5
-        assert export_mod._cursor_count(hs.contacts, 5, 0.002) == 1  # the client is the limit
+        assert planner.cursor_count(hs.contacts, 5, 0.05) == 5
+        assert planner.cursor_count(hs.contacts, 5, 0.002) == 1  # the client is the limit

@@ -152,17 +152,45 @@ def test_export_equals_get_all(plain_hs, plain_all, tmp_path):
     assert hidden(target) == []  # no checkpoint or parts left behind
 
 
-def test_read_parquet_gives_hubframe_dtypes_where_pandas_gives_numpy_ones(plain_hs, plain_all, tmp_path):
+def test_read_parquet_gives_hubframe_dtypes_where_pandas_gives_numpy_ones(
+    plain_hs, plain_all, tmp_path
+):
     target = tmp_path / "c.parquet"
     plain_hs.contacts.export(target, properties="all", progress=False)
     pd.testing.assert_frame_equal(hf.read_parquet(target), plain_all)
     plain = pd.read_parquet(target)  # still readable by anything, with NumPy's dtypes
-    assert plain["hs_email_optout"].dtype == object and plain_all["hs_email_optout"].dtype == "boolean"
+    assert (
+        plain["hs_email_optout"].dtype == object and plain_all["hs_email_optout"].dtype == "boolean"
+    )
     some = hf.read_parquet(target, columns=["email", "id", "favorite_products"])
     assert some.columns.tolist() == ["email", "id", "favorite_products"]
     assert some["favorite_products"].dtype == plain_all["favorite_products"].dtype
-    with pytest.raises(hf.InputError, match=r"columns \['emial'\] are not in c.parquet; it has id, "):
+    with pytest.raises(
+        hf.InputError, match=r"columns \['emial'\] are not in c.parquet; it has id, "
+    ):
         hf.read_parquet(target, columns=["id", "emial"])
+
+
+@pytest.mark.parametrize(
+    "how",
+    [{"parallel": 1}, {"search": ("lifecyclestage", "customer")}],
+    ids=["list cursor", "search"],
+)
+def test_frame_side_data_never_reaches_the_file(plain_hs, tmp_path, how):
+    """attrs (next_after, missing_ids, failed, total) ride on frames, never in a written file."""
+    target = tmp_path / "c.parquet"
+    page = plain_hs.contacts.get_page(limit=10)
+    matches = plain_hs.contacts.search("lifecyclestage", "customer", progress=False)
+    assert page.attrs["next_after"] and matches.attrs["total"] == len(matches) > 0
+    res = plain_hs.contacts.export(target, progress=False, **how)
+    for metadata in (pq.read_schema(target).metadata, pq.ParquetFile(target).metadata.metadata):
+        keys = set(metadata or {})
+        assert b"PANDAS_ATTRS" not in keys  # where pandas keeps df.attrs ...
+        assert b"pandas" not in keys  # ... and its own block (which holds them too)
+        assert not any(b"next_after" in v or b"missing_ids" in v for v in (metadata or {}).values())
+    back = hf.read_parquet(target)
+    assert back.attrs == {} and len(back) == res.rows
+    assert res.rows == (len(matches) if "search" in how else 3000)
 
 
 def test_default_properties_and_row_groups(plain_hs, tmp_path):
@@ -206,7 +234,7 @@ def test_schema_stays_fixed_when_a_page_has_no_values(tmp_path):
 
 def test_unreadable_cells_over_many_conversions_warn_once_with_the_total(tmp_path):
     """Pages are converted in groups; the warning still counts every bad cell, once per column."""
-    from hubframe.export import CONVERT_RECORDS
+    from hubframe.export.writer import CONVERT_RECORDS
 
     with (
         Sandbox(contacts=2 * CONVERT_RECORDS + 500, companies=5, deals=5, seed=8) as sb,
@@ -495,18 +523,6 @@ def test_bad_arguments_fail_before_any_request(plain_hs, tmp_path):
             tmp_path / "c.parquet", search=("email", "a@b.co"), associations="companies"
         )
     assert list(tmp_path.iterdir()) == []
-
-
-def test_command_line_export_against_a_sandbox(tmp_path, capsys):
-    from hubframe.cli import main
-
-    target = tmp_path / "deals.parquet"
-    code = main(["export", "deals", "-o", str(target), "--properties", "all", "--sandbox", "--deals", "150",
-                 "--contacts", "20", "--companies", "10"])  # fmt: skip
-    assert code == 0
-    out = capsys.readouterr().out
-    assert out.startswith("Exported 150 deals") and str(target) in out
-    assert pq.read_table(target).num_rows == 150
 
 
 # -- a killed process --------------------------------------------------------------------------

@@ -1,0 +1,312 @@
+"""Reading: background threads that fetch pages into one bounded queue.
+
+Fetching runs in background threads feeding a bounded queue; the calling
+thread converts and writes (:mod:`.writer`), so network and CPU overlap.
+Memory is bounded by the queue and the writer's buffers, never by the number
+of records. Each thread runs one kind of stream of the plan (:mod:`.plan`):
+
+* the list thread follows the list cursor (modes ``list`` and ``list+search``);
+* range threads take range streams in ascending order and read each with a
+  list cursor of its own, paced to :data:`~.planner.RANGE_SHARE` of the
+  client's request window (mode ``ranges``);
+* search threads take search chunks (mode ``search``) or claim them from the
+  top of the id space (mode ``list+search``, :mod:`.claims`).
+
+The queue carries :class:`Event` tuples: a page of records with the stream
+position after it, a stream's end, a thread's exit, or the exception a thread
+died of (the writer's thread raises it).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import queue
+import threading
+import time
+from collections.abc import Callable, Generator, Iterator
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+from .._ratelimit import SlidingWindow
+from ..errors import ExportError
+from .claims import WAIT, Claims
+from .plan import LIST, Plan, Stream
+from .planner import RANGE_SHARE
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..pagination import Page
+    from ..resources import ObjectResource
+    from .job import Job
+
+__all__ = ["Event", "Fetch"]
+
+
+#: What a list cursor's ``accept`` makes of a page: the records that belong to the stream,
+#: the stream state to checkpoint with them, and whether the stream ends with this page.
+Accepted = tuple[list[dict[str, Any]], dict[str, Any], bool]
+
+
+class Event(NamedTuple):
+    """One item of the queue between the fetch threads and the writer."""
+
+    kind: str  # "page", "done" (a stream ended), "exit" (a thread ended) or "error"
+    key: str = ""  # the stream ("page", "done")
+    payload: Any = None  # "page": the records to keep; "error": the exception
+    state: Any = None  # "page": the stream's position after these records
+
+
+def _workers(plan: Plan, parallel: int) -> int:
+    """Threads besides the list thread: range cursors, or search workers if search is needed."""
+    if plan.mode == "ranges":
+        return plan.cursors
+    if not plan.needs_search():
+        return 0
+    return max(1, parallel - (1 if plan.has_list else 0))
+
+
+class Fetch:
+    """The background threads of one run and the bounded queue between them and the writer.
+
+    Args:
+        resource: the object type exported.
+        plan: the plan whose streams to read.
+        job: the export's checked arguments (properties, associations, search).
+    """
+
+    def __init__(self, resource: ObjectResource, plan: Plan, job: Job):
+        self.resource = resource
+        self.plan = plan
+        self.job = job
+        self.groups: list[dict[str, Any]] = job.search.filter_groups if job.search else []
+        self.query: str | None = job.search.query if job.search else None
+        self.workers = _workers(plan, job.parallel)
+        self.stop = threading.Event()
+        # A few pages per stream: enough to keep every stream busy, small enough to bound memory.
+        self.queue: queue.Queue[Event] = queue.Queue(maxsize=2 * (self.workers + 1) + 2)
+        self.claims = Claims(plan, workers=self.workers, search_rate=resource.client.search_rate)
+        self.pace: SlidingWindow | None = None
+        self.threads: list[threading.Thread] = []
+        if plan.has_list and not plan[LIST].done:
+            self._thread(self._list, "list")
+        take: Callable[[], Stream | None | object]
+        read: Callable[[Stream], None]
+        if plan.mode == "ranges":
+            limit, period = resource.client.rate_limit
+            self.pace = SlidingWindow(max(1, int(RANGE_SHARE * limit)), period)
+            take, read, kind = functools.partial(plan.take, "range"), self._read_range, "range"
+        else:
+            take, read, kind = self.claims.next_chunk, self._read_chunk, "search"
+        for i in range(self.workers):
+            self._thread(functools.partial(self._take_and_read, take, read), f"{kind}-{i}")
+
+    def _thread(self, body: Callable[[], None], name: str) -> None:
+        self.threads.append(
+            threading.Thread(
+                target=self._run, args=(body,), daemon=True, name=f"hubframe-export-{name}"
+            )
+        )
+
+    def start(self) -> None:
+        for thread in self.threads:
+            thread.start()
+
+    def events(self, idle: Callable[[], None]) -> Iterator[Event]:
+        """The queue's pages, stream ends and errors until every thread exited.
+
+        Args:
+            idle: called whenever nothing arrived for a moment.
+        """
+        running = len(self.threads)
+        while running:
+            try:
+                event = self.queue.get(timeout=0.2)
+            except queue.Empty:
+                idle()
+                continue
+            if event.kind == "exit":
+                running -= 1
+            else:
+                yield event
+
+    def close(self) -> None:
+        """Ask every thread to stop; a thread inside a request finishes it first."""
+        self.stop.set()
+        for thread in self.threads:
+            thread.join(timeout=0.5)
+
+    # -- in the threads --------------------------------------------------------------------
+
+    def _put(self, event: Event) -> bool:
+        """Queue ``event``, waiting while the queue is full; False when stopped."""
+        while not self.stop.is_set():
+            try:
+                self.queue.put(event, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def _run(self, body: Callable[[], None]) -> None:
+        try:
+            body()
+        except BaseException as exc:  # handed to the writer, which raises it
+            self._put(Event("error", payload=exc))
+        finally:
+            self._put(Event("exit"))
+
+    def _take_and_read(
+        self, take: Callable[[], Stream | None | object], read: Callable[[Stream], None]
+    ) -> None:
+        """Read the streams ``take`` hands out until there are none (or the run stops)."""
+        while not self.stop.is_set():
+            stream = take()
+            if stream is None:
+                return
+            if stream is WAIT:
+                self.stop.wait(0.2)  # the list may come into range of a claim, or finish
+                continue
+            assert isinstance(stream, Stream)
+            read(stream)
+
+    def _follow(
+        self,
+        key: str,
+        pages: Generator[Page, None, None],
+        accept: Callable[[Page], Accepted],
+        pace: SlidingWindow | None = None,
+    ) -> bool:
+        """Queue a list cursor's pages until ``accept`` says the stream ends; False when stopped."""
+        with contextlib.closing(pages):
+            while True:
+                if pace is not None:
+                    pace.acquire()  # before the request that next() sends
+                page = next(pages, None)
+                if page is None:
+                    break
+                if self.stop.is_set():
+                    return False
+                kept, state, end = accept(page)
+                if kept:
+                    state["last_id"] = str(kept[-1]["id"])
+                if end:
+                    # Saved with the stream's last part: a checkpoint holding ``after: None``
+                    # must never look like a cursor to restart from the first record.
+                    state["done"] = True
+                if not self._put(Event("page", key, kept, state)):
+                    return False
+                if end:
+                    break
+        return True
+
+    def _list(self) -> None:
+        stream = self.plan[LIST]
+        self.claims.list_begin()
+
+        def accept(page: Page) -> Accepted:
+            kept, finished = self.claims.list_accept(page.results)
+            return kept, {"after": page.after}, finished or page.after is None
+
+        job = self.job
+        pages = self.resource.iter_pages(
+            names=job.names,
+            associations=job.associations,
+            archived=job.archived,
+            after=stream.after,
+        )
+        if self._follow(LIST, pages, accept):
+            self.plan.fetched(LIST)  # no chunk may be claimed any more
+            self._put(Event("done", LIST))
+
+    def _read_range(self, stream: Stream) -> None:
+        """Read one id range with a list cursor started at its first id."""
+        lo = int(stream.lo) if stream.lo is not None else None
+        hi = int(stream.hi) if stream.hi is not None else None
+        last = int(stream.last_id) if stream.last_id is not None else None
+
+        def accept(page: Page) -> Accepted:
+            nonlocal last
+            kept, finished = _in_range(stream.key, page.results, lo, hi, last)
+            if kept:
+                last = int(kept[-1]["id"])
+            # The next cursor is the next record's id (checked at plan time): at or
+            # past hi, nothing more of this range exists.
+            end = finished or page.after is None or _at_or_past(stream.key, page.after, hi)
+            return kept, {}, end
+
+        pages = self.resource.iter_pages(names=self.job.names, after=stream.start_cursor())
+        if self._follow(stream.key, pages, accept, self.pace):
+            self._put(Event("done", stream.key))
+
+    def _read_chunk(self, chunk: Stream) -> None:
+        """Read one search chunk, past 10,000 too, from its last id written."""
+        groups = _range_groups(self.groups, chunk.lo, chunk.hi)
+        pages = self.resource.iter_search_pages(
+            groups, self.job.names, query=self.query, floor=chunk.floor
+        )
+        with contextlib.closing(pages):
+            clock = time.monotonic()
+            for page in pages:
+                if self.stop.is_set():
+                    return
+                self.claims.search_page(chunk.key, len(page.results), time.monotonic() - clock)
+                state = {"floor": str(page.results[-1]["id"])} if page.results else {}
+                if not self._put(Event("page", chunk.key, page.results, state)):
+                    return
+                clock = time.monotonic()  # time spent waiting on the queue is not search time
+        self.plan.fetched(chunk.key)
+        self._put(Event("done", chunk.key))
+
+
+def _range_groups(
+    groups: list[dict[str, Any]], lo: str | None, hi: str | None
+) -> list[dict[str, Any]]:
+    """``groups`` with ``lo <= hs_object_id < hi`` added to each (groups are ORed)."""
+    extra = []
+    if lo is not None:
+        extra.append({"propertyName": "hs_object_id", "operator": "GTE", "value": lo})
+    if hi is not None:
+        extra.append({"propertyName": "hs_object_id", "operator": "LT", "value": hi})
+    if not extra:
+        return [dict(g, filters=list(g.get("filters") or [])) for g in groups]
+    if not groups:
+        return [{"filters": extra}]
+    return [dict(g, filters=list(g.get("filters") or []) + extra) for g in groups]
+
+
+def _at_or_past(key: str, cursor: str, hi: int | None) -> bool:
+    """Whether a list cursor (the next record's id) is at or past ``hi``.
+
+    Raises:
+        ExportError: the cursor is not an id any more, unlike at plan time.
+    """
+    if not cursor.isdigit():
+        raise ExportError(
+            f"HubSpot's list cursor for id range {key} is {cursor!r:.40}, not a record id as when "
+            "the export started; export with parallel=1 instead"
+        )
+    return hi is not None and int(cursor) >= hi
+
+
+def _in_range(
+    key: str, records: list[dict[str, Any]], lo: int | None, hi: int | None, last: int | None
+) -> tuple[list[dict[str, Any]], bool]:
+    """The records of a range stream's page below ``hi``, and whether the range is finished.
+
+    Raises:
+        ExportError: an id below ``lo``, or not above the one before it. The ranges
+            rely on ascending ids; reading on could lose or repeat records.
+    """
+    kept: list[dict[str, Any]] = []
+    for record in records:
+        rid = int(record["id"])
+        if (lo is not None and rid < lo) or (last is not None and rid <= last):
+            raise ExportError(
+                f"HubSpot's list cursor for id range {key} [{lo}, {hi}) returned id {rid} after "
+                f"{last if last is not None else 'the start'}, not an ascending id in the range; "
+                "export with parallel=1 instead"
+            )
+        if hi is not None and rid >= hi:
+            return kept, True
+        kept.append(record)
+        last = rid
+    return kept, False
