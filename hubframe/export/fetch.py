@@ -132,7 +132,9 @@ class Fetch:
         """Ask every thread to stop; a thread inside a request finishes it first."""
         self.stop.set()
         for thread in self.threads:
-            thread.join(timeout=0.5)
+            # Ctrl-C can land while start() is still starting them: join only those it started.
+            if thread.ident is not None:
+                thread.join(timeout=0.5)
 
     # -- in the threads --------------------------------------------------------------------
 

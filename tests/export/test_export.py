@@ -573,3 +573,31 @@ def test_killed_process_resumes_to_the_exact_result(slow, slow_hs, slow_all, tmp
     assert res.resumed and res.rows == 4000
     assert_same(target, slow_all)
     assert hidden(target) == []
+
+
+def test_ctrl_c_while_the_fetch_threads_start_stops_cleanly_and_resumes(
+    slow_hs, slow_all, tmp_path, monkeypatch
+):
+    """A Ctrl-C that lands between two thread starts is a KeyboardInterrupt (not an error
+    about joining a thread that never started), and the export resumes exactly."""
+    import threading
+
+    target = tmp_path / "contacts.parquet"
+    real_start = threading.Thread.start
+    started: list[str] = []
+
+    def start(thread: threading.Thread) -> None:
+        if thread.name.startswith("hubframe-export-"):
+            started.append(thread.name)
+            if len(started) == 2:
+                raise KeyboardInterrupt
+        real_start(thread)
+
+    monkeypatch.setattr(threading.Thread, "start", start)
+    with pytest.raises(KeyboardInterrupt):
+        slow_hs.contacts.export(target, properties="all", progress=False)
+    monkeypatch.setattr(threading.Thread, "start", real_start)
+    assert len(started) == 2 and not target.exists()
+    res = slow_hs.contacts.export(target, properties="all", progress=False)
+    assert res.resumed
+    assert_same(target, slow_all)

@@ -214,4 +214,3 @@ def test_request_log_and_reset():
         sb.reset()
         assert sb.store.contact_by_email("gone@example.org") is None
         assert api.get("/crm/v3/objects/contacts").json()["results"][0]["id"] == "901"
-
