@@ -58,11 +58,12 @@ def export(
     row_group_size: int | None = None,
     on_page: Callable[[ExportResult], None] | None = None,
 ) -> ExportResult:
-    """Stream every record (or a search's matches) of ``resource`` to one Parquet file.
+    """Stream every record (or a search's matches) to one Parquet file.
+
+    Called as ``hs.contacts.export(path, ...)`` (the method is this function).
 
     Args:
-        resource: ``hs.contacts``, ``hs.companies`` or ``hs.deals`` (usually called as
-            ``hs.contacts.export(path, ...)``).
+        resource: ``hs.contacts``, ``hs.companies`` or ``hs.deals`` (``self`` of the method).
         path: the ``.parquet`` file to write; replaced atomically when the export completes.
         properties: None (defaults), a list of names, or ``"all"``.
         search: export only matches: ``(field, value)``, ``(field, operator, value)``, or
