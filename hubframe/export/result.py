@@ -25,6 +25,10 @@ class ExportResult:
         row_groups: row groups in the file (0 while running).
         parallel: streams that fetched concurrently.
         total: the record count HubSpot reported at the start, when known.
+        mode: how the records were read: ``list`` (one list cursor), ``ranges`` (list
+            cursors over id ranges), ``list+search`` (the list cursor joined by search
+            streams) or ``search`` (a search export).
+        streams: the plan's streams (the list cursor, each id range, each search chunk).
     """
 
     path: Path
@@ -39,6 +43,8 @@ class ExportResult:
     row_groups: int = 0
     parallel: int = 1
     total: int | None = None
+    mode: str = "list"
+    streams: int = 1
 
     @property
     def records_per_second(self) -> float:

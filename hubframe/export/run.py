@@ -289,6 +289,7 @@ class _Run:
             elapsed=time.monotonic() - self.started, resumed=self.resumed,
             columns=list(self.job.schema.names), row_groups=row_groups,
             parallel=len(self.fetch.threads) if self.fetch is not None else 0, total=self.total,
+            mode=self.plan.mode, streams=len(self.plan.ordered()),
         )  # fmt: skip
 
     def _stopped(self, exc: BaseException) -> BaseException:
