@@ -31,6 +31,7 @@ from .errors import (
     NotFoundError,
     RateLimitError,
     ServerError,
+    UnexpectedResponseError,
     UnknownPropertyError,
     ValidationError,
 )
@@ -67,6 +68,7 @@ __all__ = [
     "RateLimitError",
     "RequestStats",
     "ServerError",
+    "UnexpectedResponseError",
     "UnknownPropertyError",
     "ValidationError",
     "__version__",

@@ -18,6 +18,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 import httpx
 import orjson
@@ -30,6 +31,7 @@ from .errors import (
     HubSpotError,
     HubSpotTimeoutError,
     InputError,
+    UnexpectedResponseError,
     error_from_response,
 )
 from .paths import Paths
@@ -260,13 +262,19 @@ class HubSpot:
         json: Any = None,
         kind: str = "read",
         host: str = "api",
+        require: str | None = None,
     ) -> Any:
         """:meth:`request`, decoded as JSON (None for an empty body such as 204).
 
         A successful answer whose body is not JSON (cut short, or a proxy's page)
         is retried like a dropped connection, except for creates.
+
+        Args:
+            require: a key the answer must hold a list under (``"results"`` for a page).
+                An answer without it (a 204, an error body sent with 200) is retried like
+                a broken answer, then raised as :class:`UnexpectedResponseError`.
         """
-        return self._send(method, path, params, json, kind, host, decode=True)[1]
+        return self._send(method, path, params, json, kind, host, decode=True, require=require)[1]
 
     def _send(
         self,
@@ -278,6 +286,7 @@ class HubSpot:
         host: str,
         *,
         decode: bool,
+        require: str | None = None,
     ) -> tuple[httpx.Response, Any]:
         """The request loop behind :meth:`request` and :meth:`request_json`: wait for a turn,
         send, and retry what the policy (``hubframe._retry``) says may be retried."""
@@ -297,7 +306,7 @@ class HubSpot:
             if kind == "search":
                 waited += self._search.acquire()
             self.stats.add(requests=1, wait=waited)
-            outcome = self._attempt(method, url, path, params, json, kind, host, decode)
+            outcome = self._attempt(method, url, path, params, json, kind, host, decode, require)
             if not isinstance(outcome, _Failure):
                 return outcome
             if outcome.retryable and attempt <= self.max_retries:
@@ -317,6 +326,7 @@ class HubSpot:
         kind: str,
         host: str,
         decode: bool,
+        require: str | None = None,
     ) -> tuple[httpx.Response, Any] | _Failure:
         """Send once: the response (and its JSON), or what failed and whether to retry."""
         started = time.monotonic()
@@ -341,10 +351,12 @@ class HubSpot:
             self._general.learn(response.headers)
         if response.status_code >= 400:
             return self._status_failure(response, method, path, kind)
-        if not decode or not response.content:
+        if 300 <= response.status_code < 400:
+            return _Failure(_redirected(response, method, path), retryable=False)
+        if not decode:
             return response, None
         try:
-            return response, json_body(response)
+            data = json_body(response) if response.content else None
         except ValueError:
             error = HubSpotConnectionError(
                 f"HubSpot answered HTTP {response.status_code} with a body that is not "
@@ -355,6 +367,20 @@ class HubSpot:
             )
             retry = _retry.should_retry_transport(kind, connected=True)
             return _Failure(_unsure_if_create(error, kind, True), retry)
+        if require is not None and not (
+            isinstance(data, dict) and isinstance(data.get(require), list)
+        ):
+            error = UnexpectedResponseError(
+                f"HubSpot answered HTTP {response.status_code} without a {require!r} list "
+                f"(got {self.scrub(response.text)[:200]!r})",
+                status=response.status_code,
+                method=method,
+                path=path,
+                correlation_id=response.headers.get("x-hubspot-correlation-id"),
+            )
+            retry = _retry.should_retry_transport(kind, connected=True)
+            return _Failure(error, retry)
+        return response, data
 
     def _status_failure(
         self, response: httpx.Response, method: str, path: str, kind: str
@@ -481,6 +507,20 @@ class _Failure:
     status: int | None = None
     body: Any = None
     retry_after: float | None = None
+
+
+def _redirected(response: httpx.Response, method: str, path: str) -> UnexpectedResponseError:
+    """A 3xx: never followed, since the token would be sent wherever it points."""
+    where = urlsplit(response.headers.get("location", ""))
+    target = f"{where.netloc}{where.path}" or "somewhere else"
+    return UnexpectedResponseError(
+        f"HubSpot answered HTTP {response.status_code}, a redirect to {target}; hubframe does "
+        "not follow redirects, so the token never goes anywhere but base_url. Check base_url "
+        "(and any proxy in between).",
+        status=response.status_code,
+        method=method,
+        path=path,
+    )
 
 
 def _unsure_if_create(error: HubSpotError, kind: str, connected: bool) -> HubSpotError:

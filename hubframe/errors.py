@@ -19,6 +19,8 @@ Every error hubframe raises derives from :class:`HubFrameError`::
         │   ├── ConflictError           409 (``existing_id`` parsed)
         │   ├── RateLimitError          429, after retries
         │   └── ServerError             5xx, after retries
+        ├── UnexpectedResponseError an answer that is not what the request asks for
+        │                           (no results list, a redirect, ids out of order)
         └── HubSpotConnectionError  no (complete) response arrived
             └── HubSpotTimeoutError
 
@@ -58,6 +60,7 @@ __all__ = [
     "NotFoundError",
     "RateLimitError",
     "ServerError",
+    "UnexpectedResponseError",
     "UnknownPropertyError",
     "ValidationError",
     "error_from_response",
@@ -314,6 +317,23 @@ class RateLimitError(APIStatusError):
 
 class ServerError(APIStatusError):
     """HTTP 5xx that retries did not get past."""
+
+
+class UnexpectedResponseError(HubSpotError):
+    """HubSpot answered, but not with what the request asks for.
+
+    A page without its ``results`` list (a 204, an error body sent with 200), a redirect
+    (never followed: the token would go with it), ids out of the order the read asked
+    for, an id already read, a cursor that does not advance. Using such an answer
+    would end a read early or repeat records, so hubframe stops instead.
+    """
+
+    def hint(self) -> str:
+        return (
+            "Nothing was kept from this answer. If a proxy or gateway sits between you and "
+            "HubSpot, check it; otherwise try again, and report it to HubSpot with the "
+            "correlation id if it repeats."
+        )
 
 
 def is_edge_block(body: Any) -> bool:

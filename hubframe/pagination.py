@@ -1,19 +1,17 @@
-"""The one paginator: every loop over HubSpot's ``after`` cursor lives here.
+"""The one paginator: every loop over HubSpot's pages lives here, and checks each page.
 
-Two shapes of cursor exist:
+- :func:`iter_pages` follows a list endpoint's ``after`` cursor (objects,
+  association lists, list memberships), checking that every answer holds its
+  ``results`` list and that ids ascend across the whole read;
+- :func:`iter_search_pages` reads every match of a CRM search **by key**: sorted
+  by ``hs_object_id``, each page a fresh query for the matches above the last id
+  read. It never pages by offset, so changes behind the cursor shift nothing and
+  HubSpot's 10,000-result cap never applies;
+- :func:`iter_offset_pages` is the lists search's ``offset`` / ``hasMore`` loop.
 
-- list endpoints (``GET /crm/v3/objects/{type}``, association lists, list
-  memberships) carry ``after`` in the query string;
-- search (``POST .../search``) carries it in the JSON body, as a numeric offset.
-
-The lists search (``POST /crm/v3/lists/search``) pages by ``offset`` and
-``hasMore`` instead: :func:`iter_offset_pages` is that loop.
-
-:func:`iter_pages` handles both (the cursor's place is a setting, not a second
-loop). :func:`iter_search_pages` builds on it to read *every* match of a
-search, also past HubSpot's 10,000-result cap: it sorts by ``hs_object_id``,
-pages up to the cap, then restarts the query above the last id seen, so no
-match is skipped and none is read twice.
+An answer that breaks these rules raises :class:`UnexpectedResponseError` (after
+the client's retries, where a retry can help): a read never ends early on a
+broken page and never returns a record twice.
 """
 
 from __future__ import annotations
@@ -23,16 +21,21 @@ from collections.abc import Generator, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from .errors import HubSpotError, InputError
+from .errors import InputError, UnexpectedResponseError
 
 if TYPE_CHECKING:  # pragma: no cover
     from .client import HubSpot
 
 __all__ = [
     "LIST_PAGE_MAX",
+    "MAX_FILTERS",
+    "MAX_FILTERS_PER_GROUP",
+    "MAX_GROUPS",
     "SEARCH_CAP",
     "SEARCH_PAGE_MAX",
     "Page",
+    "check_ascending",
+    "check_key_room",
     "iter_offset_pages",
     "iter_pages",
     "iter_search_pages",
@@ -45,6 +48,8 @@ SEARCH_CAP = 10_000
 SEARCH_PAGE_MAX = 200
 #: Largest list page HubSpot serves.
 LIST_PAGE_MAX = 100
+#: HubSpot's limits on a search's filters: groups, filters per group, filters in all.
+MAX_GROUPS, MAX_FILTERS_PER_GROUP, MAX_FILTERS = 5, 6, 18
 
 
 @dataclass
@@ -78,46 +83,48 @@ def iter_pages(
     path: str,
     *,
     params: Mapping[str, Any] | None = None,
-    body: Mapping[str, Any] | None = None,
-    cursor: str = "query",
     kind: str = "read",
     after: str | None = None,
+    order_key: str | None = "id",
 ) -> Generator[Page, None, None]:
     """Yield every page of a cursor-paged endpoint, following ``paging.next.after``.
 
-    Paging is driven only by the cursor: a short or even empty page that still
-    carries a cursor is followed (HubSpot's search does this), and a cursor that
-    does not move raises instead of looping forever.
+    Every page is checked before it is used: an answer without a ``results`` list is
+    retried, then raised; ids must ascend strictly across the whole read (object lists
+    are in id order: HubSpot's cursor is the id of the next record), so an id read
+    twice or a cursor that goes back is an error, never a duplicate; a cursor that
+    does not move raises instead of looping forever. A short or even empty page that
+    still carries a cursor is followed.
 
     Args:
         hs: the client.
         method, path: the endpoint.
         params: query parameters sent with every page.
-        body: JSON body sent with every page (search).
-        cursor: ``"query"`` or ``"body"``: where ``after`` travels.
-        kind: the request kind for the retry policy (``read`` or ``search``).
+        kind: the request kind for the retry policy.
         after: start from this cursor (resume).
+        order_key: the key of each result whose value must ascend strictly (``"id"``);
+            None for lists in no such order (association lists name a record once per
+            label).
 
     Raises:
-        HubSpotError: a request failed, or HubSpot returned the same cursor twice.
+        UnexpectedResponseError: a page without results, out of order, or a cursor that
+            does not advance.
+        HubSpotError: a request failed.
     """
-    if cursor not in ("query", "body"):
-        raise InputError(f"cursor={cursor!r}: use 'query' or 'body'")
     seen: set[str] = set()
+    last: int | None = None
     while True:
-        q = dict(params or {})
-        b = copy.deepcopy(dict(body)) if body is not None else None
+        query = dict(params or {})
         if after is not None:
-            if cursor == "query":
-                q["after"] = after
-            else:
-                assert b is not None
-                b["after"] = after
-        data = hs.request_json(method, path, params=q or None, json=b, kind=kind) or {}
+            query["after"] = after
+        data = hs.request_json(method, path, params=query or None, kind=kind, require="results")
+        results = data["results"]
+        if order_key is not None:
+            last = check_ascending(results, order_key, last, method, path)
         nxt = next_cursor(data)
         total = data.get("total")
         yield Page(
-            results=list(data.get("results") or []),
+            results=results,
             after=nxt,
             total=int(total) if total is not None else None,
             requested_after=after,
@@ -125,15 +132,51 @@ def iter_pages(
         )
         if nxt is None:
             return
-        if nxt == after or nxt in seen:
-            raise HubSpotError(
-                f"HubSpot returned the cursor {nxt!r} twice for {method} {path}; stopping "
-                "instead of reading the same page forever.",
+        backwards = (
+            order_key is not None and last is not None and nxt.isdigit() and int(nxt) <= last
+        )
+        if nxt == after or nxt in seen or backwards:
+            raise UnexpectedResponseError(
+                f"HubSpot's next cursor is {nxt!r:.40}, "
+                + ("a record already read" if backwards else "one it handed out before")
+                + "; stopping instead of reading records twice.",
                 method=method,
                 path=path,
             )
         seen.add(nxt)
         after = nxt
+
+
+def check_ascending(
+    results: list[Any], key: str, last: int | None, method: str, path: str
+) -> int | None:
+    """The last id of a page whose ids ascend strictly from ``last``; else an error.
+
+    Raises:
+        UnexpectedResponseError: a result that is not an object with a numeric ``key``,
+            or an id not above the one before it (out of order, or read already).
+    """
+    for record in results:
+        raw = record.get(key) if isinstance(record, Mapping) else None
+        text = str(raw) if raw is not None else ""
+        if not (text.isascii() and text.isdigit()):
+            raise UnexpectedResponseError(
+                f"HubSpot sent a result without a record id ({key}={raw!r:.40}); stopping "
+                "instead of guessing.",
+                method=method,
+                path=path,
+            )
+        rid = int(text)
+        if last is not None and rid <= last:
+            raise UnexpectedResponseError(
+                f"HubSpot sent id {rid} after {last}: ids should ascend, so this record was "
+                "read already or the order broke; stopping instead of reading records twice "
+                "or skipping some.",
+                method=method,
+                path=path,
+            )
+        last = rid
+    return last
 
 
 def _with_floor(filter_groups: list[dict[str, Any]], floor: str | None) -> list[dict[str, Any]]:
@@ -149,6 +192,24 @@ def _with_floor(filter_groups: list[dict[str, Any]], floor: str | None) -> list[
     return groups
 
 
+def check_key_room(filter_groups: list[dict[str, Any]]) -> None:
+    """Refuse filters that leave no room for the key filter a search adds to every group.
+
+    Raises:
+        InputError: a group already holds the most filters HubSpot allows, or all groups do.
+    """
+    counts = [len(g.get("filters") or []) for g in filter_groups] or [0]
+    if max(counts) < MAX_FILTERS_PER_GROUP and sum(c + 1 for c in counts) <= MAX_FILTERS:
+        return
+    raise InputError(
+        f"filter groups of {counts} filters leave no room for the one hubframe adds to each "
+        "group (hs_object_id above the last id read), which keeps a search exact while "
+        f"records change and lets it read past {SEARCH_CAP:,}. HubSpot allows "
+        f"{MAX_FILTERS_PER_GROUP} filters per group and {MAX_FILTERS} in all: use at most "
+        f"{MAX_FILTERS_PER_GROUP - 1} per group and {MAX_FILTERS - len(counts)} in all."
+    )
+
+
 def iter_search_pages(
     hs: HubSpot,
     object_type: str,
@@ -159,26 +220,35 @@ def iter_search_pages(
     limit: int = SEARCH_PAGE_MAX,
     floor: str | None = None,
 ) -> Generator[Page, None, None]:
-    """Yield every page of matches of a CRM search, also past the 10,000-result cap.
+    """Yield every page of matches of a CRM search, by key: exact while records change.
 
-    Results come in ascending ``hs_object_id`` order. Each query window is read
-    until just before the cap; the next window adds ``hs_object_id > last id``
-    to every filter group. The ``total`` of the first page is the count of all
-    matches; later windows report what is left.
+    Results come in ascending ``hs_object_id`` order, and each page is a fresh query
+    for the matches above the last id read (added to every filter group), never an
+    offset into the previous answer. So a record deleted, or starting to match,
+    behind the cursor shifts nothing, and HubSpot's 10,000-result cap never applies:
+    every page is the first page of its query. It costs the same requests as offset
+    paging (one per ``limit`` matches). Each page's ``total`` is what HubSpot counts
+    for its query: all matches on the first page, those still ahead later.
 
     Args:
         hs: the client.
         object_type: ``contacts``, ``companies`` or ``deals``.
-        filter_groups: HubSpot ``filterGroups`` (ORed groups of ANDed filters).
+        filter_groups: HubSpot ``filterGroups`` (ORed groups of ANDed filters); each must
+            leave room for the key filter (see :func:`check_key_room`).
         properties: property names to return.
         query: HubSpot's free-text ``query``.
         limit: page size (at most 200).
         floor: start above this id (resume).
+
+    Raises:
+        InputError: a bad limit, or filters that leave no room for the key.
+        UnexpectedResponseError: a page without results, or ids out of order.
     """
     if not 1 <= limit <= SEARCH_PAGE_MAX:
         raise InputError(f"limit={limit}: search pages hold 1 to {SEARCH_PAGE_MAX} results")
-    path = hs.paths.search(object_type)
     groups = filter_groups or []
+    check_key_room(groups)
+    path = hs.paths.search(object_type)
     while True:
         body: dict[str, Any] = {
             "filterGroups": _with_floor(groups, floor),
@@ -189,25 +259,24 @@ def iter_search_pages(
             body["properties"] = list(properties)
         if query:
             body["query"] = query
-        last_id: str | None = None
-        capped = False
-        for page in iter_pages(hs, "POST", path, body=body, cursor="body", kind="search"):
-            if page.results:
-                last_id = str(page.results[-1]["id"])
-            yield page
-            if page.after is not None and int(page.after) + limit > SEARCH_CAP:
-                capped = True  # the next page would cross the cap: start a new window
-                break
-        if not capped:
+        data = hs.request_json("POST", path, json=body, kind="search", require="results")
+        results = data["results"]
+        floor_id = int(floor) if floor is not None else None
+        last = check_ascending(results, "id", floor_id, "POST", path)
+        # More may follow while HubSpot says so, or while a page comes back full; an
+        # empty answer to "above the last id" means there is nothing above it.
+        more = bool(results) and (next_cursor(data) is not None or len(results) >= limit)
+        total = data.get("total")
+        yield Page(
+            results=results,
+            after=str(last) if more else None,
+            total=int(total) if total is not None else None,
+            requested_after=floor,
+            raw=data,
+        )
+        if not more:
             return
-        if last_id is None or (floor is not None and int(last_id) <= int(floor)):
-            raise HubSpotError(
-                f"search on {object_type} stopped advancing at hs_object_id {floor}; "
-                "stopping instead of looping.",
-                method="POST",
-                path=path,
-            )
-        floor = last_id
+        floor = str(last)
 
 
 def iter_offset_pages(

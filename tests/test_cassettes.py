@@ -441,25 +441,23 @@ def test_contacts_search_past_10000_reads_every_match_once():
     ids = df["id"].astype(int)
     assert ids.is_monotonic_increasing
     assert df["id"].tolist() == [r["id"] for r in results(ex)]
-    # No page ever asked past the cap; the second window restarted above the last id seen.
-    assert all(int(e.body.get("after", 0)) + e.body["limit"] <= 10_000 for e in ex)
-    first_window = [
-        e
-        for e in ex
-        if not any(
-            f["propertyName"] == "hs_object_id"
+    # Paged by key, never by offset: each page asks for the matches above the last id
+    # read, so no query ever reaches the cap and a change behind the cursor shifts nothing.
+    assert not any("after" in e.body for e in ex)
+
+    def key(e):
+        found = [
+            f["value"]
             for g in e.body["filterGroups"]
             for f in g["filters"]
-        )
-    ]
-    restart = ex[len(first_window)]
-    floor = {f["propertyName"]: f for f in restart.body["filterGroups"][0]["filters"]}[
-        "hs_object_id"
-    ]
-    assert floor["operator"] == "GT"
-    assert floor["value"] == first_window[-1].data["results"][-1]["id"]
-    assert "after" not in restart.body
-    assert sum(len(e.data["results"]) for e in first_window) == 10_000
+            if f["propertyName"] == "hs_object_id" and f["operator"] == "GT"
+        ]
+        return found[0] if found else None
+
+    assert key(ex[0]) is None
+    for before, page in zip(ex, ex[1:], strict=False):
+        assert key(page) == before.data["results"][-1]["id"]
+    assert len(ex) == -(-total // 200)  # as many requests as offset paging would send
     assert list(df.columns) == ["id", "hs_object_id", *FIXED]
 
 

@@ -241,9 +241,14 @@ class Fetch:
 
     def _read_chunk(self, chunk: Stream) -> None:
         """Read one search chunk, past 10,000 too, from its last id written."""
-        groups = _range_groups(self.groups, chunk.lo, chunk.hi)
+        # The chunk's lower bound is where its key starts (above lo - 1); its upper
+        # bound is one more filter in each group.
+        groups = _below(self.groups, chunk.hi)
+        start = chunk.floor
+        if start is None and chunk.lo is not None:
+            start = str(int(chunk.lo) - 1)
         pages = self.resource.iter_search_pages(
-            groups, self.job.names, query=self.query, floor=chunk.floor
+            groups, self.job.names, query=self.query, floor=start
         )
         with contextlib.closing(pages):
             clock = time.monotonic()
@@ -259,17 +264,11 @@ class Fetch:
         self._put(Event("done", chunk.key))
 
 
-def _range_groups(
-    groups: list[dict[str, Any]], lo: str | None, hi: str | None
-) -> list[dict[str, Any]]:
-    """``groups`` with ``lo <= hs_object_id < hi`` added to each (groups are ORed)."""
-    extra = []
-    if lo is not None:
-        extra.append({"propertyName": "hs_object_id", "operator": "GTE", "value": lo})
-    if hi is not None:
-        extra.append({"propertyName": "hs_object_id", "operator": "LT", "value": hi})
-    if not extra:
+def _below(groups: list[dict[str, Any]], hi: str | None) -> list[dict[str, Any]]:
+    """``groups`` with ``hs_object_id < hi`` added to each (groups are ORed)."""
+    if hi is None:
         return [dict(g, filters=list(g.get("filters") or [])) for g in groups]
+    extra = [{"propertyName": "hs_object_id", "operator": "LT", "value": hi}]
     if not groups:
         return [{"filters": extra}]
     return [dict(g, filters=list(g.get("filters") or []) + extra) for g in groups]

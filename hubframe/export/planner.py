@@ -85,9 +85,10 @@ CLIENT_PAGES_PER_SECOND = 150
 MAX_CURSORS = 8
 RANGES_PER_CURSOR = 4
 MIN_RANGE_RECORDS = 2_000
-#: HubSpot: at most 6 filters per group and 18 in all; a range adds 2 (``GTE``/``LT`` on
-#: ``hs_object_id``), the window floor of a search past 10,000 one more.
-FILTERS_PER_GROUP, FILTERS_TOTAL, RANGE_COST = 6, 18, 3
+#: HubSpot: at most 6 filters per group and 18 in all; a search chunk adds 2 to each group:
+#: its upper bound (``hs_object_id < hi``) and the key every search page carries
+#: (``hs_object_id > last id read``, which also holds the chunk's lower bound).
+FILTERS_PER_GROUP, FILTERS_TOTAL, RANGE_COST = 6, 18, 2
 
 
 def make_plan(

@@ -33,7 +33,8 @@ class CompanyResource(ObjectResource):
         names = contacts.names(properties)  # validate before any request
         ids: list[str] = []
         path = self._hs.paths.associations(self.object_type, cid, "contacts")
-        for page in iter_pages(self._hs, "GET", path):
+        # An association list names a contact once per label: no id order to check.
+        for page in iter_pages(self._hs, "GET", path, order_key=None):
             ids.extend(str(r["id"]) for r in page.results)
         ids = list(dict.fromkeys(ids))  # one row per contact, though HubSpot lists each per label
         if not ids:

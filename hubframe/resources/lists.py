@@ -80,7 +80,7 @@ class Lists:
         lid = check_id(list_id, what="list id")
         rows: list[dict[str, Any]] = []
         path = self._hs.paths.list_memberships(lid)
-        for page in iter_pages(self._hs, "GET", path, params={"limit": 250}):
+        for page in iter_pages(self._hs, "GET", path, params={"limit": 250}, order_key="recordId"):
             rows.extend(
                 {"id": str(r.get("recordId")), "added_at": r.get("membershipTimestamp")}
                 for r in page.results

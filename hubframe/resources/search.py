@@ -15,7 +15,15 @@ from typing import TYPE_CHECKING, Any
 
 from ..encode import encode_value
 from ..errors import InputError
-from ..pagination import SEARCH_PAGE_MAX, Page, iter_search_pages
+from ..pagination import (
+    MAX_FILTERS,
+    MAX_FILTERS_PER_GROUP,
+    MAX_GROUPS,
+    SEARCH_PAGE_MAX,
+    Page,
+    check_key_room,
+    iter_search_pages,
+)
 from ..properties import Property, PropertySet, normalize_object_type
 from ..validate import check_flag, check_id, check_max_records
 from .reads import Reads
@@ -23,12 +31,10 @@ from .reads import Reads
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
-__all__ = ["MAX_FILTERS", "MAX_GROUPS", "OPERATORS", "SEARCH_BODY_MAX", "Search", "filter_groups"]
+__all__ = ["OPERATORS", "SEARCH_BODY_MAX", "Search", "filter_groups"]
 
 #: HubSpot rejects search bodies longer than this.
 SEARCH_BODY_MAX = 3_000
-#: HubSpot's limits on a search's filters: groups, filters per group, filters in all.
-MAX_GROUPS, MAX_FILTERS_PER_GROUP, MAX_FILTERS = 5, 6, 18
 
 OPERATORS = (
     "EQ", "NEQ", "LT", "LTE", "GT", "GTE", "BETWEEN", "IN", "NOT_IN",
@@ -160,7 +166,9 @@ def filter_groups(
             f"{MAX_GROUPS} groups, {MAX_FILTERS_PER_GROUP} filters per group and {MAX_FILTERS} "
             "in all; narrow the search or split it into several searches"
         )
-    return [{"filters": g} for g in groups]
+    built = [{"filters": g} for g in groups]
+    check_key_room(built)  # a search adds one filter to each group: refuse now, not mid-read
+    return built
 
 
 class Search(Reads):
@@ -186,10 +194,13 @@ class Search(Reads):
         3,000-character limit, the search asks for ids only and the records are
         read with batch reads (whose bodies have no such limit).
         """
+        key = {"propertyName": "hs_object_id", "operator": "GT", "value": "9" * 12}
         probe = {
-            "filterGroups": filter_groups, "properties": names, "query": query or "",
+            "filterGroups": [{"filters": [*g.get("filters", []), key]} for g in filter_groups]
+            or [{"filters": [key]}],
+            "properties": names, "query": query or "",
             "sorts": [{"propertyName": "hs_object_id", "direction": "ASCENDING"}],
-            "limit": SEARCH_PAGE_MAX, "after": "10000",
+            "limit": SEARCH_PAGE_MAX,
         }  # fmt: skip
         by_ids = len(json.dumps(probe, separators=(",", ":"))) > SEARCH_BODY_MAX
         # Full 200-id pages even when reading by ids: search (5/s) is the scarce budget.
