@@ -25,6 +25,7 @@ import orjson
 
 from . import _retry
 from ._ratelimit import SlidingWindow, parse_rate_limit
+from .account import Account, connection_hash
 from .errors import (
     ConfigurationError,
     HubSpotConnectionError,
@@ -183,6 +184,7 @@ class HubSpot:
         )
         self._property_sets: dict[str, PropertySet] = {}
         self._property_lock = threading.Lock()
+        self._account = Account(self, connection_hash(self.base_url, self._token.reveal()))
 
     # -- plumbing ---------------------------------------------------------------------------
 
@@ -496,6 +498,18 @@ class HubSpot:
             if refresh or object_type not in self._property_sets:
                 self._property_sets[object_type] = fetch_property_set(self, object_type)
             return self._property_sets[object_type]
+
+    def portal_id(self) -> int | None:
+        """The portal (hub) id from HubSpot's account details, asked once (None: not allowed)."""
+        return self._account.portal_id()
+
+    def portal_fingerprint(self) -> str:
+        """``"portal:<id>"``, else :meth:`connection_fingerprint`: which portal this client reads."""
+        return self._account.fingerprint()
+
+    def connection_fingerprint(self) -> str:
+        """``"hash:<16 hex>"`` of the base URL and the token (never the token); no request."""
+        return self._account.connection
 
 
 @dataclass

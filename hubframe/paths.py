@@ -69,6 +69,10 @@ class Paths:
         """Enroll one contact, by email, in a workflow (Workflows v2)."""
         return f"/automation/v2/workflows/{_part(workflow_id)}/enrollments/contacts/{_part(email)}"
 
+    def account_details(self) -> str:
+        """The portal's account details (its portal id, time zone, currency)."""
+        return "/account-info/v3/details"
+
     def form_submit(self, portal_id: str, form_id: str) -> str:
         """Submit a form (on the forms host)."""
         return f"/submissions/v3/integration/submit/{_part(portal_id)}/{_part(form_id)}"

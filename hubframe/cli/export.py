@@ -3,13 +3,25 @@
 from __future__ import annotations
 
 import argparse
+import math
+from datetime import timedelta
 from typing import Any
 
 from ..client import HubSpot
+from ..errors import ExportError
+from ..export import DEFAULT_MAX_CHECKPOINT_AGE
 from .options import sandbox_options
 from .output import emit
 
 __all__ = ["add_parser", "run"]
+
+#: The Python arguments an export's messages name, as this command's options.
+_OPTIONS = (
+    ("max_checkpoint_age=None", "--max-checkpoint-age none"),
+    ("max_checkpoint_age", "--max-checkpoint-age"),
+    ("resume=False", "--no-resume"),
+    ("(resume=True)", "(without --no-resume)"),
+)
 
 
 def _property_list(text: str) -> str:
@@ -18,6 +30,28 @@ def _property_list(text: str) -> str:
             f"{text!r} names no property: give 'all' or names separated by commas, e.g. email,firstname"
         )
     return text
+
+
+def _hours(text: str) -> float | None:
+    """``--max-checkpoint-age``: hours > 0, or ``none`` for any age."""
+    if text.strip().lower() == "none":
+        return None
+    try:
+        hours = float(text)
+    except ValueError:
+        hours = math.nan
+    if not math.isfinite(hours) or hours <= 0:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a number of hours: give a number > 0, e.g. 24, or 'none' for any age"
+        )
+    return hours
+
+
+def _in_options(message: str) -> str:
+    """An export's message with its Python arguments spelled as this command's options."""
+    for python, option in _OPTIONS:
+        message = message.replace(python, option)
+    return message
 
 
 def add_parser(sub: Any) -> None:
@@ -42,6 +76,15 @@ def add_parser(sub: Any) -> None:
     )
     p.add_argument(
         "--no-resume", action="store_true", help="start over even if a checkpoint exists"
+    )
+    default_hours = DEFAULT_MAX_CHECKPOINT_AGE.total_seconds() / 3600
+    p.add_argument(
+        "--max-checkpoint-age",
+        type=_hours,
+        default=default_hours,
+        metavar="HOURS",
+        help=f"resume a checkpoint only this many hours after its export started "
+        f"(default {default_hours:g}; 'none': any age)",
     )
     p.add_argument(
         "--base-url",
@@ -91,10 +134,14 @@ def run(args: argparse.Namespace) -> int:
             hs = sandbox.client(**client_kw)
         else:
             hs = HubSpot(base_url=args.base_url, **client_kw)
+        age = args.max_checkpoint_age
         with hs:
             res = getattr(hs, args.object_type).export(
-                args.out, properties=properties, search=search, resume=not args.no_resume
-            )
+                args.out, properties=properties, search=search, resume=not args.no_resume,
+                max_checkpoint_age=None if age is None else timedelta(hours=age),
+            )  # fmt: skip
+    except ExportError as exc:
+        raise ExportError(_in_options(str(exc))) from exc
     finally:
         if sandbox is not None:
             sandbox.stop()

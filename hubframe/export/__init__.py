@@ -25,9 +25,17 @@ Where things are, in the order an export runs:
 =================  ===========================================================
 """
 
+from .job import DEFAULT_MAX_CHECKPOINT_AGE
 from .planner import DEFAULT_PARALLEL
 from .read import read_parquet
 from .result import ExportResult
 from .run import export, iter_export
 
-__all__ = ["DEFAULT_PARALLEL", "ExportResult", "export", "iter_export", "read_parquet"]
+__all__ = [
+    "DEFAULT_MAX_CHECKPOINT_AGE",
+    "DEFAULT_PARALLEL",
+    "ExportResult",
+    "export",
+    "iter_export",
+    "read_parquet",
+]

@@ -3,18 +3,25 @@
 :meth:`Job.check` turns the keyword arguments of :func:`~hubframe.export.export`
 into a :class:`Job` or raises :class:`~hubframe.errors.InputError` before any
 record is read. A job's :attr:`~Job.header` is what its checkpoint carries
-(target name, parameters, a fingerprint of the column types); an unfinished
-export resumes only under the same header (:meth:`Job.check_checkpoint`).
+(target name, parameters, a fingerprint of the column types, the portal it reads
+and when the export started); an unfinished export resumes only under the same
+parameters and types, from the same portal, and while it is younger than
+``max_checkpoint_age`` (:meth:`Job.check_checkpoint`): parts read from another
+portal, or long ago, would make a file that mixes portals or holds records
+changed or deleted since.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+import math
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from ..account import portal_id_of
 from ..errors import ExportError, InputError
 from ..validate import check_count, check_flag
 from .planner import DEFAULT_PARALLEL
@@ -26,7 +33,10 @@ if TYPE_CHECKING:  # pragma: no cover
     from ..resources import ObjectResource
     from .staging import Staging
 
-__all__ = ["Job", "SearchSpec", "fingerprint"]
+__all__ = ["DEFAULT_MAX_CHECKPOINT_AGE", "Job", "SearchSpec", "fingerprint"]
+
+#: How old a checkpoint may be and still be resumed (``max_checkpoint_age=``).
+DEFAULT_MAX_CHECKPOINT_AGE = timedelta(hours=24)
 
 
 class SearchSpec(NamedTuple):
@@ -49,6 +59,7 @@ class Job:
     row_group_size: int
     progress: bool
     resume: bool
+    max_age: float | None  # seconds a checkpoint may be old to be resumed; None: any age
     schema: pa.Schema
     header: dict[str, Any]  # what the checkpoint carries besides the plan
 
@@ -66,14 +77,16 @@ class Job:
         resume: Any,
         parallel: Any,
         row_group_size: Any,
+        max_checkpoint_age: Any = DEFAULT_MAX_CHECKPOINT_AGE,
     ) -> Job:
         """The job of these :func:`~hubframe.export.export` arguments.
 
         Raises:
-            InputError / UnknownPropertyError: a bad argument (reads property definitions,
-                never records).
+            InputError / UnknownPropertyError: a bad argument (reads property definitions
+                and the account details, never records).
         """
         target = _target(path)
+        max_age = _max_age(max_checkpoint_age)
         if row_group_size is None:
             row_group_size = DEFAULT_ROW_GROUP_SIZE
         row_group_size = check_count("row_group_size", row_group_size, 1)
@@ -95,11 +108,17 @@ class Job:
             "search": None if spec is None else {"filter_groups": spec.filter_groups, "query": spec.query},
         }  # fmt: skip
         params = json.loads(json.dumps(params))  # as the checkpoint will hold them
-        header = {"target": target.name, "params": params, "schema": fingerprint(schema)}
+        client = resource.client
+        header = {
+            "target": target.name, "params": params, "schema": fingerprint(schema),
+            # Who the records come from, and since when (never the token; a hash at most).
+            "portal": client.portal_fingerprint(), "connection": client.connection_fingerprint(),
+            "started_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        }  # fmt: skip
         return cls(
             target=target, names=names, associations=assoc, archived=archived, search=spec,
             parallel=parallel, row_group_size=row_group_size, progress=progress, resume=resume,
-            schema=schema, header=header,
+            max_age=max_age, schema=schema, header=header,
         )  # fmt: skip
 
     @property
@@ -108,16 +127,29 @@ class Job:
         archived records)."""
         return bool(self.associations) or self.archived
 
+    def resuming(self, saved: dict[str, Any]) -> Job:
+        """This job continuing a checkpoint: its header keeps when the export started."""
+        return replace(self, header={**self.header, "started_at": saved["started_at"]})
+
     def check_checkpoint(self, saved: dict[str, Any], staging: Staging) -> None:
-        """Refuse to resume a checkpoint written for other parameters.
+        """Refuse to resume a checkpoint of another portal, of other parameters, or too old.
 
         Raises:
-            ExportError: the parameters or the column types differ.
+            ExportError: the checkpoint does not say its portal and start (an earlier
+                hubframe wrote it), it was read from another portal, the parameters or
+                the column types differ, or it is older than ``max_checkpoint_age``.
         """
         how = (
             f"To start over, pass resume=False (or delete {staging.checkpoint_path.name} and "
             f"{staging.dir.name} in {staging.dir.parent})."
         )
+        if not isinstance(saved.get("portal"), str) or not isinstance(saved.get("started_at"), str):
+            raise ExportError(
+                f"the unfinished export of {staging.target.name} was checkpointed by an earlier "
+                "hubframe that did not record the portal it read or when it started, so it cannot "
+                f"be checked to belong to this portal and to be recent. {how}"
+            )
+        self._check_portal(saved, staging, how)
         old, new = saved.get("params") or {}, self.header["params"]
         differ = [k for k in new if old.get(k) != new[k]]
         if differ:
@@ -133,12 +165,94 @@ class Job:
                 f"the property definitions changed since the unfinished export of {staging.target.name} "
                 f"started (a column's type differs), so its parts cannot be combined. {how}"
             )
+        self._check_age(saved, staging)
+
+    def _check_portal(self, saved: dict[str, Any], staging: Staging, how: str) -> None:
+        """Refuse a checkpoint read from another portal (or not shown to be this one).
+
+        Portal ids decide when both are known; otherwise the same base URL and token
+        (the connection hash) is the same portal."""
+        old, new = saved["portal"], self.header["portal"]
+        old_id, new_id = portal_id_of(old), portal_id_of(new)
+        if old_id is not None and new_id is not None:
+            if old_id == new_id:
+                return
+            raise ExportError(
+                f"the unfinished export of {staging.target.name} belongs to another portal: it "
+                f"was read from portal {old_id}, and this client reads portal {new_id}. Its "
+                f"parts cannot be combined with this portal's records. {how}"
+            )
+        if old == new or saved.get("connection") == self.header["connection"]:
+            return
+        raise ExportError(
+            f"the unfinished export of {staging.target.name} may belong to another portal: it "
+            f"was read from {_shown(old)}, and this client reads {_shown(new)}; without both "
+            "portal ids (a token that may not read the account details gives only a hash of the "
+            f"host and token) they cannot be shown to be the same portal. {how}"
+        )
+
+    def _check_age(self, saved: dict[str, Any], staging: Staging) -> None:
+        """Refuse a checkpoint older than :attr:`max_age`."""
+        try:
+            started = datetime.fromisoformat(saved["started_at"])
+        except ValueError:
+            raise ExportError(
+                f"the checkpoint of {staging.target.name} has an unreadable start time "
+                f"{saved['started_at']!r:.40}, so its age cannot be checked; pass resume=False "
+                "to start over"
+            ) from None
+        if started.tzinfo is None:
+            started = started.replace(tzinfo=timezone.utc)
+        age = (datetime.now(timezone.utc) - started).total_seconds()
+        if self.max_age is None or age <= self.max_age:
+            return
+        raise ExportError(
+            f"the unfinished export of {staging.target.name} started {_duration(age)} ago "
+            f"({saved['started_at']}), longer ago than max_checkpoint_age "
+            f"({_duration(self.max_age)}): records in its parts may have changed or been "
+            "deleted in HubSpot since. Pass resume=False to start over, or "
+            "max_checkpoint_age=None (or a limit longer than its age) to resume it anyway."
+        )
 
 
 def fingerprint(schema: pa.Schema) -> str:
     """A short hash of the column names and Arrow types (labels may change; types may not)."""
     text = "\n".join(f"{f.name}\t{f.type}" for f in schema)
     return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def _max_age(value: Any) -> float | None:
+    """``max_checkpoint_age=`` as seconds (None: any age)."""
+    if value is None:
+        return None
+    seconds = value.total_seconds() if isinstance(value, timedelta) else value
+    if (
+        isinstance(seconds, (int, float)) and not isinstance(seconds, bool)
+        and math.isfinite(seconds) and seconds > 0
+    ):  # fmt: skip
+        return float(seconds)
+    raise InputError(
+        f"max_checkpoint_age={value!r:.100}: use a number of seconds > 0, a datetime.timedelta "
+        "such as timedelta(hours=24), or None to resume a checkpoint of any age"
+    )
+
+
+def _duration(seconds: float) -> str:
+    """``seconds`` as people say it: minutes, hours or days."""
+    if seconds < 90 * 60:
+        minutes = round(seconds / 60)
+        return f"{minutes} minute{'' if minutes == 1 else 's'}"
+    if seconds < 48 * 3600:
+        return f"{seconds / 3600:.1f} hours"
+    return f"{seconds / 86400:.1f} days"
+
+
+def _shown(portal: str) -> str:
+    """A fingerprint as the messages name it: the portal id, or the hash (never a token)."""
+    portal_id = portal_id_of(portal)
+    if portal_id is not None:
+        return f"portal {portal_id}"
+    return f"an unknown portal (connection {portal})"
 
 
 def _search_spec(resource: ObjectResource, search: Any) -> SearchSpec | None:

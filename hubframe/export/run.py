@@ -3,7 +3,7 @@
 One run goes through four steps (:class:`_Run`):
 
 1. **open**: lock the target's hidden files (:mod:`.staging`); resume the plan
-   a checkpoint saved (if its parameters match) or make a fresh one
+   a checkpoint saved (if its parameters, portal and age allow) or make a fresh one
    (:mod:`.planner`);
 2. **start**: the fetch threads (:mod:`.fetch`), the writer (:mod:`.writer`)
    and the progress bar;
@@ -24,12 +24,13 @@ import contextlib
 import logging
 import time
 from collections.abc import Callable, Generator, Iterator
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from .._progress import Progress, progress
 from ..errors import ExportError, HubFrameError
 from .fetch import Fetch
-from .job import Job
+from .job import DEFAULT_MAX_CHECKPOINT_AGE, Job
 from .plan import Plan
 from .planner import make_plan, match_count
 from .result import ExportResult
@@ -56,6 +57,7 @@ def export(
     resume: bool = True,
     parallel: int | None = None,
     row_group_size: int | None = None,
+    max_checkpoint_age: float | timedelta | None = DEFAULT_MAX_CHECKPOINT_AGE,
     on_page: Callable[[ExportResult], None] | None = None,
 ) -> ExportResult:
     """Stream every record (or a search's matches) to one Parquet file.
@@ -73,13 +75,18 @@ def export(
         archived: export archived records instead (list cursor alone).
         progress: show a progress bar (records, total, rate-limit waits).
         resume: continue an interrupted export of the same parameters from its checkpoint;
-            False starts over.
+            False starts over. A checkpoint read from another portal is never resumed (the
+            portal id from the account details, else a hash of the base URL and token, is
+            checked).
         parallel: most concurrent streams (default :data:`~.planner.DEFAULT_PARALLEL`): list
             cursors over id ranges, as many as the rate limit and latency make useful, or
             (when the server's cursor cannot be chosen) the list cursor plus ``parallel - 1``
             id-range search workers; ``1`` is the list cursor alone (exact, sequential). A
             resumed export keeps the streams it started with.
         row_group_size: rows per Parquet row group (also how often progress is checkpointed).
+        max_checkpoint_age: the oldest checkpoint to resume, as seconds or a
+            ``datetime.timedelta`` since the interrupted export started (default 24 hours):
+            records it holds may have changed or been deleted since. None resumes any age.
         on_page: called with the running :class:`ExportResult` after each page (raising
             from it stops the export, resumably).
 
@@ -89,7 +96,8 @@ def export(
 
     Raises:
         InputError / UnknownPropertyError: bad arguments, before any record is read.
-        ExportError: a checkpoint from other parameters exists (start over with
+        ExportError: a checkpoint from other parameters, another portal, an earlier hubframe
+            or longer ago than ``max_checkpoint_age`` exists (start over with
             ``resume=False``), another export writes the same file, or a page failed
             after all retries (the checkpoint keeps everything read; run again to resume).
 
@@ -100,6 +108,7 @@ def export(
     steps: Generator[ExportResult, None, ExportResult] = iter_export(
         resource, path, properties=properties, search=search, associations=associations, archived=archived,
         progress=progress, resume=resume, parallel=parallel, row_group_size=row_group_size,
+        max_checkpoint_age=max_checkpoint_age,
     )  # fmt: skip
     try:
         while True:
@@ -124,6 +133,7 @@ def iter_export(
     resume: bool = True,
     parallel: int | None = None,
     row_group_size: int | None = None,
+    max_checkpoint_age: float | timedelta | None = DEFAULT_MAX_CHECKPOINT_AGE,
 ) -> Generator[ExportResult, None, ExportResult]:
     """:func:`export`, one step at a time: yields the running result after each page.
 
@@ -137,7 +147,7 @@ def iter_export(
     job = Job.check(
         resource, path, properties=properties, search=search, associations=associations,
         archived=archived, progress=progress, resume=resume, parallel=parallel,
-        row_group_size=row_group_size,
+        row_group_size=row_group_size, max_checkpoint_age=max_checkpoint_age,
     )  # fmt: skip
     staging = Staging(job.target)
     staging.lock()
@@ -189,8 +199,8 @@ class _Run:
 
     def start(self) -> None:
         """Open the plan, then start the fetch threads, the writer and the bar."""
-        job = self.job
         plan, self.total = self._open_plan()
+        job = self.job  # a resumed job keeps the start time of its checkpoint
         self.plan = plan
         if self.total is None and job.progress and not job.archived:
             self.total = match_count(self.resource, job.search)
@@ -274,6 +284,7 @@ class _Run:
             staging.save({**job.header, "rows": 0, "plan": plan.to_json()})
             return plan, total
         job.check_checkpoint(saved, staging)
+        self.job = job.resuming(saved)
         plan = Plan.from_json(saved["plan"])
         staging.keep_only({p for s in plan.streams for p in s.parts})
         self.resumed = True

@@ -23,7 +23,8 @@ moved onto the target with ``os.replace``: the target path only ever holds a
 finished file. The checkpoint and the part directory are removed afterwards
 (checkpoint first, so a crash in between leaves nothing that claims to be
 resumable). The checkpoint holds the plan, cursors, property names and
-filters, never the token.
+filters, the portal (its id, or a hash of the host and token) and when the
+export started, never the token.
 """
 
 from __future__ import annotations

@@ -30,7 +30,7 @@ from werkzeug.exceptions import MethodNotAllowed, NotFound
 from werkzeug.routing import Map, Rule
 from werkzeug.wrappers import Request, Response
 
-from . import forms, lists, workflows
+from . import account, forms, lists, workflows
 from .calls import Call, Reply
 from .crm import handlers as crm
 from .crm.definitions import object_type
@@ -208,6 +208,8 @@ ROUTES: list[Route] = [
     _r("GET", _WF2 + "/<workflow_id>", workflows.get_workflow, "automation"),
     _r("GET", "/automation/v3/workflows", workflows.get_workflows, "automation"),
     _r("GET", "/automation/v3/workflows/<workflow_id>", workflows.get_workflow, "automation"),
+    # account details: HubSpot's basic scope, which every app has
+    _r("GET", "/account-info/v3/details", account.account_details, "oauth"),
 ]
 
 ALL_SCOPES = frozenset(
@@ -217,7 +219,7 @@ ALL_SCOPES = frozenset(
         for rw in ("read", "write")
     ]
     + [f"crm.schemas.{t}.read" for t in ("contacts", "companies", "deals")]
-    + ["crm.lists.read", "crm.lists.write", "automation", "forms"]
+    + ["crm.lists.read", "crm.lists.write", "automation", "forms", "oauth"]
 )
 
 _AUTH_MESSAGE = (
