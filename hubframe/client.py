@@ -8,7 +8,6 @@ mapping (``hubframe.errors``). The resources (``hs.contacts``, ``hs.lists``,
 
 from __future__ import annotations
 
-import json as _json
 import logging
 import os
 import random
@@ -18,22 +17,16 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit
 
 import httpx
-import orjson
 
 from . import _retry
 from ._ratelimit import SlidingWindow, parse_rate_limit
 from .account import Account, connection_hash
+from .answers import Failure, no_answer, read_answer
 from .errors import (
     ConfigurationError,
-    HubSpotConnectionError,
-    HubSpotError,
-    HubSpotTimeoutError,
     InputError,
-    UnexpectedResponseError,
-    error_from_response,
 )
 from .paths import Paths
 from .tokens import BearerAuth, Secret, redact
@@ -309,7 +302,7 @@ class HubSpot:
                 waited += self._search.acquire()
             self.stats.add(requests=1, wait=waited)
             outcome = self._attempt(method, url, path, params, json, kind, host, decode, require)
-            if not isinstance(outcome, _Failure):
+            if not isinstance(outcome, Failure):
                 return outcome
             if outcome.retryable and attempt <= self.max_retries:
                 self._backoff(attempt, outcome.status, outcome.body, outcome.retry_after)
@@ -329,87 +322,20 @@ class HubSpot:
         host: str,
         decode: bool,
         require: str | None = None,
-    ) -> tuple[httpx.Response, Any] | _Failure:
+    ) -> tuple[httpx.Response, Any] | Failure:
         """Send once: the response (and its JSON), or what failed and whether to retry."""
         started = time.monotonic()
         try:
             response = self._http.request(method, url, params=params, json=json)
             response.read()
         except httpx.HTTPError as exc:
-            connected = not isinstance(exc, (httpx.ConnectError, httpx.ConnectTimeout))
-            timed_out = isinstance(exc, httpx.TimeoutException)
-            err_cls = HubSpotTimeoutError if timed_out else HubSpotConnectionError
-            error: HubSpotError = err_cls(
-                f"no complete response from HubSpot ({type(exc).__name__}: {self.scrub(str(exc))})",
-                method=method,
-                path=path,
-            )
             log.debug("%s %s -> %s", method, path, type(exc).__name__)
-            retry = _retry.should_retry_transport(kind, connected=connected)
-            return _Failure(_unsure_if_create(error, kind, connected), retry)
+            return no_answer(exc, method, path, kind, self.scrub)
         elapsed_ms = (time.monotonic() - started) * 1000
         log.debug("%s %s -> %s (%.0f ms)", method, path, response.status_code, elapsed_ms)
         if host != "forms":
             self._general.learn(response.headers)
-        if response.status_code >= 400:
-            return self._status_failure(response, method, path, kind)
-        if 300 <= response.status_code < 400:
-            return _Failure(_redirected(response, method, path), retryable=False)
-        if not decode:
-            return response, None
-        try:
-            data = json_body(response) if response.content else None
-        except ValueError:
-            error = HubSpotConnectionError(
-                f"HubSpot answered HTTP {response.status_code} with a body that is not "
-                f"JSON: {self.scrub(response.text)[:200]!r}",
-                status=response.status_code,
-                method=method,
-                path=path,
-            )
-            retry = _retry.should_retry_transport(kind, connected=True)
-            return _Failure(_unsure_if_create(error, kind, True), retry)
-        if require is not None and not (
-            isinstance(data, dict) and isinstance(data.get(require), list)
-        ):
-            error = UnexpectedResponseError(
-                f"HubSpot answered HTTP {response.status_code} without a {require!r} list "
-                f"(got {self.scrub(response.text)[:200]!r})",
-                status=response.status_code,
-                method=method,
-                path=path,
-                correlation_id=response.headers.get("x-hubspot-correlation-id"),
-            )
-            retry = _retry.should_retry_transport(kind, connected=True)
-            return _Failure(error, retry)
-        return response, data
-
-    def _status_failure(
-        self, response: httpx.Response, method: str, path: str, kind: str
-    ) -> _Failure:
-        """An error status: its error, and whether the policy retries it."""
-        body = self._decode(response)
-        retry_after = _retry.parse_retry_after(response.headers)
-        retryable = _retry.should_retry_status(kind, response.status_code, body)
-        if retryable and retry_after is not None and retry_after > _retry.MAX_RETRY_AFTER:
-            retryable = False  # e.g. 477 asking for hours: tell the user instead of hanging
-        error = error_from_response(
-            response.status_code,
-            body,
-            method=method,
-            path=path,
-            headers=response.headers,
-            retry_after=retry_after,
-        )
-        return _Failure(error, retryable, response.status_code, body, retry_after)
-
-    def _decode(self, response: httpx.Response) -> Any:
-        """An error body as JSON if it is JSON, else its text, scrubbed of the token
-        (HubSpot's forms host and proxies in between can send text)."""
-        try:
-            return json_body(response)
-        except ValueError:
-            return self.scrub(response.text)
+        return read_answer(response, method, path, kind, decode, require, self.scrub)
 
     def _backoff(
         self, attempt: int, status: int | None, body: Any, retry_after: float | None
@@ -510,51 +436,3 @@ class HubSpot:
     def connection_fingerprint(self) -> str:
         """``"hash:<16 hex>"`` of the base URL and the token (never the token); no request."""
         return self._account.connection
-
-
-@dataclass
-class _Failure:
-    """One attempt that failed: the error to raise, and what the retry policy needs."""
-
-    error: HubSpotError
-    retryable: bool
-    status: int | None = None
-    body: Any = None
-    retry_after: float | None = None
-
-
-def _redirected(response: httpx.Response, method: str, path: str) -> UnexpectedResponseError:
-    """A 3xx: never followed, since the token would be sent wherever it points."""
-    where = urlsplit(response.headers.get("location", ""))
-    target = f"{where.netloc}{where.path}" or "somewhere else"
-    return UnexpectedResponseError(
-        f"HubSpot answered HTTP {response.status_code}, a redirect to {target}; hubframe does "
-        "not follow redirects, so the token never goes anywhere but base_url. Check base_url "
-        "(and any proxy in between).",
-        status=response.status_code,
-        method=method,
-        path=path,
-    )
-
-
-def _unsure_if_create(error: HubSpotError, kind: str, connected: bool) -> HubSpotError:
-    """Tell the caller of a create that reached the server but got no usable answer."""
-    if kind == "create" and connected:
-        error.add_sentence(
-            "The create may or may not have been applied; it was not repeated so "
-            "that no duplicate is made. Look the record up before trying again."
-        )
-    return error
-
-
-def json_body(response: httpx.Response) -> Any:
-    """A response's JSON body (ValueError when it is not JSON).
-
-    orjson first, for speed; the json module when orjson refuses what JSON allows, such
-    as a lone surrogate escape (a value cut in the middle of an emoji), so one odd
-    value does not make a whole page unreadable.
-    """
-    try:
-        return orjson.loads(response.content)
-    except orjson.JSONDecodeError:
-        return _json.loads(response.content)

@@ -1,0 +1,169 @@
+"""What one answer from HubSpot means: the data, or a failure and whether to retry it.
+
+The client's request loop (:meth:`hubframe.HubSpot._send`) sends; this module
+reads what came back. :func:`read_answer` turns a response into its JSON, or a
+:class:`Failure` (an error status, a redirect, a body that is not JSON, a page
+without its ``results``); :func:`no_answer` does the same for a request that got
+no response. Each failure carries the error to raise and what the retry policy
+(:mod:`hubframe._retry`) needs to decide.
+"""
+
+from __future__ import annotations
+
+import json as _json
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+import httpx
+import orjson
+
+from . import _retry
+from .errors import (
+    HubSpotConnectionError,
+    HubSpotError,
+    HubSpotTimeoutError,
+    UnexpectedResponseError,
+    error_from_response,
+)
+
+__all__ = ["Failure", "json_body", "no_answer", "read_answer"]
+
+Scrub = Callable[[str], str]
+
+
+@dataclass
+class Failure:
+    """One attempt that failed: the error to raise, and what the retry policy needs."""
+
+    error: HubSpotError
+    retryable: bool
+    status: int | None = None
+    body: Any = None
+    retry_after: float | None = None
+
+
+def json_body(response: httpx.Response) -> Any:
+    """A response's JSON body (ValueError when it is not JSON).
+
+    orjson first, for speed; the json module when orjson refuses what JSON allows, such
+    as a lone surrogate escape (a value cut in the middle of an emoji), so one odd
+    value does not make a whole page unreadable.
+    """
+    try:
+        return orjson.loads(response.content)
+    except orjson.JSONDecodeError:
+        return _json.loads(response.content)
+
+
+def no_answer(exc: httpx.HTTPError, method: str, path: str, kind: str, scrub: Scrub) -> Failure:
+    """A request that got no (complete) response: retried unless it may have been applied."""
+    connected = not isinstance(exc, (httpx.ConnectError, httpx.ConnectTimeout))
+    err_cls = (
+        HubSpotTimeoutError if isinstance(exc, httpx.TimeoutException) else HubSpotConnectionError
+    )
+    error: HubSpotError = err_cls(
+        f"no complete response from HubSpot ({type(exc).__name__}: {scrub(str(exc))})",
+        method=method,
+        path=path,
+    )
+    retry = _retry.should_retry_transport(kind, connected=connected)
+    return Failure(_unsure_if_create(error, kind, connected), retry)
+
+
+def read_answer(
+    response: httpx.Response,
+    method: str,
+    path: str,
+    kind: str,
+    decode: bool,
+    require: str | None,
+    scrub: Scrub,
+) -> tuple[httpx.Response, Any] | Failure:
+    """The response and its JSON (None for an empty body), or the failure it is.
+
+    Args:
+        response: the answer, read.
+        method, path: the request, for messages.
+        kind: the request kind (see :mod:`hubframe._retry`).
+        decode: read the body as JSON.
+        require: a key the JSON must hold a list under (``"results"`` for a page).
+        scrub: hides the token in any text shown.
+    """
+    if response.status_code >= 400:
+        return _status_failure(response, method, path, kind, scrub)
+    if 300 <= response.status_code < 400:
+        return Failure(_redirected(response, method, path), retryable=False)
+    if not decode:
+        return response, None
+    try:
+        data = json_body(response) if response.content else None
+    except ValueError:
+        error: HubSpotError = HubSpotConnectionError(
+            f"HubSpot answered HTTP {response.status_code} with a body that is not "
+            f"JSON: {scrub(response.text)[:200]!r}",
+            status=response.status_code,
+            method=method,
+            path=path,
+        )
+        retry = _retry.should_retry_transport(kind, connected=True)
+        return Failure(_unsure_if_create(error, kind, True), retry)
+    if require is not None and not (isinstance(data, dict) and isinstance(data.get(require), list)):
+        error = UnexpectedResponseError(
+            f"HubSpot answered HTTP {response.status_code} without a {require!r} list "
+            f"(got {scrub(response.text)[:200]!r})",
+            status=response.status_code,
+            method=method,
+            path=path,
+            correlation_id=response.headers.get("x-hubspot-correlation-id"),
+        )
+        return Failure(error, _retry.should_retry_transport(kind, connected=True))
+    return response, data
+
+
+def _status_failure(
+    response: httpx.Response, method: str, path: str, kind: str, scrub: Scrub
+) -> Failure:
+    """An error status: its error, and whether the policy retries it."""
+    try:
+        body = json_body(response)
+    except ValueError:  # HubSpot's forms host and proxies in between can send text
+        body = scrub(response.text)
+    retry_after = _retry.parse_retry_after(response.headers)
+    retryable = _retry.should_retry_status(kind, response.status_code, body)
+    if retryable and retry_after is not None and retry_after > _retry.MAX_RETRY_AFTER:
+        retryable = False  # e.g. 477 asking for hours: tell the user instead of hanging
+    error = error_from_response(
+        response.status_code,
+        body,
+        method=method,
+        path=path,
+        headers=response.headers,
+        retry_after=retry_after,
+    )
+    return Failure(error, retryable, response.status_code, body, retry_after)
+
+
+def _redirected(response: httpx.Response, method: str, path: str) -> UnexpectedResponseError:
+    """A 3xx: never followed, since the token would be sent wherever it points."""
+    where = urlsplit(response.headers.get("location", ""))
+    target = f"{where.netloc}{where.path}" or "somewhere else"
+    return UnexpectedResponseError(
+        f"HubSpot answered HTTP {response.status_code}, a redirect to {target}; hubframe does "
+        "not follow redirects, so the token never goes anywhere but base_url. Check base_url "
+        "(and any proxy in between).",
+        status=response.status_code,
+        method=method,
+        path=path,
+    )
+
+
+def _unsure_if_create(error: HubSpotError, kind: str, connected: bool) -> HubSpotError:
+    """Tell the caller of a create that reached the server but got no usable answer."""
+    if kind == "create" and connected:
+        error.add_sentence(
+            "The create may or may not have been applied; it was not repeated so "
+            "that no duplicate is made. Look the record up before trying again."
+        )
+    return error
