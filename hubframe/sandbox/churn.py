@@ -173,12 +173,7 @@ class Churner:
         self._rng = random.Random(f"hubframe-churn-{seed}")
 
     def configure(
-        self,
-        rate: float,
-        *,
-        object_types: str | Iterable[str] = DEFAULT_OBJECT_TYPES,
-        mix: Iterable[float] = DEFAULT_MIX,
-        seed: int | None = None,
+        self, rate: float, object_types: str | Iterable[str], mix: Iterable[float], seed: Any
     ) -> None:
         """Set the rate, the object types, the create/update/archive weights, and (when
         given) restart the RNGs from ``seed``. A running thread takes them at once.

@@ -43,7 +43,7 @@ class LivePortal:
     def _init_live(self, churn: float, search_lag: float) -> None:
         self._churn_log = ChurnLog()
         self._churner = Churner(lambda: self.store, self._churn_log, seed=self.seed)
-        self._churner.configure(check_rate(churn))
+        self._churner.configure(check_rate(churn), DEFAULT_OBJECT_TYPES, DEFAULT_MIX, None)
         self.set_search_lag(search_lag)
 
     def _start_live(self) -> None:
@@ -76,7 +76,7 @@ class LivePortal:
         Raises:
             InputError: a rate below 0, an unknown object type or a bad mix.
         """
-        self._churner.configure(rate, object_types=object_types, mix=mix, seed=seed)
+        self._churner.configure(rate, object_types, mix, seed)
         if self._churner.rate > 0:
             self._churner.start()
         else:
