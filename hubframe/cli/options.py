@@ -13,7 +13,7 @@ from typing import Any
 
 from .._ratelimit import parse_rate_limit
 
-__all__ = ["count", "fraction", "rate", "sandbox_options", "seconds"]
+__all__ = ["count", "fraction", "per_second", "rate", "sandbox_options", "seconds"]
 
 
 def _argument(
@@ -45,6 +45,9 @@ seconds = _argument(
 # NaN fails too: it is not between 0 and 1.
 fraction = _argument(float, lambda v: 0 <= v <= 1, "a fraction: give a number from 0 to 1", "0.1")
 rate = _argument(_checked_rate, lambda v: True, "a rate: give COUNT/SECONDS", "190/10")
+per_second = _argument(
+    float, lambda v: math.isfinite(v) and v >= 0, "a rate per second: give a number >= 0", "20"
+)
 
 
 def sandbox_options(p: argparse.ArgumentParser) -> None:

@@ -6,7 +6,7 @@ import argparse
 import time
 from typing import Any
 
-from .options import sandbox_options
+from .options import per_second, sandbox_options, seconds
 from .output import emit
 
 __all__ = ["add_parser", "run"]
@@ -22,6 +22,21 @@ def add_parser(sub: Any) -> None:
     p.add_argument("--token", default=None, help="bearer token to accept (default: a random one)")
     p.add_argument("--path", default=None, help="file that keeps the portal across restarts")
     sandbox_options(p)
+    p.add_argument(
+        "--churn",
+        type=per_second,
+        default=0.0,
+        metavar="RATE",
+        help="writes per second made in the background, as on a living portal: creates, "
+        "updates and archives of contacts, companies and deals (default 0: still)",
+    )
+    p.add_argument(
+        "--search-lag",
+        type=seconds,
+        default=0.0,
+        metavar="SECONDS",
+        help="seconds before search sees a write, as HubSpot's search index (default 0)",
+    )
     p.set_defaults(run=run)
 
 
@@ -48,6 +63,8 @@ def run(args: argparse.Namespace) -> int:
         path=args.path,
         host=args.host,
         port=args.port,
+        churn=args.churn,
+        search_lag=args.search_lag,
     )
     sb.start()
     emit(f"hubframe sandbox: HubSpot API at {sb.url} (forms too)")
@@ -65,6 +82,10 @@ def run(args: argparse.Namespace) -> int:
     emit(f"  forms:       {', '.join(sb.form_ids)}")
     if sb.path is not None:
         emit(f"  saved in:    {sb.path}")
+    if sb.churn_rate:
+        emit(f"  churn:       {sb.churn_rate:g} writes/s (creates, updates, archives)")
+    if sb.search_lag:
+        emit(f"  search lag:  {sb.search_lag:g} s")
     emit(
         f"  connect:     HUBFRAME_BASE_URL={sb.url} HUBFRAME_FORMS_URL={sb.url} HUBSPOT_ACCESS_TOKEN={sb.token}"
     )

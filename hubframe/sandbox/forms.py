@@ -169,10 +169,7 @@ class FormOps(PortalState):
             return table.insert({"email": email, **values}, now, now).id
         rec = table.records[rid]
         values = {k: v for k, v in values.items() if v != ""}  # a blank form field does not clear
-        if values:
-            rec.props.update(values)
-            rec.updated = max(now_ms(), rec.updated)
-            table.invalidate()
+        table.apply(rec, values)
         return rid
 
     # -- persistence ------------------------------------------------------------------------

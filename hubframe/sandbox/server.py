@@ -19,6 +19,7 @@ from . import persist
 from .app import RequestLog, SandboxApp
 from .faults import UNSET, Faults, Injection, parse_rate_limit
 from .http_server import Server
+from .live import LivePortal
 from .seed import portal_id_for, seed_store
 from .store import Store
 
@@ -30,7 +31,7 @@ __all__ = ["Sandbox"]
 log = logging.getLogger("hubframe.sandbox")
 
 
-class Sandbox:
+class Sandbox(LivePortal):
     """A local HubSpot portal for tests, notebooks and benchmarks.
 
     Args:
@@ -55,6 +56,9 @@ class Sandbox:
         faults_after_apply: random 5xx and dropped-connection faults hit after the
             request was applied (lost responses) instead of before; 429s always come first.
         save_interval: seconds between background saves when ``path`` is set.
+        churn: writes per second made in the background from :meth:`start` (creates,
+            updates, archives; see :meth:`churn`); 0 keeps the portal still.
+        search_lag: seconds search lags writes (see :meth:`set_search_lag`); 0: none.
 
     Example:
         >>> with Sandbox(contacts=50) as sb:
@@ -79,6 +83,8 @@ class Sandbox:
         search_rate: float | None = 5,
         faults_after_apply: bool = False,
         save_interval: float = 5.0,
+        churn: float = 0.0,
+        search_lag: float = 0.0,
     ):
         for name, value in (("contacts", contacts), ("companies", companies), ("deals", deals)):
             if not isinstance(value, int) or isinstance(value, bool) or value < 0:
@@ -96,6 +102,7 @@ class Sandbox:
             log.info("sandbox portal loaded from %s", self.path)
         else:
             self.store = self._seeded()
+        self._init_live(churn, search_lag)
         self._faults = Faults(
             seed=seed,
             fraction=faults,
@@ -182,11 +189,14 @@ class Sandbox:
             self._saver = persist.Saver(lambda: self.store, self.path, self._save_interval)
             self._saver.save_now()
             self._saver.start()
+        self._start_live()
         log.info("sandbox serving at %s", self.url)
         return self
 
     def stop(self) -> None:
-        """Stop serving (and save the portal when ``path`` is set). Safe to call twice."""
+        """Stop serving and churning (and save the portal when ``path`` is set). Safe to
+        call twice."""
+        self._stop_live()
         server, self._server = self._server, None
         if server is not None:
             # A restart serves on the same address, as a restarted HubSpot host would.
@@ -357,5 +367,6 @@ class Sandbox:
         ``sb.store`` is replaced by a new store; references to the old one go stale.
         """
         store = self._seeded()
+        store.set_search_lag(self.search_lag)
         self.app.store = store
         self.store = store

@@ -21,6 +21,7 @@ from ..util import locked, parse_id
 from . import matching
 from .associations import check_type_specs, v3_entries
 from .definitions import ASSOC_TYPES, OBJECT_TYPES, PROPERTIES, ObjectType
+from .lag import DelayedIndex
 from .records import ObjectTable, Record
 from .search import SearchRequest
 
@@ -36,8 +37,11 @@ class ObjectOps(PortalState):
 
     def __init__(self, portal_id: int) -> None:
         super().__init__(portal_id)
-        # query -> (store version, matching ids): paging one query scans the records once
-        self._search_cache: OrderedDict[str, tuple[int, list[int]]] = OrderedDict()
+        # query -> (version, matching ids): paging one query scans the records once
+        self._search_cache: OrderedDict[str, tuple[object, list[int]]] = OrderedDict()
+        # object type -> what search sees while search lags writes (none without a lag)
+        self._lagged: dict[str, DelayedIndex] = {}
+        self.search_lag = 0.0
 
     def render(
         self,
@@ -123,14 +127,14 @@ class ObjectOps(PortalState):
     @locked
     def do_search(self, otype: ObjectType, req: SearchRequest) -> tuple[int, Results, int | None]:
         """Run a search. Returns (total, one page of results, next offset or None)."""
-        table = self.table(otype)
+        table, version = self._searched(otype)
         cached = self._search_cache.get(req.cache_key)
-        if cached is not None and cached[0] == self.version:
+        if cached is not None and cached[0] == version:
             self._search_cache.move_to_end(req.cache_key)
             ids = cached[1]
         else:
             ids = matching.find(table, req, self.live_targets)
-            self._search_cache[req.cache_key] = (self.version, ids)
+            self._search_cache[req.cache_key] = (version, ids)
             if len(self._search_cache) > self.SEARCH_CACHE_SIZE:
                 self._search_cache.popitem(last=False)
         total = len(ids)
@@ -139,6 +143,45 @@ class ObjectOps(PortalState):
         recs = table.records
         results = [self.render(table, recs[i], names, nulls=True) for i in ids[req.after : end]]
         return total, results, (end if end < total else None)
+
+    def _searched(self, otype: ObjectType) -> tuple[ObjectTable, object]:
+        """The table search reads (the delayed replica while search lags) and its version."""
+        index = self._lagged.get(otype.name)
+        if index is None:
+            return self.table(otype), self.version
+        # Associations and other tables are read live: the store's version counts too.
+        return index.current(), (self.version, index.version)
+
+    @locked
+    def set_search_lag(self, seconds: float) -> None:
+        """Make search see each write only ``seconds`` after it (0: at once, the default).
+
+        Starting a lag takes the portal as it is now as what search sees; changing it
+        applies to the writes not yet seen too.
+        """
+        self.search_lag = float(seconds)
+        if self.search_lag <= 0:
+            for index in self._lagged.values():
+                index.detach()
+            self._lagged.clear()
+        elif self._lagged:
+            for index in self._lagged.values():
+                index.lag = self.search_lag
+        else:
+            self._lagged = {
+                name: DelayedIndex(table, self.search_lag) for name, table in self.tables.items()
+            }
+        self._search_cache.clear()
+
+    @locked
+    def record_json(self, object_type: str, record_id: int | str) -> dict[str, Any] | None:
+        """A record as HubSpot returns it, with every stored and computed value, archived
+        or not (None if it never existed)."""
+        rec = self.record(object_type, record_id)
+        if rec is None:
+            return None
+        table = self.tables[object_type]
+        return self.render(table, rec, table.written_names(rec, None))
 
     @locked
     def get_properties(self, otype: ObjectType, archived: bool = False) -> Results:

@@ -11,15 +11,16 @@ association graph comes in as the ``live_targets`` function.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import Any, Protocol
 
 from ..errors import ApiError, not_found, property_errors, validation_error
 from ..util import parse_id
 from ..values import PropertyValueError, date_ms, iso_ms, normalize, now_ms, parse_time_ms
 from .definitions import DEAL_STAGE_PROBABILITY, PROPERTIES, ObjectType, PropertyDef
 
-__all__ = ["Record", "ObjectTable", "LiveTargets"]
+__all__ = ["Record", "ObjectTable", "LiveTargets", "TableObserver", "copy_record"]
 
 #: ``live_targets(from_type, from_id, to_type)``: ``{to_id: type ids}`` of the
 #: associations of one record whose other end is not archived.
@@ -51,6 +52,39 @@ class Record:
         return f"Record(id={self.id}, archived={self.archived})"
 
 
+def copy_record(rec: Record) -> Record:
+    """A copy of a record's state that later writes to ``rec`` do not change."""
+    return Record(rec.id, dict(rec.props), rec.created, rec.updated, rec.archived, rec.archived_at)
+
+
+class TableObserver(Protocol):
+    """Told of every change a table makes to a record (under the store's lock)."""
+
+    def before_change(self, rec: Record) -> None:
+        """``rec`` is about to change (it still holds its old values)."""
+
+    def after_change(self, rec: Record) -> None:
+        """``rec`` was created or changed."""
+
+
+def _with(ids: list[int] | None, rid: int) -> list[int] | None:
+    """A sorted id list with ``rid`` added (a new list: handed-out lists never change)."""
+    if ids is None:
+        return None
+    if not ids or ids[-1] < rid:
+        return [*ids, rid]
+    i = bisect_left(ids, rid)
+    return ids if i < len(ids) and ids[i] == rid else [*ids[:i], rid, *ids[i:]]
+
+
+def _without(ids: list[int] | None, rid: int) -> list[int] | None:
+    """A sorted id list without ``rid`` (a new list)."""
+    if ids is None:
+        return None
+    i = bisect_left(ids, rid)
+    return [*ids[:i], *ids[i + 1 :]] if i < len(ids) and ids[i] == rid else ids
+
+
 class ObjectTable:
     """The records of one object type, in ascending id order, plus their indexes.
 
@@ -76,6 +110,10 @@ class ObjectTable:
         # Contacts are unique by email (lower-cased); only live records are indexed.
         self.email_index: dict[str, int] | None = {} if otype.name == "contacts" else None
         self._on_write = on_write
+        self.live_targets = live_targets
+        #: told of every record change (the delayed search index); None: nobody listens
+        self.observer: TableObserver | None = None
+        # Sorted id lists, replaced (never changed in place) by writes, rebuilt when None.
         self._live: list[int] | None = None
         self._archived: list[int] | None = None
         self._kinds = {name: d.type for name, d in self.defs.items()}
@@ -86,7 +124,10 @@ class ObjectTable:
     # -- indexes ----------------------------------------------------------------------------
 
     def live_ids(self) -> list[int]:
-        """Sorted ids of records that are not archived (cached until the next write)."""
+        """Sorted ids of records that are not archived.
+
+        Writes replace the list instead of changing it, so a list handed out stays as it was.
+        """
         if self._live is None:
             self._live = [i for i, r in self.records.items() if not r.archived]
         return self._live
@@ -108,10 +149,17 @@ class ObjectTable:
         rid = self.next_id if record_id is None else record_id
         self.next_id = max(self.next_id, rid + 1)
         rec = Record(rid, props, created, updated)
+        known = rid in self.records
         self.records[rid] = rec
         if self.email_index is not None and props.get("email"):
             self.email_index[props["email"]] = rid
-        self.invalidate()
+        if known:
+            self._live = self._archived = None
+        else:
+            self._live = _with(self._live, rid)
+        self._on_write()
+        if self.observer is not None:
+            self.observer.after_change(rec)
         return rec
 
     def get_live(self, rid: int | None) -> Record | None:
@@ -198,6 +246,9 @@ class ObjectTable:
         """Store validated values on a record (``""`` clears), keeping the email index."""
         if not values:
             return
+        observer = self.observer
+        if observer is not None:
+            observer.before_change(rec)
         if self.email_index is not None and "email" in values:
             old = rec.props.get("email")
             if old and self.email_index.get(old) == rec.id:
@@ -206,14 +257,63 @@ class ObjectTable:
                 self.email_index[values["email"]] = rec.id
         rec.props.update(values)
         rec.updated = max(now_ms(), rec.updated)
-        self.invalidate()
+        self._on_write()  # live and archived ids stay as they are
+        if observer is not None:
+            observer.after_change(rec)
 
     def archive(self, rec: Record) -> None:
         """Move a record to the recycle bin (archiving does not change lastmodifieddate)."""
+        observer = self.observer
+        if observer is not None:
+            observer.before_change(rec)
         rec.archived = True
         rec.archived_at = now_ms()
         self.drop_email(rec)
-        self.invalidate()
+        self._live = _without(self._live, rec.id)
+        self._archived = _with(self._archived, rec.id)
+        self._on_write()
+        if observer is not None:
+            observer.after_change(rec)
+
+    # -- a delayed copy (the search index when search lags) -----------------------------------
+
+    def replica(self, on_write: Callable[[], None]) -> ObjectTable:
+        """A table holding the same records, to be brought up to date with :meth:`put`.
+
+        It shares the record objects: whoever keeps it must swap in a copy
+        (:func:`copy_record`) before a record changes here (see :class:`TableObserver`).
+        """
+        twin = ObjectTable(
+            self.type, self.next_id, live_targets=self.live_targets, on_write=on_write
+        )
+        twin.mirror(self)
+        return twin
+
+    def mirror(self, source: ObjectTable) -> None:
+        """Hold the records of ``source`` (the same objects) and its indexes."""
+        self.records = dict(source.records)
+        if source.email_index is not None:
+            self.email_index = dict(source.email_index)
+        self._live = source.live_ids()
+        self._archived = source.archived_ids()
+
+    def put(self, rec: Record) -> None:
+        """Replace (or add) a record as a whole, keeping the indexes: a copy catching up."""
+        old = self.records.get(rec.id)
+        if old is not None:
+            self.drop_email(old)
+        self.records[rec.id] = rec
+        email = rec.props.get("email")
+        if self.email_index is not None and email and not rec.archived:
+            self.email_index[email] = rec.id
+        if old is None or old.archived != rec.archived:
+            if rec.archived:
+                self._live = _without(self._live, rec.id)
+                self._archived = _with(self._archived, rec.id)
+            else:
+                self._archived = _without(self._archived, rec.id)
+                self._live = _with(self._live, rec.id)
+        self._on_write()
 
     # -- values -----------------------------------------------------------------------------
 

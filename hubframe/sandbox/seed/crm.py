@@ -33,7 +33,14 @@ from .pools import (
     timeline,
 )
 
-__all__ = ["seed_companies", "seed_contacts", "seed_deals"]
+__all__ = [
+    "seed_companies",
+    "seed_contacts",
+    "seed_deals",
+    "company_values",
+    "contact_values",
+    "deal_values",
+]
 
 CompanyRow = tuple[int, str, str]  # (id, name, domain)
 
@@ -382,3 +389,40 @@ def _fill_deal_notes(
         p["products_included"] = ";".join(rng.sample(_DEAL_PRODUCTS, rng.randint(1, 3)))
     if r() < 0.5:
         p["is_renewal"] = "true" if "renewal" in p["dealname"] else "false"
+
+
+# -- records created later (a churning portal) ---------------------------------------------
+
+
+def company_values(rng: random.Random, created: int) -> dict[str, str]:
+    """The values of one more company created at ``created`` (epoch ms), drawn as seeded ones."""
+    p, base, zip_prefix = _company(rng, set())
+    _fill_company_figures(p, rng, zip_prefix)
+    _fill_company_profile(p, rng, base)
+    _fill_company_dates(p, rng, created)
+    return p
+
+
+def contact_values(rng: random.Random, created: int) -> dict[str, str]:
+    """The values of one more contact (no company; its email may be taken: check it)."""
+    p: dict[str, str] = {"firstname": rng.choice(FIRST), "lastname": rng.choice(LAST)}
+    _fill_contact_identity(p, rng, 0, None, set())
+    _fill_contact_phones_and_job(p, rng)
+    stage = _fill_contact_sales(p, rng)
+    _fill_contact_marketing(p, rng)
+    _fill_contact_dates(p, rng, stage, created)
+    return p
+
+
+def deal_values(rng: random.Random, created: int) -> dict[str, str]:
+    """The values of one more deal (no company)."""
+    what = rng.choice(PRODUCT_WORDS)
+    p: dict[str, str] = {
+        "dealname": f"Walk-in – {what} {rng.choice(['deal', 'renewal', 'upsell', 'pilot'])}",
+        "pipeline": "default",
+        "dealstage": rng.choice(STAGE_WEIGHTED),
+    }
+    _fill_deal_amount(p, rng)
+    _fill_deal_sales(p, rng, created)
+    _fill_deal_notes(p, rng, what, None, created)
+    return p
