@@ -280,6 +280,7 @@ class Sandbox:
         after_apply: bool = False,
         text: str | None = None,
         truncate: bool = False,
+        skip: int = 0,
     ) -> Injection:
         """Answer the next matching request(s) with a chosen fault.
 
@@ -302,6 +303,8 @@ class Sandbox:
             method: only this HTTP method.
             after_apply: apply the request first, then answer with the fault (a lost
                 response: a create still happened).
+            skip: let this many matching requests pass untouched first, e.g.
+                ``inject(502, path_contains="/batch/create", skip=56)`` faults the 57th batch.
 
         Returns:
             The :class:`Injection`; its ``hits`` counts the requests it answered.
@@ -318,6 +321,7 @@ class Sandbox:
             after_apply=after_apply,
             text=text,
             truncate=truncate,
+            skip=skip,
         )
 
     @property
