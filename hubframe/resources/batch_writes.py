@@ -31,9 +31,10 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = ["BatchRun", "may_have_applied", "rows_of_results"]
 
-#: The client names the httpx exception in a connection error's message; these two
-#: mean the connection was never made, so the server cannot have seen the request.
-_NEVER_CONNECTED = re.compile(r"\((?:ConnectError|ConnectTimeout):")
+#: The client names the httpx exception in a connection error's message; these mean
+#: the request was never sent (no connection made, or none free in the pool), so the
+#: server cannot have seen it.
+_NEVER_CONNECTED = re.compile(r"\((?:ConnectError|ConnectTimeout|PoolTimeout):")
 
 
 def may_have_applied(exc: HubSpotError) -> bool:

@@ -17,6 +17,7 @@ import pandas as pd
 import pytest
 
 import hubframe as hf
+from hubframe.resources.batch_writes import may_have_applied
 from hubframe.sandbox import Sandbox
 from hubframe.testing import virtual_time
 
@@ -322,3 +323,23 @@ def test_rows_refused_before_the_stop_are_in_failures_and_remaining(empty):
     assert 5 in err.remaining_rows and 5 not in err.written_rows
     assert len(err.written_rows) == 199 and err.applied == "no"
     assert "1 rows HubSpot refused are in err.failures" in err.hint()
+
+
+@pytest.mark.parametrize(
+    ("error", "maybe"),
+    [
+        (hf.ServerError("Bad Gateway", status=502), True),
+        (hf.ServerError("Service Unavailable", status=503), True),
+        (hf.HubSpotConnectionError("no complete response from HubSpot (RemoteProtocolError: x)"), True),
+        (hf.HubSpotTimeoutError("no complete response from HubSpot (ReadTimeout: x)"), True),
+        (hf.HubSpotConnectionError("HubSpot answered HTTP 201 with a body that is not JSON", status=201), True),
+        (hf.HubSpotConnectionError("no complete response from HubSpot (ConnectError: refused)"), False),
+        (hf.HubSpotTimeoutError("no complete response from HubSpot (ConnectTimeout: x)"), False),
+        (hf.HubSpotTimeoutError("no complete response from HubSpot (PoolTimeout: x)"), False),
+        (hf.RateLimitError("You have reached your daily limit.", status=429), False),
+        (hf.ValidationError("Property values were not valid", status=400), False),
+        (hf.APIStatusError("Locked", status=423), False),
+    ],
+)  # fmt: skip
+def test_which_failures_may_have_been_applied(error, maybe):
+    assert may_have_applied(error) is maybe
