@@ -220,189 +220,74 @@ class BatchError(APIStatusError):
 class PartialWriteError(HubSpotError):
     """A many-record create or update stopped part-way: what was written, what to send again.
 
-    Raised when a batch request fails (after retries) once earlier batches were
-    written, or when the failing batch may have been applied. When nothing was
-    written and the failing batch cannot have been (a 429, a 4xx, a refused
-    connection on the first batch), that batch's own error is raised instead: the
-    same call is then the retry. ``status``, ``category``, ``correlation_id``,
-    ``method`` and ``path`` are those of :attr:`error`, which is also ``__cause__``.
-
-    Every input row is in exactly one of ``written_rows``, ``remaining_rows`` and
-    ``uncertain_rows`` (positions, counted from 0).
+    Raised when a batch fails (after retries) once earlier batches were written, or
+    when the failing batch may have been applied; otherwise (the first batch, not
+    applied) that batch's own error is raised, and the same call is the retry.
+    ``status``, ``category``, ``correlation_id``, ``method`` and ``path`` are those of
+    :attr:`error`, which is also ``__cause__``. Each input row is in exactly one of
+    ``written_rows``, ``remaining_rows`` and ``uncertain_rows`` (positions from 0).
 
     Attributes:
         error: the :class:`HubSpotError` of the failing batch.
-        operation: ``"create"`` or ``"update"``.
-        object_type: ``"contacts"``, ``"companies"`` or ``"deals"``.
+        operation, object_type: ``"create"`` / ``"update"``; ``"contacts"``, ...
         total: the number of input rows.
-        batch: the failing batch's rows (a ``range`` of positions).
-        batch_number, batches: which batch failed (from 1), of how many.
-        applied: whether the failing batch was applied: ``"no"`` (a 429, a 4xx, a refused
-            connection; or contacts looked up by email and not found), ``"maybe"`` (a 5xx,
-            or the answer lost after the request reached HubSpot), ``"yes"`` (contacts
-            looked up by email and found).
-        looked_up: the failing batch's contacts were looked up by email.
-        lookup_error: the error of that lookup when it failed (its rows stay uncertain).
-        written: the records written, as ``create`` / ``update`` returns them, indexed by
-            the input's index labels (row positions for a list of dicts).
-        written_rows: the positions of those input rows.
-        remaining: the input rows to send again, as passed (DataFrame rows keeping their
-            index, or the dicts): every row not known to be written, except ``uncertain``.
+        batch, batch_number, batches: the failing batch's rows (a ``range``), its number
+            (from 1) and the number of batches.
+        applied: the failing batch was applied: ``"no"`` (429, 4xx, a refused connection),
+            ``"maybe"`` (5xx, or the answer lost once the request reached HubSpot), or, for
+            contacts looked up by email, ``"yes"`` / ``"no"``.
+        looked_up, lookup_error: the batch's contacts were looked up by email; the
+            lookup's error if it failed (those rows are then uncertain).
+        written: the records written, as the write returns them, indexed by the input's
+            index labels (positions for a list of dicts); ``written_rows``: positions.
+        remaining: the input rows to send again, as passed (DataFrame rows keep their
+            index): every row not known to be written except ``uncertain``; so
             ``create(err.remaining)`` / ``update(err.remaining)`` is the retry.
-        remaining_rows: their positions.
-        uncertain: rows of a create that may have been created and cannot be looked up
-            (companies and deals have no unique key): check HubSpot for each before sending
-            it again. Empty for updates (sending an update twice is harmless).
-        uncertain_rows: their positions.
-        not_written: the rows not known to be written (remaining and uncertain), as ranges.
-        failures: inputs HubSpot refused (HTTP 207) in the batches before, as in
-            :attr:`BatchError.failures`; they are in ``remaining`` too, and HubSpot refuses
-            them again unless they are fixed.
+        uncertain: rows of a create that may have been created and could not be looked
+            up (companies and deals have no unique key): check HubSpot before sending
+            them again. Empty for updates, which are harmless to repeat.
+        remaining_rows, uncertain_rows: positions.
+        not_written: the rows not known to be written, as ``range`` s.
+        failures: inputs HubSpot refused (207) before, as :attr:`BatchError.failures`;
+            they are in ``remaining`` too.
     """
 
-    #: Properties to look a possibly created record up by, per object type.
-    LOOKUP_KEYS = {"contacts": "email", "companies": "name", "deals": "dealname"}
+    FIELDS = (
+        "operation", "object_type", "total", "batch", "batch_number", "batches", "applied",
+        "looked_up", "lookup_error", "written", "written_rows", "remaining", "remaining_rows",
+        "uncertain", "uncertain_rows", "not_written", "failures",
+    )  # fmt: skip
+    operation: str
+    object_type: str
+    total: int
+    batch: range
+    batch_number: int
+    batches: int
+    applied: str
+    looked_up: bool
+    lookup_error: HubSpotError | None
+    written: Any
+    written_rows: list[int]
+    remaining: Any
+    remaining_rows: list[int]
+    uncertain: Any
+    uncertain_rows: list[int]
+    not_written: list[range]
+    failures: list[dict[str, Any]]
 
-    def __init__(
-        self,
-        error: HubSpotError,
-        *,
-        operation: str,
-        object_type: str,
-        total: int,
-        batch: range,
-        batch_number: int,
-        batches: int,
-        applied: str,
-        written: Any,
-        written_rows: list[int],
-        remaining: Any,
-        remaining_rows: list[int],
-        uncertain: Any,
-        uncertain_rows: list[int],
-        failures: list[dict[str, Any]] | None = None,
-        looked_up: bool = False,
-        lookup_error: HubSpotError | None = None,
-    ):
+    def __init__(self, message: str, *, error: HubSpotError, hint: str = "", **fields: Any):
+        """``fields``: every name of :attr:`FIELDS`."""
         self.error = error
-        self.operation = operation
-        self.object_type = object_type
-        self.total = total
-        self.batch = batch
-        self.batch_number = batch_number
-        self.batches = batches
-        self.applied = applied
-        self.looked_up = looked_up
-        self.lookup_error = lookup_error
-        self.written = written
-        self.written_rows = list(written_rows)
-        self.remaining = remaining
-        self.remaining_rows = list(remaining_rows)
-        self.uncertain = uncertain
-        self.uncertain_rows = list(uncertain_rows)
-        self.not_written = _spans(sorted([*self.remaining_rows, *self.uncertain_rows]))
-        self.failures = list(failures or [])
-        super().__init__(
-            self._summary(),
-            status=error.status,
-            category=error.category,
-            correlation_id=error.correlation_id,
-            method=error.method,
-            path=error.path,
-            body=error.body,
-        )
-
-    def _summary(self) -> str:
-        done = "created" if self.operation == "create" else "updated"
-        text = (
-            f"the {self.operation} of {self.total} {self.object_type} stopped at batch "
-            f"{self.batch_number} of {self.batches} ({_rows_text(self.batch)}): "
-            f"{self.error.message.rstrip().rstrip('.')}. {len(self.written_rows)} {done}"
-        )
-        if self.written_rows:
-            text += f" ({_rows_text(self.written_rows)})"
-        text += f". {self._batch_outcome(done)}"
-        after = range(self.batch.stop, self.total)
-        if after:
-            text += f" Not sent: {_rows_text(after)}."
-        return text
-
-    def _batch_outcome(self, done: str) -> str:
-        where = f"Batch {self.batch_number}"
-        if self.lookup_error is not None:
-            return (
-                f"{where} may have been applied, and looking its emails up failed too "
-                f"({type(self.lookup_error).__name__}: {self.lookup_error.message[:200]})."
-            )
-        if self.looked_up:
-            found = len([r for r in self.written_rows if r in self.batch])
-            text = f"{where} was looked up by email: {found} found ({done}), "
-            text += f"{len([r for r in self.remaining_rows if r in self.batch])} not"
-            unsure = len(self.uncertain_rows)
-            return text + (
-                f", {unsure} without an email (may have been {done})." if unsure else "."
-            )
-        if self.applied == "maybe":
-            return f"{where} may have been applied: its answer was an error or was lost."
-        return f"{where} was not applied."
+        self._hint = hint
+        for name in self.FIELDS:
+            setattr(self, name, fields.pop(name))
+        if fields:
+            raise TypeError(f"unknown fields {sorted(fields)}")
+        same = ("status", "category", "correlation_id", "method", "path", "body")
+        super().__init__(message, **{k: getattr(error, k) for k in same})
 
     def hint(self) -> str:
-        obj = f"hs.{self.object_type}.{self.operation}(err.remaining)"
-        if self.operation == "update":
-            text = (
-                f"Send {obj} to write the {len(self.remaining_rows)} rows not known to be "
-                "updated; updates are idempotent, so re-sending the rows of a batch that "
-                "may have been applied is harmless."
-            )
-        elif not self.remaining_rows:
-            text = "Nothing is left to create from err.remaining."
-        else:
-            text = (
-                f"Send {obj} to create the {len(self.remaining_rows)} rows not created; "
-                "it makes no duplicate."
-            )
-        if self.uncertain_rows:
-            key = self.LOOKUP_KEYS.get(self.object_type, "name")
-            values = (
-                f"[r[{key!r}] for r in err.uncertain]"
-                if isinstance(self.uncertain, list)
-                else f"list(err.uncertain[{key!r}])"
-            )
-            text += (
-                f" The {len(self.uncertain_rows)} rows in err.uncertain "
-                f"({_rows_text(self.uncertain_rows)}) may have been created: look each up "
-                f"before sending it again, e.g. hs.{self.object_type}.search({key!r}, {values}, "
-                f"operator='IN'){' (or by domain)' if self.object_type == 'companies' else ''}, "
-                "or compare the createdate of the records created since the write began; "
-                f"then create only those not found."
-            )
-        if self.failures:
-            text += (
-                f" {len(self.failures)} rows HubSpot refused are in err.failures (with the "
-                "reason) and in err.remaining: fix or drop them first."
-            )
-        cause = self.error.hint()
-        return f"{text} {cause}" if cause else text
-
-
-def _spans(rows: list[int]) -> list[range]:
-    """Sorted row positions as the fewest ranges: ``[0, 1, 2, 5]`` -> ``[range(0, 3), range(5, 6)]``."""
-    out: list[range] = []
-    for row in rows:
-        if out and out[-1].stop == row:
-            out[-1] = range(out[-1].start, row + 1)
-        else:
-            out.append(range(row, row + 1))
-    return out
-
-
-def _rows_text(rows: range | list[int]) -> str:
-    """``rows 0-99, 200-299`` / ``row 7`` (positions counted from 0), for messages."""
-    parts = _spans(sorted(rows))
-    if len(parts) == 1 and len(parts[0]) == 1:
-        return f"row {parts[0].start}"
-    shown = ", ".join(str(p.start) if len(p) == 1 else f"{p.start}-{p.stop - 1}" for p in parts[:4])
-    return f"rows {shown}" + (", ..." if len(parts) > 4 else "")
+        return self._hint
 
 
 class ForbiddenError(APIStatusError):

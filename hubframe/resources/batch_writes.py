@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
+from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
 from ..batching import BATCH_MAX
@@ -29,7 +30,18 @@ if TYPE_CHECKING:  # pragma: no cover
 
     from .base import Resource
 
-__all__ = ["BatchRun", "may_have_applied", "rows_of_results"]
+__all__ = [
+    "BatchRun",
+    "may_have_applied",
+    "rows_of_results",
+    "rows_text",
+    "spans",
+    "summary",
+    "what_to_do",
+]
+
+#: The property to look a possibly created record up by, per object type.
+LOOKUP_KEYS = {"contacts": "email", "companies": "name", "deals": "dealname"}
 
 #: The client names the httpx exception in a connection error's message; these mean
 #: the request was never sent (no connection made, or none free in the pool), so the
@@ -133,8 +145,7 @@ class BatchRun:
         unsure = set(uncertain)
         remaining = [n for n in range(self.total) if n not in self.records and n not in unsure]
         written = sorted(self.records)
-        return PartialWriteError(
-            exc,
+        run = SimpleNamespace(
             operation=self.operation,
             object_type=self.resource.object_type,
             total=self.total,
@@ -142,15 +153,19 @@ class BatchRun:
             batch_number=batch.start // BATCH_MAX + 1,
             batches=-(-self.total // BATCH_MAX),
             applied=applied,
+            looked_up=looked_up,
+            lookup_error=lookup_error,
             written=self._written_frame(written),
             written_rows=written,
             remaining=self.rows(remaining),
             remaining_rows=remaining,
             uncertain=self.rows(uncertain),
             uncertain_rows=uncertain,
+            not_written=spans(sorted([*remaining, *uncertain])),
             failures=failures,
-            looked_up=looked_up,
-            lookup_error=lookup_error,
+        )
+        return PartialWriteError(
+            summary(exc, run), error=exc, hint=what_to_do(exc, run), **vars(run)
         )
 
     def rows(self, positions: list[int]) -> Any:
@@ -204,3 +219,103 @@ def _resolved(uncertain: list[int], found: bool) -> str:
     if uncertain:
         return "maybe"
     return "yes" if found else "no"
+
+
+# -- what the error says ------------------------------------------------------------------------
+
+
+def summary(exc: HubSpotError, run: SimpleNamespace) -> str:
+    """The error's message: where the write stopped, what was written, what was not sent."""
+    done = "created" if run.operation == "create" else "updated"
+    text = (
+        f"the {run.operation} of {run.total} {run.object_type} stopped at batch "
+        f"{run.batch_number} of {run.batches} ({rows_text(run.batch)}): "
+        f"{exc.message.rstrip().rstrip('.')}. {len(run.written_rows)} {done}"
+    )
+    if run.written_rows:
+        text += f" ({rows_text(run.written_rows)})"
+    text += f". {_batch_outcome(run, done)}"
+    after = range(run.batch.stop, run.total)
+    return text + (f" Not sent: {rows_text(after)}." if after else "")
+
+
+def _batch_outcome(run: SimpleNamespace, done: str) -> str:
+    where = f"Batch {run.batch_number}"
+    if run.lookup_error is not None:
+        return (
+            f"{where} may have been applied, and looking its emails up failed too "
+            f"({type(run.lookup_error).__name__}: {run.lookup_error.message[:200]})."
+        )
+    if run.looked_up:
+        found = sum(1 for n in run.written_rows if n in run.batch)
+        missing = sum(1 for n in run.remaining_rows if n in run.batch)
+        text = f"{where} was looked up by email: {found} found ({done}), {missing} not"
+        unsure = len(run.uncertain_rows)
+        return text + (f", {unsure} without an email (may have been {done})." if unsure else ".")
+    if run.applied == "maybe":
+        return f"{where} may have been applied: its answer was an error or was lost."
+    return f"{where} was not applied."
+
+
+def what_to_do(exc: HubSpotError, run: SimpleNamespace) -> str:
+    """The error's hint: the call that retries, and what to check first."""
+    call = f"hs.{run.object_type}.{run.operation}(err.remaining)"
+    if run.operation == "update":
+        text = (
+            f"Send {call} to write the {len(run.remaining_rows)} rows not known to be "
+            "updated; updates are idempotent, so re-sending the rows of a batch that "
+            "may have been applied is harmless."
+        )
+    elif not run.remaining_rows:
+        text = "Nothing is left to create from err.remaining."
+    else:
+        text = (
+            f"Send {call} to create the {len(run.remaining_rows)} rows not created; "
+            "it makes no duplicate."
+        )
+    if run.uncertain_rows:
+        text += " " + _check_uncertain(run)
+    if run.failures:
+        text += (
+            f" {len(run.failures)} rows HubSpot refused are in err.failures (with the "
+            "reason) and in err.remaining: fix or drop them first."
+        )
+    cause = exc.hint()
+    return f"{text} {cause}" if cause else text
+
+
+def _check_uncertain(run: SimpleNamespace) -> str:
+    key = LOOKUP_KEYS.get(run.object_type, "name")
+    values = (
+        f"[r[{key!r}] for r in err.uncertain]"
+        if isinstance(run.uncertain, list)
+        else f"list(err.uncertain[{key!r}])"
+    )
+    also = " (or by domain)" if run.object_type == "companies" else ""
+    return (
+        f"The {len(run.uncertain_rows)} rows in err.uncertain ({rows_text(run.uncertain_rows)}) "
+        f"may have been created: look each up before sending it again, e.g. "
+        f"hs.{run.object_type}.search({key!r}, {values}, operator='IN'){also}, or compare "
+        "the createdate of the records created since the write began; then create only "
+        "those not found."
+    )
+
+
+def spans(rows: Sequence[int]) -> list[range]:
+    """Sorted row positions as the fewest ranges: ``[0, 1, 2, 5]`` -> ``[range(0, 3), range(5, 6)]``."""
+    out: list[range] = []
+    for row in rows:
+        if out and out[-1].stop == row:
+            out[-1] = range(out[-1].start, row + 1)
+        else:
+            out.append(range(row, row + 1))
+    return out
+
+
+def rows_text(rows: Sequence[int]) -> str:
+    """``rows 0-99, 200-299`` / ``row 7`` (positions counted from 0), for messages."""
+    parts = spans(sorted(rows))
+    if len(parts) == 1 and len(parts[0]) == 1:
+        return f"row {parts[0].start}"
+    shown = ", ".join(str(p.start) if len(p) == 1 else f"{p.start}-{p.stop - 1}" for p in parts[:4])
+    return f"rows {shown}" + (", ..." if len(parts) > 4 else "")

@@ -17,7 +17,7 @@ import pandas as pd
 import pytest
 
 import hubframe as hf
-from hubframe.resources.batch_writes import may_have_applied
+from hubframe.resources.batch_writes import may_have_applied, rows_text, spans
 from hubframe.sandbox import Sandbox
 from hubframe.testing import virtual_time
 
@@ -343,3 +343,9 @@ def test_rows_refused_before_the_stop_are_in_failures_and_remaining(empty):
 )  # fmt: skip
 def test_which_failures_may_have_been_applied(error, maybe):
     assert may_have_applied(error) is maybe
+
+
+def test_rows_are_named_as_ranges():
+    assert spans([0, 1, 2, 5, 7, 8]) == [range(0, 3), range(5, 6), range(7, 9)]
+    assert rows_text(range(5600, 5700)) == "rows 5600-5699" and rows_text([7]) == "row 7"
+    assert rows_text([0, 2, 4, 6, 8, 10]) == "rows 0, 2, 4, 6, ..."
