@@ -2,7 +2,9 @@
 
 Every value is checked and encoded before the first request (a bad value in
 row 40 stops the call before row 1 is sent). A batch input HubSpot refuses is
-never dropped silently: see :func:`_report_failures`.
+never dropped silently: see :func:`_report_failures`. A many-record write that
+stops part-way raises a :class:`~hubframe.errors.PartialWriteError` saying what to
+send again (:mod:`.batch_writes`).
 """
 
 from __future__ import annotations
