@@ -19,6 +19,7 @@ Every error hubframe raises derives from :class:`HubFrameError`::
         │   ├── ConflictError           409 (``existing_id`` parsed)
         │   ├── RateLimitError          429, after retries
         │   └── ServerError             5xx, after retries
+        ├── PartialWriteError       a many-record create/update stopped part-way (what to resend)
         ├── UnexpectedResponseError an answer that is not what the request asks for
         │                           (no results list, a redirect, ids out of order)
         └── HubSpotConnectionError  no (complete) response arrived
@@ -58,6 +59,7 @@ __all__ = [
     "InputError",
     "MissingScopesError",
     "NotFoundError",
+    "PartialWriteError",
     "RateLimitError",
     "ServerError",
     "UnexpectedResponseError",
@@ -213,6 +215,79 @@ class BatchError(APIStatusError):
         self.failures = list(failures or [])
         self._hint = hint
         super().__init__(message, **kw)
+
+    def hint(self) -> str:
+        return self._hint
+
+
+class PartialWriteError(HubSpotError):
+    """A many-record create or update stopped part-way: what was written, what to send again.
+
+    Raised when a batch fails (after retries) once earlier batches were written, or
+    when the failing batch may have been applied; otherwise (the first batch, not
+    applied) that batch's own error is raised, and the same call is the retry.
+    ``status``, ``category``, ``correlation_id``, ``method`` and ``path`` are those of
+    :attr:`error`, which is also ``__cause__``. Each input row is in exactly one of
+    ``written_rows``, ``remaining_rows`` and ``uncertain_rows`` (positions from 0).
+
+    Attributes:
+        error: the :class:`HubSpotError` of the failing batch.
+        operation, object_type: ``"create"`` / ``"update"``; ``"contacts"``, ...
+        total: the number of input rows.
+        batch, batch_number, batches: the failing batch's rows (a ``range``), its number
+            (from 1) and the number of batches.
+        applied: the failing batch was applied: ``"no"`` (429, 4xx, a refused connection),
+            ``"maybe"`` (5xx, or the answer lost once the request reached HubSpot), or, for
+            contacts looked up by email, ``"yes"`` / ``"no"``.
+        looked_up, lookup_error: the batch's contacts were looked up by email; the
+            lookup's error if it failed (those rows are then uncertain).
+        written: the records written, as the write returns them, indexed by the input's
+            index labels (positions for a list of dicts); ``written_rows``: positions.
+        remaining: the input rows to send again, as passed (DataFrame rows keep their
+            index): every row not known to be written except ``uncertain``; so
+            ``create(err.remaining)`` / ``update(err.remaining)`` is the retry.
+        uncertain: rows of a create that may have been created and could not be looked
+            up (companies and deals have no unique key): check HubSpot before sending
+            them again. Empty for updates, which are harmless to repeat.
+        remaining_rows, uncertain_rows: positions.
+        not_written: the rows not known to be written, as ``range`` s.
+        failures: inputs HubSpot refused (207) before, as :attr:`BatchError.failures`;
+            they are in ``remaining`` too.
+    """
+
+    FIELDS = (
+        "operation", "object_type", "total", "batch", "batch_number", "batches", "applied",
+        "looked_up", "lookup_error", "written", "written_rows", "remaining", "remaining_rows",
+        "uncertain", "uncertain_rows", "not_written", "failures",
+    )  # fmt: skip
+    operation: str
+    object_type: str
+    total: int
+    batch: range
+    batch_number: int
+    batches: int
+    applied: str
+    looked_up: bool
+    lookup_error: HubSpotError | None
+    written: Any
+    written_rows: list[int]
+    remaining: Any
+    remaining_rows: list[int]
+    uncertain: Any
+    uncertain_rows: list[int]
+    not_written: list[range]
+    failures: list[dict[str, Any]]
+
+    def __init__(self, message: str, *, error: HubSpotError, hint: str = "", **fields: Any):
+        """``fields``: every name of :attr:`FIELDS`."""
+        self.error = error
+        self._hint = hint
+        for name in self.FIELDS:
+            setattr(self, name, fields.pop(name))
+        if fields:
+            raise TypeError(f"unknown fields {sorted(fields)}")
+        same = ("status", "category", "correlation_id", "method", "path", "body")
+        super().__init__(message, **{k: getattr(error, k) for k in same})
 
     def hint(self) -> str:
         return self._hint

@@ -68,3 +68,28 @@ def test_add_contact_to_a_missing_company_is_a_batch_error_naming_both_ids(fresh
     err = info.value
     assert err.status == 207 and err.path == "/crm/v3/associations/contact/company/batch/create"
     assert "company 999999" in str(err) and "Check both ids" in str(err)
+
+
+def test_the_drawn_tree_is_the_class_tree():
+    """Every error class hubframe exports is in errors.py's drawing, under its real parent."""
+    import hubframe.errors as errors
+
+    drawing = errors.__doc__.split("::", 1)[1].split("\n\n", 2)[1].splitlines()
+    parents: dict[str, str] = {}
+    stack: list[tuple[int, str]] = []
+    for line in drawing:
+        name = line.lstrip(" │├└─").split()[0]
+        depth = len(line) - len(line.lstrip(" │├└─"))
+        while stack and stack[-1][0] >= depth:
+            stack.pop()
+        parents[name] = stack[-1][1] if stack else ""
+        stack.append((depth, name))
+    classes = {
+        n
+        for n in hf.__all__
+        if isinstance(getattr(hf, n), type) and issubclass(getattr(hf, n), hf.HubFrameError)
+    }
+    assert classes == set(parents)
+    for name, parent in parents.items():
+        if parent:
+            assert getattr(hf, name).__bases__[0] is getattr(hf, parent), name

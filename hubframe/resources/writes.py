@@ -2,7 +2,9 @@
 
 Every value is checked and encoded before the first request (a bad value in
 row 40 stops the call before row 1 is sent). A batch input HubSpot refuses is
-never dropped silently: see :func:`_report_failures`.
+never dropped silently: see :func:`_report_failures`. A many-record write that
+stops part-way raises a :class:`~hubframe.errors.PartialWriteError` saying what to
+send again (:mod:`.batch_writes`).
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from ..errors import (
 from ..properties import DEFAULT_PROPERTIES
 from ..validate import check_id, check_ids, is_missing
 from .base import Resource
+from .batch_writes import BatchRun, rows_of_results
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -68,6 +71,8 @@ class Writes(Resource):
             InputError / UnknownPropertyError: bad values, before anything is sent.
             ConflictError: the record exists (contacts: same email).
             BatchError: HubSpot refused every record of a many-record create.
+            PartialWriteError: a many-record create stopped part-way; it carries the rows
+                written, and ``err.remaining``: ``create(err.remaining)`` is the retry.
         """
         if on_conflict not in ("raise", "update"):
             raise InputError(f"on_conflict={on_conflict!r}: use 'raise' or 'update'")
@@ -83,7 +88,7 @@ class Writes(Resource):
                 "on_conflict='update' works for one record; for many, use update() on the existing ids"
             )
         with _naming_company(company_id, assoc):
-            return self._create_batch(encoded_rows, assoc)
+            return self._create_batch(encoded_rows, assoc, properties)
 
     def _company_association(self, company_id: Any) -> list[dict[str, Any]]:
         if company_id is None:
@@ -143,35 +148,35 @@ class Writes(Resource):
             attempt += 1
 
     def _create_batch(
-        self, rows: list[dict[str, str]], assoc: list[dict[str, Any]]
+        self, rows: list[dict[str, str]], assoc: list[dict[str, Any]], source: Any
     ) -> pd.DataFrame:
         written = list(dict.fromkeys(k for row in rows for k in row))
         names = self._result_names(written)
+        emails = None
         if self.object_type == "contacts":
             _check_unique_emails(rows)
+            emails = [row.get("email") for row in rows]
+        run = BatchRun(self, "create", source, len(rows), names, emails)
         created: list[dict[str, Any]] = []
         failed: list[dict[str, Any]] = []
         path = self._hs.paths.batch(self.object_type, "create")
         status = 201
         for start, chunk in enumerate(chunks(rows, BATCH_MAX)):
+            batch = range(start * BATCH_MAX, start * BATCH_MAX + len(chunk))
             inputs = [
-                {
-                    "properties": row,
-                    "associations": assoc,
-                    "objectWriteTraceId": str(start * BATCH_MAX + i),
-                }
-                for i, row in enumerate(chunk)
+                {"properties": row, "associations": assoc, "objectWriteTraceId": str(n)}
+                for n, row in zip(batch, chunk, strict=True)
             ]
-            response, data = self._hs.exchange("POST", path, json={"inputs": inputs}, kind="create")
+            response, data = run.send(path, {"inputs": inputs}, "create", batch, failed)
             data = data or {}
-            results = data.get("results") or []
-            if all("objectWriteTraceId" in r for r in results):
-                results.sort(key=lambda r: int(r["objectWriteTraceId"]))
-            created.extend(results)
-            for failure in _batch_failures(data, "row"):
+            refused = _batch_failures(data, "row")
+            for failure in refused:
                 failure["input"] = rows[failure["row"]] if failure["row"] is not None else None
                 failed.append(failure)
                 status = response.status_code
+            by_row = rows_of_results(data.get("results") or [], batch, {f["row"] for f in refused})
+            run.add(by_row)
+            created.extend(dict(by_row[n]) for n in sorted(by_row))
         df = self.frame(created, names)
         _report_failures(df, failed, len(rows), self.object_type, "created", path, status)
         return df
@@ -190,6 +195,8 @@ class Writes(Resource):
         Raises:
             NotFoundError: (one id) no such record.
             BatchError: HubSpot refused every record of a many-record update.
+            PartialWriteError: a many-record update stopped part-way; it carries the rows
+                written, and ``err.remaining``: ``update(err.remaining)`` is the retry.
         """
         import pandas as pd
 
@@ -243,23 +250,27 @@ class Writes(Resource):
     def _update_batch(self, df: pd.DataFrame) -> pd.DataFrame:
         ids, inputs = self._update_inputs(df)
         by_id = {inp["id"]: inp for inp in inputs}
+        row_of = {rid: n for n, rid in enumerate(ids)}
         written = list(dict.fromkeys(k for inp in inputs for k in inp["properties"]))
+        names = self._result_names(written)
+        run = BatchRun(self, "update", df, len(ids), names)
         updated: dict[str, dict[str, Any]] = {}
         failed: list[dict[str, Any]] = []
         path = self._hs.paths.batch(self.object_type, "update")
         status = 200
-        for chunk in chunks(inputs, BATCH_MAX):
-            response, data = self._hs.exchange(
-                "POST", path, json={"inputs": list(chunk)}, kind="idempotent"
-            )
+        for start, chunk in enumerate(chunks(inputs, BATCH_MAX)):
+            batch = range(start * BATCH_MAX, start * BATCH_MAX + len(chunk))
+            response, data = run.send(path, {"inputs": list(chunk)}, "idempotent", batch, failed)
             data = data or {}
             for rec in data.get("results") or []:
                 updated[str(rec["id"])] = rec
+                if str(rec["id"]) in row_of:
+                    run.add({row_of[str(rec["id"])]: rec})
             for failure in _batch_failures(data, "id"):
                 failure["input"] = by_id.get(failure["id"])
                 failed.append(failure)
                 status = response.status_code
-        result = self.frame([updated[i] for i in ids if i in updated], self._result_names(written))
+        result = self.frame([updated[i] for i in ids if i in updated], names)
         _report_failures(result, failed, len(ids), self.object_type, "updated", path, status)
         return result
 

@@ -54,10 +54,12 @@ def parse_rate_limit(value: Any) -> tuple[int, float] | None:
 
 @dataclass
 class Injection:
-    """A scheduled fault: the next ``count`` matching requests get it (None: until cleared).
+    """A scheduled fault: the next ``count`` matching requests get it (None: until cleared),
+    after the first ``skip`` matching requests have passed untouched.
 
     Attributes:
         hits: how many requests it has answered so far.
+        skipped: how many matching requests it has let pass so far (at most ``skip``).
     """
 
     status: int | None = None
@@ -72,11 +74,23 @@ class Injection:
     text: str | None = None
     truncate: bool = False
     hits: int = 0
+    skip: int = 0
+    skipped: int = 0
 
     def matches(self, method: str, path: str) -> bool:
         if self.method is not None and self.method.upper() != method.upper():
             return False
         return self.path_contains is None or self.path_contains in path
+
+    def takes(self, method: str, path: str) -> bool:
+        """Whether this request gets the fault: it matches and the first ``skip`` matching
+        requests have passed (this one is counted in ``skipped`` if it passes)."""
+        if self.exhausted or not self.matches(method, path):
+            return False
+        if self.skipped < self.skip:
+            self.skipped += 1
+            return False
+        return True
 
     @property
     def exhausted(self) -> bool:
@@ -191,6 +205,7 @@ class Faults:
         after_apply: bool = False,
         text: str | None = None,
         truncate: bool = False,
+        skip: int = 0,
     ) -> Injection:
         """Schedule a fault; see :meth:`hubframe.sandbox.Sandbox.inject`."""
         if (status is not None) + drop + truncate != 1:
@@ -199,6 +214,10 @@ class Faults:
             raise InputError("inject(text=...) needs the status to answer with, e.g. status=429")
         if count is not None and count < 1:
             raise InputError(f"count={count!r}: use a number >= 1, or None for 'until cleared'")
+        if not isinstance(skip, int) or isinstance(skip, bool) or skip < 0:
+            raise InputError(
+                f"skip={skip!r}: use a whole number >= 0 (matching requests to let pass first)"
+            )
         inj = Injection(
             status,
             drop,
@@ -211,6 +230,7 @@ class Faults:
             after_apply or truncate,
             text,
             truncate,
+            skip=skip,
         )
         with self._lock:
             self.injections.append(inj)
@@ -224,7 +244,7 @@ class Faults:
         """The fault for this request, if any: scheduled injections first, then the random draw."""
         with self._lock:
             for inj in self.injections:
-                if not inj.exhausted and inj.matches(method, path):
+                if inj.takes(method, path):
                     inj.hits += 1
                     if inj.exhausted:
                         self.injections.remove(inj)

@@ -290,6 +290,7 @@ class Sandbox(LivePortal):
         after_apply: bool = False,
         text: str | None = None,
         truncate: bool = False,
+        skip: int = 0,
     ) -> Injection:
         """Answer the next matching request(s) with a chosen fault.
 
@@ -312,6 +313,8 @@ class Sandbox(LivePortal):
             method: only this HTTP method.
             after_apply: apply the request first, then answer with the fault (a lost
                 response: a create still happened).
+            skip: let this many matching requests pass untouched first, e.g.
+                ``inject(502, path_contains="/batch/create", skip=56)`` faults the 57th batch.
 
         Returns:
             The :class:`Injection`; its ``hits`` counts the requests it answered.
@@ -328,6 +331,7 @@ class Sandbox(LivePortal):
             after_apply=after_apply,
             text=text,
             truncate=truncate,
+            skip=skip,
         )
 
     @property

@@ -8,6 +8,7 @@ import json
 import httpx
 import pytest
 
+from hubframe.errors import InputError
 from hubframe.sandbox import Sandbox
 
 
@@ -65,6 +66,19 @@ def test_injected_drop_closes_the_connection_without_a_response():
             api.get("/crm/v3/objects/contacts")
         assert api.get("/crm/v3/objects/contacts").status_code == 200
         assert [e.status for e in sb.requests] == [None, 200]
+
+
+def test_an_injection_with_skip_lets_that_many_matching_requests_pass_first():
+    with Sandbox(contacts=5, companies=1, deals=1) as sb, client(sb) as api:
+        inj = sb.inject(status=502, count=2, skip=3, path_contains="/objects/contacts")
+        sb.inject(status=503, skip=1, path_contains="/objects/deals")
+        got = [api.get("/crm/v3/objects/companies").status_code]  # not matching: not counted
+        got += [api.get("/crm/v3/objects/contacts").status_code for _ in range(6)]
+        got += [api.get("/crm/v3/objects/deals").status_code for _ in range(3)]
+    assert got == [200, 200, 200, 200, 502, 502, 200, 200, 503, 200]
+    assert (inj.skipped, inj.hits) == (3, 2)
+    with pytest.raises(InputError, match="skip=-1"):
+        sb.inject(status=502, skip=-1)
 
 
 def test_faults_before_apply_mean_the_write_did_not_happen():
