@@ -59,7 +59,7 @@ def json_body(response: httpx.Response) -> Any:
 
 def no_answer(exc: httpx.HTTPError, method: str, path: str, kind: str, scrub: Scrub) -> Failure:
     """A request that got no (complete) response: retried unless it may have been applied."""
-    connected = not isinstance(exc, (httpx.ConnectError, httpx.ConnectTimeout))
+    connected = not isinstance(exc, (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout))
     err_cls = (
         HubSpotTimeoutError if isinstance(exc, httpx.TimeoutException) else HubSpotConnectionError
     )
@@ -67,6 +67,7 @@ def no_answer(exc: httpx.HTTPError, method: str, path: str, kind: str, scrub: Sc
         f"no complete response from HubSpot ({type(exc).__name__}: {scrub(str(exc))})",
         method=method,
         path=path,
+        connected=connected,
     )
     retry = _retry.should_retry_transport(kind, connected=connected)
     return Failure(_unsure_if_create(error, kind, connected), retry)

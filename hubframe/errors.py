@@ -20,8 +20,7 @@ Every error hubframe raises derives from :class:`HubFrameError`::
         │   ├── RateLimitError          429, after retries
         │   └── ServerError             5xx, after retries
         ├── PartialWriteError       a many-record create/update stopped part-way (what to resend)
-        ├── UnexpectedResponseError an answer that is not what the request asks for
-        │                           (no results list, a redirect, ids out of order)
+        ├── UnexpectedResponseError not what was asked for: no results, a redirect, ids out of order
         └── HubSpotConnectionError  no (complete) response arrived
             └── HubSpotTimeoutError
 
@@ -418,7 +417,16 @@ def is_edge_block(body: Any) -> bool:
 
 
 class HubSpotConnectionError(HubSpotError):
-    """No complete response arrived (refused, reset, truncated body, DNS, ...)."""
+    """No complete response arrived (refused, reset, truncated body, DNS, ...).
+
+    Attributes:
+        connected: whether the request reached the server (False: refused, DNS, connect
+            timeout; HubSpot cannot have applied it).
+    """
+
+    def __init__(self, message: str, *, connected: bool = True, **kw: Any):
+        self.connected = connected
+        super().__init__(message, **kw)
 
 
 class HubSpotTimeoutError(HubSpotConnectionError):

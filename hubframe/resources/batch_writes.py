@@ -16,7 +16,6 @@ whose ``remaining`` rows are exactly the retry:
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
@@ -46,7 +45,6 @@ LOOKUP_KEYS = {"contacts": "email", "companies": "name", "deals": "dealname"}
 #: The client names the httpx exception in a connection error's message; these mean
 #: the request was never sent (no connection made, or none free in the pool), so the
 #: server cannot have seen it.
-_NEVER_CONNECTED = re.compile(r"\((?:ConnectError|ConnectTimeout|PoolTimeout):")
 
 
 def may_have_applied(exc: HubSpotError) -> bool:
@@ -57,7 +55,7 @@ def may_have_applied(exc: HubSpotError) -> bool:
     never made: no.
     """
     if isinstance(exc, HubSpotConnectionError):
-        return exc.status is not None or not _NEVER_CONNECTED.search(exc.message)
+        return exc.connected
     return exc.status is not None and exc.status >= 500
 
 

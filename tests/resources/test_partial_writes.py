@@ -333,9 +333,8 @@ def test_rows_refused_before_the_stop_are_in_failures_and_remaining(empty):
         (hf.HubSpotConnectionError("no complete response from HubSpot (RemoteProtocolError: x)"), True),
         (hf.HubSpotTimeoutError("no complete response from HubSpot (ReadTimeout: x)"), True),
         (hf.HubSpotConnectionError("HubSpot answered HTTP 201 with a body that is not JSON", status=201), True),
-        (hf.HubSpotConnectionError("no complete response from HubSpot (ConnectError: refused)"), False),
-        (hf.HubSpotTimeoutError("no complete response from HubSpot (ConnectTimeout: x)"), False),
-        (hf.HubSpotTimeoutError("no complete response from HubSpot (PoolTimeout: x)"), False),
+        (hf.HubSpotConnectionError("(ConnectError: refused)", connected=False), False),
+        (hf.HubSpotTimeoutError("(ConnectTimeout: x)", connected=False), False),
         (hf.RateLimitError("You have reached your daily limit.", status=429), False),
         (hf.ValidationError("Property values were not valid", status=400), False),
         (hf.APIStatusError("Locked", status=423), False),
@@ -343,6 +342,18 @@ def test_rows_refused_before_the_stop_are_in_failures_and_remaining(empty):
 )  # fmt: skip
 def test_which_failures_may_have_been_applied(error, maybe):
     assert may_have_applied(error) is maybe
+
+
+def test_a_refused_connection_is_known_never_to_have_reached_hubspot():
+    import socket
+
+    with socket.socket() as s:  # a port nothing listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    with hf.HubSpot(token="t" * 20, base_url=f"http://127.0.0.1:{port}", max_retries=0) as hs:
+        with pytest.raises(hf.HubSpotConnectionError) as info:
+            hs.companies.create([{"name": "A"}, {"name": "B"}])
+    assert info.value.connected is False and not may_have_applied(info.value)
 
 
 def test_rows_are_named_as_ranges():
