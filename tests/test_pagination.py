@@ -193,3 +193,25 @@ def test_filters_that_leave_no_room_for_the_key_are_refused_before_any_request(s
         with pytest.raises(hf.InputError, match="no room for the one hubframe adds"):
             hs.contacts.search(filters=six, progress=False)
         assert all(r.path != SEARCH for r in sb.requests[sent:])
+
+
+@pytest.mark.parametrize(
+    "answer", [lambda r: json_answer(200, ERROR_BODY), lambda r: httpx.Response(204)]
+)
+def test_a_search_page_without_results_is_an_error(sb, answer):
+    proxy = AnswerProxy(sb.url, lambda n, req, resp: answer(resp) if n >= 2 else resp,
+                        path=SEARCH, method="POST")  # fmt: skip
+    with client(sb, proxy, max_retries=1) as hs, pytest.raises(hf.UnexpectedResponseError):
+        hs.contacts.search("email", operator="HAS_PROPERTY", progress=False)
+
+
+def test_an_export_never_publishes_a_file_cut_short_by_a_broken_page(sb, everyone, tmp_path):
+    target = tmp_path / "c.parquet"
+    proxy = AnswerProxy(sb.url, lambda n, req, resp: httpx.Response(204) if n == 4 else resp,
+                        path=LIST)  # fmt: skip
+    with client(sb, proxy, max_retries=0) as hs:
+        with pytest.raises(hf.ExportError, match="without a 'results' list"):
+            hs.contacts.export(target, parallel=1, progress=False)
+        assert not target.exists()
+        res = hs.contacts.export(target, parallel=1, progress=False)  # resumes, exactly
+    assert res.resumed and hf.read_parquet(target)["id"].tolist() == everyone["id"].tolist()
