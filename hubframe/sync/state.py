@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import SyncError
+from ..export.staging import fsync_dir
 
 __all__ = ["FORMAT", "VERSION", "SyncLock", "SyncState", "file_sha256", "load", "save"]
 
@@ -113,20 +114,6 @@ def save(target: Path, state: SyncState, pending: SyncState | None = None) -> No
         os.fsync(fh.fileno())
     os.replace(tmp, path)
     fsync_dir(path.parent)
-
-
-def fsync_dir(path: Path) -> None:
-    """Make a rename in ``path`` durable (a no-op where directories cannot be opened)."""
-    try:
-        fd = os.open(path, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
 
 
 def file_sha256(path: Path) -> str | None:
