@@ -7,6 +7,7 @@ Every error hubframe raises derives from :class:`HubFrameError`::
     ├── InputError                  a bad argument, caught before any request
     │   └── UnknownPropertyError    a property name the portal does not define
     ├── ExportError                 an export cannot start or resume
+    │   └── SyncError               a sync cannot run as asked (full=False, but it must read in full)
     └── HubSpotError                HubSpot (or the network) said no
         ├── APIStatusError          a response arrived with an error status
         │   ├── BatchError              207: some (or all) inputs of a batch failed
@@ -61,6 +62,7 @@ __all__ = [
     "PartialWriteError",
     "RateLimitError",
     "ServerError",
+    "SyncError",
     "UnexpectedResponseError",
     "UnknownPropertyError",
     "ValidationError",
@@ -118,6 +120,10 @@ class UnknownPropertyError(InputError):
 
 class ExportError(HubFrameError):
     """An export cannot start, or cannot resume from its checkpoint."""
+
+
+class SyncError(ExportError):
+    """A sync cannot run as asked: ``full=False``, but only a full re-read is correct now."""
 
 
 class HubSpotError(HubFrameError):

@@ -42,7 +42,7 @@ import pyarrow.parquet as pq
 
 from ..errors import ExportError
 
-__all__ = ["COMPRESSION", "FORMAT", "VERSION", "Staging"]
+__all__ = ["COMPRESSION", "FORMAT", "VERSION", "Staging", "fsync_dir"]
 
 FORMAT = "hubframe-export-checkpoint"
 VERSION = 1
@@ -52,7 +52,7 @@ _MERGED = "merged.tmp"
 _LOCK = "lock"
 
 
-def _fsync_dir(path: Path) -> None:
+def fsync_dir(path: Path) -> None:
     """Make a rename in ``path`` durable (a no-op where directories cannot be opened)."""
     try:
         fd = os.open(path, os.O_RDONLY)
@@ -149,7 +149,7 @@ class Staging:
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, self.checkpoint_path)
-        _fsync_dir(self.checkpoint_path.parent)
+        fsync_dir(self.checkpoint_path.parent)
 
     # -- parts ---------------------------------------------------------------------------
 
@@ -184,7 +184,7 @@ class Staging:
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, self.dir / name)
-        _fsync_dir(self.dir)
+        fsync_dir(self.dir)
         return name
 
     def read_part(self, name: str, schema: pa.Schema) -> pa.Table:
@@ -208,7 +208,7 @@ class Staging:
     def publish(self) -> None:
         """Move the finished merge file onto the target, then remove the checkpoint and the parts."""
         os.replace(self.merge_path, self.target)
-        _fsync_dir(self.target.parent)
+        fsync_dir(self.target.parent)
         with contextlib.suppress(FileNotFoundError):
             self.checkpoint_path.unlink()
         self.unlock()

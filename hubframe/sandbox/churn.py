@@ -12,7 +12,9 @@ before the lock is taken.
 - updates change one to three properties of a random live record with values drawn
   the same way, which moves ``lastmodifieddate`` / ``hs_lastmodifieddate`` and
   ``updatedAt``;
-- archives move a random live record to the recycle bin (its modified date stays).
+- archives move a random live record to the recycle bin (its modified date stays);
+- restores (weight 0 unless the mix gives a fourth weight) bring a random archived
+  record back from the recycle bin, modified now.
 
 Every write is logged in a :class:`ChurnLog` as a :class:`ChurnEvent` stamped with
 ``time.monotonic()`` inside the store's lock, after the write: a reader that brackets
@@ -55,7 +57,7 @@ __all__ = [
     "check_type_name",
 ]
 
-OPS = ("create", "update", "archive")
+OPS = ("create", "update", "archive", "restore")
 DEFAULT_OBJECT_TYPES = ("contacts", "companies", "deals")
 DEFAULT_MIX = (1.0, 2.0, 1.0)
 
@@ -80,7 +82,8 @@ class ChurnEvent:
 
     Attributes:
         at: ``time.monotonic()`` just after the write (taken inside the store's lock).
-        op: ``"create"``, ``"update"`` or ``"archive"``.
+        op: ``"create"``, ``"update"``, ``"archive"`` or ``"restore"`` (``"update"``
+            too for each record of :meth:`~.live.LivePortal.touch_all`).
         object_type: ``"contacts"``, ``"companies"`` or ``"deals"``.
         id: the record's id.
     """
@@ -159,7 +162,7 @@ class Churner:
         self.log = log
         self.rate = 0.0
         self.object_types: tuple[str, ...] = DEFAULT_OBJECT_TYPES
-        self.mix: tuple[float, float, float] = DEFAULT_MIX
+        self.mix: tuple[float, ...] = (*DEFAULT_MIX, 0.0)
         self.skipped = 0  #: operations refused by the store (a record archived meanwhile ...)
         self._lock = threading.Lock()  # the settings, the RNGs, one write at a time
         self._stop = threading.Event()
@@ -175,7 +178,7 @@ class Churner:
     def configure(
         self, rate: float, object_types: str | Iterable[str], mix: Iterable[float], seed: Any
     ) -> None:
-        """Set the rate, the object types, the create/update/archive weights, and (when
+        """Set the rate, the object types, the create/update/archive(/restore) weights, and (when
         given) restart the RNGs from ``seed``. A running thread takes them at once.
 
         Raises:
@@ -255,6 +258,13 @@ class Churner:
                 return self.log.record(op, name, created["id"])
         changes = self._changes(name) if op == "update" else {}
         with store.lock:
+            if op == "restore":
+                archived = store.tables[name].archived_ids()
+                if not archived:
+                    return None
+                rid = self._rng.choice(archived)
+                store.restore(otype, str(rid))
+                return self.log.record(op, name, rid)
             rec = self._pick(store.tables[name])
             if rec is None:
                 return None
@@ -326,15 +336,17 @@ def check_types(object_types: str | Iterable[str]) -> tuple[str, ...]:
     return tuple(check_type_name(n) for n in names)
 
 
-def check_mix(mix: Iterable[float]) -> tuple[float, float, float]:
+def check_mix(mix: Iterable[float]) -> tuple[float, ...]:
+    """Three weights (create, update, archive) or four (and restore), each >= 0."""
     weights = tuple(mix)
     if (
-        len(weights) != 3
+        len(weights) not in (3, 4)
         or not all(isinstance(w, (int, float)) and not isinstance(w, bool) for w in weights)
         or not all(math.isfinite(w) and w >= 0 for w in weights)
         or sum(weights) <= 0
     ):
         raise InputError(
-            f"mix={weights!r}: give three weights >= 0 (create, update, archive), e.g. (1, 2, 1)"
+            f"mix={weights!r}: give three weights >= 0 (create, update, archive), e.g. (1, 2, 1), "
+            "or four (and restore), e.g. (1, 2, 1, 0.5)"
         )
-    return float(weights[0]), float(weights[1]), float(weights[2])
+    return tuple(float(w) for w in weights) + (0.0,) * (4 - len(weights))

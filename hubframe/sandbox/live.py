@@ -15,9 +15,10 @@ made while the portal changes::
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
+from ..errors import InputError
 from .churn import (
     DEFAULT_MIX,
     DEFAULT_OBJECT_TYPES,
@@ -27,6 +28,10 @@ from .churn import (
     check_rate,
     check_type_name,
 )
+from .crm.definitions import OBJECT_TYPES
+from .errors import ApiError
+from .util import parse_id
+from .values import now_ms
 
 if TYPE_CHECKING:  # pragma: no cover
     from .store import Store
@@ -126,6 +131,72 @@ class LivePortal:
         (and possibly others), with their current values.
         """
         return {str(i) for i in ids} - self.touched(object_type, since, until)
+
+    # -- writes tests make (logged as the churn's are) ------------------------------------
+
+    def restore(self, object_type: str, record_id: int | str) -> None:
+        """Bring an archived record back live with its id and values, modified now.
+
+        This stands for HubSpot's recycle-bin restore (in the UI; the API restores a
+        contact by creating one with the same email). The write is in the churn log as
+        a ``"restore"``.
+
+        Raises:
+            InputError: an unknown object type, no archived record with this id, or a
+                live contact has its email now.
+        """
+        name = check_type_name(object_type)
+        store = self.store
+        with store.lock:
+            try:
+                store.restore(OBJECT_TYPES[name], str(record_id))
+            except ApiError as exc:
+                raise InputError(
+                    f"cannot restore {name} {record_id!r:.40}: {exc.message}"
+                ) from None
+            self._churn_log.record("restore", name, record_id)
+
+    def touch_all(
+        self,
+        object_type: str,
+        ids: Iterable[int | str] | None = None,
+        *,
+        at: int | None = None,
+        properties: Mapping[str, Any] | None = None,
+    ) -> list[str]:
+        """Write to many live records at once, all stamped with one modification time,
+        as HubSpot's own batch updates (imports, workflows) do: any number of records
+        then share one ``lastmodifieddate``.
+
+        Args:
+            object_type: ``contacts``, ``companies`` or ``deals``.
+            ids: the records (None: every live record); ids not live are skipped.
+            at: the modification time, epoch milliseconds (default: now).
+            properties: values written to each (default: none; the timestamp moves anyway).
+
+        Returns:
+            The ids written; each is in the churn log as an ``"update"``.
+
+        Raises:
+            InputError: an unknown object type, a bad ``at`` or an invalid value.
+        """
+        name = check_type_name(object_type)
+        if at is not None and (not isinstance(at, int) or isinstance(at, bool) or at <= 0):
+            raise InputError(f"at={at!r}: use epoch milliseconds (an int), or None for now")
+        store = self.store
+        with store.lock:
+            table = store.tables[name]
+            wanted = table.live_ids() if ids is None else [parse_id(str(i)) for i in ids]
+            try:
+                written = store.touch_all(
+                    OBJECT_TYPES[name], [str(i) for i in wanted if i is not None],
+                    now_ms() if at is None else at, dict(properties or {}),
+                )  # fmt: skip
+            except ApiError as exc:
+                raise InputError(f"touch_all({name!r}): {exc.message}") from None
+            for rid in written:
+                self._churn_log.record("update", name, rid)
+        return written
 
     # -- the portal now ---------------------------------------------------------------------
 

@@ -339,6 +339,32 @@ class ObjectOps(PortalState):
             if rec is not None:
                 table.archive(rec)
 
+    @locked
+    def restore(self, otype: ObjectType, object_id: str) -> None:
+        """Bring an archived record back live (HubSpot's recycle-bin restore); 404 if
+        there is no archived record with this id, 409 if its email is taken."""
+        table = self.table(otype)
+        table.restore(table.find(object_id, archived=True))
+
+    @locked
+    def touch_all(
+        self, otype: ObjectType, ids: list[str], at: int, properties: dict[str, Any]
+    ) -> list[str]:
+        """Write ``properties`` (may be empty) to live records, all modified at ``at``
+        (epoch ms), as one of HubSpot's batch updates stamps them. Returns the ids written
+        (ids not live are skipped)."""
+        table = self.table(otype)
+        written = []
+        for raw in ids:
+            rec = table.get_live(parse_id(raw))
+            if rec is None:
+                continue
+            values = table.validate(properties, rec.props)
+            table.check_unique(values, rec.id)
+            table.apply(rec, values, at=at)
+            written.append(str(rec.id))
+        return written
+
     # -- write helpers ----------------------------------------------------------------------
 
     def _create_linked(

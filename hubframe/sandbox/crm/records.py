@@ -242,9 +242,12 @@ class ObjectTable:
         now = now_ms()
         return self.insert(dict(values), now, now)
 
-    def apply(self, rec: Record, values: dict[str, str]) -> None:
-        """Store validated values on a record (``""`` clears), keeping the email index."""
-        if not values:
+    def apply(self, rec: Record, values: dict[str, str], at: int | None = None) -> None:
+        """Store validated values on a record (``""`` clears), keeping the email index.
+
+        ``at`` (epoch ms) stamps the write at that moment instead of now, and makes a
+        write even without values (a batch touching many records at one timestamp)."""
+        if not values and at is None:
             return
         observer = self.observer
         if observer is not None:
@@ -256,7 +259,7 @@ class ObjectTable:
             if values["email"]:
                 self.email_index[values["email"]] = rec.id
         rec.props.update(values)
-        rec.updated = max(now_ms(), rec.updated)
+        rec.updated = at if at is not None else max(now_ms(), rec.updated)
         self._on_write()  # live and archived ids stay as they are
         if observer is not None:
             observer.after_change(rec)
@@ -271,6 +274,26 @@ class ObjectTable:
         self.drop_email(rec)
         self._live = _without(self._live, rec.id)
         self._archived = _with(self._archived, rec.id)
+        self._on_write()
+        if observer is not None:
+            observer.after_change(rec)
+
+    def restore(self, rec: Record) -> None:
+        """Bring an archived record back from the recycle bin, modified now.
+
+        Raises:
+            ApiError: 409 when a live contact now has its email.
+        """
+        self.check_unique({"email": rec.props.get("email", "")}, rec.id)
+        observer = self.observer
+        if observer is not None:
+            observer.before_change(rec)
+        rec.archived, rec.archived_at = False, None
+        rec.updated = max(now_ms(), rec.updated)
+        if self.email_index is not None and rec.props.get("email"):
+            self.email_index[rec.props["email"]] = rec.id
+        self._archived = _without(self._archived, rec.id)
+        self._live = _with(self._live, rec.id)
         self._on_write()
         if observer is not None:
             observer.after_change(rec)
