@@ -12,6 +12,7 @@ import math
 import numbers
 import re
 from collections.abc import Iterable, Mapping
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -27,6 +28,7 @@ __all__ = [
     "check_ids",
     "check_limit",
     "check_max_records",
+    "check_target",
     "check_url",
     "is_loopback",
     "is_missing",
@@ -208,3 +210,24 @@ def check_url(name: str, url: Any) -> str:
             "would travel unencrypted. Use https, or a sandbox on 127.0.0.1."
         )
     return url.rstrip("/")
+
+
+def check_target(path: Any) -> Path:
+    """The ``.parquet`` file an export or sync writes: absolute, in a folder that exists.
+
+    Raises:
+        InputError: not a path, a directory, or in a folder that does not exist.
+    """
+    try:
+        target = Path(path).expanduser()
+    except TypeError:
+        raise InputError(
+            f"path={path!r:.100}: use a file path such as 'contacts.parquet'"
+        ) from None
+    if target.is_dir():
+        raise InputError(
+            f"{target} is a directory; name the .parquet file to write, e.g. {target / 'contacts.parquet'}"
+        )
+    if not target.parent.is_dir():
+        raise InputError(f"the folder {target.parent} does not exist; create it first")
+    return target.absolute()

@@ -7,10 +7,9 @@ import math
 from datetime import timedelta
 from typing import Any
 
-from ..client import HubSpot
 from ..errors import ExportError
 from ..export import DEFAULT_MAX_CHECKPOINT_AGE
-from .options import sandbox_options
+from .options import in_options, portal_client, properties_of, property_list, sandbox_options
 from .output import emit
 
 __all__ = ["add_parser", "run"]
@@ -22,14 +21,6 @@ _OPTIONS = (
     ("resume=False", "--no-resume"),
     ("(resume=True)", "(without --no-resume)"),
 )
-
-
-def _property_list(text: str) -> str:
-    if not any(part.strip() for part in text.split(",")):
-        raise argparse.ArgumentTypeError(
-            f"{text!r} names no property: give 'all' or names separated by commas, e.g. email,firstname"
-        )
-    return text
 
 
 def _hours(text: str) -> float | None:
@@ -47,13 +38,6 @@ def _hours(text: str) -> float | None:
     return hours
 
 
-def _in_options(message: str) -> str:
-    """An export's message with its Python arguments spelled as this command's options."""
-    for python, option in _OPTIONS:
-        message = message.replace(python, option)
-    return message
-
-
 def add_parser(sub: Any) -> None:
     """Add the ``export`` command to the ``hubframe`` subparsers ``sub``."""
     p: argparse.ArgumentParser = sub.add_parser(
@@ -63,7 +47,7 @@ def add_parser(sub: Any) -> None:
     p.add_argument("-o", "--out", required=True, help="target .parquet file")
     p.add_argument(
         "--properties",
-        type=_property_list,
+        type=property_list,
         default=None,
         help="'all' or a comma-separated list (default: HubSpot's defaults)",
     )
@@ -110,41 +94,17 @@ def run(args: argparse.Namespace) -> int:
     Raises:
         HubFrameError: the export failed (``main`` prints it and exits with 2).
     """
-    properties: Any = args.properties
-    if properties and properties != "all":
-        properties = [p.strip() for p in properties.split(",") if p.strip()]
+    properties = properties_of(args.properties)
     search = tuple(args.search) if args.search else None
-    client_kw: dict[str, Any] = {}
-    if args.rate_limit:
-        client_kw["rate_limit"] = args.rate_limit
-    sandbox = None
+    age = args.max_checkpoint_age
     try:
-        if args.sandbox:
-            from ..sandbox import Sandbox  # the sandbox's server loads only when asked for
-
-            sandbox = Sandbox(
-                contacts=args.contacts,
-                companies=args.companies,
-                deals=args.deals,
-                seed=args.seed,
-                latency=args.latency,
-                rate_limit=args.rate_limit,
-                faults=args.faults,
-            ).start()
-            hs = sandbox.client(**client_kw)
-        else:
-            hs = HubSpot(base_url=args.base_url, **client_kw)
-        age = args.max_checkpoint_age
-        with hs:
+        with portal_client(args) as hs:
             res = getattr(hs, args.object_type).export(
                 args.out, properties=properties, search=search, resume=not args.no_resume,
                 max_checkpoint_age=None if age is None else timedelta(hours=age),
             )  # fmt: skip
     except ExportError as exc:
-        raise ExportError(_in_options(str(exc))) from exc
-    finally:
-        if sandbox is not None:
-            sandbox.stop()
+        raise ExportError(in_options(str(exc), _OPTIONS)) from exc
     what = (
         f"{args.object_type} matching {search[0]} = {search[1]!r}" if search else args.object_type
     )

@@ -1,4 +1,4 @@
-"""Argument types of the commands, and the sandbox options ``sandbox`` and ``export`` share.
+"""Argument types of the commands, the sandbox options, and the client a command reads with.
 
 A bad value is an argparse error (usage, the value, what to give; exit 2), never a
 traceback from deeper down.
@@ -7,13 +7,28 @@ traceback from deeper down.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import math
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any
 
 from .._ratelimit import parse_rate_limit
 
-__all__ = ["count", "fraction", "per_second", "rate", "sandbox_options", "seconds"]
+if TYPE_CHECKING:  # pragma: no cover
+    from ..client import HubSpot
+
+__all__ = [
+    "count",
+    "fraction",
+    "in_options",
+    "per_second",
+    "portal_client",
+    "properties_of",
+    "property_list",
+    "rate",
+    "sandbox_options",
+    "seconds",
+]
 
 
 def _argument(
@@ -66,3 +81,52 @@ def sandbox_options(p: argparse.ArgumentParser) -> None:
         default=0.0,
         help="fraction of requests answered with 429/502/503 or a dropped connection",
     )
+
+
+def property_list(text: str) -> str:
+    """``--properties``: ``all`` or names separated by commas."""
+    if not any(part.strip() for part in text.split(",")):
+        raise argparse.ArgumentTypeError(
+            f"{text!r} names no property: give 'all' or names separated by commas, e.g. email,firstname"
+        )
+    return text
+
+
+def properties_of(text: str | None) -> Any:
+    """``--properties`` as ``properties=`` takes it: None, ``"all"`` or a list of names."""
+    if not text or text == "all":
+        return text or None
+    return [p.strip() for p in text.split(",") if p.strip()]
+
+
+def in_options(message: str, options: Sequence[tuple[str, str]]) -> str:
+    """A message with its Python arguments spelled as the command's options."""
+    for python, option in options:
+        message = message.replace(python, option)
+    return message
+
+
+@contextlib.contextmanager
+def portal_client(args: argparse.Namespace) -> Iterator[HubSpot]:
+    """The client a command reads with: a built-in sandbox's (``--sandbox``, stopped
+    afterwards) or HubSpot's at ``--base-url`` with the token from the environment."""
+    from ..client import HubSpot
+
+    client_kw: dict[str, Any] = {}
+    if args.rate_limit:
+        client_kw["rate_limit"] = args.rate_limit
+    if not args.sandbox:
+        with HubSpot(base_url=args.base_url, **client_kw) as hs:
+            yield hs
+        return
+    from ..sandbox import Sandbox  # the sandbox's server loads only when asked for
+
+    sandbox = Sandbox(
+        contacts=args.contacts, companies=args.companies, deals=args.deals, seed=args.seed,
+        latency=args.latency, rate_limit=args.rate_limit, faults=args.faults,
+    ).start()  # fmt: skip
+    try:
+        with sandbox.client(**client_kw) as hs:
+            yield hs
+    finally:
+        sandbox.stop()

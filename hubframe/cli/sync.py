@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import argparse
-import math
 from typing import Any
 
-from ..client import HubSpot
 from ..errors import SyncError
 from ..sync import DEFAULT_LOOKBACK
-from .options import sandbox_options
+from .options import (
+    in_options,
+    portal_client,
+    properties_of,
+    property_list,
+    sandbox_options,
+    seconds,
+)
 from .output import emit
 
 __all__ = ["add_parser", "run"]
@@ -22,30 +27,6 @@ _OPTIONS = (
 )
 
 
-def _property_list(text: str) -> str:
-    if not any(part.strip() for part in text.split(",")):
-        raise argparse.ArgumentTypeError(
-            f"{text!r} names no property: give 'all' or names separated by commas, e.g. email,firstname"
-        )
-    return text
-
-
-def _seconds(text: str) -> float:
-    try:
-        seconds = float(text)
-    except ValueError:
-        seconds = math.nan
-    if not math.isfinite(seconds) or seconds < 0:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds >= 0, e.g. 300")
-    return seconds
-
-
-def _in_options(message: str) -> str:
-    for python, option in _OPTIONS:
-        message = message.replace(python, option)
-    return message
-
-
 def add_parser(sub: Any) -> None:
     """Add the ``sync`` command to the ``hubframe`` subparsers ``sub``."""
     p: argparse.ArgumentParser = sub.add_parser(
@@ -55,14 +36,14 @@ def add_parser(sub: Any) -> None:
     p.add_argument("-o", "--out", required=True, help="the .parquet file to keep up to date")
     p.add_argument(
         "--properties",
-        type=_property_list,
+        type=property_list,
         default=None,
         help="'all' or a comma-separated list (default: those of the last sync, else HubSpot's)",
     )
     default = DEFAULT_LOOKBACK.total_seconds()
     p.add_argument(
         "--lookback",
-        type=_seconds,
+        type=seconds,
         default=default,
         metavar="SECONDS",
         help=f"read again this long before the last sync's mark (default {default:g})",
@@ -96,36 +77,15 @@ def run(args: argparse.Namespace) -> int:
     Raises:
         HubFrameError: the sync failed (``main`` prints it and exits with 2).
     """
-    properties: Any = args.properties
-    if properties and properties != "all":
-        properties = [p.strip() for p in properties.split(",") if p.strip()]
     full = True if args.full else (False if args.incremental_only else None)
-    client_kw: dict[str, Any] = {}
-    if args.rate_limit:
-        client_kw["rate_limit"] = args.rate_limit
-    sandbox = None
     try:
-        if args.sandbox:
-            from ..sandbox import Sandbox  # the sandbox's server loads only when asked for
-
-            sandbox = Sandbox(
-                contacts=args.contacts, companies=args.companies, deals=args.deals,
-                seed=args.seed, latency=args.latency, rate_limit=args.rate_limit,
-                faults=args.faults,
-            ).start()  # fmt: skip
-            hs = sandbox.client(**client_kw)
-        else:
-            hs = HubSpot(base_url=args.base_url, **client_kw)
-        with hs:
+        with portal_client(args) as hs:
             res = getattr(hs, args.object_type).sync(
-                args.out, properties=properties, lookback=args.lookback, full=full,
-                progress=not args.no_progress,
+                args.out, properties=properties_of(args.properties), lookback=args.lookback,
+                full=full, progress=not args.no_progress,
             )  # fmt: skip
     except SyncError as exc:
-        raise SyncError(_in_options(str(exc))) from exc
-    finally:
-        if sandbox is not None:
-            sandbox.stop()
+        raise SyncError(in_options(str(exc), _OPTIONS)) from exc
     how = f"read in full ({res.full_reason})" if res.full else "incremental"
     emit(
         f"Synced {res.path}: {res.created:,} created, {res.updated:,} updated, "

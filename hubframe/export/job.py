@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ..account import portal_id_of
 from ..errors import ExportError, InputError
-from ..validate import check_count, check_flag
+from ..validate import check_count, check_flag, check_target
 from .planner import DEFAULT_PARALLEL
 from .writer import DEFAULT_ROW_GROUP_SIZE
 
@@ -85,7 +85,7 @@ class Job:
             InputError / UnknownPropertyError: a bad argument (reads property definitions
                 and the account details, never records).
         """
-        target = _target(path)
+        target = check_target(path)
         max_age = _max_age(max_checkpoint_age)
         if row_group_size is None:
             row_group_size = DEFAULT_ROW_GROUP_SIZE
@@ -281,18 +281,3 @@ def _search_spec(resource: ObjectResource, search: Any) -> SearchSpec | None:
         f"search={search!r:.100}: use (field, value), (field, operator, value) or "
         "{'filters': [...], 'query': '...'}"
     )
-
-
-def _target(path: Any) -> Path:
-    """The ``.parquet`` file to write, as an absolute path in a folder that exists."""
-    try:
-        target = Path(path).expanduser()
-    except TypeError:
-        raise InputError(f"path={path!r}: use a file path such as 'contacts.parquet'") from None
-    if target.is_dir():
-        raise InputError(
-            f"{target} is a directory; name the .parquet file to write, e.g. {target / 'contacts.parquet'}"
-        )
-    if not target.parent.is_dir():
-        raise InputError(f"the folder {target.parent} does not exist; create it first")
-    return target.absolute()

@@ -41,6 +41,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from ..errors import ExportError
+from ..filelock import FileLock
 
 __all__ = ["COMPRESSION", "FORMAT", "VERSION", "Staging", "fsync_dir"]
 
@@ -91,25 +92,20 @@ class Staging:
             ExportError: another process (or another export in this one) holds it.
         """
         self.dir.mkdir(parents=True, exist_ok=True)
-        handle = open(self.dir / _LOCK, "a+b")  # noqa: SIM115 - held until unlock()
-        try:
-            import fcntl
-
-            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except ImportError:  # pragma: no cover - Windows: no advisory locks; carry on
-            pass
-        except OSError:
-            handle.close()
-            raise ExportError(
-                f"another export is writing {self.target} right now; wait for it to finish "
+        target = self.target
+        self._lock_file = FileLock(
+            self.dir / _LOCK,
+            lambda: ExportError(
+                f"another export is writing {target} right now; wait for it to finish "
                 "or stop it first"
-            ) from None
-        self._lock_file = handle
+            ),
+        )
+        self._lock_file.acquire()
 
     def unlock(self) -> None:
         """Release the lock (closing the file releases it)."""
         if self._lock_file is not None:
-            self._lock_file.close()
+            self._lock_file.release()
             self._lock_file = None
 
     # -- checkpoint ----------------------------------------------------------------------

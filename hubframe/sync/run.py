@@ -32,11 +32,11 @@ from ..account import portal_id_of
 from ..errors import InputError, SyncError
 from ..export import export
 from ..export.job import fingerprint
-from ..validate import check_flag
+from ..validate import check_flag, check_target
 from .changes import parse_when, read_archived, read_changed, resolve
 from .merge import merge, publish
 from .result import SyncResult
-from .state import SyncLock, SyncState, file_sha256, load, save, temp_path
+from .state import SyncState, file_sha256, load, save, sync_lock, temp_path
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -110,13 +110,13 @@ def sync(
         ExportError / HubSpotError: the read failed; the file and state are as before.
     """
     started, base = time.monotonic(), resource.client.stats.snapshot()[0]
-    target = _target(path)
+    target = check_target(path)
     lookback_s = _seconds(lookback)
     if full is not None:
         full = check_flag(full, "full")
     progress = check_flag(progress, "progress")
     clock = _clock(now)
-    with SyncLock(target):
+    with sync_lock(target):
         with contextlib.suppress(FileNotFoundError):
             temp_path(target).unlink()  # an interrupted sync's unfinished file
         plan = _plan(resource, target, properties, clock)
@@ -414,16 +414,3 @@ def _seconds(value: Any) -> float:
         f"lookback={value!r:.80}: use seconds >= 0 or a datetime.timedelta, e.g. "
         "timedelta(minutes=5)"
     )
-
-
-def _target(path: Any) -> Path:
-    """The ``.parquet`` file to keep, as an absolute path in a folder that exists."""
-    try:
-        target = Path(path).expanduser()
-    except TypeError:
-        raise InputError(f"path={path!r:.80}: use a file path such as 'contacts.parquet'") from None
-    if target.is_dir():
-        raise InputError(f"path={str(path)!r}: is a directory; name the .parquet file to keep")
-    if not target.parent.is_dir():
-        raise InputError(f"path={str(path)!r}: the folder {target.parent} does not exist")
-    return target.absolute()

@@ -26,8 +26,9 @@ from typing import Any
 
 from ..errors import SyncError
 from ..export.staging import fsync_dir
+from ..filelock import FileLock
 
-__all__ = ["FORMAT", "VERSION", "SyncLock", "SyncState", "file_sha256", "load", "save"]
+__all__ = ["FORMAT", "VERSION", "sync_lock", "SyncState", "file_sha256", "load", "save"]
 
 FORMAT = "hubframe-sync-state"
 VERSION = 1
@@ -128,36 +129,15 @@ def file_sha256(path: Path) -> str | None:
     return digest.hexdigest()
 
 
-class SyncLock:
-    """An exclusive lock on a file's sync (``.name.sync.lock``), held in a ``with`` block.
+def sync_lock(target: Path) -> FileLock:
+    """An exclusive lock on a file's sync (``.name.sync.lock``), for a ``with`` block.
 
     Raises:
         SyncError: another sync of the same file holds it.
     """
-
-    def __init__(self, target: Path):
-        self.target = target
-        self.path = target.parent / f".{target.name}.sync.lock"
-        self._handle: Any = None
-
-    def __enter__(self) -> SyncLock:
-        handle = open(self.path, "a+b")  # noqa: SIM115 - held until __exit__
-        try:
-            import fcntl
-
-            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except ImportError:  # pragma: no cover - Windows: no advisory locks; carry on
-            pass
-        except OSError:
-            handle.close()
-            raise SyncError(
-                f"another sync is writing {self.target} right now; "
-                "wait for it to finish or stop it first"
-            ) from None
-        self._handle = handle
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        if self._handle is not None:
-            self._handle.close()  # the file stays: unlinking it would race another sync
-            self._handle = None
+    return FileLock(
+        target.parent / f".{target.name}.sync.lock",
+        lambda: SyncError(
+            f"another sync is writing {target} right now; wait for it to finish or stop it first"
+        ),
+    )
