@@ -289,21 +289,24 @@ def iter_offset_pages(
 ) -> Iterator[list[dict[str, Any]]]:
     """Yield the items of every page of an offset-paged search (``offset``, ``hasMore``).
 
-    Stops when HubSpot says there is no more, or when its offset does not advance
-    (instead of reading the same page forever).
+    Stops when HubSpot says there is no more. An answer without the ``items_key``
+    list, or an offset that does not advance, is an :class:`UnexpectedResponseError`.
     """
     offset = 0
     while True:
-        data = (
-            hs.request_json(
-                "POST", path, json={**body, "count": count, "offset": offset}, kind="search"
-            )
-            or {}
-        )
-        yield list(data.get(items_key) or [])
+        data = hs.request_json(
+            "POST", path, json={**body, "count": count, "offset": offset}, kind="search",
+            require=items_key,
+        )  # fmt: skip
+        yield list(data[items_key])
         if not data.get("hasMore"):
             return
-        new_offset = int(data.get("offset") or 0)
-        if new_offset <= offset:
-            return
+        new_offset = data.get("offset")
+        if not isinstance(new_offset, int) or new_offset <= offset:
+            raise UnexpectedResponseError(
+                f"HubSpot says more {items_key} follow but its next offset is {new_offset!r:.40} "
+                f"(after {offset}); stopping instead of reading the same page forever.",
+                method="POST",
+                path=path,
+            )
         offset = new_offset

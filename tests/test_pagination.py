@@ -215,3 +215,10 @@ def test_an_export_never_publishes_a_file_cut_short_by_a_broken_page(sb, everyon
         assert not target.exists()
         res = hs.contacts.export(target, parallel=1, progress=False)  # resumes, exactly
     assert res.resumed and hf.read_parquet(target)["id"].tolist() == everyone["id"].tolist()
+
+
+def test_a_lists_offset_that_does_not_advance_is_an_error(sb):
+    stuck = lambda r: page_of(r, lambda d: d.update(hasMore=True, offset=0))  # noqa: E731
+    proxy = AnswerProxy(sb.url, on_page(1, stuck), path="/crm/v3/lists/search", method="POST")
+    with client(sb, proxy) as hs, pytest.raises(hf.UnexpectedResponseError, match="next offset"):
+        hs.lists.all()
