@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
 from .crm.definitions import ObjectType, object_type
-from .errors import validation_error
+from .errors import ApiError, validation_error
 from .values import iso_ms, now_ms
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -136,7 +136,16 @@ class Call:
         return f"{self.base_url}{self.request.path}?{urlencode(params)}"
 
     def associations(self) -> list[str]:
-        return [object_type(t).name for t in dict.fromkeys(self.csv("associations") or [])]
+        """The ``associations=`` types this portal models. HubSpot ignores association types
+        it does not return (tickets, quotes, line items ... here), as its spec says, so
+        loaders that ask for every type (dlt, Airbyte) get the ones there are."""
+        names = []
+        for raw in dict.fromkeys(self.csv("associations") or []):
+            try:
+                names.append(object_type(raw).name)
+            except ApiError:
+                continue
+        return names
 
 
 def paging(call: Call, after: int | None, *, link: bool = True) -> dict[str, Any]:

@@ -160,7 +160,7 @@ class ListOps(PortalState):
 
         Records that do not exist go to ``recordIdsMissing``; records already in (or
         already out of) the list are ignored and not reported. The response carries both
-        ``recordsIdsAdded`` (HubSpot's spelling) and ``recordIdsAdded``.
+        ``recordsIdsAdded`` (HubSpot's spelling, the only one it sends).
         """
         meta = self._manual_list(list_id)
         add_ids, remove_ids = self._record_ids(to_add), self._record_ids(to_remove)
@@ -186,7 +186,6 @@ class ListOps(PortalState):
             self.note_write()
         return {
             "recordsIdsAdded": added,
-            "recordIdsAdded": added,
             "recordIdsRemoved": removed,
             "recordIdsMissing": list(dict.fromkeys(missing)),
         }

@@ -332,3 +332,17 @@ def test_search_sees_associations_made_after_an_earlier_search(box):
         f"/crm/v3/objects/companies/{company}", params={"properties": "num_associated_contacts"}
     )
     assert counted.json()["properties"]["num_associated_contacts"] == str(len(after))
+
+
+def test_association_types_it_does_not_model_are_ignored_as_hubspot_does(box):
+    """dlt and Airbyte ask for every type (tickets, quotes, line items ...): HubSpot returns
+    the ones there are and ignores the rest, so the sandbox does too."""
+    sb, api = box
+    asked = "companies,deals,products,tickets,quotes,line_items"
+    every = api.get("/crm/v3/objects/contacts", params={"limit": 100, "associations": asked})
+    known = api.get(
+        "/crm/v3/objects/contacts", params={"limit": 100, "associations": "companies,deals"}
+    )
+    assert every.status_code == 200
+    assert every.json()["results"] == known.json()["results"]
+    assert any("companies" in (r.get("associations") or {}) for r in every.json()["results"])

@@ -55,14 +55,12 @@ def test_add_reports_added_missing_and_skips_members(box):
     assert r.status_code == 200
     assert r.json() == {
         "recordsIdsAdded": [a, b],
-        "recordIdsAdded": [a, b],
         "recordIdsRemoved": [],
         "recordIdsMissing": [],
     }
     r = api.put(f"/crm/v3/lists/{list_id}/memberships/add", json=[b, c, "999999", "not-an-id"])
     assert r.json() == {
         "recordsIdsAdded": [c],
-        "recordIdsAdded": [c],
         "recordIdsRemoved": [],
         "recordIdsMissing": ["999999", "not-an-id"],
     }
