@@ -222,3 +222,23 @@ def test_a_lists_offset_that_does_not_advance_is_an_error(sb):
     proxy = AnswerProxy(sb.url, on_page(1, stuck), path="/crm/v3/lists/search", method="POST")
     with client(sb, proxy) as hs, pytest.raises(hf.UnexpectedResponseError, match="next offset"):
         hs.lists.all()
+
+
+def test_list_members_in_no_id_order_are_read_each_once(sb):
+    """HubSpot documents no order for list memberships: a page in another order is fine,
+    and a record listed twice comes back once."""
+    with sb.client(rate_limit=(100_000, 10)) as admin:
+        list_id = sb.list_ids[0]
+        admin.lists.add(list_id, admin.contacts.get_page(limit=5)["id"].tolist())
+        expected = admin.lists.members(list_id)["id"].tolist()
+    assert len(expected) >= 5
+
+    def shuffle(data):
+        data["results"].reverse()
+        data["results"].append(dict(data["results"][0]))
+
+    path = f"/crm/v3/lists/{list_id}/memberships"
+    proxy = AnswerProxy(sb.url, on_page(1, lambda r: page_of(r, shuffle)), path=path)
+    with client(sb, proxy) as hs:
+        got = hs.lists.members(list_id)["id"].tolist()
+    assert sorted(got, key=int) == sorted(expected, key=int) and len(got) == len(set(got))

@@ -78,14 +78,15 @@ class Lists:
         import pandas as pd
 
         lid = check_id(list_id, what="list id")
-        rows: list[dict[str, Any]] = []
+        rows: dict[str, dict[str, Any]] = {}
         path = self._hs.paths.list_memberships(lid)
-        for page in iter_pages(self._hs, "GET", path, params={"limit": 250}, order_key="recordId"):
-            rows.extend(
-                {"id": str(r.get("recordId")), "added_at": r.get("membershipTimestamp")}
-                for r in page.results
-            )
-        df = pd.DataFrame(rows, columns=["id", "added_at"])
+        # HubSpot documents no order for memberships (unconfirmed either way), so only the
+        # pages' shape and cursors are checked; a record listed twice is kept once.
+        for page in iter_pages(self._hs, "GET", path, params={"limit": 250}, order_key=None):
+            for r in page.results:
+                rid = str(r.get("recordId"))
+                rows.setdefault(rid, {"id": rid, "added_at": r.get("membershipTimestamp")})
+        df = pd.DataFrame(list(rows.values()), columns=["id", "added_at"])
         df["id"] = df["id"].astype("string")
         df["added_at"] = pd.to_datetime(df["added_at"], utc=True, errors="coerce", format="ISO8601")
         return df
