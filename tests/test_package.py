@@ -138,3 +138,18 @@ def test_export_method_shows_its_real_parameters():
                  "resume", "parallel", "row_group_size", "on_page"):  # fmt: skip
         assert name in params, name
     assert "properties" in (hs.contacts.export.__doc__ or "")
+
+
+def test_the_floors_architecture_md_draws():
+    """ARCHITECTURE.md's floors, as the imports have them."""
+    graph = import_graph()
+    assert graph["hubframe.errors"] == set() and graph["hubframe.dtypes"] == set()
+    for low in ("validate", "paths", "tokens", "_retry", "_ratelimit", "account"):
+        assert graph[f"hubframe.{low}"] <= {"hubframe.errors"}, low
+    assert graph["hubframe.answers"] <= {"hubframe.errors", "hubframe._retry"}
+
+    def in_cli(name: str) -> bool:
+        return name == "hubframe.cli" or name.startswith("hubframe.cli.")
+
+    outside_cli = [m for m, deps in graph.items() if not in_cli(m) and any(map(in_cli, deps))]
+    assert outside_cli == []
