@@ -42,10 +42,6 @@ __all__ = [
 #: The property to look a possibly created record up by, per object type.
 LOOKUP_KEYS = {"contacts": "email", "companies": "name", "deals": "dealname"}
 
-#: The client names the httpx exception in a connection error's message; these mean
-#: the request was never sent (no connection made, or none free in the pool), so the
-#: server cannot have seen it.
-
 
 def may_have_applied(exc: HubSpotError) -> bool:
     """Whether a failed write request may have been applied by HubSpot.

@@ -157,7 +157,6 @@ class Writes(Resource):
             _check_unique_emails(rows)
             emails = [row.get("email") for row in rows]
         run = BatchRun(self, "create", source, len(rows), names, emails)
-        created: list[dict[str, Any]] = []
         failed: list[dict[str, Any]] = []
         path = self._hs.paths.batch(self.object_type, "create")
         status = 201
@@ -176,8 +175,7 @@ class Writes(Resource):
                 status = response.status_code
             by_row = rows_of_results(data.get("results") or [], batch, {f["row"] for f in refused})
             run.add(by_row)
-            created.extend(dict(by_row[n]) for n in sorted(by_row))
-        df = self.frame(created, names)
+        df = self.frame([dict(run.records[n]) for n in sorted(run.records)], names)
         _report_failures(df, failed, len(rows), self.object_type, "created", path, status)
         return df
 
@@ -254,7 +252,6 @@ class Writes(Resource):
         written = list(dict.fromkeys(k for inp in inputs for k in inp["properties"]))
         names = self._result_names(written)
         run = BatchRun(self, "update", df, len(ids), names)
-        updated: dict[str, dict[str, Any]] = {}
         failed: list[dict[str, Any]] = []
         path = self._hs.paths.batch(self.object_type, "update")
         status = 200
@@ -263,14 +260,13 @@ class Writes(Resource):
             response, data = run.send(path, {"inputs": list(chunk)}, "idempotent", batch, failed)
             data = data or {}
             for rec in data.get("results") or []:
-                updated[str(rec["id"])] = rec
                 if str(rec["id"]) in row_of:
                     run.add({row_of[str(rec["id"])]: rec})
             for failure in _batch_failures(data, "id"):
                 failure["input"] = by_id.get(failure["id"])
                 failed.append(failure)
                 status = response.status_code
-        result = self.frame([updated[i] for i in ids if i in updated], names)
+        result = self.frame([dict(run.records[n]) for n in sorted(run.records)], names)
         _report_failures(result, failed, len(ids), self.object_type, "updated", path, status)
         return result
 
