@@ -33,7 +33,8 @@ from werkzeug.wrappers import Request, Response
 from . import account, forms, lists, workflows
 from .calls import Call, Reply
 from .crm import handlers as crm
-from .crm.definitions import object_type
+from .crm import owners, pipelines
+from .crm.definitions import RECORDLESS_TYPES, recordless_type, type_name
 from .errors import ApiError, render_error
 from .faults import Faults
 from .responses import (
@@ -53,6 +54,9 @@ log = logging.getLogger("hubframe.sandbox")
 READ = "crm.objects.{type}.read"
 WRITE = "crm.objects.{type}.write"
 SCHEMA = "crm.schemas.{type}.read"
+# Legacy v1/v2 endpoints document HubSpot's old `contacts` scope; the granular scopes a
+# private app has today are accepted too (unconfirmed which HubSpot checks).
+LEGACY = ("contacts", SCHEMA, READ)
 
 
 #: A handler parses the request, calls one store operation and shapes the reply.
@@ -106,6 +110,10 @@ ROUTES: list[Route] = [
     # properties: the schema scope, or the object's read scope
     _r("GET", "/crm/v3/properties/<object_type>", crm.get_properties, (SCHEMA, READ)),
     _r("GET", "/crm/v3/properties/<object_type>/<property_name>", crm.get_property, (SCHEMA, READ)),
+    _r("GET", "/properties/v2/<object_type>/properties", crm.get_properties_v2, LEGACY),
+    _r("GET", "/crm/v3/schemas", crm.get_schemas, "crm.schemas.custom.read"),
+    _r("GET", "/crm/v3/owners", owners.get_owners, "crm.objects.owners.read"),
+    _r("GET", "/crm/v3/pipelines/<object_type>", pipelines.get_pipelines, READ),
     # associations: legacy v3
     _r(
         "GET",
@@ -220,6 +228,8 @@ ALL_SCOPES = frozenset(
     ]
     + [f"crm.schemas.{t}.read" for t in ("contacts", "companies", "deals")]
     + ["crm.lists.read", "crm.lists.write", "automation", "forms", "oauth"]
+    + ["contacts", "crm.schemas.custom.read", "crm.objects.owners.read"]
+    + [scope for other in RECORDLESS_TYPES.values() for scope in other.scopes]
 )
 
 _AUTH_MESSAGE = (
@@ -407,8 +417,13 @@ class SandboxApp:
         names = {}
         for key, slot in (("object_type", "type"), ("from_type", "from"), ("to_type", "to")):
             if key in args:
-                names[slot] = object_type(args[key]).name
-        for group in route.scopes:
+                names[slot] = type_name(args[key])
+        groups = route.scopes
+        subject = args.get("object_type") or args.get("from_type")
+        other = recordless_type(subject) if subject else None
+        if other is not None:  # only reads reach these types; HubSpot names their own scopes
+            groups = (other.scopes,)
+        for group in groups:
             options = [s.format(**names) for s in group]
             if not any(s in self.scopes for s in options):
                 raise ApiError(
