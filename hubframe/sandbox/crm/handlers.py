@@ -40,6 +40,7 @@ def list_objects(call: Call, store: ObjectOps) -> Reply:
         properties=call.csv("properties"),
         associations=call.associations(),
         archived=call.flag("archived"),
+        history=call.csv("propertiesWithHistory"),
     )
     return Reply(200, {"results": results, **paging(call, nxt)})
 
@@ -54,6 +55,7 @@ def get_object(call: Call, store: ObjectOps) -> Reply:
             associations=call.associations(),
             archived=call.flag("archived"),
             id_property=call.request.args.get("idProperty"),
+            history=call.csv("propertiesWithHistory"),
         ),
     )
 

@@ -18,6 +18,7 @@ from typing import Any
 from ..errors import ApiError, missing_objects, validation_error
 from ..state import PortalState
 from ..util import locked, parse_id
+from ..values import iso_ms
 from . import matching
 from .associations import check_type_specs, v3_entries
 from .definitions import ASSOC_TYPES, OBJECT_TYPES, ObjectType, PropertyDef
@@ -51,14 +52,19 @@ class ObjectOps(PortalState):
         *,
         nulls: bool = False,
         associations: Iterable[str] = (),
+        history: Iterable[str] = (),
     ) -> dict[str, Any]:
-        """A record as HubSpot returns it, with the associations to ``associations`` embedded."""
+        """A record as HubSpot returns it, with the associations to ``associations``
+        embedded and the value history of the ``history`` properties."""
         embedded: dict[str, Any] = {}
         for to_type in associations:
             entries = v3_entries(self.live_targets, table.type.name, rec.id, to_type)
             if entries:
                 embedded[to_type] = {"results": entries}
-        return table.render(rec, names, nulls=nulls, associations=embedded)
+        out = table.render(rec, names, nulls=nulls, associations=embedded)
+        if history:
+            out["propertiesWithHistory"] = _history(table, rec, history)
+        return out
 
     # -- reads ------------------------------------------------------------------------------
 
@@ -72,6 +78,7 @@ class ObjectOps(PortalState):
         properties: list[str] | None,
         associations: list[str],
         archived: bool,
+        history: list[str] | None = None,
     ) -> tuple[Results, int | None]:
         """One page of records in id order. Returns (results, id of the next record or None)."""
         table = self.table(otype)
@@ -81,7 +88,12 @@ class ObjectOps(PortalState):
         nxt = ids[start + limit] if start + limit < len(ids) else None
         names = table.names(properties)
         recs = table.records
-        return [self.render(table, recs[i], names, associations=associations) for i in page], nxt
+        history = history or []
+        results = [
+            self.render(table, recs[i], names, associations=associations, history=history)
+            for i in page
+        ]
+        return results, nxt
 
     @locked
     def get_by_id(
@@ -93,11 +105,13 @@ class ObjectOps(PortalState):
         associations: list[str],
         archived: bool,
         id_property: str | None,
+        history: list[str] | None = None,
     ) -> dict[str, Any]:
         """One record. Raises ApiError 404 (facts §2.6 body) when it does not exist."""
         table = self.table(otype)
         rec = table.find(object_id, id_property, archived)
-        return self.render(table, rec, table.names(properties), associations=associations)
+        names = table.names(properties)
+        return self.render(table, rec, names, associations=associations, history=history or [])
 
     @locked
     def batch_read(
@@ -457,3 +471,20 @@ def _write_error(exc: ApiError, trace_id: Any) -> dict[str, Any]:
         "errors": exc.errors or [],
         "links": {},
     }
+
+
+def _history(table: ObjectTable, rec: Record, names: Iterable[str]) -> dict[str, Any]:
+    """``propertiesWithHistory``: the sandbox keeps no past values, so each set property
+    has one version, its current value, stamped with the record's last modification
+    (when it was certainly current); computed ones are ``CALCULATED``, the rest ``API``.
+    Unknown and unset properties are left out, as for ``properties``."""
+    out: dict[str, Any] = {}
+    for name in sorted(set(names)):
+        defn = table.defs.get(name)
+        value = table.value(rec, name) if defn is not None else None
+        if defn is None or value is None:
+            continue
+        source = "CALCULATED" if defn.calculated else "API"
+        out[name] = [{"sourceType": source, "value": value, "timestamp": iso_ms(rec.updated)}]
+    return out
+
