@@ -487,4 +487,3 @@ def _history(table: ObjectTable, rec: Record, names: Iterable[str]) -> dict[str,
         source = "CALCULATED" if defn.calculated else "API"
         out[name] = [{"sourceType": source, "value": value, "timestamp": iso_ms(rec.updated)}]
     return out
-
