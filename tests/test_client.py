@@ -27,7 +27,7 @@ def client(sb):
 
 
 def test_429_then_success_is_retried(sb, client):
-    sb.inject(status=429, count=2, path_contains="/crm/v3/objects/contacts", method="GET")
+    sb.inject(status=429, count=2, path_contains="/crm/objects/2026-09/contacts", method="GET")
     df = client.contacts.get_page(limit=5)
     assert len(df) == 5
     assert client.stats.retries == 2
@@ -36,7 +36,7 @@ def test_429_then_success_is_retried(sb, client):
 def test_retry_after_is_honoured(sb, client):
     slept = virtual_time(client).slept
     sb.inject(
-        status=429, count=1, retry_after=3, path_contains="/crm/v3/objects/contacts", method="GET"
+        status=429, count=1, retry_after=3, path_contains="/crm/objects/2026-09/contacts", method="GET"
     )
     client.contacts.get_page(limit=1)
     assert slept == [3.0]
@@ -52,7 +52,7 @@ def test_server_errors_and_dropped_connections_on_reads_are_retried(sb, client):
 
 def test_a_create_is_not_repeated_after_a_5xx(sb, client):
     companies_before = len(client.companies.get_all(progress=False))
-    sb.inject(status=502, count=1, path_contains="/crm/v3/objects/companies", method="POST")
+    sb.inject(status=502, count=1, path_contains="/crm/objects/2026-09/companies", method="POST")
     with pytest.raises(hf.ServerError):
         client.companies.create({"name": "Once Only Ltd"})
     assert len(client.companies.get_all(progress=False)) == companies_before
@@ -62,7 +62,7 @@ def test_a_contact_create_whose_answer_was_lost_is_not_duplicated(sb, client):
     sb.inject(
         drop=True,
         count=1,
-        path_contains="/crm/v3/objects/contacts",
+        path_contains="/crm/objects/2026-09/contacts",
         method="POST",
         after_apply=True,
     )
@@ -79,7 +79,7 @@ def test_daily_limit_is_not_retried_and_says_when_it_resets(sb, client):
         "policyName": "DAILY",
     }
     sb.inject(
-        status=429, count=None, body=body, path_contains="/crm/v3/objects/contacts", method="GET"
+        status=429, count=None, body=body, path_contains="/crm/objects/2026-09/contacts", method="GET"
     )
     with pytest.raises(hf.RateLimitError) as info:
         client.contacts.get_page()
@@ -89,7 +89,7 @@ def test_daily_limit_is_not_retried_and_says_when_it_resets(sb, client):
 
 
 def test_retries_run_out_into_a_typed_error(sb, client):
-    sb.inject(status=503, count=None, path_contains="/crm/v3/objects/contacts", method="GET")
+    sb.inject(status=503, count=None, path_contains="/crm/objects/2026-09/contacts", method="GET")
     with pytest.raises(hf.ServerError) as info:
         client.contacts.get_page()
     assert info.value.status == 503
