@@ -36,7 +36,11 @@ def test_429_then_success_is_retried(sb, client):
 def test_retry_after_is_honoured(sb, client):
     slept = virtual_time(client).slept
     sb.inject(
-        status=429, count=1, retry_after=3, path_contains="/crm/objects/2026-09/contacts", method="GET"
+        status=429,
+        count=1,
+        retry_after=3,
+        path_contains="/crm/objects/2026-09/contacts",
+        method="GET",
     )
     client.contacts.get_page(limit=1)
     assert slept == [3.0]
@@ -79,7 +83,11 @@ def test_daily_limit_is_not_retried_and_says_when_it_resets(sb, client):
         "policyName": "DAILY",
     }
     sb.inject(
-        status=429, count=None, body=body, path_contains="/crm/objects/2026-09/contacts", method="GET"
+        status=429,
+        count=None,
+        body=body,
+        path_contains="/crm/objects/2026-09/contacts",
+        method="GET",
     )
     with pytest.raises(hf.RateLimitError) as info:
         client.contacts.get_page()
@@ -134,7 +142,18 @@ def test_the_api_version_defaults_to_2026_09_and_anything_else_is_refused(sb):
         hs = hf.HubSpot(token=token, api_version=version)
         assert hs.api_version == hs.paths.api_version == version
         assert f"api_version={version!r}" in repr(hs) and token not in repr(hs)
-    for bad in ("2025-09", "v3", "v4", "2026-09-beta", "Legacy", "latest", "", None, 202609, 2026.09):
+    for bad in (
+        "2025-09",
+        "v3",
+        "v4",
+        "2026-09-beta",
+        "Legacy",
+        "latest",
+        "",
+        None,
+        202609,
+        2026.09,
+    ):
         with pytest.raises(hf.ConfigurationError) as info:
             hf.HubSpot(token=token, api_version=bad)
         message = str(info.value)
