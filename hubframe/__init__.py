@@ -12,6 +12,7 @@ pyarrow, ipywidgets and the sandbox load when first used.
 """
 
 from .client import HubSpot, RequestStats
+from .encode import CLEAR
 from .errors import (
     APIStatusError,
     AuthenticationError,
@@ -56,6 +57,7 @@ __all__ = [
     "AuthenticationError",
     "BadRequestError",
     "BatchError",
+    "CLEAR",
     "ConfigurationError",
     "ConflictError",
     "DEFAULT_API_VERSION",

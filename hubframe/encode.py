@@ -1,9 +1,16 @@
 """Python values -> the strings HubSpot stores, checked against property definitions.
 
 The inverse of the parser in ``_parse``: before any write (create, update,
-search filter, form field) values are checked here, so a bad value fails
+upsert, search filter, form field) values are checked here, so a bad value fails
 locally with an error naming the property, the value and the fix, and nothing
 is half-written.
+
+One rule for every write (create, update, upsert; one record or a frame): an empty
+value (None, NaN, ``pd.NA``, ``NaT``) leaves the property as it is, and a value is
+cleared only by the explicit marker :data:`CLEAR` (sent as HubSpot's ``""``). The
+empty string itself is refused: HubSpot reads ``""`` as "clear", and a frame read
+from a CSV or filled with ``fillna("")`` holds ``""`` where nothing was meant, so
+taking it at its word would wipe values by accident.
 """
 
 from __future__ import annotations
@@ -13,7 +20,7 @@ import difflib
 import math
 import numbers
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from .errors import InputError
 from .validate import check_email, is_missing
@@ -21,8 +28,43 @@ from .validate import check_email, is_missing
 if TYPE_CHECKING:  # pragma: no cover
     from .properties import Property, PropertySet
 
+__all__ = ["CLEAR", "Clear", "encode_properties", "encode_value"]
+
 _MIDNIGHT_MS = 86_400_000
 _NUMBER_FIX = "; pass an int, a float or a numeric string such as '12.5' (None clears it)"
+
+
+class Clear:
+    """The type of :data:`CLEAR`, the marker that clears a property in a write.
+
+    There is one instance; copies and pickles of it are that instance too, so a
+    DataFrame cell holding it survives ``copy.deepcopy`` and round trips.
+    """
+
+    __slots__ = ()
+    _instance: ClassVar[Clear | None] = None
+
+    def __new__(cls) -> Clear:
+        if cls._instance is None:
+            cls._instance = super().__new__(cls)
+        return cls._instance
+
+    def __repr__(self) -> str:
+        return "hf.CLEAR"
+
+    def __reduce__(self) -> str:
+        return "CLEAR"  # pickle and copy find the module's one instance by name
+
+
+#: Write this as a value to clear a property: ``hs.contacts.update(id, {"phone": hf.CLEAR})``,
+#: or in a DataFrame cell. Empty cells (None, NaN) leave a property as it is.
+CLEAR = Clear()
+
+_EMPTY_FIX = (
+    "empty cells (None, NaN) leave a property as it is; to clear it, write hf.CLEAR "
+    "(hubframe refuses '' because HubSpot would read it as a clear: df.replace('', None) "
+    "leaves those cells alone)"
+)
 
 
 def _date_string(prop: Property, value: Any, given: Any = None) -> str:
@@ -171,11 +213,18 @@ def _enum_string(prop: Property, value: Any) -> str:
 
 
 def encode_value(prop: Property, value: Any) -> str:
-    """The HubSpot string for ``value`` of property ``prop``; '' clears a value.
+    """The HubSpot string for ``value`` of property ``prop`` (a missing value or ``""``
+    gives ``""``, as a search filter takes it; writes go through :func:`encode_properties`).
 
     Raises:
-        InputError: the value does not fit the property's type or options.
+        InputError: the value does not fit the property's type or options, or is
+            :data:`CLEAR` (a write's marker, not a value).
     """
+    if isinstance(value, Clear):
+        raise InputError(
+            f"{prop.name}: hf.CLEAR clears a property in a write (create, update, upsert); "
+            "it is not a value to search for or submit"
+        )
     if is_missing(value) or (isinstance(value, str) and value == ""):
         return ""
     kind = prop.type
@@ -202,29 +251,46 @@ def encode_value(prop: Property, value: Any) -> str:
 def encode_properties(
     props: PropertySet, values: Mapping[str, Any], *, what: str = "properties"
 ) -> dict[str, str]:
-    """Check and encode a ``{name: value}`` mapping for a create or update.
+    """Check and encode a ``{name: value}`` mapping for a write (create, update, upsert).
+
+    Empty values (None, NaN, ``pd.NA``, ``NaT``) are left out: the property stays as it
+    is. :data:`CLEAR` is sent as ``""``, which clears it. ``""`` itself (or a value that
+    would be sent as ``""``, such as an empty list for a multi-select) is refused, so
+    nothing is cleared by accident.
 
     Raises:
-        InputError: not a mapping, empty, a read-only property, or a bad value.
+        InputError: not a mapping, nothing to write, a read-only property, ``""``, or a
+            bad value.
         UnknownPropertyError: a name the portal does not define.
     """
     if not isinstance(values, Mapping):
         raise InputError(
             f"{what} must be a dict of property name -> value, not {type(values).__name__}"
         )
-    if not values:
-        raise InputError(
-            f"{what} is empty: give at least one property, e.g. {{'email': 'ada@example.com'}}"
-        )
-    names = [str(k) for k in values]
     for key in values:
         if not isinstance(key, str):
             raise InputError(f"property names must be strings, not {key!r}")
-    props.resolve(names, default=[])  # raises UnknownPropertyError with suggestions
+    props.resolve([str(k) for k in values], default=[])  # raises UnknownPropertyError
+    given = {name: value for name, value in values.items() if not is_missing(value)}
+    if not given:
+        left = " (None and NaN leave a property as it is; hf.CLEAR clears one)" if values else ""
+        raise InputError(
+            f"{what} is empty{left}: give at least one property, e.g. {{'email': 'ada@example.com'}}"
+        )
     out: dict[str, str] = {}
-    for name, value in values.items():
+    for name, value in given.items():
         prop = props[name]
         if prop.read_only:
             raise InputError(f"{name} is computed by HubSpot and cannot be written; leave it out")
-        out[name] = encode_value(prop, value)
+        out[name] = _write_value(prop, value)
     return out
+
+
+def _write_value(prop: Property, value: Any) -> str:
+    """One value of a write: :data:`CLEAR` is ``""``; nothing else may become ``""``."""
+    if isinstance(value, Clear):
+        return ""
+    encoded = encode_value(prop, value)
+    if encoded == "":
+        raise InputError(f"{prop.name} is {value!r}, which would clear it: {_EMPTY_FIX}")
+    return encoded

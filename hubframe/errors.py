@@ -226,7 +226,8 @@ class BatchError(APIStatusError):
 
 
 class PartialWriteError(HubSpotError):
-    """A many-record create or update stopped part-way: what was written, what to send again.
+    """A many-record create, update or upsert stopped part-way: what was written, what to
+    send again.
 
     Raised when a batch fails (after retries) once earlier batches were written, or
     when the failing batch may have been applied; otherwise (the first batch, not
@@ -237,7 +238,7 @@ class PartialWriteError(HubSpotError):
 
     Attributes:
         error: the :class:`HubSpotError` of the failing batch.
-        operation, object_type: ``"create"`` / ``"update"``; ``"contacts"``, ...
+        operation, object_type: ``"create"`` / ``"update"`` / ``"upsert"``; ``"contacts"``, ...
         total: the number of input rows.
         batch, batch_number, batches: the failing batch's rows (a ``range``), its number
             (from 1) and the number of batches.
@@ -250,10 +251,11 @@ class PartialWriteError(HubSpotError):
             index labels (positions for a list of dicts); ``written_rows``: positions.
         remaining: the input rows to send again, as passed (DataFrame rows keep their
             index): every row not known to be written except ``uncertain``; so
-            ``create(err.remaining)`` / ``update(err.remaining)`` is the retry.
+            ``create(err.remaining)`` / ``update(err.remaining)`` /
+            ``upsert(err.remaining, id_property=...)`` is the retry.
         uncertain: rows of a create that may have been created and could not be looked
             up (companies and deals have no unique key): check HubSpot before sending
-            them again. Empty for updates, which are harmless to repeat.
+            them again. Empty for updates and upserts, which are harmless to repeat.
         remaining_rows, uncertain_rows: positions.
         not_written: the rows not known to be written, as ``range`` s.
         failures: inputs HubSpot refused (207) before, as :attr:`BatchError.failures`;

@@ -160,6 +160,8 @@ class Property:
         hubspot_defined: a HubSpot default property rather than a custom one.
         hidden: hidden in HubSpot's UI.
         multi: a multi-select (``enumeration`` with fieldType ``checkbox``).
+        unique: HubSpot keeps its values unique (``hasUniqueValue``): a key ``upsert``
+            can match records by.
     """
 
     name: str
@@ -174,6 +176,7 @@ class Property:
     hubspot_defined: bool = False
     hidden: bool = False
     multi: bool = False
+    unique: bool = False
 
     @classmethod
     def from_dict(cls, definition: Mapping[str, Any]) -> Property:
@@ -211,6 +214,7 @@ class Property:
             hubspot_defined=bool(definition.get("hubspotDefined")),
             hidden=bool(definition.get("hidden")),
             multi=type_ == "enumeration" and field_type == "checkbox",
+            unique=definition.get("hasUniqueValue") is True,
         )
 
     @property

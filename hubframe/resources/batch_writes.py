@@ -1,6 +1,6 @@
 """Many-record writes that stop part-way: what was written, and what to send again.
 
-A batch create or update sends 100 rows a request. :class:`BatchRun` keeps which
+A batch create, update or upsert sends 100 rows a request. :class:`BatchRun` keeps which
 input row each record HubSpot returned belongs to; when a request fails (after
 the client's retries) it turns that into a :class:`~hubframe.errors.PartialWriteError`
 whose ``remaining`` rows are exactly the retry:
@@ -10,13 +10,14 @@ whose ``remaining`` rows are exactly the retry:
 - it **may have been applied** (5xx, or the answer lost once the request reached
   HubSpot): a contact create looks the batch's emails up (found rows are written,
   the others remaining); a company or deal create, having no unique key, reports
-  the batch's rows as ``uncertain``, for the user to check; an update puts them
-  in remaining, since sending an update twice is harmless.
+  the batch's rows as ``uncertain``, for the user to check; an update or an upsert
+  puts them in remaining, since sending either twice is harmless (an upsert matches
+  records by its key, so a second one updates what the first created).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
@@ -38,6 +39,9 @@ __all__ = [
     "summary",
     "what_to_do",
 ]
+
+#: What each operation did to a row, for messages.
+DONE = {"create": "created", "update": "updated", "upsert": "upserted"}
 
 #: The property to look a possibly created record up by, per object type.
 LOOKUP_KEYS = {"contacts": "email", "companies": "name", "deals": "dealname"}
@@ -74,12 +78,17 @@ class BatchRun:
 
     Args:
         resource: the object resource writing (for its client and frames).
-        operation: ``"create"`` or ``"update"``.
+        operation: ``"create"``, ``"update"`` or ``"upsert"``.
         source: the rows as the caller passed them (a DataFrame or a list of dicts).
         total: the number of rows.
         names: the properties of the records returned.
         emails: for a contact create, each row's email (None where it has none): a
             batch that may have been applied is looked up by them.
+        skipped: rows never sent (nothing to write): neither written nor remaining.
+        retry: the call that sends ``err.remaining`` again (default
+            ``hs.<type>.<operation>(err.remaining)``).
+        written_frame: builds ``err.written`` from row positions (default: the records
+            HubSpot returned, typed as any frame).
     """
 
     def __init__(
@@ -90,6 +99,10 @@ class BatchRun:
         total: int,
         names: list[str],
         emails: list[str | None] | None = None,
+        *,
+        skipped: Iterable[int] = (),
+        retry: str | None = None,
+        written_frame: Callable[[list[int]], pd.DataFrame] | None = None,
     ):
         self.resource = resource
         self.operation = operation
@@ -97,6 +110,9 @@ class BatchRun:
         self.total = total
         self.names = names
         self.emails = emails
+        self.skipped = frozenset(skipped)
+        self.retry = retry or f"hs.{resource.object_type}.{operation}(err.remaining)"
+        self.written_frame = written_frame
         self.records: dict[int, Mapping[str, Any]] = {}
 
     def add(self, records: Mapping[int, Mapping[str, Any]]) -> None:
@@ -136,11 +152,12 @@ class BatchRun:
                 looked_up = True
                 uncertain, lookup_error = self._look_up(batch)
                 applied = _resolved(uncertain, any(n in self.records for n in batch))
-        unsure = set(uncertain)
-        remaining = [n for n in range(self.total) if n not in self.records and n not in unsure]
+        done = {*uncertain, *self.skipped}
+        remaining = [n for n in range(self.total) if n not in self.records and n not in done]
         written = sorted(self.records)
         run = SimpleNamespace(
             operation=self.operation,
+            retry=self.retry,
             object_type=self.resource.object_type,
             total=self.total,
             batch=batch,
@@ -158,9 +175,8 @@ class BatchRun:
             not_written=spans(sorted([*remaining, *uncertain])),
             failures=failures,
         )
-        return PartialWriteError(
-            summary(exc, run), error=exc, hint=what_to_do(exc, run), **vars(run)
-        )
+        fields = {k: v for k, v in vars(run).items() if k != "retry"}
+        return PartialWriteError(summary(exc, run), error=exc, hint=what_to_do(exc, run), **fields)
 
     def rows(self, positions: list[int]) -> Any:
         """These input rows, as the caller passed them (DataFrame rows keep their index)."""
@@ -173,6 +189,8 @@ class BatchRun:
     def _written_frame(self, positions: list[int]) -> pd.DataFrame:
         import pandas as pd
 
+        if self.written_frame is not None:
+            return self.written_frame(positions)
         df = self.resource.frame([dict(self.records[n]) for n in positions], self.names)
         if isinstance(self.source, pd.DataFrame):
             df.index = self.source.index[positions]
@@ -220,7 +238,7 @@ def _resolved(uncertain: list[int], found: bool) -> str:
 
 def summary(exc: HubSpotError, run: SimpleNamespace) -> str:
     """The error's message: where the write stopped, what was written, what was not sent."""
-    done = "created" if run.operation == "create" else "updated"
+    done = DONE[run.operation]
     text = (
         f"the {run.operation} of {run.total} {run.object_type} stopped at batch "
         f"{run.batch_number} of {run.batches} ({rows_text(run.batch)}): "
@@ -253,8 +271,14 @@ def _batch_outcome(run: SimpleNamespace, done: str) -> str:
 
 def what_to_do(exc: HubSpotError, run: SimpleNamespace) -> str:
     """The error's hint: the call that retries, and what to check first."""
-    call = f"hs.{run.object_type}.{run.operation}(err.remaining)"
-    if run.operation == "update":
+    call = run.retry
+    if run.operation == "upsert":
+        text = (
+            f"Send {call} to write the {len(run.remaining_rows)} rows not known to be "
+            "written; an upsert matches records by its key, so re-sending the rows of a "
+            "batch that may have been applied creates no duplicate."
+        )
+    elif run.operation == "update":
         text = (
             f"Send {call} to write the {len(run.remaining_rows)} rows not known to be "
             "updated; updates are idempotent, so re-sending the rows of a batch that "

@@ -2,8 +2,8 @@
 
 ``hs.contacts`` and ``hs.deals`` are :class:`ObjectResource` instances
 (``hs.companies`` a :class:`~hubframe.resources.companies.CompanyResource`).
-The operations live in three halves, by what they do: :mod:`.reads`,
-:mod:`.search` and :mod:`.writes`; the export is :mod:`hubframe.export`, the sync
+The operations live in parts, by what they do: :mod:`.reads`,
+:mod:`.search`, :mod:`.writes` and :mod:`.upsert`; the export is :mod:`hubframe.export`, the sync
 :mod:`hubframe.sync`.
 """
 
@@ -13,12 +13,13 @@ from ..export import export as export_to_parquet
 from ..sync import changed_since as changes_since
 from ..sync import sync as sync_parquet
 from .search import Search
+from .upsert import Upserts
 from .writes import Writes
 
 __all__ = ["ObjectResource"]
 
 
-class ObjectResource(Search, Writes):
+class ObjectResource(Search, Writes, Upserts):
     """The operations on one CRM object type (``hs.contacts``, ``hs.companies``, ``hs.deals``)."""
 
     #: ``hs.contacts.export(path, ...)``: :func:`hubframe.export.export` with this resource

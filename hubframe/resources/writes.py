@@ -30,11 +30,10 @@ from ..properties import DEFAULT_PROPERTIES
 from ..validate import check_id, check_ids, is_missing
 from .base import Resource
 from .batch_writes import BatchRun, rows_of_results
+from .rows import encode_row, records_to_write
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
-
-    from ..properties import PropertySet
 
 __all__ = ["Writes"]
 
@@ -57,8 +56,9 @@ class Writes(Resource):
         """Create one record (a dict) or many (a DataFrame or list of dicts, 100 per request).
 
         Args:
-            properties: ``{name: value}`` for one record; a DataFrame (one record per row,
-                empty cells left unset) or a list of dicts for many.
+            properties: ``{name: value}`` for one record; a DataFrame (one record per row)
+                or a list of dicts for many. Empty values (None, NaN) are left unset;
+                ``""`` is refused, as in :meth:`update`.
             company_id: associate the new contact (or deal) with this company as its primary
                 company, as the connector does (association type 1; 5 for deals).
             on_conflict: for contacts whose email exists already: ``"raise"`` a
@@ -81,11 +81,12 @@ class Writes(Resource):
             encoded = encode_properties(self.props, properties)
             with _naming_company(company_id, assoc):
                 return self._create_one(encoded, assoc, on_conflict)
-        rows = _rows(properties)
-        encoded_rows = [_encode_row(self.props, i, row) for i, row in enumerate(rows)]
+        rows = records_to_write(properties)
+        encoded_rows = [encode_row(self.props, i, row) for i, row in enumerate(rows)]
         if on_conflict == "update":
             raise InputError(
-                "on_conflict='update' works for one record; for many, use update() on the existing ids"
+                "on_conflict='update' works for one record; for many, upsert(df, id_property='email') "
+                "creates the new contacts and updates the others"
             )
         with _naming_company(company_id, assoc):
             return self._create_batch(encoded_rows, assoc, properties)
@@ -182,13 +183,20 @@ class Writes(Resource):
     def update(self, record_id: Any, properties: Mapping[str, Any] | None = None) -> pd.DataFrame:
         """Update one record (id + dict), or many (a DataFrame with an ``id`` column).
 
+        Empty values never clear anything: None, NaN, ``pd.NA`` and ``NaT`` (in a dict or
+        a DataFrame cell) leave that property as it is, and a row whose every cell is empty
+        is skipped (not sent, listed in ``df.attrs["skipped"]``). To clear a value, write
+        ``hf.CLEAR``. ``""`` is refused (HubSpot would read it as a clear): the same rule as
+        :meth:`create` and :meth:`upsert`.
+
         Args:
             record_id: the id; or a DataFrame whose ``id`` column names the records and whose
-                other columns are the properties to write (empty cells are left alone).
-            properties: ``{name: value}``; ``""`` or None clears a value.
+                other columns are the properties to write.
+            properties: ``{name: value}`` for one record.
 
         Returns:
-            The updated records.
+            The updated records (a skipped row has none; ``df.attrs["skipped"]`` lists
+            ``{"row", "id"}`` of each, ``df.attrs["failed"]`` those HubSpot refused).
 
         Raises:
             NotFoundError: (one id) no such record.
@@ -212,8 +220,9 @@ class Writes(Resource):
         data = self._hs.request_json("PATCH", path, json={"properties": encoded}, kind="idempotent")
         return self.frame([data], self._result_names(list(encoded)))
 
-    def _update_inputs(self, df: pd.DataFrame) -> tuple[list[str], list[dict[str, Any]]]:
-        """The ids and batch inputs of a many-record update, checked (nothing is sent yet)."""
+    def _update_inputs(self, df: pd.DataFrame) -> tuple[list[str], list[dict[str, Any] | None]]:
+        """The ids and batch inputs of a many-record update, checked (nothing is sent yet);
+        the input of a row whose every cell is empty is None (the row is skipped)."""
         if "id" not in df.columns:
             raise InputError(
                 f"the DataFrame needs an 'id' column naming the records to update (columns: {list(df.columns)[:8]})"
@@ -230,34 +239,34 @@ class Writes(Resource):
                 "the record to update"
             )
         ids = check_ids(df["id"].tolist(), what=f"{self.singular} id")
-        first_row: dict[str, int] = {}
-        for n, rid in enumerate(ids):
-            if rid in first_row:
-                raise InputError(
-                    f"id {rid} is in rows {first_row[rid]} and {n}: give each record one row "
-                    "(merge the values to write into it)"
-                )
-            first_row[rid] = n
-        rows = _rows(df.drop(columns=["id"]))
-        inputs = [
-            {"id": i, "properties": _encode_row(self.props, n, row)}
+        _check_unique_ids(ids)
+        rows = records_to_write(df.drop(columns=["id"]))
+        inputs: list[dict[str, Any] | None] = [
+            {"id": i, "properties": encode_row(self.props, n, row)} if row else None
             for n, (i, row) in enumerate(zip(ids, rows, strict=True))
         ]
         return ids, inputs
 
     def _update_batch(self, df: pd.DataFrame) -> pd.DataFrame:
         ids, inputs = self._update_inputs(df)
-        by_id = {inp["id"]: inp for inp in inputs}
+        sent = [inp for inp in inputs if inp is not None]
+        skipped = [n for n, inp in enumerate(inputs) if inp is None]
+        by_id = {inp["id"]: inp for inp in sent}
         row_of = {rid: n for n, rid in enumerate(ids)}
-        written = list(dict.fromkeys(k for inp in inputs for k in inp["properties"]))
+        written = list(dict.fromkeys(k for inp in sent for k in inp["properties"]))
         names = self._result_names(written)
-        run = BatchRun(self, "update", df, len(ids), names)
+        run = BatchRun(self, "update", df, len(ids), names, skipped=skipped)
         failed: list[dict[str, Any]] = []
         path = self._hs.paths.batch(self.object_type, "update")
         status = 200
-        for start, chunk in enumerate(chunks(inputs, BATCH_MAX)):
-            batch = range(start * BATCH_MAX, start * BATCH_MAX + len(chunk))
-            response, data = run.send(path, {"inputs": list(chunk)}, "idempotent", batch, failed)
+        # Batches are 100 consecutive rows, the skipped ones left out of the request, so a
+        # batch stopped part-way names the rows of the frame as they are.
+        for start in range(0, len(ids), BATCH_MAX):
+            batch = range(start, min(start + BATCH_MAX, len(ids)))
+            chunk = [inputs[n] for n in batch if inputs[n] is not None]
+            if not chunk:
+                continue
+            response, data = run.send(path, {"inputs": chunk}, "idempotent", batch, failed)
             data = data or {}
             for rec in data.get("results") or []:
                 if str(rec["id"]) in row_of:
@@ -267,7 +276,9 @@ class Writes(Resource):
                 failed.append(failure)
                 status = response.status_code
         result = self.frame([dict(run.records[n]) for n in sorted(run.records)], names)
-        _report_failures(result, failed, len(ids), self.object_type, "updated", path, status)
+        result.attrs["skipped"] = [{"row": n, "id": ids[n]} for n in skipped]
+        _report_skipped(result, len(ids), self.object_type)
+        _report_failures(result, failed, len(sent), self.object_type, "updated", path, status)
         return result
 
     def delete(self, record_id: Any) -> None:
@@ -289,6 +300,32 @@ class Writes(Resource):
         for chunk in chunks(ids, BATCH_MAX):
             body = {"inputs": [{"id": i} for i in chunk]}
             self._hs.request("POST", path, json=body, kind="idempotent")
+
+
+def _check_unique_ids(ids: list[str]) -> None:
+    """One row per record: two rows of one id would race each other in one batch."""
+    first_row: dict[str, int] = {}
+    for n, rid in enumerate(ids):
+        if rid in first_row:
+            raise InputError(
+                f"id {rid} is in rows {first_row[rid]} and {n}: give each record one row "
+                "(merge the values to write into it)"
+            )
+        first_row[rid] = n
+
+
+def _report_skipped(df: pd.DataFrame, total: int, noun: str) -> None:
+    """Rows with nothing to write are skipped, as documented: logged, and in
+    ``df.attrs["skipped"]``; a warning only when that was every row (nothing was sent)."""
+    skipped = df.attrs["skipped"]
+    if not skipped:
+        return
+    log.info("%d of %d %s rows had only empty cells and were skipped", len(skipped), total, noun)
+    if len(skipped) == total:
+        warn(
+            f"nothing was sent: every one of the {total} rows has only empty cells, and an empty "
+            "cell leaves a property as it is (to clear values, write hf.CLEAR)"
+        )
 
 
 def _check_unique_emails(rows: list[dict[str, str]]) -> None:
@@ -380,35 +417,3 @@ def _naming_company(company_id: Any, assoc: list[dict[str, Any]]) -> Iterator[No
             f"Check the company id, e.g. with hs.companies.get({cid!r}), or leave company_id out."
         )
         raise
-
-
-def _encode_row(props: PropertySet, n: int, row: Mapping[str, Any]) -> dict[str, str]:
-    """One record of a many-record write, checked; an error names the row (nothing is sent yet)."""
-    try:
-        return encode_properties(props, row, what=f"row {n}")
-    except InputError as exc:
-        if not str(exc).startswith(f"row {n}"):
-            exc.args = (f"row {n}: {exc}",)
-        raise
-
-
-def _rows(data: Any) -> list[dict[str, Any]]:
-    """Records to write from a DataFrame (empty cells left out) or a list of dicts."""
-    import pandas as pd
-
-    if isinstance(data, pd.DataFrame):
-        if data.empty:
-            raise InputError("the DataFrame has no rows to write: pass at least one row")
-        return [
-            {str(k): v for k, v in rec.items() if not is_missing(v)}
-            for rec in data.to_dict(orient="records")
-        ]
-    if isinstance(data, (list, tuple)) and not data:
-        raise InputError(
-            f"{data!r} holds no records to write: pass a dict, or a list of at least one dict"
-        )
-    if isinstance(data, (list, tuple)) and all(isinstance(r, Mapping) for r in data):
-        return [dict(r) for r in data]
-    raise InputError(
-        f"expected a dict (one record), a DataFrame or a list of dicts, not {type(data).__name__} {data!r:.100}"
-    )

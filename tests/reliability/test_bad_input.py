@@ -453,7 +453,7 @@ LOCAL = [
     case("properties_blank_item", "bad_option", lambda c, _: c.hs.contacts.get_many(c.contact_ids[:2], properties=["email", " "]), InputError, ["['email', ' ']"], ["Empty property name"]),
     case("create_on_conflict_unknown", "bad_option", lambda c, _: c.hs.contacts.create(E, on_conflict="ignore"), InputError, ["on_conflict='ignore'"], ["use 'raise' or 'update'"]),
     case("create_on_conflict_none", "bad_option", lambda c, _: c.hs.contacts.create(E, on_conflict=None), InputError, ["on_conflict=None"], ["use 'raise' or 'update'"]),
-    case("create_many_on_conflict_update", "bad_option", lambda c, _: c.hs.contacts.create([E], on_conflict="update"), InputError, ["on_conflict='update'"], ["use update() on the existing ids"]),
+    case("create_many_on_conflict_update", "bad_option", lambda c, _: c.hs.contacts.create([E], on_conflict="update"), InputError, ["on_conflict='update'"], ["upsert(df, id_property='email')"]),
     case("create_company_with_company_id", "bad_option", lambda c, _: c.hs.companies.create({"name": "x"}, company_id=c.cid), InputError, ["company_id='"], ["leave it out"]),
     case("create_empty_dict", "bad_option", lambda c, _: c.hs.deals.create({}), InputError, ["properties is empty"], ["give at least one property"]),
     case("create_empty_list", "bad_option", lambda c, _: c.hs.deals.create([]), InputError, ["[] holds no records"], ["a list of at least one dict"]),
