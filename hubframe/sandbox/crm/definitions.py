@@ -153,6 +153,8 @@ class PropertyDef:
     calculated: bool = False
     hubspot_defined: bool = True
     display_order: int = -1
+    #: HubSpot keeps the values unique (``hasUniqueValue``): upsert can match by it
+    unique: bool = False
 
     @property
     def multi(self) -> bool:
@@ -181,7 +183,7 @@ class PropertyDef:
             "displayOrder": self.display_order,
             "calculated": self.calculated,
             "externalOptions": self.name == "hubspot_owner_id",
-            "hasUniqueValue": False,
+            "hasUniqueValue": self.unique,
             "hidden": False,
             "modificationMetadata": {
                 "archivable": not self.hubspot_defined,
@@ -284,6 +286,7 @@ def _build(rows: list[dict[str, Any]]) -> dict[str, PropertyDef]:
             calculated=bool(row.get("calculated")),
             hubspot_defined=not custom,
             display_order=i if custom else -1,
+            unique=bool(row.get("hasUniqueValue")),
         )
     return out
 

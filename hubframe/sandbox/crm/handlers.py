@@ -125,7 +125,8 @@ def batch_update(call: Call, store: ObjectOps) -> Reply:
 
 def batch_upsert(call: Call, store: ObjectOps) -> Reply:
     started = now_ms()
-    return batch_reply(store.batch_upsert(call.otype(), call.inputs()), [], 200, started)
+    results, errors = store.batch_upsert(call.otype(), call.inputs())
+    return batch_reply(results, errors, 200, started)
 
 
 def batch_archive(call: Call, store: ObjectOps) -> Reply:

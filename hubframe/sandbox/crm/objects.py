@@ -319,34 +319,42 @@ class ObjectOps(PortalState):
         return results, errors
 
     @locked
-    def batch_upsert(self, otype: ObjectType, inputs: list[dict[str, Any]]) -> Results:
-        """Create or update contacts by ``idProperty: email``. Each result carries ``new``."""
+    def batch_upsert(
+        self, otype: ObjectType, inputs: list[dict[str, Any]]
+    ) -> tuple[Results, Results]:
+        """Create or update records matched by a unique property (each input's
+        ``idProperty``: ``email`` for contacts, or a property with ``hasUniqueValue``).
+        Returns (written, per-input errors); each result carries ``new``.
+
+        A key that is not a unique property, or one key twice in the batch, fails the
+        request (400). Then, as in :meth:`batch_create`, every input is checked before
+        any is written: without an ``objectWriteTraceId`` on every input the first bad one
+        fails the request, with them each is reported (207) and the others written.
+        Creating goes through the one create path, with its side effects.
+        """
         table = self.table(otype)
+        keys = [_upsert_key(otype, table, item, self.portal_id) for item in inputs]
+        _check_distinct(keys)
+        per_input = _per_input(inputs)
+        prepared, errors = [], []
+        for item, key in zip(inputs, keys, strict=True):
+            try:
+                prepared.append((item, *_plan_upsert(table, item, key)))
+            except ApiError as exc:
+                if not per_input:
+                    raise
+                errors.append(_write_error(exc, item.get("objectWriteTraceId")))
         results = []
-        for item in inputs:
-            id_property = item.get("idProperty")
-            if id_property != "email" or table.email_index is None:
-                raise validation_error(
-                    f"idProperty {id_property!r} is not a unique identifier property of {otype.upper} objects."
-                )
-            email = str(item.get("id", "")).strip().lower()
-            props = dict(_properties_of(item))
-            props.setdefault("email", email)
-            rid = table.email_index.get(email)
-            if rid is None:
-                values = table.validate(props)
-                table.check_unique(values, None)
-                rec, new = table.create(values), True
+        for item, values, rec in prepared:
+            new = rec is None
+            if rec is None:
+                rec = self._create_linked(table, values, [])
             else:
-                rec = table.records[rid]
-                values = table.validate(props, rec.props)
-                table.check_unique(values, rec.id)
                 table.apply(rec, values)
-                new = False
-            out = self._render_written(table, rec, list(values))
+            out = _traced(self._render_written(table, rec, list(values)), item)
             out["new"] = new
             results.append(out)
-        return results
+        return results, errors
 
     @locked
     def batch_archive(self, otype: ObjectType, ids: list[str]) -> None:
@@ -435,6 +443,61 @@ def _properties_of(body: Any) -> dict[str, Any]:
     if not isinstance(props, dict):
         raise validation_error("properties must be an object of property names to values.")
     return props
+
+
+def _upsert_key(
+    otype: ObjectType, table: ObjectTable, item: Any, portal_id: int
+) -> tuple[str, str]:
+    """An upsert input's (idProperty, key as stored). A property that is not unique fails
+    the whole request with the message HubSpot gives for one (recorded for
+    ``hs_object_id``; the same text for any other name is assumed)."""
+    if not isinstance(item, dict):
+        raise validation_error("Each input must be an object with id, idProperty and properties.")
+    name = item.get("idProperty")
+    if not isinstance(name, str) or not table.is_unique(name):
+        raise validation_error(
+            f"Unable to perform update/upsert by non-unique {otype.type_id} property {name} "
+            f"in portal ID {portal_id}"
+        )
+    raw = item.get("id")
+    if raw is None or not str(raw).strip():
+        return name, ""  # refused per input by _plan_upsert
+    try:
+        return name, table.validate({name: raw})[name]
+    except ApiError:
+        return name, str(raw)  # the bad value is refused per input, with its reason
+
+
+def _check_distinct(keys: list[tuple[str, str]]) -> None:
+    """One key twice in one batch fails it (HubSpot's batch update message; unconfirmed
+    for upsert)."""
+    seen: set[tuple[str, str]] = set()
+    repeated = []
+    for key in keys:
+        if key[1] and key in seen:
+            repeated.append(key[1])
+        seen.add(key)
+    if repeated:
+        raise validation_error(
+            f"Duplicate IDs found in batch input: {sorted(set(repeated))}. IDs must be unique"
+        )
+
+
+def _plan_upsert(
+    table: ObjectTable, item: dict[str, Any], key: tuple[str, str]
+) -> tuple[dict[str, str], Record | None]:
+    """One upsert input checked: (its values, the record it updates or None to create).
+    The key is stored on a created record."""
+    name, value = key
+    if not value:
+        raise validation_error(f"Each input needs an id: the {name} of the record to upsert.")
+    rec = table.find_unique(name, value)
+    current = rec.props if rec is not None else None
+    props = dict(_properties_of(item))
+    props.setdefault(name, value)
+    values = table.validate(props, current)
+    table.check_unique(values, rec.id if rec is not None else None)
+    return values, rec
 
 
 def _per_input(inputs: list[dict[str, Any]]) -> bool:

@@ -182,6 +182,25 @@ class ObjectTable:
             raise not_found(raw_id)
         return rec
 
+    def is_unique(self, name: str) -> bool:
+        """Whether records can be matched by ``name``: a contact's email, or a property
+        defined with unique values (``hasUniqueValue``)."""
+        if name == "email" and self.email_index is not None:
+            return True
+        defn = self.defs.get(name)
+        return defn is not None and defn.unique
+
+    def find_unique(self, name: str, value: str) -> Record | None:
+        """The live record whose unique property ``name`` holds ``value`` (stored form)."""
+        if name == "email" and self.email_index is not None:
+            rid = self.email_index.get(value.strip().lower())
+            return self.get_live(rid)
+        for rid in self.live_ids():
+            rec = self.records[rid]
+            if rec.props.get(name) == value:
+                return rec
+        return None
+
     def drop_email(self, rec: Record) -> None:
         """Take an archived record's email out of the index (it may be used again)."""
         email = rec.props.get("email")
