@@ -132,7 +132,8 @@ class Writes(Resource):
                 return self.frame([data], names)
             except ConflictError as exc:
                 if on_conflict == "update" and exc.existing_id:
-                    return self.update(exc.existing_id, encoded)
+                    # The values are encoded already (hf.CLEAR is ""): PATCH them as they are.
+                    return self._patch(check_id(exc.existing_id), encoded)
                 raise
             except (HubSpotConnectionError, ServerError):
                 # The create may have been applied with its answer lost. A contact's
@@ -215,7 +216,10 @@ class Writes(Resource):
             raise InputError(
                 "update needs the properties to write, e.g. update(id, {'lastname': 'Lovelace'})"
             )
-        encoded = encode_properties(self.props, properties)
+        return self._patch(rid, encode_properties(self.props, properties))
+
+    def _patch(self, rid: str, encoded: dict[str, str]) -> pd.DataFrame:
+        """PATCH one record's encoded values; the updated record."""
         path = self._hs.paths.object(self.object_type, rid)
         data = self._hs.request_json("PATCH", path, json={"properties": encoded}, kind="idempotent")
         return self.frame([data], self._result_names(list(encoded)))

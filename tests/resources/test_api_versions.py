@@ -155,6 +155,16 @@ def test_a_contact_by_email_and_a_create_that_updates_use_the_version_path(porta
         assert sent(portal, again) == [("POST", o), ("PATCH", f"{o}/{cid}")]
 
 
+@pytest.mark.parametrize("version", VERSIONS)
+def test_an_upsert_sends_the_version_batch_upsert(portal, version):
+    o = OBJECTS[(version, "contacts")]
+    with client(portal, version) as hs:
+        rows = pd.DataFrame({"email": [f"ups-{version}-{i}@example.org" for i in range(2)]})
+        assert sent(portal, lambda: hs.contacts.upsert(rows)) == [("POST", f"{o}/batch/upsert")]
+        again = hs.contacts.upsert(rows.assign(firstname="U"))
+        assert again["result"].tolist() == ["updated", "updated"]
+
+
 # -- companies' contacts ---------------------------------------------------------------------------
 
 

@@ -19,6 +19,8 @@ from hubframe.sandbox import Sandbox
 from hubframe.sandbox.crm.definitions import PROPERTIES, PropertyDef
 from hubframe.testing import virtual_time
 
+TAIL = ["createdAt", "updatedAt", "archived"]
+
 
 @pytest.fixture
 def portal():
@@ -340,4 +342,8 @@ def test_clear_in_an_upsert_clears_and_an_empty_cell_keeps(portal):
     assert not rec.props.get("phone") and rec.props.get("lastname") == kept
 
 
-TAIL = ["createdAt", "updatedAt", "archived"]
+def test_a_create_that_updates_on_conflict_keeps_clear(portal):
+    sb, hs = portal
+    email, rec = next((e, r) for e, r in sorted(by_email(sb).items()) if r.props.get("phone"))
+    out = hs.contacts.create({"email": email, "phone": hf.CLEAR}, on_conflict="update")
+    assert out["id"].iloc[0] == str(rec.id) and not rec.props.get("phone")

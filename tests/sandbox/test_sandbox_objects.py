@@ -526,6 +526,88 @@ def test_batch_upsert_by_email(box):
     assert results[0]["id"] == str(existing.id) and results[0]["properties"]["city"] == "Porto"
 
 
+UPSERT = "/crm/v3/objects/contacts/batch/upsert"
+
+
+def test_batch_upsert_refuses_a_key_that_is_not_unique(box):
+    sb, api = box
+    before = sb.store.count("contacts")
+    for name in ("lastname", "hs_object_id", None):
+        r = api.post(UPSERT, json={"inputs": [{"id": "1", "idProperty": name, "properties": {}}]})
+        body = assert_error(r, 400, "VALIDATION_ERROR")
+        assert body["message"] == (
+            f"Unable to perform update/upsert by non-unique 0-1 property {name} in portal ID "
+            f"{sb.portal_id}"
+        )
+    r = api.post(
+        "/crm/v3/objects/companies/batch/upsert",
+        json={"inputs": [{"id": "x.example", "idProperty": "domain", "properties": {}}]},
+    )
+    assert "non-unique 0-2 property domain" in assert_error(r, 400, "VALIDATION_ERROR")["message"]
+    assert sb.store.count("contacts") == before
+
+
+def test_batch_upsert_refuses_one_key_twice(box):
+    sb, api = box
+    before = sb.store.count("contacts")
+    inputs = [
+        {"id": e, "idProperty": "email", "properties": {}}
+        for e in ("twice@example.org", "other@example.org", "Twice@Example.org")
+    ]
+    body = assert_error(api.post(UPSERT, json={"inputs": inputs}), 400, "VALIDATION_ERROR")
+    assert "Duplicate IDs found in batch input: ['twice@example.org']" in body["message"]
+    assert sb.store.count("contacts") == before
+
+
+def test_batch_upsert_answers_per_input_with_trace_ids(box):
+    sb, api = box
+    taken = next(r.props["email"] for r in sb.store.tables["contacts"].records.values()
+                 if not r.archived and r.props.get("email"))  # fmt: skip
+    before = sb.store.count("contacts")
+    inputs = [
+        {"id": "t1@example.org", "idProperty": "email", "properties": {"lastname": "T"},
+         "objectWriteTraceId": "a"},
+        {"id": "t2@example.org", "idProperty": "email",
+         "properties": {"lifecyclestage": "nope"}, "objectWriteTraceId": "b"},
+        {"id": taken, "idProperty": "email", "properties": {"jobtitle": "J"},
+         "objectWriteTraceId": "c"},
+        {"id": "", "idProperty": "email", "properties": {}, "objectWriteTraceId": "d"},
+    ]  # fmt: skip
+    r = api.post(UPSERT, json={"inputs": inputs})
+    assert r.status_code == 207
+    body = r.json()
+    assert body["numErrors"] == 2
+    assert [e["context"]["objectWriteTraceId"] for e in body["errors"]] == [["b"], ["d"]]
+    assert {(o["objectWriteTraceId"], o["new"]) for o in body["results"]} == {
+        ("a", True),
+        ("c", False),
+    }
+    assert sb.store.count("contacts") == before + 1
+    made = next(o for o in body["results"] if o["new"])
+    stored = sb.store.record_json("contacts", made["id"])
+    assert stored["properties"]["email"] == "t1@example.org"  # the key is stored
+    assert stored["properties"]["lastname"] == "T"
+    # Without trace ids one bad input fails the request, and nothing is written.
+    for item in inputs:
+        item.pop("objectWriteTraceId")
+    assert_error(api.post(UPSERT, json={"inputs": inputs[:2]}), 400, "VALIDATION_ERROR")
+    assert sb.store.count("contacts") == before + 1
+
+
+def test_an_upsert_creates_as_create_does(box):
+    sb, api = box
+    r = api.post(UPSERT, json={"inputs": [{"id": "Same@Example.org", "idProperty": "email",
+                                           "properties": {"firstname": "S"}}]})  # fmt: skip
+    upserted = r.json()["results"][0]
+    created = api.post(
+        "/crm/v3/objects/contacts",
+        json={"properties": {"email": "same2@example.org", "firstname": "S"}},
+    ).json()
+    computed = {k for k, v in created["properties"].items() if v is not None}
+    assert computed <= {k for k, v in upserted["properties"].items() if v is not None}
+    assert upserted["properties"]["email"] == "same@example.org"
+
+
 # -- properties ----------------------------------------------------------------------------
 
 

@@ -351,7 +351,9 @@ class ObjectOps(PortalState):
                 rec = self._create_linked(table, values, [])
             else:
                 table.apply(rec, values)
-            out = _traced(self._render_written(table, rec, list(values)), item)
+            # A created record is answered as a create answers it, an updated one as an update.
+            changed = None if new else list(values)
+            out = _traced(self._render_written(table, rec, changed), item)
             out["new"] = new
             results.append(out)
         return results, errors
