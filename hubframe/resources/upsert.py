@@ -79,6 +79,12 @@ class Upserts(Resource):
         """
         key = self._upsert_key(id_property)
         rows = records_to_write([records] if isinstance(records, Mapping) else records)
+        with_id = next((n for n, row in enumerate(rows) if "id" in row), None)
+        if with_id is not None:
+            raise InputError(
+                f"row {with_id} has an 'id': upsert matches records by {key}, not by id. Leave "
+                "the id out (df.drop(columns='id')), or write by id with update(df)."
+            )
         encoded = [self._upsert_row(key, n, row) for n, row in enumerate(rows)]
         _check_unique_keys(key, [_normal(key, row[key]) for row in encoded])
         written = [n for n in dict.fromkeys(k for row in encoded for k in row) if n != key]

@@ -204,6 +204,8 @@ def test_upsert_input_errors_are_raised_before_any_request(portal):
         hs.companies.upsert(pd.DataFrame({"domain": ["x.example"]}), id_property="domain")
     with pytest.raises(hf.UnknownPropertyError, match="emial"):
         hs.contacts.upsert(pd.DataFrame({"emial": ["x@example.org"]}), id_property="emial")
+    with pytest.raises(hf.InputError, match=r"row 0 has an 'id'.*update\(df\)"):
+        hs.contacts.upsert(pd.DataFrame({"id": ["1"], "email": ["c@example.org"]}))
     with pytest.raises(hf.InputError, match="would clear it"):
         hs.contacts.upsert(pd.DataFrame({"email": ["c@example.org"], "lastname": [""]}))
     with pytest.raises(hf.InputError, match="cannot be hf.CLEAR"):
