@@ -264,7 +264,8 @@ def _epoch_ms(iso: str) -> int:
 
 
 def _build(rows: list[dict[str, Any]]) -> dict[str, PropertyDef]:
-    """PropertyDefs from the rows of one object type in ``data/properties.json``."""
+    """PropertyDefs from the rows of one object type in ``data/properties.json`` (a row's
+    optional ``hasUniqueValue`` makes a key batch upsert can match by; none has it yet)."""
     out: dict[str, PropertyDef] = {}
     for i, row in enumerate(rows):
         name, option_set, custom = row["name"], row.get("options"), bool(row.get("custom"))
