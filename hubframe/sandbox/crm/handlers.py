@@ -26,11 +26,15 @@ ASSOC_V4_MAX = 500
 # -- objects -------------------------------------------------------------------------------
 
 
+#: The first API version whose writes keep the portal's write rules (date-versions §3).
+RULES_FROM = "2026-09"
+
+
 def enforces_rules(call: Call) -> bool:
     """Whether a write keeps the portal's write rules: from API version 2026-09 on, the
     rules admins set for the UI apply to API writes too; legacy and 2026-03 calls are
-    not checked (date-versions §3)."""
-    return getattr(call, "version", "legacy") == "2026-09"
+    not checked. Dated versions are ``YYYY-MM``, so later ones compare greater."""
+    return call.dated and call.version >= RULES_FROM
 
 
 def list_objects(call: Call, store: ObjectOps) -> Reply:
