@@ -127,6 +127,26 @@ def test_configuration_errors():
         hf.HubSpot(token="pat-x-1234567890", rate_limit="fast")
 
 
+def test_the_api_version_defaults_to_2026_09_and_anything_else_is_refused(sb):
+    token = "pat-na1-00000000-version-test"
+    assert hf.HubSpot(token=token).api_version == "2026-09"
+    for version in ("2026-09", "2026-03", "legacy"):
+        hs = hf.HubSpot(token=token, api_version=version)
+        assert hs.api_version == hs.paths.api_version == version
+        assert f"api_version={version!r}" in repr(hs) and token not in repr(hs)
+    for bad in ("2025-09", "v3", "v4", "2026-09-beta", "Legacy", "latest", "", None, 202609, 2026.09):
+        with pytest.raises(hf.ConfigurationError) as info:
+            hf.HubSpot(token=token, api_version=bad)
+        message = str(info.value)
+        assert "'2026-09', '2026-03', 'legacy'" in message and repr(bad)[:20] in message, bad
+        assert token not in message
+    # The sandbox hands the version on.
+    with sb.client(api_version="2026-03") as hs:
+        assert hs.api_version == "2026-03"
+    with pytest.raises(hf.ConfigurationError, match="api_version='v3'"):
+        sb.client(api_version="v3")
+
+
 def test_a_lone_surrogate_in_a_page_does_not_make_it_unreadable():
     """JSON allows an escaped lone surrogate (a value cut inside an emoji); the page still decodes."""
     body = b'{"results":[{"id":"1","properties":{"firstname":"Ana \\ud83d"}}]}'
