@@ -233,13 +233,14 @@ def required_properties(problems: list[tuple[str, str, str]]) -> list[str]:
     return list(dict.fromkeys(name for name, code, _ in problems if "REQUIRED" in code.upper()))
 
 
-def required_hint(names: list[str]) -> str:
-    """What to do about properties a portal rule requires ('' for none)."""
+def required_hint(names: list[str], where: str = "the write") -> str:
+    """What to do about properties a portal rule requires ('' for none); ``where`` says
+    what to supply them in (``"the rows refused"``)."""
     if not names:
         return ""
     what = " and ".join(names)
     return (
-        f"Supply {what} in the write, or ask a HubSpot admin about the rule that requires "
+        f"Supply {what} in {where}, or ask a HubSpot admin about the rule that requires "
         f"{'them' if len(names) > 1 else 'it'} (HubSpot applies the portal's required-property "
         "rules to API writes from API version 2026-09 on)."
     )

@@ -366,9 +366,10 @@ def _report_failures(
     if not failed:
         return
     key = "row" if "row" in failed[0] else "id"
-    shown = "; ".join(f"{key} {f[key]}: {f['message']}" for f in failed[:3])
+    shown = "; ".join(f"{key} {f[key]}: {f['message'].rstrip('.')}" for f in failed[:3])
     shown += " ..." if len(failed) > 3 else ""
-    required = required_hint(list(dict.fromkeys(n for f in failed for n in f.get("required", []))))
+    names = list(dict.fromkeys(n for f in failed for n in f.get("required", [])))
+    required = required_hint(names, f"the {key}s refused")
     if len(df) == 0:
         categories = {f["category"] for f in failed}
         hint = required or {
