@@ -37,7 +37,6 @@ from .errors import (
     UnknownPropertyError,
     ValidationError,
 )
-
 from .paths import API_VERSIONS, DEFAULT_API_VERSION
 
 __version__ = "0.1.0"

@@ -63,7 +63,13 @@ def test_dated_versions_differ_only_in_the_date_and_keep_the_legacy_only_endpoin
     for name, args in PATH_METHODS:
         a, b, old = (getattr(p, name)(*args) for p in (march, september, legacy))
         assert a.replace("2026-03", "2026-09") == b, name
-        if name in ("workflows", "workflow", "workflow_enrollment", "account_details", "form_submit"):
+        if name in (
+            "workflows",
+            "workflow",
+            "workflow_enrollment",
+            "account_details",
+            "form_submit",
+        ):
             assert a == b == old, name  # no dated equivalent: legacy in every version
         else:
             assert "2026-09" in b and "2026-09" not in old and "/v3/" in old, name
@@ -110,7 +116,10 @@ def test_association_inputs_per_version():
 
 def test_association_list_items_per_version():
     legacy, dated = Paths(), DatedPaths("2026-03")
-    v3 = [{"id": "7", "type": "company_to_contact"}, {"id": "7", "type": "company_to_contact_unlabeled"}]
+    v3 = [
+        {"id": "7", "type": "company_to_contact"},
+        {"id": "7", "type": "company_to_contact_unlabeled"},
+    ]
     assert legacy.association_ids(v3) == ["7", "7"]
     v4 = [{"toObjectId": 7, "associationTypes": [{"category": "HUBSPOT_DEFINED", "typeId": 280}]}]
     assert dated.association_ids(v4) == ["7"]
