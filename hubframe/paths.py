@@ -54,7 +54,10 @@ _DATED_OBJECT_SEGMENT = {"deals": "0-3"}
 
 #: The association types hubframe writes, per (from, to) object type: the legacy v3
 #: type name and the dated HubSpot-defined type id. 279 is the unlabeled
-#: contact-to-company type (the primary one, 1, is only ever set on create).
+#: contact-to-company type (the primary one, 1, is only ever set on create). Third-party
+#: clients read the legacy name ``contact_to_company`` as the primary type (unconfirmed),
+#: so the two versions may label the new association differently. A dated removal takes
+#: every association between the two records; a legacy one names its type.
 _ASSOCIATION_TYPES: dict[tuple[str, str], tuple[str, int]] = {
     ("contacts", "companies"): ("contact_to_company", 279),
 }
