@@ -193,8 +193,9 @@ class AuthenticationError(APIStatusError):
 
     def hint(self) -> str:
         return (
-            "Check the private-app access token (HUBSPOT_ACCESS_TOKEN or HubSpot(token=...)); "
-            "tokens are shown in HubSpot under Settings > Integrations > Private apps."
+            "Check the access token (HUBSPOT_ACCESS_TOKEN or HubSpot(token=...)): a Service Key "
+            "(HubSpot: Settings > Integrations > Service Keys) or a project app's static token; "
+            "a legacy private-app token is still accepted."
         )
 
 
@@ -325,8 +326,14 @@ class MissingScopesError(ForbiddenError):
 
     def hint(self) -> str:
         if self.scopes:
-            return f"Missing scope {', '.join(self.scopes)}: add it to your private app and use its new token."
-        return "Add the required scope to your private app and use its new token."
+            return (
+                f"Missing scope {', '.join(self.scopes)}: add it to the Service Key (or the app) "
+                "whose token you use, then try again."
+            )
+        return (
+            "Add the scope HubSpot names to the Service Key (or the app) whose token you use, "
+            "then try again."
+        )
 
 
 class NotFoundError(APIStatusError):
