@@ -1,11 +1,15 @@
-"""The sandbox's WSGI app: ONE route table, auth, scopes, rate limits, faults, headers.
+"""The sandbox's WSGI app: routing, auth, scopes, rate limits, faults, headers.
 
-Every request goes through :meth:`SandboxApp.__call__`:
+The ONE route table, in every path family (legacy ``/crm/v3/...`` and ``/crm/v4/...``,
+dated ``/crm/objects/2026-03/...`` and ``2026-09``), is :data:`~.routes.ROUTES` in
+``routes.py``. Every request goes through :meth:`SandboxApp.__call__`:
 
 1. sleep ``latency``; decide a fault (scheduled or random). A fault served
    *before* the request is applied answers now (429/502/503 or a dropped connection);
-2. route (method + path) in :data:`ROUTES`, the one route table; each handler lives
-   with its area (``crm/handlers.py``, ``lists.py``, ``forms.py``, ``workflows.py``);
+2. route (method + path) in :data:`ROUTES`; each handler lives with its area
+   (``crm/handlers.py``, ``lists.py``, ``forms.py``, ``workflows.py``) and learns the
+   family that served it from ``call.version``. A path no route serves is a 404 in
+   HubSpot's error body (naming the versions there are when it asks for another one);
 3. auth (401 ``INVALID_AUTHENTICATION``), rate limits (burst 429 / search 429 /
    forms 429), scopes (403 ``MISSING_SCOPES``) - the forms submit endpoint needs no auth;
 4. the handler; an :class:`ApiError` becomes HubSpot's error body via the one renderer;
@@ -30,9 +34,7 @@ from werkzeug.exceptions import MethodNotAllowed, NotFound
 from werkzeug.routing import Map, Rule
 from werkzeug.wrappers import Request, Response
 
-from . import account, forms, lists, workflows
-from .calls import Call, Reply
-from .crm import handlers as crm
+from .calls import Call
 from .crm.definitions import object_type
 from .errors import ApiError, render_error
 from .faults import Faults
@@ -44,183 +46,12 @@ from .responses import (
     ten_secondly,
     text_response,
 )
+from .routes import ALL_SCOPES, ROUTES, Route, unknown_version
 from .store import Store
 
 __all__ = ["SandboxApp", "ROUTES", "Route", "RequestLog", "ALL_SCOPES"]
 
 log = logging.getLogger("hubframe.sandbox")
-
-READ = "crm.objects.{type}.read"
-WRITE = "crm.objects.{type}.write"
-SCHEMA = "crm.schemas.{type}.read"
-
-
-#: A handler parses the request, calls one store operation and shapes the reply.
-Handler = Callable[[Call, Store], Reply]
-
-
-@dataclass(frozen=True)
-class Route:
-    """One endpoint.
-
-    Attributes:
-        method: HTTP method.
-        rule: werkzeug rule (``<name>`` captures a segment, ``<path:name>`` the rest).
-        handler: the handler function.
-        scopes: groups of scope names; every group must be satisfied by one of its names.
-            ``{type}``, ``{from}`` and ``{to}`` are filled from the path's object types.
-        kind: ``api`` (burst-limited), ``search`` (5/s, daily headers only) or ``forms``
-            (no auth, 50 per 10 s).
-    """
-
-    method: str
-    rule: str
-    handler: Handler
-    scopes: tuple[tuple[str, ...], ...] = ()
-    kind: str = "api"
-
-
-def _r(method: str, rule: str, handler: Handler, *scopes: Any, kind: str = "api") -> Route:
-    groups = tuple(tuple(s) if isinstance(s, tuple) else (s,) for s in scopes)
-    return Route(method, rule, handler, groups, kind)
-
-
-_OBJ = "/crm/v3/objects/<object_type>"
-_V4 = "/crm/v4/objects/<from_type>/<object_id>/associations"
-_LISTS = "/crm/v3/lists"
-_WF2 = "/automation/v2/workflows"
-
-ROUTES: list[Route] = [
-    # objects
-    _r("GET", _OBJ, crm.list_objects, READ),
-    _r("POST", _OBJ, crm.create_object, WRITE),
-    _r("POST", _OBJ + "/search", crm.search, READ, kind="search"),
-    _r("POST", _OBJ + "/batch/read", crm.batch_read, READ),
-    _r("POST", _OBJ + "/batch/create", crm.batch_create, WRITE),
-    _r("POST", _OBJ + "/batch/update", crm.batch_update, WRITE),
-    _r("POST", _OBJ + "/batch/upsert", crm.batch_upsert, WRITE),
-    _r("POST", _OBJ + "/batch/archive", crm.batch_archive, WRITE),
-    _r("GET", _OBJ + "/<object_id>", crm.get_object, READ),
-    _r("PATCH", _OBJ + "/<object_id>", crm.update_object, WRITE),
-    _r("DELETE", _OBJ + "/<object_id>", crm.archive_object, WRITE),
-    # properties: the schema scope, or the object's read scope
-    _r("GET", "/crm/v3/properties/<object_type>", crm.get_properties, (SCHEMA, READ)),
-    _r("GET", "/crm/v3/properties/<object_type>/<property_name>", crm.get_property, (SCHEMA, READ)),
-    # associations: legacy v3
-    _r(
-        "GET",
-        "/crm/v3/objects/<from_type>/<object_id>/associations/<to_type>",
-        crm.v3_list_associations,
-        "crm.objects.{from}.read",
-    ),
-    _r(
-        "POST",
-        "/crm/v3/associations/<from_type>/<to_type>/batch/<op>",
-        crm.v3_batch,
-        "crm.objects.{from}.write",
-    ),
-    # associations: v4
-    _r("GET", _V4 + "/<to_type>", crm.v4_list_associations, "crm.objects.{from}.read"),
-    _r(
-        "PUT", _V4 + "/default/<to_type>/<to_id>", crm.v4_create_default, "crm.objects.{from}.write"
-    ),
-    _r("PUT", _V4 + "/<to_type>/<to_id>", crm.v4_create, "crm.objects.{from}.write"),
-    _r("DELETE", _V4 + "/<to_type>/<to_id>", crm.v4_archive, "crm.objects.{from}.write"),
-    _r(
-        "POST",
-        "/crm/v4/associations/<from_type>/<to_type>/batch/<op>",
-        crm.v4_batch,
-        "crm.objects.{from}.write",
-    ),
-    _r(
-        "POST",
-        "/crm/v4/associations/<from_type>/<to_type>/batch/<a>/<b>",
-        crm.v4_batch,
-        "crm.objects.{from}.write",
-    ),
-    _r(
-        "GET",
-        "/crm/v4/associations/<from_type>/<to_type>/labels",
-        crm.v4_labels,
-        "crm.objects.{from}.read",
-    ),
-    # lists v3
-    _r("GET", _LISTS, lists.get_lists, "crm.lists.read"),
-    _r("POST", _LISTS + "/search", lists.search_lists, "crm.lists.read"),
-    _r("GET", _LISTS + "/<list_id>", lists.get_list, "crm.lists.read"),
-    _r("GET", _LISTS + "/<list_id>/memberships", lists.get_memberships, "crm.lists.read"),
-    _r(
-        "PUT",
-        _LISTS + "/<list_id>/memberships/add",
-        lists.add_memberships,
-        "crm.lists.write",
-        "crm.lists.read",
-    ),
-    _r(
-        "PUT",
-        _LISTS + "/<list_id>/memberships/remove",
-        lists.remove_memberships,
-        "crm.lists.write",
-        "crm.lists.read",
-    ),
-    _r(
-        "PUT",
-        _LISTS + "/<list_id>/memberships/add-and-remove",
-        lists.add_and_remove_memberships,
-        "crm.lists.write",
-        "crm.lists.read",
-    ),
-    # forms
-    _r(
-        "POST",
-        "/submissions/v3/integration/submit/<portal_id>/<form_guid>",
-        forms.submit_form,
-        kind="forms",
-    ),
-    _r(
-        "POST",
-        "/submissions/v3/integration/secure/submit/<portal_id>/<form_guid>",
-        forms.submit_form,
-        "forms",
-    ),
-    _r("GET", "/marketing/v3/forms", forms.get_forms, "forms"),
-    _r("GET", "/marketing/v3/forms/<form_id>", forms.get_form, "forms"),
-    # workflows (legacy v2 enrollment; v3 listing)
-    _r(
-        "POST",
-        _WF2 + "/<workflow_id>/enrollments/contacts/<path:email>",
-        workflows.enroll,
-        "automation",
-    ),
-    _r(
-        "DELETE",
-        _WF2 + "/<workflow_id>/enrollments/contacts/<path:email>",
-        workflows.unenroll,
-        "automation",
-    ),
-    _r(
-        "GET",
-        _WF2 + "/enrollments/contacts/<contact_id>",
-        workflows.get_contact_enrollments,
-        "automation",
-    ),
-    _r("GET", _WF2, workflows.get_workflows, "automation"),
-    _r("GET", _WF2 + "/<workflow_id>", workflows.get_workflow, "automation"),
-    _r("GET", "/automation/v3/workflows", workflows.get_workflows, "automation"),
-    _r("GET", "/automation/v3/workflows/<workflow_id>", workflows.get_workflow, "automation"),
-    # account details: HubSpot's basic scope, which every app has
-    _r("GET", "/account-info/v3/details", account.account_details, "oauth"),
-]
-
-ALL_SCOPES = frozenset(
-    [
-        f"crm.objects.{t}.{rw}"
-        for t in ("contacts", "companies", "deals")
-        for rw in ("read", "write")
-    ]
-    + [f"crm.schemas.{t}.read" for t in ("contacts", "companies", "deals")]
-    + ["crm.lists.read", "crm.lists.write", "automation", "forms", "oauth"]
-)
 
 _AUTH_MESSAGE = (
     "Authentication credentials not found. This API supports OAuth 2.0 authentication and you "
@@ -337,7 +168,7 @@ class SandboxApp:
                 return refused, True, False
             if route.kind != "forms":
                 self._check_scopes(route, args)
-            call = Call(request, args, request.host_url.rstrip("/"))
+            call = Call(request, args, request.host_url.rstrip("/"), route.version)
             reply = route.handler(call, self.store)
         except ApiError as exc:
             headers = {**rate_headers, **exc.headers}
@@ -356,7 +187,9 @@ class SandboxApp:
         try:
             index, args = self._map.bind_to_environ(request.environ).match()
         except NotFound:
-            raise ApiError(404, f"No endpoint at {request.method} {request.path}.", None) from None
+            message = f"No endpoint at {request.method} {request.path}."
+            hint = unknown_version(request.path)
+            raise ApiError(404, f"{message} {hint}" if hint else message, None) from None
         except MethodNotAllowed:
             raise ApiError(
                 405, f"Method {request.method} is not allowed on {request.path}.", None

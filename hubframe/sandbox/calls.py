@@ -22,10 +22,13 @@ from .values import iso_ms, now_ms
 if TYPE_CHECKING:  # pragma: no cover
     from werkzeug.wrappers import Request
 
-__all__ = ["Call", "Reply", "paging", "batch_reply", "input_ids", "BATCH_MAX"]
+__all__ = ["Call", "Reply", "paging", "batch_reply", "input_ids", "BATCH_MAX", "LEGACY"]
 
 # The sandbox's own copy of HubSpot's batch limit (the client keeps its own on purpose).
 BATCH_MAX = 100
+
+#: ``Call.version`` of a request served by a legacy path (``/crm/v3/...``, ``/crm/v4/...``).
+LEGACY = "legacy"
 
 
 @dataclass
@@ -38,13 +41,33 @@ class Reply:
 
 
 class Call:
-    """One routed request, as the handlers see it."""
+    """One routed request, as the handlers see it.
 
-    def __init__(self, request: Request, args: Mapping[str, str], base_url: str):
+    Attributes:
+        request: the werkzeug request.
+        args: the path's captured segments.
+        base_url: scheme and host the request was sent to (for ``paging.next.link``).
+        version: the path family that served it: ``"legacy"`` (``/crm/v3/...``,
+            ``/crm/v4/...``), ``"2026-03"`` or ``"2026-09"`` (``/crm/objects/2026-09/...``).
+    """
+
+    def __init__(
+        self,
+        request: Request,
+        args: Mapping[str, str],
+        base_url: str,
+        version: str = LEGACY,
+    ):
         self.request = request
         self.args = args
         self.base_url = base_url
+        self.version = version
         self._raw: bytes | None = None
+
+    @property
+    def dated(self) -> bool:
+        """Whether a dated version (2026-03, 2026-09) served the request."""
+        return self.version != LEGACY
 
     # -- path -------------------------------------------------------------------------------
 

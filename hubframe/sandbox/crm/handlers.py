@@ -2,7 +2,7 @@
 
 Each handler parses the request (:class:`~hubframe.sandbox.calls.Call`), calls
 one store operation and shapes the :class:`~hubframe.sandbox.calls.Reply`;
-the routes are in :data:`hubframe.sandbox.app.ROUTES`.
+the routes are in :data:`hubframe.sandbox.routes.ROUTES`.
 """
 
 from __future__ import annotations
@@ -213,6 +213,31 @@ def v4_archive(call: Call, store: AssociationOps) -> Reply:
     return Reply(204)
 
 
+def _archived(call: Call, started: int) -> Reply:
+    """What an association batch archive answers: 204 on v4, and on dated versions 200
+    with a BatchResponse body (``status``, ``results``, ``startedAt``, ``completedAt``),
+    as their spec says (fact sheet row 15)."""
+    if call.dated:
+        return batch_reply([], [], 200, started)
+    return Reply(204)
+
+
+def _check_v4_types(inputs: list[Any]) -> None:
+    """Refuse a v3 body (a string ``type`` per input) where ``types`` is required.
+
+    v4 and the dated versions take ``types:[{associationCategory, associationTypeId}]``;
+    the v3 type names (``contact_to_company``) are gone there.
+    """
+    for n, item in enumerate(inputs):
+        if isinstance(item, dict) and "types" not in item:
+            got = f" (got the v3 field type={item['type']!r})" if "type" in item else ""
+            raise validation_error(
+                f"inputs[{n}].types is required: a list of "
+                f"{{associationCategory, associationTypeId}}{got}.",
+                errors=[{"message": "types is required", "in": f"inputs[{n}].types"}],
+            )
+
+
 def v4_batch(call: Call, store: AssociationOps) -> Reply:
     started = now_ms()
     frm, to = call.otype("from_type"), call.otype("to_type")
@@ -222,17 +247,19 @@ def v4_batch(call: Call, store: AssociationOps) -> Reply:
         results, errors = store.v4_batch_read(frm, to, input_ids(inputs))
         return batch_reply(results, errors, 200, started)
     if op == "create":
+        if call.dated:  # legacy v4 keeps its own (older) order of checks
+            _check_v4_types(inputs)
         results, errors = store.v4_batch_create(frm, to, inputs)
         return batch_reply(results, errors, 201, started)
     if op == "archive":
         store.v4_batch_archive(frm, to, inputs)
-        return Reply(204)
+        return _archived(call, started)
     if op == "associate/default":
         results, errors = store.v4_batch_associate_default(frm, to, inputs)
         return batch_reply(results, errors, 200, started)
     if op == "labels/archive":
         store.v4_batch_archive_labels(frm, to, inputs)
-        return Reply(204)
+        return _archived(call, started)
     raise ApiError(404, f"Unknown batch operation {op!r}.", None)
 
 
