@@ -325,10 +325,15 @@ class MissingScopesError(ForbiddenError):
         super().__init__(message, **kw)
 
     def hint(self) -> str:
+        where = "to the Service Key (or the app) whose token you use, then try again."
+        if len(self.scopes) == 1:
+            return f"Missing scope {self.scopes[0]}: add it {where}"
         if self.scopes:
+            # HubSpot's list reads "one or more of the following scopes are required": for
+            # property definitions it is alternatives (crm.schemas.X.read or crm.objects.X.read).
             return (
-                f"Missing scope {', '.join(self.scopes)}: add it to the Service Key (or the app) "
-                "whose token you use, then try again."
+                f"Missing scope: HubSpot asks for one or more of {', '.join(self.scopes)}: "
+                f"add one {where}"
             )
         return (
             "Add the scope HubSpot names to the Service Key (or the app) whose token you use, "
