@@ -36,6 +36,7 @@ def list_objects(call: Call, store: ObjectOps) -> Reply:
         properties=call.csv("properties"),
         associations=call.associations(),
         archived=call.flag("archived"),
+        history=call.csv("propertiesWithHistory"),
     )
     return Reply(200, {"results": results, **paging(call, nxt)})
 
@@ -50,6 +51,7 @@ def get_object(call: Call, store: ObjectOps) -> Reply:
             associations=call.associations(),
             archived=call.flag("archived"),
             id_property=call.request.args.get("idProperty"),
+            history=call.csv("propertiesWithHistory"),
         ),
     )
 
@@ -78,20 +80,27 @@ def archive_object(call: Call, store: ObjectOps) -> Reply:
     return Reply(204)
 
 
+def _name_list(body: Any, key: str) -> list[str] | None:
+    """A JSON body's list of property names (``properties``, ``propertiesWithHistory``)."""
+    names = body.get(key) if isinstance(body, dict) else None
+    if names is not None and not isinstance(names, list):
+        raise validation_error(f"{key} must be a list of property names.")
+    return names
+
+
 def batch_read(call: Call, store: ObjectOps) -> Reply:
     started = now_ms()
     otype = call.otype()
     inputs = call.inputs()
     body = call.json(default={})
-    props = body.get("properties")
-    if props is not None and not isinstance(props, list):
-        raise validation_error("properties must be a list of property names.")
+    props = _name_list(body, "properties")
     results, missing = store.batch_read(
         otype,
         input_ids(inputs),
         properties=props or None,
         id_property=body.get("idProperty"),
         archived=call.flag("archived"),
+        history=_name_list(body, "propertiesWithHistory"),
     )
     return batch_reply(
         results, [missing_objects(otype.upper, missing)] if missing else [], 200, started

@@ -51,14 +51,19 @@ class ObjectOps(PortalState):
         *,
         nulls: bool = False,
         associations: Iterable[str] = (),
+        history: Iterable[str] | None = None,
     ) -> dict[str, Any]:
-        """A record as HubSpot returns it, with the associations to ``associations`` embedded."""
+        """A record as HubSpot returns it, with the associations to ``associations`` embedded
+        and, when ``history`` names properties, their ``propertiesWithHistory``."""
         embedded: dict[str, Any] = {}
         for to_type in associations:
             entries = v3_entries(self.live_targets, table.type.name, rec.id, to_type)
             if entries:
                 embedded[to_type] = {"results": entries}
-        return table.render(rec, names, nulls=nulls, associations=embedded)
+        out = table.render(rec, names, nulls=nulls, associations=embedded)
+        if history:
+            out["propertiesWithHistory"] = table.history(rec, history)
+        return out
 
     # -- reads ------------------------------------------------------------------------------
 
@@ -72,6 +77,7 @@ class ObjectOps(PortalState):
         properties: list[str] | None,
         associations: list[str],
         archived: bool,
+        history: list[str] | None = None,
     ) -> tuple[Results, int | None]:
         """One page of records in id order. Returns (results, id of the next record or None)."""
         table = self.table(otype)
@@ -81,7 +87,10 @@ class ObjectOps(PortalState):
         nxt = ids[start + limit] if start + limit < len(ids) else None
         names = table.names(properties)
         recs = table.records
-        return [self.render(table, recs[i], names, associations=associations) for i in page], nxt
+        return [
+            self.render(table, recs[i], names, associations=associations, history=history)
+            for i in page
+        ], nxt
 
     @locked
     def get_by_id(
@@ -93,11 +102,14 @@ class ObjectOps(PortalState):
         associations: list[str],
         archived: bool,
         id_property: str | None,
+        history: list[str] | None = None,
     ) -> dict[str, Any]:
         """One record. Raises ApiError 404 (facts §2.6 body) when it does not exist."""
         table = self.table(otype)
         rec = table.find(object_id, id_property, archived)
-        return self.render(table, rec, table.names(properties), associations=associations)
+        return self.render(
+            table, rec, table.names(properties), associations=associations, history=history
+        )
 
     @locked
     def batch_read(
@@ -108,6 +120,7 @@ class ObjectOps(PortalState):
         properties: list[str] | None,
         id_property: str | None,
         archived: bool,
+        history: list[str] | None = None,
     ) -> tuple[Results, list[str]]:
         """Read records by id (or email). Returns (results in input order, missing ids)."""
         table = self.table(otype)
@@ -121,7 +134,7 @@ class ObjectOps(PortalState):
                     raise
                 missing.append(raw)
                 continue
-            results.append(self.render(table, rec, names))
+            results.append(self.render(table, rec, names, history=history))
         return results, missing
 
     @locked

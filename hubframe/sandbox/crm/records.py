@@ -405,6 +405,24 @@ class ObjectTable:
             out["associations"] = associations
         return out
 
+    def history(self, rec: Record, requested: Iterable[str]) -> dict[str, list[dict[str, str]]]:
+        """``propertiesWithHistory`` of ``rec`` for the requested names HubSpot knows.
+
+        The sandbox keeps no earlier values, so each property's history is its current
+        value alone, stamped with the record's last modification (``sourceType``
+        ``CALCULATED`` for computed values, ``API`` for stored ones); unknown names are
+        ignored and unset properties have no entry, as with ``properties``.
+        """
+        out: dict[str, list[dict[str, str]]] = {}
+        for name in sorted(set(requested)):
+            value = self.value(rec, name) if name in self.defs else None
+            if value is not None:
+                source = "CALCULATED" if name in self._computed else "API"
+                out[name] = [
+                    {"value": value, "timestamp": iso_ms(rec.updated), "sourceType": source}
+                ]
+        return out
+
     def value(self, rec: Record, name: str) -> str | None:
         """A property's value as HubSpot returns it (computed ones derived on read)."""
         fn = self._computed.get(name)
