@@ -134,6 +134,7 @@ Next steps
                       scopes (a legacy private-app token with them works too, until September 2027), then
                         export HUBSPOT_ACCESS_TOKEN=<the Service Key>
                         hubframe export contacts -o contacts.parquet --properties all
+                      (HubSpot's 2026-09 API; --api-version 2026-03 or legacy picks another)
                       or in Python:
                         import hubframe as hf
                         hs = hf.HubSpot()     # reads HUBSPOT_ACCESS_TOKEN
