@@ -37,6 +37,7 @@ from .errors import (
     UnknownPropertyError,
     ValidationError,
 )
+from .paths import API_VERSIONS, DEFAULT_API_VERSION
 
 __version__ = "0.1.0"
 
@@ -51,11 +52,13 @@ def read_parquet(path, *, columns=None):
 
 __all__ = [
     "APIStatusError",
+    "API_VERSIONS",
     "AuthenticationError",
     "BadRequestError",
     "BatchError",
     "ConfigurationError",
     "ConflictError",
+    "DEFAULT_API_VERSION",
     "ExportError",
     "ForbiddenError",
     "HubFrameError",

@@ -2,10 +2,11 @@
 
 An export's checkpoint records who it was read from, so that resuming it against
 another portal is refused (:mod:`hubframe.export.job`). HubSpot says which portal a
-token belongs to at ``GET /account-info/v3/details``; a token that may not read it
-(a 403, a 404, any error there) is told apart by a hash of the base URL and the
-token instead: the same token on the same host is the same portal. The hash is
-one-way and cut to 16 hex digits; the token itself is never kept here.
+token belongs to at ``GET /account-info/v3/details`` (the same path in every API
+version: it has no dated equivalent; unsupported from September 2027 by HubSpot's v1-v3
+rule); a token that may not read it (a 403, a 404, any error there) is told apart by a
+hash of the base URL and the token instead: the same token on the same host is the same
+portal. The hash is one-way and cut to 16 hex digits; the token itself is never kept here.
 """
 
 from __future__ import annotations

@@ -28,7 +28,7 @@ from .errors import (
     ConfigurationError,
     InputError,
 )
-from .paths import Paths
+from .paths import DEFAULT_API_VERSION, Paths, paths_for
 from .tokens import BearerAuth, Secret, redact
 from .validate import check_flag, check_url, is_positive_number
 
@@ -80,13 +80,18 @@ class HubSpot:
         rate_limit: requests per rolling window, as ``100``, ``(190, 10)`` or ``"190/10"``.
             Defaults to HubSpot's Free/Starter burst limit, 100 per 10 s.
         search_rate: search requests per second (HubSpot allows 5).
+        api_version: the HubSpot API version to speak: ``"2026-09"`` (the default,
+            HubSpot's current version), ``"2026-03"``, or ``"legacy"`` for the numbered
+            v3/v4 paths (unsupported by HubSpot from September 2027). The endpoints with
+            no dated equivalent (forms, workflows, account details) are legacy in each.
         transport: an ``httpx.BaseTransport`` to use instead of the network (tests).
         clock: the monotonic clock the rate limiter measures with (default ``time.monotonic``).
         sleep: how the client waits, for rate limits and retry backoff (default ``time.sleep``);
             with ``clock``, a test's virtual time (see :func:`hubframe.testing.virtual_time`).
 
     Raises:
-        ConfigurationError: no token anywhere, or a URL that would leak the token.
+        ConfigurationError: no token anywhere, a URL that would leak the token, or an
+            ``api_version`` hubframe does not speak.
 
     Example:
         >>> from hubframe.sandbox import Sandbox
@@ -107,6 +112,7 @@ class HubSpot:
         transport: httpx.BaseTransport | None = None,
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], None] = time.sleep,
+        api_version: str = DEFAULT_API_VERSION,
     ):
         token = token if token is not None else os.environ.get("HUBSPOT_ACCESS_TOKEN")
         if token is not None and not isinstance(token, str):
@@ -152,8 +158,9 @@ class HubSpot:
         self.timeout = float(timeout)
         self.max_retries = max_retries
         self.stats = RequestStats()
-        #: Every HubSpot path this client sends (one place builds them).
-        self.paths = Paths()
+        #: Every HubSpot path this client sends, and the shapes that change with the
+        #: version (one place builds them, from ``api_version``).
+        self.paths: Paths = paths_for(api_version)
         self._sleep = sleep
         self._rng = random.Random()
         self._general = SlidingWindow(limit, period, clock=clock, sleep=sleep)
@@ -184,7 +191,10 @@ class HubSpot:
     # -- plumbing ---------------------------------------------------------------------------
 
     def __repr__(self) -> str:
-        return f"HubSpot(base_url={self.base_url!r}, token={redact(self._token.reveal())!r})"
+        return (
+            f"HubSpot(base_url={self.base_url!r}, api_version={self.api_version!r}, "
+            f"token={redact(self._token.reveal())!r})"
+        )
 
     def __enter__(self) -> HubSpot:
         return self
@@ -355,6 +365,11 @@ class HubSpot:
             else:
                 self._general.block_for(delay)
         self._sleep(delay)
+
+    @property
+    def api_version(self) -> str:
+        """The HubSpot API version this client speaks: ``"2026-09"``, ``"2026-03"`` or ``"legacy"``."""
+        return self.paths.api_version
 
     @property
     def rate_limit(self) -> tuple[int, float]:

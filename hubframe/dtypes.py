@@ -1,7 +1,7 @@
 """THE dtype table: HubSpot property type -> pandas dtype and Arrow type.
 
 Every column hubframe builds gets its type from HubSpot's property definitions
-(``GET /crm/v3/properties/{objectType}``), never from guessing at values. This
+(HubSpot's properties endpoint), never from guessing at values. This
 module holds the one table that maps a HubSpot property type to a pandas dtype
 and an Arrow type (the README copies this table)::
 

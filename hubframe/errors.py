@@ -350,7 +350,7 @@ class NotFoundError(APIStatusError):
         for pattern, text in _NOT_FOUND_HINTS:
             match = pattern.match(path)
             if match:
-                return text.format(*(unquote(g) for g in match.groups()))
+                return text.format(*(_TYPE_NAMES.get(g, unquote(g)) for g in match.groups()))
         return ""
 
 
@@ -451,6 +451,14 @@ class HubSpotTimeoutError(HubSpotConnectionError):
     """The request timed out."""
 
 
+#: The objects family in the legacy (``/crm/v3/objects``) and dated (``/crm/objects/2026-09``) paths.
+_OBJECTS = r"/crm/(?:v\d/objects|objects/\d{4}-\d{2})"
+#: An object type as a path names it: by name, or (dated deals) by type id.
+_OBJECT_TYPE = r"(contacts|companies|deals|0-1|0-2|0-3)"
+#: Type ids -> the resource a hint names (``hs.deals``). A copy of what ``paths`` sends:
+#: this module imports nothing of hubframe.
+_TYPE_NAMES = {"0-1": "contacts", "0-2": "companies", "0-3": "deals"}
+
 #: Path -> what to check, for a 404. The first match wins; ``{0}``... are the path's groups.
 _NOT_FOUND_HINTS: tuple[tuple[re.Pattern[str], str], ...] = (
     (
@@ -463,7 +471,7 @@ _NOT_FOUND_HINTS: tuple[tuple[re.Pattern[str], str], ...] = (
         "No workflow with id {0} in this portal: hs.workflows.all() lists the workflow ids.",
     ),
     (
-        re.compile(r"^/crm/v3/lists/([^/]+)"),
+        re.compile(r"^/crm/(?:v3/lists|lists/\d{4}-\d{2})/([^/]+)"),
         "No list with id {0} in this portal: hs.lists.all() lists the lists and their v3 ids "
         "(legacy v1 list ids are different numbers).",
     ),
@@ -473,12 +481,12 @@ _NOT_FOUND_HINTS: tuple[tuple[re.Pattern[str], str], ...] = (
         "(.../forms/<portal id>/editor/<form id>/...).",
     ),
     (
-        re.compile(r"^/crm/v\d/objects/(contacts|companies|deals)/batch/"),
+        re.compile(rf"^{_OBJECTS}/{_OBJECT_TYPE}/batch/"),
         "Check the ids: hs.{0}.get_many(ids) reads those that exist and lists the others "
         "in df.attrs['missing_ids'].",
     ),
     (
-        re.compile(r"^/crm/v\d/objects/(contacts|companies|deals)/(?!batch/)([^/]+)"),
+        re.compile(rf"^{_OBJECTS}/{_OBJECT_TYPE}/(?!batch/)([^/]+)"),
         "No record with id {1} in {0} (never created, or deleted): check the id, e.g. in "
         "hs.{0}.get_all() or hs.{0}.search(...).",
     ),

@@ -1,7 +1,8 @@
 """Property definitions: object types, HubSpot's default properties, and the catalogue.
 
 Every column hubframe builds gets its type from HubSpot's property definitions
-(``GET /crm/v3/properties/{objectType}``), never from guessing at values:
+(the properties endpoint, ``hs.paths.properties``: ``GET /crm/properties/2026-09/{objectType}``
+by default), never from guessing at values:
 :class:`Property` reads one definition, :class:`PropertySet` holds an object
 type's, and :attr:`Property.column_type` looks it up in THE dtype table of
 :mod:`hubframe.dtypes`.
@@ -181,7 +182,7 @@ class Property:
         Only ``name`` is required; every other field may be missing or null.
 
         Args:
-            definition: one item of ``GET /crm/v3/properties/{objectType}`` ``results``.
+            definition: one item of the properties endpoint's ``results`` (every version has one shape).
 
         Returns:
             The Property.
@@ -276,7 +277,7 @@ class PropertySet:
 
         Args:
             object_type: the object type.
-            definitions: the ``results`` of ``GET /crm/v3/properties/{objectType}``.
+            definitions: the ``results`` of the properties endpoint (``hs.paths.properties``).
 
         Returns:
             The PropertySet.
@@ -433,7 +434,7 @@ def fetch_property_set(hs: HubSpot, object_type: str) -> PropertySet:
         HubSpotError: the request failed, or the answer has no ``results`` list.
     """
     object_type = normalize_object_type(object_type)
-    path = f"/crm/v3/properties/{object_type}"
+    path = hs.paths.properties(object_type)
     data = hs.request_json("GET", path)
     results = data.get("results") if isinstance(data, dict) else None
     if not isinstance(results, list):

@@ -4,6 +4,16 @@ from __future__ import annotations
 
 import pytest
 
+from hubframe.paths import DEFAULT_API_VERSION, LEGACY
+
+#: The API versions the clients below speak: every test using ``hs`` or ``fresh_hs`` (the
+#: operations suite) runs with the default version, and again on the legacy paths in the
+#: slow run (``-m slow``), so the fast suite is not doubled.
+CLIENT_VERSIONS = [
+    pytest.param(DEFAULT_API_VERSION, id=DEFAULT_API_VERSION),
+    pytest.param(LEGACY, id=LEGACY, marks=pytest.mark.slow),
+]
+
 
 @pytest.fixture(scope="session")
 def sandbox():
@@ -14,10 +24,17 @@ def sandbox():
         yield sb
 
 
+@pytest.fixture(scope="session", params=CLIENT_VERSIONS)
+def api_version(request):
+    """The API version of ``hs`` and ``fresh_hs``: the default, and legacy (slow)."""
+    return request.param
+
+
 @pytest.fixture(scope="session")
-def hs(sandbox):
+def hs(sandbox, api_version):
     """A client of the shared sandbox, with a generous rate limit so tests do not wait."""
-    with sandbox.client(rate_limit=(10_000, 10)) as client:
+    with sandbox.client(rate_limit=(10_000, 10), api_version=api_version) as client:
+        assert client.api_version == api_version
         yield client
 
 
@@ -31,6 +48,7 @@ def fresh_sandbox():
 
 
 @pytest.fixture
-def fresh_hs(fresh_sandbox):
-    with fresh_sandbox.client(rate_limit=(10_000, 10)) as client:
+def fresh_hs(fresh_sandbox, api_version):
+    """A client of ``fresh_sandbox``, in ``api_version``."""
+    with fresh_sandbox.client(rate_limit=(10_000, 10), api_version=api_version) as client:
         yield client

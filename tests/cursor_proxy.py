@@ -14,7 +14,7 @@ import threading
 
 import httpx
 
-_LIST_PATH = re.compile(r"/crm/v3/objects/\w+")
+_LIST_PATH = re.compile(r"/crm/(?:v3/objects|objects/\d{4}-\d{2})/[\w-]+")  # legacy or dated
 _SENT = ("authorization", "content-type")  # request headers passed on
 _DROPPED = ("content-length", "content-encoding", "transfer-encoding", "connection")  # re-made
 

@@ -29,6 +29,7 @@ import pytest
 
 from hubframe.errors import ConflictError, MissingScopesError, NotFoundError, UnknownPropertyError
 from hubframe.frames import HubFrameWarning
+from hubframe.paths import paths_for
 from hubframe.testing import (
     PLACEHOLDER_URL,
     REDACTED,
@@ -119,17 +120,22 @@ def _yaml():
     return yamlserializer
 
 
+#: The property-definition paths of every version (legacy v3 and dated).
+_PROPERTIES = re.compile(r"^/crm/(?:v3/properties|properties/\d{4}-\d{2})/")
+
+
 def api(name: str) -> list[Exchange]:
     """The exchanges of a scenario other than the property-definition fetches."""
-    return [e for e in recorded(name) if not e.path.startswith("/crm/v3/properties/")]
+    return [e for e in recorded(name) if not _PROPERTIES.match(e.path)]
 
 
 def definitions(name: str, object_type: str) -> dict[str, dict[str, Any]]:
     """The property definitions recorded in a scenario's cassette, by name."""
+    path = paths_for(rc.SCENARIOS[name].api_version).properties(object_type)
     for e in recorded(name):
-        if e.path == f"/crm/v3/properties/{object_type}":
+        if e.path == path:
             return {d["name"]: d for d in e.data["results"]}
-    raise AssertionError(f"{name} recorded no {object_type} property definitions")
+    raise AssertionError(f"{name} recorded no {object_type} property definitions at {path}")
 
 
 def cassette(name: str) -> Path:
@@ -143,7 +149,7 @@ def cassette(name: str) -> Path:
 def replay(name: str) -> tuple[Any, tuple[int, int, float]]:
     """Run a scenario against its cassette; returns its result (or raised error) and the client's stats."""
     sc = rc.SCENARIOS[name]
-    with cassette_client(cassette(name), strict=True) as hs:
+    with cassette_client(cassette(name), strict=True, api_version=sc.api_version) as hs:
         if sc.expect is not None:
             with pytest.raises(sc.expect) as info:
                 sc.run(hs, CONTEXTS[name])
@@ -366,7 +372,7 @@ def test_contacts_get_all_reads_every_page_to_the_end():
 def test_contacts_get_one_typed_row():
     df, _ = replay("contacts_get")
     (ex,) = api("contacts_get")
-    assert ex.path == f"/crm/v3/objects/contacts/{CONTEXTS['contacts_get']['contact_id']}"
+    assert ex.path == f"/crm/objects/2026-09/contacts/{CONTEXTS['contacts_get']['contact_id']}"
     assert_frame_matches(df, [ex.data], rc.CONTACT_PROPS, definitions("contacts_get", "contacts"))
     assert df.loc[0, "email"] == CONTEXTS["contacts_get"]["contact_email"]
 
@@ -407,7 +413,7 @@ def test_contacts_get_404_is_a_not_found_error():
     assert err.correlation_id == ex.data["correlationId"]
     assert err.message == ex.data["message"]
     assert (
-        f"GET /crm/v3/objects/contacts/{CONTEXTS['contacts_get_not_found']['missing_id']}"
+        f"GET /crm/objects/2026-09/contacts/{CONTEXTS['contacts_get_not_found']['missing_id']}"
         in str(err)
     )
 
@@ -541,8 +547,12 @@ def test_companies_search():
 
 
 def test_companies_get_contacts_gives_each_contact_once():
+    """Recorded on the legacy paths, whose association list names a contact once per type."""
     df, _ = replay("companies_get_contacts")
     assoc, batch = api("companies_get_contacts")
+    company = CONTEXTS["companies_get_contacts"]["company_id"]
+    assert assoc.path == f"/crm/v3/objects/companies/{company}/associations/contacts"
+    assert batch.path == "/crm/v3/objects/contacts/batch/read"
     ids = list(dict.fromkeys(r["id"] for r in assoc.data["results"]))
     assert len(assoc.data["results"]) > len(
         ids
@@ -568,28 +578,40 @@ def test_companies_create():
 
 def test_companies_add_contact():
     df, _ = replay("companies_add_contact")
-    add = api("companies_add_contact")[0]
+    add, listing, _ = api("companies_add_contact")
     ctx = CONTEXTS["companies_add_contact"]
-    assert add.path == "/crm/v3/associations/contact/company/batch/create"
+    assert add.path == "/crm/associations/2026-09/contacts/companies/batch/create"
     assert add.body == {
         "inputs": [
             {
                 "from": {"id": ctx["spare_contact_id"]},
                 "to": {"id": ctx["created_company_id"]},
-                "type": "contact_to_company",
+                "types": [{"associationCategory": "HUBSPOT_DEFINED", "associationTypeId": 279}],
             }
         ]
     }
     assert add.status in (200, 201)
+    # The dated association list: each contact once, with its types.
+    assert listing.path == (
+        f"/crm/objects/2026-09/companies/{ctx['created_company_id']}/associations/contacts"
+    )
+    assert [str(r["toObjectId"]) for r in listing.data["results"]] == [ctx["spare_contact_id"]]
+    assert listing.data["results"][0]["associationTypes"]
     assert df["id"].tolist() == [ctx["spare_contact_id"]]
 
 
 def test_companies_remove_contact_leaves_an_empty_typed_frame():
     df, _ = replay("companies_remove_contact")
     remove, listing = api("companies_remove_contact")
-    assert (
-        remove.path == "/crm/v3/associations/contact/company/batch/archive" and remove.status == 204
-    )
+    ctx = CONTEXTS["companies_remove_contact"]
+    assert remove.path == "/crm/associations/2026-09/contacts/companies/batch/archive"
+    assert remove.body == {
+        "inputs": [
+            {"from": {"id": ctx["spare_contact_id"]}, "to": [{"id": ctx["created_company_id"]}]}
+        ]
+    }
+    # The dated dissociation answers 200 with a batch body (legacy: 204, no body).
+    assert remove.status == 200 and remove.data["status"] == "COMPLETE"
     assert listing.data["results"] == []
     assert len(df) == 0
     assert list(df.columns) == ["id", "email", *FIXED]

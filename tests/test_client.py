@@ -27,7 +27,7 @@ def client(sb):
 
 
 def test_429_then_success_is_retried(sb, client):
-    sb.inject(status=429, count=2, path_contains="/crm/v3/objects/contacts", method="GET")
+    sb.inject(status=429, count=2, path_contains="/crm/objects/2026-09/contacts", method="GET")
     df = client.contacts.get_page(limit=5)
     assert len(df) == 5
     assert client.stats.retries == 2
@@ -36,7 +36,11 @@ def test_429_then_success_is_retried(sb, client):
 def test_retry_after_is_honoured(sb, client):
     slept = virtual_time(client).slept
     sb.inject(
-        status=429, count=1, retry_after=3, path_contains="/crm/v3/objects/contacts", method="GET"
+        status=429,
+        count=1,
+        retry_after=3,
+        path_contains="/crm/objects/2026-09/contacts",
+        method="GET",
     )
     client.contacts.get_page(limit=1)
     assert slept == [3.0]
@@ -52,7 +56,7 @@ def test_server_errors_and_dropped_connections_on_reads_are_retried(sb, client):
 
 def test_a_create_is_not_repeated_after_a_5xx(sb, client):
     companies_before = len(client.companies.get_all(progress=False))
-    sb.inject(status=502, count=1, path_contains="/crm/v3/objects/companies", method="POST")
+    sb.inject(status=502, count=1, path_contains="/crm/objects/2026-09/companies", method="POST")
     with pytest.raises(hf.ServerError):
         client.companies.create({"name": "Once Only Ltd"})
     assert len(client.companies.get_all(progress=False)) == companies_before
@@ -62,7 +66,7 @@ def test_a_contact_create_whose_answer_was_lost_is_not_duplicated(sb, client):
     sb.inject(
         drop=True,
         count=1,
-        path_contains="/crm/v3/objects/contacts",
+        path_contains="/crm/objects/2026-09/contacts",
         method="POST",
         after_apply=True,
     )
@@ -79,7 +83,11 @@ def test_daily_limit_is_not_retried_and_says_when_it_resets(sb, client):
         "policyName": "DAILY",
     }
     sb.inject(
-        status=429, count=None, body=body, path_contains="/crm/v3/objects/contacts", method="GET"
+        status=429,
+        count=None,
+        body=body,
+        path_contains="/crm/objects/2026-09/contacts",
+        method="GET",
     )
     with pytest.raises(hf.RateLimitError) as info:
         client.contacts.get_page()
@@ -89,7 +97,7 @@ def test_daily_limit_is_not_retried_and_says_when_it_resets(sb, client):
 
 
 def test_retries_run_out_into_a_typed_error(sb, client):
-    sb.inject(status=503, count=None, path_contains="/crm/v3/objects/contacts", method="GET")
+    sb.inject(status=503, count=None, path_contains="/crm/objects/2026-09/contacts", method="GET")
     with pytest.raises(hf.ServerError) as info:
         client.contacts.get_page()
     assert info.value.status == 503
@@ -125,6 +133,37 @@ def test_configuration_errors():
         hf.HubSpot(token="pat-x-1234567890", base_url="http://api.example.com")
     with pytest.raises(hf.ConfigurationError, match="rate_limit"):
         hf.HubSpot(token="pat-x-1234567890", rate_limit="fast")
+
+
+def test_the_api_version_defaults_to_2026_09_and_anything_else_is_refused(sb):
+    token = "pat-na1-00000000-version-test"
+    assert hf.HubSpot(token=token).api_version == "2026-09"
+    for version in ("2026-09", "2026-03", "legacy"):
+        hs = hf.HubSpot(token=token, api_version=version)
+        assert hs.api_version == hs.paths.api_version == version
+        assert f"api_version={version!r}" in repr(hs) and token not in repr(hs)
+    for bad in (
+        "2025-09",
+        "v3",
+        "v4",
+        "2026-09-beta",
+        "Legacy",
+        "latest",
+        "",
+        None,
+        202609,
+        2026.09,
+    ):
+        with pytest.raises(hf.ConfigurationError) as info:
+            hf.HubSpot(token=token, api_version=bad)
+        message = str(info.value)
+        assert "'2026-09', '2026-03', 'legacy'" in message and repr(bad)[:20] in message, bad
+        assert token not in message
+    # The sandbox hands the version on.
+    with sb.client(api_version="2026-03") as hs:
+        assert hs.api_version == "2026-03"
+    with pytest.raises(hf.ConfigurationError, match="api_version='v3'"):
+        sb.client(api_version="v3")
 
 
 def test_a_lone_surrogate_in_a_page_does_not_make_it_unreadable():

@@ -43,7 +43,8 @@ def test_a_batch_refused_in_whole_is_a_batch_error_with_every_input(fresh_sandbo
         fresh_hs.contacts.create(rows)
     err = info.value
     assert err.status == 207  # what HubSpot sent, not a status made up from the body
-    assert err.path == "/crm/v3/objects/contacts/batch/create"
+    sent = {"2026-09": "/crm/objects/2026-09", "legacy": "/crm/v3/objects"}[fresh_hs.api_version]
+    assert err.path == f"{sent}/contacts/batch/create"
     assert [f["row"] for f in err.failures] == [0, 1]
     assert [f["input"]["email"] for f in err.failures] == taken
     assert all(f["category"] == "CONFLICT" for f in err.failures)
@@ -66,7 +67,11 @@ def test_add_contact_to_a_missing_company_is_a_batch_error_naming_both_ids(fresh
     with pytest.raises(hf.BatchError) as info:
         fresh_hs.companies.add_contact("999999", contact)
     err = info.value
-    assert err.status == 207 and err.path == "/crm/v3/associations/contact/company/batch/create"
+    sent = {
+        "2026-09": "/crm/associations/2026-09/contacts/companies/batch/create",
+        "legacy": "/crm/v3/associations/contact/company/batch/create",
+    }[fresh_hs.api_version]
+    assert err.status == 207 and err.path == sent
     assert "company 999999" in str(err) and "Check both ids" in str(err)
 
 

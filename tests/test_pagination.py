@@ -13,8 +13,8 @@ import hubframe as hf
 from hubframe.sandbox import Sandbox
 from hubframe.testing import virtual_time
 
-LIST = "/crm/v3/objects/contacts"
-SEARCH = "/crm/v3/objects/contacts/search"
+LIST = "/crm/objects/2026-09/contacts"
+SEARCH = "/crm/objects/2026-09/contacts/search"
 
 
 @pytest.fixture(scope="module")
@@ -219,7 +219,7 @@ def test_an_export_never_publishes_a_file_cut_short_by_a_broken_page(sb, everyon
 
 def test_a_lists_offset_that_does_not_advance_is_an_error(sb):
     stuck = lambda r: page_of(r, lambda d: d.update(hasMore=True, offset=0))  # noqa: E731
-    proxy = AnswerProxy(sb.url, on_page(1, stuck), path="/crm/v3/lists/search", method="POST")
+    proxy = AnswerProxy(sb.url, on_page(1, stuck), path="/crm/lists/2026-09/search", method="POST")
     with client(sb, proxy) as hs, pytest.raises(hf.UnexpectedResponseError, match="next offset"):
         hs.lists.all()
 
@@ -237,7 +237,7 @@ def test_list_members_in_no_id_order_are_read_each_once(sb):
         data["results"].reverse()
         data["results"].append(dict(data["results"][0]))
 
-    path = f"/crm/v3/lists/{list_id}/memberships"
+    path = f"/crm/lists/2026-09/{list_id}/memberships"
     proxy = AnswerProxy(sb.url, on_page(1, lambda r: page_of(r, shuffle)), path=path)
     with client(sb, proxy) as hs:
         got = hs.lists.members(list_id)["id"].tolist()

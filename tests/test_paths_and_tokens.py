@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 import hubframe as hf
-from hubframe.paths import Paths
+from hubframe.paths import DatedPaths, Paths, paths_for
 from hubframe.tokens import REDACTED, Secret, scrub
 from hubframe.validate import check_emails, check_ids
 
@@ -22,16 +22,130 @@ def test_paths_encode_ids_and_emails():
     )
     assert paths.list_memberships("12", "add") == "/crm/v3/lists/12/memberships/add"
     assert paths.batch("deals", "read") == "/crm/v3/objects/deals/batch/read"
+    dated = DatedPaths("2026-09")
+    assert dated.object("contacts", "a+b@example.com") == (
+        "/crm/objects/2026-09/contacts/a%2Bb%40example.com"
+    )
+    assert dated.list_memberships("1/2") == "/crm/lists/2026-09/1%2F2/memberships"
 
 
-def test_every_path_starts_below_the_host():
-    paths = Paths()
-    for name in dir(paths):
-        if name.startswith("_"):
-            continue
-        method = getattr(paths, name)
-        n = method.__code__.co_argcount - 1
-        assert method(*["1"] * n).startswith("/"), name
+#: (method, args) of every path a Paths builds; the shape methods are tested below.
+PATH_METHODS = [
+    ("objects", ("deals",)),
+    ("object", ("deals", "1")),
+    ("batch", ("deals", "archive")),
+    ("search", ("deals",)),
+    ("properties", ("deals",)),
+    ("associations", ("companies", "1", "contacts")),
+    ("association_batch", ("contacts", "companies", "create")),
+    ("list_memberships", ("1", "add")),
+    ("list_search", ()),
+    ("workflows", ()),
+    ("workflow", ("1",)),
+    ("workflow_enrollment", ("1", "a@b.co")),
+    ("account_details", ()),
+    ("form_submit", ("1", "2")),
+]
+
+
+def test_every_path_method_is_listed_and_starts_below_the_host():
+    shapes = {"association_input", "association_ids", "association_batch_errors", "object_segment"}
+    public = {n for n in dir(Paths) if not n.startswith("_") and callable(getattr(Paths, n))}
+    assert public - shapes == {name for name, _ in PATH_METHODS}
+    for version in hf.API_VERSIONS:
+        paths = paths_for(version)
+        for name, args in PATH_METHODS:
+            assert getattr(paths, name)(*args).startswith("/"), (version, name)
+
+
+def test_dated_versions_differ_only_in_the_date_and_keep_the_legacy_only_endpoints():
+    march, september, legacy = paths_for("2026-03"), paths_for("2026-09"), paths_for("legacy")
+    for name, args in PATH_METHODS:
+        a, b, old = (getattr(p, name)(*args) for p in (march, september, legacy))
+        assert a.replace("2026-03", "2026-09") == b, name
+        if name in (
+            "workflows",
+            "workflow",
+            "workflow_enrollment",
+            "account_details",
+            "form_submit",
+        ):
+            assert a == b == old, name  # no dated equivalent: legacy in every version
+        else:
+            assert "2026-09" in b and "2026-09" not in old and "/v3/" in old, name
+
+
+def test_api_version_is_checked_and_named():
+    assert paths_for().api_version == hf.DEFAULT_API_VERSION == "2026-09"
+    assert repr(paths_for("2026-03")) == "DatedPaths('2026-03')"
+    assert repr(paths_for("legacy")) == "Paths('legacy')"
+    for bad in ["2025-09", "v3", "2026-09-beta", "LEGACY", "", " 2026-09"]:
+        with pytest.raises(hf.ConfigurationError, match="'2026-09', '2026-03', 'legacy'") as info:
+            paths_for(bad)
+        assert repr(bad) in str(info.value)
+    for bad in [None, 202609, 2026.09, b"2026-09", ["2026-09"]]:
+        with pytest.raises(hf.ConfigurationError, match=type(bad).__name__):
+            paths_for(bad)
+    with pytest.raises(hf.ConfigurationError, match="Paths\\(\\)"):
+        DatedPaths("legacy")
+
+
+def test_association_inputs_per_version():
+    legacy, dated = Paths(), DatedPaths("2026-09")
+    for action in ("create", "archive"):
+        assert legacy.association_input("contacts", "companies", action, "5", "9") == {
+            "from": {"id": "5"},
+            "to": {"id": "9"},
+            "type": "contact_to_company",
+        }
+    assert dated.association_input("contacts", "companies", "create", "5", "9") == {
+        "from": {"id": "5"},
+        "to": {"id": "9"},
+        "types": [{"associationCategory": "HUBSPOT_DEFINED", "associationTypeId": 279}],
+    }
+    assert dated.association_input("contacts", "companies", "archive", "5", "9") == {
+        "from": {"id": "5"},
+        "to": [{"id": "9"}],
+    }
+    for paths in (legacy, dated):
+        with pytest.raises(hf.InputError, match="'create' or 'archive'"):
+            paths.association_input("contacts", "companies", "delete", "5", "9")
+        with pytest.raises(hf.InputError, match="'deals' to 'companies'"):
+            paths.association_input("deals", "companies", "create", "5", "9")
+
+
+def test_association_list_items_per_version():
+    legacy, dated = Paths(), DatedPaths("2026-03")
+    v3 = [
+        {"id": "7", "type": "company_to_contact"},
+        {"id": "7", "type": "company_to_contact_unlabeled"},
+    ]
+    assert legacy.association_ids(v3) == ["7", "7"]
+    v4 = [{"toObjectId": 7, "associationTypes": [{"category": "HUBSPOT_DEFINED", "typeId": 280}]}]
+    assert dated.association_ids(v4) == ["7"]
+    # An item of the other version's shape is an error, never a silently empty list.
+    with pytest.raises(hf.UnexpectedResponseError, match="'toObjectId'"):
+        dated.association_ids(v3, path="/crm/objects/2026-03/companies/1/associations/contacts")
+    with pytest.raises(hf.UnexpectedResponseError, match="'id'"):
+        legacy.association_ids(v4)
+
+
+def test_association_batch_answers_per_version():
+    legacy, dated = Paths(), DatedPaths("2026-09")
+    error = {"status": "error", "category": "OBJECT_NOT_FOUND", "message": "no such company"}
+    assert legacy.association_batch_errors("archive", 204, None) == []
+    assert legacy.association_batch_errors("create", 207, {"results": [], "errors": [error]}) == [
+        error
+    ]
+    done = {"status": "COMPLETE", "results": [], "startedAt": "t", "completedAt": "t"}
+    assert dated.association_batch_errors("archive", 200, done) == []
+    assert dated.association_batch_errors("archive", 204, None) == []
+    assert dated.association_batch_errors("archive", 200, {**done, "errors": [error]}) == [error]
+    with pytest.raises(hf.UnexpectedResponseError, match="2 inputs failed"):
+        dated.association_batch_errors("archive", 200, {**done, "numErrors": 2})
+    for paths in (legacy, dated):
+        with pytest.raises(hf.UnexpectedResponseError, match="not a JSON object"):
+            paths.association_batch_errors("create", 200, "<html>")
 
 
 def test_scrub_hides_the_token_and_anything_token_like():

@@ -422,13 +422,17 @@ def test_resolve_rejects_what_is_not_a_list_of_names(contacts, requested):
 
 
 class _PropertiesHandler(BaseHTTPRequestHandler):
-    """A minimal HTTP server answering GET /crm/v3/properties/{type} like HubSpot."""
+    """A minimal HTTP server answering the contacts' property definitions like HubSpot, on the
+    2026-09 path and on the legacy one."""
 
     calls: list[str] = []
 
     def do_GET(self):  # noqa: N802 - http.server's naming
         type(self).calls.append(self.path)
-        if self.path.split("?")[0] == "/crm/v3/properties/contacts":
+        if self.path.split("?")[0] in (
+            "/crm/properties/2026-09/contacts",
+            "/crm/v3/properties/contacts",
+        ):
             body = json.dumps({"results": DEFINITIONS}).encode()
             self.send_response(200)
         else:
@@ -472,6 +476,10 @@ def test_fetch_property_set_over_http_and_cache(properties_server):
         assert props.object_type == "contacts"
         assert props.names == [d["name"] for d in DEFINITIONS]
         assert props["hs_buying_role"].multi
-        assert _PropertiesHandler.calls == ["/crm/v3/properties/contacts"]
+        assert _PropertiesHandler.calls == ["/crm/properties/2026-09/contacts"]
         with pytest.raises(hf.NotFoundError):
             properties.fetch_property_set(hs, "deals")
+        assert _PropertiesHandler.calls[-1] == "/crm/properties/2026-09/0-3"
+    with hf.HubSpot(token="pat-test", base_url=properties_server, api_version="legacy") as hs:
+        assert hs.properties("contacts").names == props.names
+        assert _PropertiesHandler.calls[-1] == "/crm/v3/properties/contacts"

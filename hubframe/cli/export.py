@@ -9,7 +9,14 @@ from typing import Any
 
 from ..errors import ExportError
 from ..export import DEFAULT_MAX_CHECKPOINT_AGE
-from .options import in_options, portal_client, properties_of, property_list, sandbox_options
+from .options import (
+    api_version_option,
+    in_options,
+    portal_client,
+    properties_of,
+    property_list,
+    sandbox_options,
+)
 from .output import emit
 
 __all__ = ["add_parser", "run"]
@@ -78,6 +85,7 @@ def add_parser(sub: Any) -> None:
     p.add_argument(
         "--sandbox", action="store_true", help="export from a built-in sandbox instead of HubSpot"
     )
+    api_version_option(p)
     sandbox_options(p)
     p.set_defaults(run=run)
 

@@ -13,11 +13,13 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 from .._ratelimit import parse_rate_limit
+from ..paths import API_VERSIONS, DEFAULT_API_VERSION, LEGACY
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..client import HubSpot
 
 __all__ = [
+    "api_version_option",
     "count",
     "fraction",
     "in_options",
@@ -83,6 +85,17 @@ def sandbox_options(p: argparse.ArgumentParser) -> None:
     )
 
 
+def api_version_option(p: argparse.ArgumentParser) -> None:
+    """``--api-version``: the HubSpot API version the command's client speaks."""
+    p.add_argument(
+        "--api-version",
+        choices=API_VERSIONS,
+        default=DEFAULT_API_VERSION,
+        help=f"HubSpot API version to call (default {DEFAULT_API_VERSION}, HubSpot's current one; "
+        f"{LEGACY!r}: the numbered v3/v4 paths, unsupported by HubSpot from September 2027)",
+    )
+
+
 def property_list(text: str) -> str:
     """``--properties``: ``all`` or names separated by commas."""
     if not any(part.strip() for part in text.split(",")):
@@ -112,7 +125,7 @@ def portal_client(args: argparse.Namespace) -> Iterator[HubSpot]:
     afterwards) or HubSpot's at ``--base-url`` with the token from the environment."""
     from ..client import HubSpot
 
-    client_kw: dict[str, Any] = {}
+    client_kw: dict[str, Any] = {"api_version": args.api_version}
     if args.rate_limit:
         client_kw["rate_limit"] = args.rate_limit
     if not args.sandbox:

@@ -8,6 +8,7 @@ from typing import Any
 from ..errors import SyncError
 from ..sync import DEFAULT_LOOKBACK
 from .options import (
+    api_version_option,
     in_options,
     portal_client,
     properties_of,
@@ -64,6 +65,7 @@ def add_parser(sub: Any) -> None:
     p.add_argument(
         "--sandbox", action="store_true", help="sync from a built-in sandbox instead of HubSpot"
     )
+    api_version_option(p)
     sandbox_options(p)
     p.set_defaults(run=run)
 

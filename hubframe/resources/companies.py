@@ -32,11 +32,12 @@ class CompanyResource(ObjectResource):
         contacts = self._hs.contacts
         names = contacts.names(properties)  # validate before any request
         ids: list[str] = []
-        path = self._hs.paths.associations(self.object_type, cid, "contacts")
-        # An association list names a contact once per label: no id order to check.
+        paths = self._hs.paths
+        path = paths.associations(self.object_type, cid, "contacts")
+        # An association list is in no id order (legacy lists a contact once per label).
         for page in iter_pages(self._hs, "GET", path, order_key=None):
-            ids.extend(str(r["id"]) for r in page.results)
-        ids = list(dict.fromkeys(ids))  # one row per contact, though HubSpot lists each per label
+            ids.extend(paths.association_ids(page.results, path=path))
+        ids = list(dict.fromkeys(ids))  # one row per contact, however many labels it has
         if not ids:
             return contacts.frame([], names)
         return contacts.get_many(ids, properties=names)
@@ -44,10 +45,12 @@ class CompanyResource(ObjectResource):
     def _association(self, action: str, company_id: Any, contact_id: Any) -> None:
         cid = check_id(company_id, what="company id")
         pid = check_id(contact_id, what="contact id")
-        body = {"inputs": [{"from": {"id": pid}, "to": {"id": cid}, "type": "contact_to_company"}]}
-        path = self._hs.paths.association_batch("contact", "company", action)
+        paths = self._hs.paths
+        # The body and the answer differ between API versions: the version object knows both.
+        body = {"inputs": [paths.association_input("contacts", "companies", action, pid, cid)]}
+        path = paths.association_batch("contacts", "companies", action)
         response, data = self._hs.exchange("POST", path, json=body, kind="idempotent")
-        errors = (data or {}).get("errors") or []
+        errors = paths.association_batch_errors(action, response.status_code, data, path=path)
         if errors:
             first = errors[0]
             verb, link = ("add", "to") if action == "create" else ("remove", "from")
@@ -58,7 +61,7 @@ class CompanyResource(ObjectResource):
                            "category": first.get("category")}],
                 hint=f"Check both ids, e.g. with hs.companies.get({cid!r}) and hs.contacts.get({pid!r}).",
                 status=response.status_code, category=first.get("category"),
-                correlation_id=data.get("correlationId"), method="POST", path=path, body=data,
+                correlation_id=(data or {}).get("correlationId"), method="POST", path=path, body=data,
             )  # fmt: skip
 
     def add_contact(self, company_id: Any, contact_id: Any) -> None:

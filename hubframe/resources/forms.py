@@ -1,4 +1,9 @@
-"""Form submissions (``hs.forms.submit``), on HubSpot's forms host."""
+"""Form submissions (``hs.forms.submit``), on HubSpot's forms host.
+
+The same path in every API version: HubSpot's dated forms API manages form definitions
+only and sends submissions to this endpoint. Unsupported from September 2027 by HubSpot's
+v1-v3 rule; whether that rule covers the forms host is unconfirmed.
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""List memberships (``hs.lists``), on HubSpot's v3 Lists API."""
+"""List memberships (``hs.lists``), on HubSpot's Lists API (``/crm/lists/{version}``, or
+``/crm/v3/lists`` with ``api_version="legacy"``: the ids and shapes are the same)."""
 
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ LIST_CHUNK = 100
 
 
 class Lists:
-    """List memberships (``hs.lists``), on HubSpot's v3 Lists API."""
+    """List memberships (``hs.lists``), on the Lists API of the client's version."""
 
     def __init__(self, hs: HubSpot):
         self._hs = hs
@@ -31,7 +32,7 @@ class Lists:
         """Add records to a static (MANUAL or SNAPSHOT) list.
 
         Args:
-            list_id: the v3 list id (ILS id, not a legacy v1 id).
+            list_id: the list id (the ILS id of the v3 and dated APIs, not a legacy v1 id).
             ids: one record id, a list of ids, a Series, or a DataFrame with an ``id`` column.
 
         Returns:

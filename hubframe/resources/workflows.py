@@ -1,4 +1,9 @@
-"""Contact enrollment in workflows (``hs.workflows``), on HubSpot's Workflows v2 API."""
+"""Contact enrollment in workflows (``hs.workflows``), on HubSpot's Workflows v2 API.
+
+Sent on the legacy paths in every API version: no dated API enrolls a record (HubSpot's
+dated automation API is beta only). HubSpot's rule for v1-v3 APIs makes these paths
+unsupported from September 2027.
+"""
 
 from __future__ import annotations
 

@@ -35,7 +35,7 @@ from werkzeug.routing import Map, Rule
 from werkzeug.wrappers import Request, Response
 
 from .calls import Call
-from .crm.definitions import object_type
+from .crm.definitions import recordless_type, type_name
 from .errors import ApiError, render_error
 from .faults import Faults
 from .responses import (
@@ -240,8 +240,13 @@ class SandboxApp:
         names = {}
         for key, slot in (("object_type", "type"), ("from_type", "from"), ("to_type", "to")):
             if key in args:
-                names[slot] = object_type(args[key]).name
-        for group in route.scopes:
+                names[slot] = type_name(args[key])
+        groups = route.scopes
+        subject = args.get("object_type") or args.get("from_type")
+        other = recordless_type(subject) if subject else None
+        if other is not None:  # only reads reach these types; HubSpot names their own scopes
+            groups = (other.scopes,)
+        for group in groups:
             options = [s.format(**names) for s in group]
             if not any(s in self.scopes for s in options):
                 raise ApiError(

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
-from .crm.definitions import ObjectType, object_type
+from .crm.definitions import ObjectType, RecordlessType, object_type, recordless_type
 from .errors import ApiError, validation_error
 from .values import iso_ms, now_ms
 
@@ -73,6 +73,15 @@ class Call:
 
     def otype(self, key: str = "object_type") -> ObjectType:
         return object_type(self.args[key])
+
+    def recordless(self, *keys: str) -> RecordlessType | None:
+        """The first of the path's object types (default ``object_type``) that the portal
+        has no records of (tickets, products ...), or None."""
+        for key in keys or ("object_type",):
+            found = recordless_type(self.args[key])
+            if found is not None:
+                return found
+        return None
 
     # -- body -------------------------------------------------------------------------------
 

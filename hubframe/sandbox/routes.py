@@ -24,6 +24,8 @@ from typing import Any
 from . import account, forms, lists, workflows
 from .calls import LEGACY, Call, Reply
 from .crm import handlers as crm
+from .crm import owners, pipelines
+from .crm.definitions import RECORDLESS_TYPES
 from .store import Store
 
 __all__ = [
@@ -40,6 +42,9 @@ __all__ = [
 READ = "crm.objects.{type}.read"
 WRITE = "crm.objects.{type}.write"
 SCHEMA = "crm.schemas.{type}.read"
+# Legacy v1/v2 endpoints document HubSpot's old `contacts` scope; the granular scopes a
+# private app has today are accepted too (unconfirmed which HubSpot checks).
+V2_SCOPES = ("contacts", SCHEMA, READ)
 
 #: The dated versions served, oldest first (the fact sheet's GA versions on 2026-12-01).
 DATED_VERSIONS = ("2026-03", "2026-09")
@@ -117,6 +122,10 @@ _LEGACY_ROUTES: list[Route] = [
     # properties: the schema scope, or the object's read scope
     _r("GET", "/crm/v3/properties/<object_type>", crm.get_properties, (SCHEMA, READ)),
     _r("GET", "/crm/v3/properties/<object_type>/<property_name>", crm.get_property, (SCHEMA, READ)),
+    _r("GET", "/properties/v2/<object_type>/properties", crm.get_properties_v2, V2_SCOPES),
+    _r("GET", "/crm/v3/schemas", crm.get_schemas, "crm.schemas.custom.read"),
+    _r("GET", "/crm/v3/owners", owners.get_owners, "crm.objects.owners.read"),
+    _r("GET", "/crm/v3/pipelines/<object_type>", pipelines.get_pipelines, READ),
     # associations: legacy v3 (no dated twins: the v4 routes' twins serve those paths)
     _r(
         "GET",
@@ -258,6 +267,8 @@ ALL_SCOPES = frozenset(
     ]
     + [f"crm.schemas.{t}.read" for t in ("contacts", "companies", "deals")]
     + ["crm.lists.read", "crm.lists.write", "automation", "forms", "oauth"]
+    + ["contacts", "crm.schemas.custom.read", "crm.objects.owners.read"]
+    + [scope for other in RECORDLESS_TYPES.values() for scope in other.scopes]
 )
 
 

@@ -406,7 +406,7 @@ def test_page_failing_after_retries_stops_with_a_resumable_checkpoint(
     def fail_later(res: ExportResult) -> None:
         pages.append(res.rows)
         if res.pages == 12:
-            slow.inject(500, count=None, path_contains="/crm/v3/objects/contacts")
+            slow.inject(500, count=None, path_contains="/crm/objects/2026-09/contacts")
 
     try:
         with pytest.raises(hf.ExportError, match="resume") as err:

@@ -172,7 +172,7 @@ def test_a_burst_of_429_is_waited_out(sb, baseline, faulty, figures, retry_after
     """Five 429s in a row on one page (the default client's whole retry budget) are survived."""
     with sb.client(rate_limit=(100_000, 10), search_rate=1000) as client:
         clock = virtual_time(client)
-        sb.inject(429, count=5, retry_after=retry_after, path_contains="/crm/v3/objects/deals")
+        sb.inject(429, count=5, retry_after=retry_after, path_contains="/crm/objects/2026-09/0-3")
         got = client.deals.get_all(properties="all", progress=False)
         check_exact(got, baseline["deals"], figures, f"429 burst, Retry-After {retry_after}")
         waits = clock.slept[-5:]
@@ -187,7 +187,7 @@ def test_a_burst_of_429_is_waited_out(sb, baseline, faulty, figures, retry_after
 def test_a_burst_longer_than_the_retries_is_a_clear_rate_limit_error(sb, faulty, figures):
     with sb.client(rate_limit=(100_000, 10), max_retries=2) as client:
         virtual_time(client)
-        sb.inject(429, count=3, path_contains="/crm/v3/objects/deals")
+        sb.inject(429, count=3, path_contains="/crm/objects/2026-09/0-3")
         with pytest.raises(hf.RateLimitError) as info:
             client.deals.get_page(limit=5)
     assert "rate_limit" in str(info.value)  # says which knob to turn
@@ -200,7 +200,7 @@ def test_daily_limit_is_not_retried_and_says_when_it_resets(sb, faulty):
         sb.inject(
             429,
             body={"policyName": "DAILY", "message": "You have reached your daily limit."},
-            path_contains="/crm/v3/objects/deals",
+            path_contains="/crm/objects/2026-09/0-3",
         )
         with pytest.raises(hf.RateLimitError) as info:
             client.deals.get_page(limit=5)
@@ -215,7 +215,7 @@ def test_daily_limit_is_not_retried_and_says_when_it_resets(sb, faulty):
 def test_resets_mid_body_and_non_json_answers_are_retried_on_reads(
     sb, hs, baseline, faulty, figures
 ):
-    sb.inject(truncate=True, count=4, path_contains="/crm/v3/objects/companies")
+    sb.inject(truncate=True, count=4, path_contains="/crm/objects/2026-09/companies")
     sb.inject(502, text="<html><body>502 Bad Gateway</body></html>", count=2)
     sb.inject(200, text="<html>upstream proxy</html>", count=2, path_contains="/batch/read")
     got = hs.companies.get_all(properties="all", progress=False)
@@ -247,7 +247,7 @@ def test_the_forms_edge_block_is_a_clear_error_and_not_hammered(sb, faulty, figu
 
 def test_a_create_answered_with_a_cut_off_body_is_not_repeated(sb, hs, faulty):
     before = len(hs.companies.search("name", "Cut Off Inc", progress=False))
-    sb.inject(truncate=True, method="POST", path_contains="/crm/v3/objects/companies")
+    sb.inject(truncate=True, method="POST", path_contains="/crm/objects/2026-09/companies")
     with pytest.raises(hf.HubSpotConnectionError) as info:
         hs.companies.create({"name": "Cut Off Inc"})
     assert "may or may not have been applied" in str(info.value)
@@ -349,7 +349,7 @@ def test_resets_mid_body_past_the_retries_stop_an_export_resumably(
             nonlocal pages
             pages = res.pages
             if pages == 5:
-                sb.inject(truncate=True, count=None, path_contains="/crm/v3/objects/contacts")
+                sb.inject(truncate=True, count=None, path_contains="/crm/objects/2026-09/contacts")
 
         with pytest.raises(hf.ExportError) as info:
             client.contacts.export(

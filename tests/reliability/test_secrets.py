@@ -96,19 +96,19 @@ def failures(sb, hs):
         ),
         lambda: hs.contacts.get_all(properties=["no_such_property"], progress=False),
         lambda: (
-            sb.inject(500, count=None, path_contains="/crm/v3/objects/deals"),
+            sb.inject(500, count=None, path_contains="/crm/objects/2026-09/0-3"),
             hs.deals.get_page(),
         )[1],
         lambda: (
-            sb.inject(429, count=None, path_contains="/crm/v3/objects/deals"),
+            sb.inject(429, count=None, path_contains="/crm/objects/2026-09/0-3"),
             hs.deals.get_page(),
         )[1],
         lambda: (
-            sb.inject(drop=True, count=None, path_contains="/crm/v3/objects/deals"),
+            sb.inject(drop=True, count=None, path_contains="/crm/objects/2026-09/0-3"),
             hs.deals.get_page(),
         )[1],
         lambda: (
-            sb.inject(truncate=True, count=None, path_contains="/crm/v3/objects/deals"),
+            sb.inject(truncate=True, count=None, path_contains="/crm/objects/2026-09/0-3"),
             hs.deals.get_page(),
         )[1],
         lambda: hs.forms.submit(sb.portal_id, "not-a-form-guid", {"email": "x@example.com"}),

@@ -93,7 +93,7 @@ def create_and_retry(sb, hs, kind: str, position: int, fault: dict) -> dict[str,
     sb.clear_injections()
     df = input_rows(kind)
     resource = getattr(hs, kind)
-    sb.inject(**fault, path_contains=f"/objects/{kind}/batch/create", skip=position - 1)
+    sb.inject(**fault, path_contains=f"/{kind}/batch/create", skip=position - 1)
     with pytest.raises(hf.PartialWriteError) as info:
         resource.create(df)
     err = info.value
@@ -135,7 +135,7 @@ def update_and_retry(sb, hs, ids: list[str], position: int, fault: dict, tag: st
     df = pd.DataFrame({"id": ids, "description": [f"{value}-{i}" for i in range(N)]})
     sb.inject(
         **fault,
-        path_contains="/objects/companies/batch/update",
+        path_contains="/companies/batch/update",
         skip=position - 1,
         count=hs.max_retries + 1,
     )

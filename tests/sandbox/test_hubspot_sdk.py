@@ -23,6 +23,7 @@ import hubspot_sdk
 import pytest
 
 from hubframe.sandbox import Sandbox
+from hubframe.sandbox.crm.definitions import PROPERTIES
 
 PRIMARY = {"associationCategory": "HUBSPOT_DEFINED", "associationTypeId": 1}
 MODIFIED = {
@@ -153,14 +154,14 @@ def test_get_by_id_and_by_email_with_history(sb, strict):
 def test_properties(sb, strict):
     props = strict.crm.properties.list("contacts").results
     by_name = {p.name: p for p in props}
-    expected = sb.store.get_properties(sb.store.table("contacts").type, False)
+    expected = sb.store.get_properties(PROPERTIES["contacts"])
     assert [p.name for p in props] == [p["name"] for p in expected]
     assert by_name["lifecyclestage"].type == "enumeration"
     assert "customer" in [o.value for o in by_name["lifecyclestage"].options]
     one = strict.crm.properties.get("amount", object_type="0-3")
     assert one.name == "amount" and one.type == "number"
     assert [p.name for p in strict.crm.properties.list("0-3").results] == [
-        p["name"] for p in sb.store.get_properties(sb.store.table("deals").type, False)
+        p["name"] for p in sb.store.get_properties(PROPERTIES["deals"])
     ]
 
 

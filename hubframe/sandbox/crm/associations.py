@@ -24,7 +24,7 @@ from .definitions import (
 )
 from .records import LiveTargets
 
-__all__ = ["AssociationOps", "check_type_specs", "v3_entries"]
+__all__ = ["AssociationOps", "check_type_specs", "no_associations", "v3_entries"]
 
 EntriesOf = Callable[[str, int, str], list[dict[str, Any]]]
 
@@ -88,6 +88,19 @@ def v3_entries(
     return out
 
 
+def no_associations(from_singular: str, to_singular: str, ids: list[str]) -> dict[str, Any]:
+    """The batch-read error for records without associations to a type (facts §4)."""
+    return {
+        "status": "error",
+        "category": "OBJECT_NOT_FOUND",
+        "subCategory": "crm.associations.NO_ASSOCIATIONS_FOUND",
+        "message": f"No {to_singular} is associated with {from_singular} {', '.join(ids)}.",
+        "context": {"fromObjectId": ids},
+        "errors": [],
+        "links": {},
+    }
+
+
 def _missing_errors(
     frm: ObjectType, missing_from: list[str], to: ObjectType, missing_to: list[str]
 ) -> list[dict[str, Any]]:
@@ -134,18 +147,6 @@ class AssociationOps(PortalState):
         types = self.assoc.types_between(from_type, from_id, to_type, to_id)
         labels = (ASSOC_TYPES[t].label for t in sorted(types, key=_type_order))
         return [label for label in labels if label]
-
-    @staticmethod
-    def _no_associations(frm: ObjectType, to: ObjectType, ids: list[str]) -> dict[str, Any]:
-        return {
-            "status": "error",
-            "category": "OBJECT_NOT_FOUND",
-            "subCategory": "crm.associations.NO_ASSOCIATIONS_FOUND",
-            "message": f"No {to.singular} is associated with {frm.singular} {', '.join(ids)}.",
-            "context": {"fromObjectId": ids},
-            "errors": [],
-            "links": {},
-        }
 
     # -- legacy v3 --------------------------------------------------------------------------
 
@@ -304,7 +305,7 @@ class AssociationOps(PortalState):
                 results.append({"from": {"id": str(rid)}, "to": entries})
             else:
                 empty.append(str(raw))
-        return results, ([self._no_associations(frm, to, empty)] if empty else [])
+        return results, ([no_associations(frm.singular, to.singular, empty)] if empty else [])
 
     def _v4_pairs(
         self, frm: ObjectType, to: ObjectType, inputs: Any

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from importlib import resources
 from typing import Any
 
@@ -32,6 +33,11 @@ __all__ = [
     "ASSOC_BY_NAME",
     "object_type",
     "unlabeled_type",
+    "RecordlessType",
+    "RECORDLESS_TYPES",
+    "recordless_type",
+    "type_name",
+    "singular",
 ]
 
 
@@ -196,6 +202,64 @@ class PropertyDef:
             )
         return out
 
+    def to_v2_json(self) -> dict[str, Any]:
+        """The same definition in the legacy Properties v2 shape
+        (``GET /properties/v2/{objectType}/properties``), derived from :meth:`to_json` so
+        the two never disagree.
+
+        v2 spells things its own way: the read-only flags sit on the property itself
+        (no ``modificationMetadata``), timestamps are epoch milliseconds (``null`` on
+        HubSpot's own properties, which were never created by anyone), a custom property
+        carries ``hubspotDefined: null``, and options carry ``readOnly`` and ``doubleData``.
+        """
+        v3 = self.to_json()
+        meta = v3["modificationMetadata"]
+        created = None if self.hubspot_defined else _epoch_ms(v3["createdAt"])
+        return {
+            "name": self.name,
+            "label": self.label,
+            "description": self.description,
+            "groupName": self.group,
+            "type": self.type,
+            "fieldType": self.field_type,
+            "options": [
+                {**option, "description": None, "readOnly": False, "doubleData": 0.0}
+                for option in v3["options"]
+            ],
+            "displayOrder": self.display_order,
+            "formField": v3["formField"],
+            "readOnlyValue": meta["readOnlyValue"],
+            "readOnlyDefinition": meta["readOnlyDefinition"],
+            "hidden": v3["hidden"],
+            "mutableDefinitionNotDeletable": self.hubspot_defined,
+            "favorited": False,
+            "favoritedOrder": -1,
+            "calculated": self.calculated,
+            "externalOptions": v3["externalOptions"],
+            "displayMode": "current_value",
+            "showCurrencySymbol": v3.get("showCurrencySymbol"),
+            "currencyPropertyName": None,
+            "textDisplayHint": None,
+            "numberDisplayHint": None,
+            "optionsAreMutable": None,
+            "referencedObjectType": None,
+            "isCustomizedDefault": False,
+            "searchableInGlobalSearch": False,
+            "hasUniqueValue": v3["hasUniqueValue"],
+            "hubspotDefined": True if self.hubspot_defined else None,
+            "deleted": False,
+            "createdAt": created,
+            "updatedAt": created,
+            "createdUserId": None,
+            "updatedUserId": None,
+        }
+
+
+def _epoch_ms(iso: str) -> int:
+    """``2023-03-14T10:20:30.125Z`` -> epoch milliseconds."""
+    moment = datetime.strptime(iso, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=timezone.utc)
+    return int(moment.timestamp() * 1000)
+
 
 def _build(rows: list[dict[str, Any]]) -> dict[str, PropertyDef]:
     """PropertyDefs from the rows of one object type in ``data/properties.json``."""
@@ -227,6 +291,61 @@ def _build(rows: list[dict[str, Any]]) -> dict[str, PropertyDef]:
 PROPERTIES: dict[str, dict[str, PropertyDef]] = {
     name: _build(rows) for name, rows in _TABLES["properties"].items()
 }
+
+
+# -- object types with no records (data/properties.json "recordless_types") --------------
+
+
+@dataclass(frozen=True)
+class RecordlessType:
+    """An object type every HubSpot portal has, of which the sandbox holds no records.
+
+    Loaders read every type they know (tickets, products, quotes, engagements ...); a
+    portal with none of them answers with empty lists, not errors, so the sandbox
+    answers reads of these types as such a portal does. Writes to them stay a 400.
+    """
+
+    name: str  # "tickets"
+    singular: str  # "ticket"
+    type_id: str | None  # "0-5"
+    scopes: tuple[str, ...]  # any one of them grants the reads
+    properties: dict[str, PropertyDef]
+
+
+RECORDLESS_TYPES: dict[str, RecordlessType] = {
+    row["name"]: RecordlessType(
+        row["name"], row["singular"], row["typeId"], tuple(row["scopes"]), _build(row["properties"])
+    )
+    for row in _TABLES["recordless_types"]
+}
+
+_RECORDLESS_ALIASES: dict[str, str] = {}
+for _r in RECORDLESS_TYPES.values():
+    for _spelling in (_r.name, _r.singular, _r.type_id):
+        if _spelling is not None:
+            _RECORDLESS_ALIASES[_spelling] = _r.name
+
+
+def recordless_type(raw: str) -> RecordlessType | None:
+    """The record-less type a path names (any spelling HubSpot accepts), or None."""
+    name = _RECORDLESS_ALIASES.get(raw.lower())
+    return None if name is None else RECORDLESS_TYPES[name]
+
+
+def singular(raw: str) -> str:
+    """The singular name (``ticket``) of any object type the portal knows (400 otherwise)."""
+    other = recordless_type(raw)
+    return other.singular if other is not None else object_type(raw).singular
+
+
+def type_name(raw: str) -> str:
+    """The plural name of any object type the portal knows, with or without records.
+
+    Raises:
+        ApiError: 400, as :func:`object_type`, for a type the portal does not have.
+    """
+    other = recordless_type(raw)
+    return other.name if other is not None else object_type(raw).name
 
 
 # -- association types (facts §2.10) ------------------------------------------------------

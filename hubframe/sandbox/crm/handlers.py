@@ -14,7 +14,8 @@ from ..calls import Call, Reply, batch_reply, input_ids, paging
 from ..errors import ApiError, missing_objects, validation_error
 from ..values import now_ms
 from . import search as search_mod
-from .associations import AssociationOps
+from .associations import AssociationOps, no_associations
+from .definitions import PROPERTIES, PropertyDef, singular
 from .objects import ObjectOps
 
 # The sandbox's own copies of HubSpot's limits (the client keeps its own on purpose).
@@ -27,6 +28,9 @@ ASSOC_V4_MAX = 500
 
 
 def list_objects(call: Call, store: ObjectOps) -> Reply:
+    if call.recordless() is not None:
+        call.number("limit", 10, 1, LIST_MAX)  # still checked, as for any type
+        return Reply(200, {"results": []})
     otype = call.otype()
     limit = call.number("limit", 10, 1, LIST_MAX)
     results, nxt = store.get_page(
@@ -130,6 +134,8 @@ def batch_archive(call: Call, store: ObjectOps) -> Reply:
 
 
 def search(call: Call, store: ObjectOps) -> Reply:
+    if call.recordless() is not None:
+        return Reply(200, {"total": 0, "results": []})
     otype = call.otype()
     body = call.json(default={})
     req = search_mod.parse_request(
@@ -145,12 +151,36 @@ def search(call: Call, store: ObjectOps) -> Reply:
 # -- properties ----------------------------------------------------------------------------
 
 
+def _definitions(call: Call) -> tuple[dict[str, PropertyDef], str]:
+    """The property definitions of the path's object type, with or without records, and
+    the type as HubSpot's messages name it (its type id)."""
+    other = call.recordless()
+    if other is not None:
+        return other.properties, other.type_id or other.name
+    otype = call.otype()
+    return PROPERTIES[otype.name], otype.type_id
+
+
 def get_properties(call: Call, store: ObjectOps) -> Reply:
-    return Reply(200, {"results": store.get_properties(call.otype(), call.flag("archived"))})
+    archived = call.flag("archived")  # none are archived here
+    definitions, _ = _definitions(call)
+    return Reply(200, {"results": [] if archived else store.get_properties(definitions)})
 
 
 def get_property(call: Call, store: ObjectOps) -> Reply:
-    return Reply(200, store.get_property(call.otype(), call.args["property_name"]))
+    definitions, type_id = _definitions(call)
+    return Reply(200, store.get_property(definitions, call.args["property_name"], type_id))
+
+
+def get_properties_v2(call: Call, store: ObjectOps) -> Reply:
+    """Legacy Properties v2: a bare JSON array of the definitions, in v2's shape."""
+    definitions, _ = _definitions(call)
+    return Reply(200, store.get_properties_v2(definitions))
+
+
+def get_schemas(call: Call, store: ObjectOps) -> Reply:
+    """Custom object schemas: the sandbox portal has none."""
+    return Reply(200, {"results": []})
 
 
 # -- associations --------------------------------------------------------------------------
@@ -159,6 +189,8 @@ def get_property(call: Call, store: ObjectOps) -> Reply:
 def _association_page(call: Call, fetch: Callable[..., Any], max_limit: int) -> Reply:
     """One page of a record's associations (v3 and v4 differ in store method and limit)."""
     limit = call.number("limit", max_limit, 1, max_limit)
+    if call.recordless("from_type", "to_type") is not None:
+        return Reply(200, {"results": []})  # no records of that type, so none associated
     results, nxt = fetch(
         call.otype("from_type"),
         call.args["object_id"],
@@ -173,8 +205,21 @@ def v3_list_associations(call: Call, store: AssociationOps) -> Reply:
     return _association_page(call, store.get_associations, ASSOC_V3_DEFAULT_LIMIT)
 
 
+def _read_none(call: Call, started: int) -> Reply | None:
+    """A batch read of associations with a record-less side (line items, tickets ...):
+    no record is associated with one, so every input gets HubSpot's no-associations error."""
+    frm, to = call.args["from_type"], call.args["to_type"]
+    if call.recordless("from_type", "to_type") is None:
+        return None
+    ids = input_ids(call.inputs(limit=1000))
+    error = no_associations(singular(frm), singular(to), list(dict.fromkeys(ids)))
+    return batch_reply([], [error] if ids else [], 200, started)
+
+
 def v3_batch(call: Call, store: AssociationOps) -> Reply:
     started = now_ms()
+    if call.args["op"] == "read" and (none := _read_none(call, started)) is not None:
+        return none
     frm, to, op = call.otype("from_type"), call.otype("to_type"), call.args["op"]
     inputs = call.inputs()
     if op == "create":
@@ -249,8 +294,10 @@ def _check_v4_types(inputs: list[Any]) -> None:
 
 def v4_batch(call: Call, store: AssociationOps) -> Reply:
     started = now_ms()
-    frm, to = call.otype("from_type"), call.otype("to_type")
     op = call.args.get("op") or f"{call.args.get('a')}/{call.args.get('b')}"
+    if op == "read" and (none := _read_none(call, started)) is not None:
+        return none
+    frm, to = call.otype("from_type"), call.otype("to_type")
     inputs = call.inputs(limit=1000 if op == "read" else 2000)
     if op == "read":
         results, errors = store.v4_batch_read(frm, to, input_ids(inputs))

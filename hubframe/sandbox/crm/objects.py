@@ -20,7 +20,7 @@ from ..state import PortalState
 from ..util import locked, parse_id
 from . import matching
 from .associations import check_type_specs, v3_entries
-from .definitions import ASSOC_TYPES, OBJECT_TYPES, PROPERTIES, ObjectType
+from .definitions import ASSOC_TYPES, OBJECT_TYPES, ObjectType, PropertyDef
 from .lag import DelayedIndex
 from .records import ObjectTable, Record
 from .search import SearchRequest
@@ -196,18 +196,23 @@ class ObjectOps(PortalState):
         table = self.tables[object_type]
         return self.render(table, rec, table.written_names(rec, None))
 
-    @locked
-    def get_properties(self, otype: ObjectType, archived: bool = False) -> Results:
-        """Every property definition of an object type (none are archived here)."""
-        return [] if archived else [d.to_json() for d in PROPERTIES[otype.name].values()]
+    def get_properties(self, definitions: dict[str, PropertyDef]) -> Results:
+        """Property definitions in HubSpot's v3 shape (none are archived here)."""
+        return [d.to_json() for d in definitions.values()]
 
-    @locked
-    def get_property(self, otype: ObjectType, name: str) -> dict[str, Any]:
-        defn = PROPERTIES[otype.name].get(name)
+    def get_properties_v2(self, definitions: dict[str, PropertyDef]) -> Results:
+        """The same definitions in the legacy v2 shape."""
+        return [d.to_v2_json() for d in definitions.values()]
+
+    def get_property(
+        self, definitions: dict[str, PropertyDef], name: str, type_id: str
+    ) -> dict[str, Any]:
+        """One definition by name; a 404 names the object type by its id."""
+        defn = definitions.get(name)
         if defn is None:
             raise ApiError(
                 404,
-                f"Unable to find property with name {name} on object type {otype.type_id}",
+                f"Unable to find property with name {name} on object type {type_id}",
                 "OBJECT_NOT_FOUND",
             )
         return defn.to_json()

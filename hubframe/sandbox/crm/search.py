@@ -102,6 +102,10 @@ def parse_request(
         raise validation_error("Invalid input JSON: expected an object.")
     groups_raw = body.get("filterGroups") or []
     groups = _parse_groups(otype, defs, groups_raw)
+    loose_raw = body.get("filters") or []
+    loose = _parse_loose(otype, defs, loose_raw)
+    if loose:  # ANDed with every group, or the one group when there are none
+        groups = [group + loose for group in groups] or [loose]
 
     sort = _parse_sorts(defs, body.get("sorts"))
     query = body.get("query")
@@ -116,7 +120,7 @@ def parse_request(
     limit, after = _parse_paging(body)
 
     key = json.dumps(
-        [otype.name, groups_raw, query.strip() if query else None, sort],
+        [otype.name, groups_raw, loose_raw, query.strip() if query else None, sort],
         sort_keys=True,
         default=str,
     )
@@ -150,6 +154,19 @@ def _parse_groups(
             f"Too many filters: {total}. The maximum across all filterGroups is {MAX_FILTERS}."
         )
     return groups
+
+
+def _parse_loose(otype: ObjectType, defs: dict[str, PropertyDef], raw: Any) -> list[Filter]:
+    """Top-level ``filters``: HubSpot also takes filters outside any group and ANDs them
+    (hubspot-api-nodejs#491; Airbyte's incremental search sends only these). Their limits
+    are unconfirmed: here they count as one group of at most the per-group maximum."""
+    if not isinstance(raw, list):
+        raise validation_error("filters must be a list.")
+    if len(raw) > MAX_FILTERS_PER_GROUP:
+        raise validation_error(
+            f"Too many filters: {len(raw)}. The maximum in one group is {MAX_FILTERS_PER_GROUP}."
+        )
+    return [_parse_filter(otype, defs, f) for f in raw]
 
 
 def _parse_paging(body: dict[str, Any]) -> tuple[int, int]:
