@@ -263,8 +263,9 @@ class AuthenticationError(APIStatusError):
 
     def hint(self) -> str:
         return (
-            "Check the private-app access token (HUBSPOT_ACCESS_TOKEN or HubSpot(token=...)); "
-            "tokens are shown in HubSpot under Settings > Integrations > Private apps."
+            "Check the access token (HUBSPOT_ACCESS_TOKEN or HubSpot(token=...)): a Service Key "
+            "(HubSpot: Settings > Integrations > Service Keys) or a project app's static token; "
+            "a legacy private-app token is still accepted."
         )
 
 
@@ -394,9 +395,20 @@ class MissingScopesError(ForbiddenError):
         super().__init__(message, **kw)
 
     def hint(self) -> str:
+        where = "to the Service Key (or the app) whose token you use, then try again."
+        if len(self.scopes) == 1:
+            return f"Missing scope {self.scopes[0]}: add it {where}"
         if self.scopes:
-            return f"Missing scope {', '.join(self.scopes)}: add it to your private app and use its new token."
-        return "Add the required scope to your private app and use its new token."
+            # HubSpot's list reads "one or more of the following scopes are required": for
+            # property definitions it is alternatives (crm.schemas.X.read or crm.objects.X.read).
+            return (
+                f"Missing scope: HubSpot asks for one or more of {', '.join(self.scopes)}: "
+                f"add one {where}"
+            )
+        return (
+            "Add the scope HubSpot names to the Service Key (or the app) whose token you use, "
+            "then try again."
+        )
 
 
 class NotFoundError(APIStatusError):
