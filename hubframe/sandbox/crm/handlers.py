@@ -215,7 +215,7 @@ def _association_page(call: Call, fetch: Callable[..., Any], max_limit: int) -> 
         call.otype("from_type"),
         call.args["object_id"],
         call.otype("to_type"),
-        after=call.offset(),
+        after=call.cursor(),  # a record id (associations.id_page)
         limit=limit,
     )
     return Reply(200, {"results": results, **paging(call, nxt)})
