@@ -29,17 +29,24 @@ import pyarrow.compute as pc
 from .dtypes import pandas_dtype
 from .errors import InputError
 
-__all__ = ["LABEL_SUFFIX", "ColumnLabels", "LabelMaps", "label_name"]
+__all__ = ["LABEL_SUFFIX", "ColumnLabels", "LabelMaps", "label_name", "unlabelled_schema"]
 
 #: A label column is named for its column: ``dealstage`` -> ``dealstage_label``.
 LABEL_SUFFIX = "_label"
 _SEP = "\x1f"  # joins a pipeline id and a stage id into one lookup key
 _LIST = pa.list_(pa.string())
+_LABEL_OF = b"label_of"  # a label field's metadata key: the column it labels
 
 
 def label_name(column: str) -> str:
     """The name of ``column``'s label column (``dealstage`` -> ``dealstage_label``)."""
     return column + LABEL_SUFFIX
+
+
+def unlabelled_schema(schema: pa.Schema) -> pa.Schema:
+    """``schema`` without the label fields :meth:`LabelMaps.schema` added."""
+    kept = [f for f in schema if not (f.metadata and _LABEL_OF in f.metadata)]
+    return pa.schema(kept, metadata=schema.metadata)
 
 
 @dataclass(frozen=True)
@@ -159,7 +166,7 @@ class LabelMaps:
             fields.append(f)
             if f.name in of:
                 kind = _LIST if of[f.name].multi else pa.string()
-                fields.append(pa.field(label_name(f.name), kind, metadata={"label_of": f.name}))
+                fields.append(pa.field(label_name(f.name), kind, metadata={_LABEL_OF: f.name}))
         return pa.schema(fields, metadata=schema.metadata)
 
     def batch(self, batch: pa.RecordBatch) -> pa.RecordBatch:
