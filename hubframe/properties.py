@@ -162,6 +162,8 @@ class Property:
         multi: a multi-select (``enumeration`` with fieldType ``checkbox``).
         unique: HubSpot keeps its values unique (``hasUniqueValue``): a key ``upsert``
             can match records by.
+        referenced_type: what the values name, when HubSpot says (``referencedObjectType``,
+            e.g. ``OWNER`` for an owner property), else "".
     """
 
     name: str
@@ -177,6 +179,7 @@ class Property:
     hidden: bool = False
     multi: bool = False
     unique: bool = False
+    referenced_type: str = ""
 
     @classmethod
     def from_dict(cls, definition: Mapping[str, Any]) -> Property:
@@ -215,6 +218,7 @@ class Property:
             hidden=bool(definition.get("hidden")),
             multi=type_ == "enumeration" and field_type == "checkbox",
             unique=definition.get("hasUniqueValue") is True,
+            referenced_type=_text(definition.get("referencedObjectType")),
         )
 
     @property
