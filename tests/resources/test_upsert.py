@@ -349,3 +349,31 @@ def test_a_create_that_updates_on_conflict_keeps_clear(portal):
     email, rec = next((e, r) for e, r in sorted(by_email(sb).items()) if r.props.get("phone"))
     out = hs.contacts.create({"email": email, "phone": hf.CLEAR}, on_conflict="update")
     assert out["id"].iloc[0] == str(rec.id) and not rec.props.get("phone")
+
+
+# -- upsert and the portal's rules: the domain association, 2026-09 write rules ------------------
+
+
+def test_an_upsert_creates_as_create_does_and_keeps_the_write_rules():
+    rules = [{"object": "contacts", "property": "lastname"}]  # required on create
+    with Sandbox(contacts=6, companies=2, deals=0, seed=53, rules=rules) as sb:
+        with sb.client(rate_limit=(10_000, 10)) as hs:
+            company = hs.companies.get_all(properties=["domain"]).iloc[0]
+            known = sorted(by_email(sb))[0]
+            df = pd.DataFrame(
+                {
+                    "email": [known, f"new@{company['domain']}", "nolast@example.org"],
+                    "lastname": [None, "New", None],
+                    "jobtitle": ["Known", "New", "None"],
+                }
+            )
+            with pytest.warns(hf.HubFrameWarning, match="1 of 3 contacts were not upserted"):
+                out = hs.contacts.upsert(df)
+            # An update keeps only the rules of an update; a create those of the create form.
+            assert out["result"].tolist() == ["updated", "created", "failed"]
+            assert "lastname is required when creating a contact" in out["error"].iloc[2]
+            assert "nolast@example.org" not in by_email(sb)
+            # The created contact is associated by its email's domain, as a created one is.
+            made = by_email(sb)[f"new@{company['domain']}"]
+            linked = sb.store.assoc.targets("contacts", made.id, "companies")
+            assert list(linked) == [int(company["id"])] and 1 in linked[int(company["id"])]
