@@ -18,6 +18,7 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from ..batching import BATCH_MAX
+from ..dtypes import column_type
 from ..errors import InputError, warn
 from .base import Resource
 from .batch_writes import BatchRun, rows_text
@@ -189,7 +190,7 @@ class Upserts(Resource):
             for n in rows
         ]
         df = self.frame(recs, names)
-        text = df["id"].dtype
+        text = column_type("string").pandas  # text, as any text property's column
         outcome = [_outcome(records[n]) if n in records else "failed" for n in rows]
         df.insert(0, key, df.pop(key))
         df.insert(2, "result", pd.array(outcome, dtype=text))
