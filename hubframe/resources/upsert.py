@@ -39,6 +39,8 @@ RESULTS = ("created", "updated", "failed")
 #: hs_object_id"), and a new record cannot be given an id.
 _RECORD_IDS = ("id", "hs_object_id")
 
+_NO_RESULT = "HubSpot returned no result for this row"
+
 
 class Upserts(Resource):
     """The batch upsert of one object type (any type with a unique property)."""
@@ -167,8 +169,13 @@ class Upserts(Resource):
             run.add(_rows_of_upserts(data.get("results") or [], batch, refused, encoded, key))
             for n in batch:
                 if n not in run.records:
-                    errors[n] = refused.get(n, "HubSpot returned no result for this row")
-                    failures.append({"row": n, "message": errors[n], "input": inputs[n - start]})
+                    # An input HubSpot neither wrote nor refused by name still failed.
+                    message, category = refused.get(n, (_NO_RESULT, "UNKNOWN"))
+                    errors[n] = message
+                    failures.append(
+                        {"row": n, "message": message, "category": category,
+                         "input": inputs[n - start]}
+                    )  # fmt: skip
         return errors
 
     def _upsert_frame(
@@ -228,23 +235,24 @@ def _check_unique_keys(key: str, keys: list[str]) -> None:
     )
 
 
-def _refused_rows(data: Mapping[str, Any], batch: range) -> dict[int, str]:
+def _refused_rows(data: Mapping[str, Any], batch: range) -> dict[int, tuple[str, str]]:
     """The rows a 207 answer refused (by the objectWriteTraceId its errors echo), with
-    HubSpot's message."""
-    out: dict[int, str] = {}
+    HubSpot's message and category."""
+    out: dict[int, tuple[str, str]] = {}
     for err in data.get("errors") or []:
         context = err.get("context") or {}
         message = str(err.get("message") or err.get("category") or "failed")
+        category = str(err.get("category") or "VALIDATION_ERROR")
         for trace in context.get("objectWriteTraceId") or []:
             if str(trace).isdigit() and int(trace) in batch:
-                out[int(trace)] = message
+                out[int(trace)] = (message, category)
     return out
 
 
 def _rows_of_upserts(
     results: Sequence[Mapping[str, Any]],
     batch: range,
-    refused: Mapping[int, str],
+    refused: Mapping[int, object],
     encoded: list[dict[str, str]],
     key: str,
 ) -> dict[int, Mapping[str, Any]]:

@@ -377,3 +377,23 @@ def test_an_upsert_creates_as_create_does_and_keeps_the_write_rules():
             made = by_email(sb)[f"new@{company['domain']}"]
             linked = sb.store.assoc.targets("contacts", made.id, "companies")
             assert list(linked) == [int(company["id"])] and 1 in linked[int(company["id"])]
+
+
+def test_rows_refused_before_an_upsert_stopped_are_in_failures_and_remaining():
+    rules = [{"object": "contacts", "property": "lastname"}]  # required on create
+    with Sandbox(contacts=0, companies=0, deals=0, rules=rules) as sb:
+        with sb.client(rate_limit=(10_000, 10)) as hs:
+            virtual_time(hs)
+            rows = [{"email": f"f{i}@example.org", "lastname": "F"} for i in range(150)]
+            rows[3] = {"email": "f3@example.org"}  # refused: a new contact needs a lastname
+            sb.inject(503, path_contains="/batch/upsert", skip=1, count=hs.max_retries + 1)
+            with pytest.raises(hf.PartialWriteError) as info:
+                hs.contacts.upsert(rows)
+            err = info.value
+            assert [(f["row"], f["category"]) for f in err.failures] == [(3, "VALIDATION_ERROR")]
+            assert "lastname is required" in err.failures[0]["message"]
+            assert err.written_rows == [n for n in range(100) if n != 3]
+            assert err.remaining_rows == [3, *range(100, 150)]
+            assert err.remaining == [rows[3], *rows[100:]]  # dicts, as passed
+            assert "1 rows HubSpot refused are in err.failures" in err.hint()
+            assert sb.store.count("contacts") == 99
