@@ -71,7 +71,8 @@ class Writes(Resource):
             company_id: associate the new contact (or deal) with this company as its primary
                 company, as the connector does (association type 1; 5 for deals).
             on_conflict: for contacts whose email exists already: ``"raise"`` a
-                ConflictError naming the existing id, or ``"update"`` that contact instead.
+                ConflictError naming the existing id, or ``"update"`` that contact instead
+                (one record; for many, :meth:`upsert` creates the new and updates the rest).
 
         Returns:
             The created records, with HubSpot's default properties and those written.
