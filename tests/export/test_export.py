@@ -215,7 +215,7 @@ def test_schema_stays_fixed_when_a_page_has_no_values(tmp_path):
         names = ["email", *by_kind.values()]
         first_page = hs.contacts.get_page(limit=100, properties=["email"])["id"].tolist()
         hs.contacts.update(
-            pd.DataFrame({"id": first_page, **{n: [""] * 100 for n in by_kind.values()}})
+            pd.DataFrame({"id": first_page, **{n: [hf.CLEAR] * 100 for n in by_kind.values()}})
         )
         target = tmp_path / "sparse.parquet"
         hs.contacts.export(target, properties=names, parallel=1, progress=False, row_group_size=100)
