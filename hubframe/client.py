@@ -15,6 +15,7 @@ import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import timedelta
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
@@ -33,6 +34,7 @@ from .tokens import BearerAuth, Secret, redact
 from .validate import check_flag, check_url, is_positive_number
 
 if TYPE_CHECKING:  # pragma: no cover
+    from .portal import PortalResult
     from .properties import PropertySet
     from .resources import CompanyResource, Forms, Lists, ObjectResource, Workflows
 
@@ -423,6 +425,33 @@ class HubSpot:
         from .resources import Workflows
 
         return Workflows(self)
+
+    def export_portal(
+        self,
+        path: Any,
+        *,
+        objects: Any = None,
+        properties: Any = None,
+        associations: bool = True,
+        labels: bool = True,
+        progress: bool = True,
+        resume: bool = True,
+        # The export's DEFAULT_MAX_CHECKPOINT_AGE, spelled out: the client imports no export code.
+        max_checkpoint_age: float | timedelta | None = timedelta(hours=24),
+    ) -> PortalResult:
+        """Write the whole portal to a folder of Parquet files (objects, association edges,
+        owners, pipelines, and a manifest written last); resumable. Read it back with
+        ``hf.read_portal(path)``. See :func:`hubframe.portal.export_portal`.
+
+        Example:
+            >>> res = hs.export_portal("portal/")  # doctest: +SKIP
+        """
+        from .portal import export_portal
+
+        return export_portal(
+            self, path, objects=objects, properties=properties, associations=associations,
+            labels=labels, progress=progress, resume=resume, max_checkpoint_age=max_checkpoint_age,
+        )  # fmt: skip
 
     def properties(self, object_type: str, *, refresh: bool = False) -> PropertySet:
         """The property definitions of ``object_type``, fetched once per client and cached.
