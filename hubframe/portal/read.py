@@ -42,7 +42,7 @@ def read_portal(path: Any, *, engine: str = "pandas") -> Any:
     Example:
         >>> tables = hf.read_portal("portal/")  # doctest: +SKIP
         >>> con = hf.read_portal("portal/", engine="duckdb")  # doctest: +SKIP
-        >>> con.sql("select count(*) from contacts").fetchone()  # doctest: +SKIP
+        >>> con.execute("select count(*) from contacts").fetchone()  # doctest: +SKIP
     """
     if engine not in ENGINES:
         raise InputError(f"engine={engine!r:.60}: use one of {', '.join(map(repr, ENGINES))}")

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .._progress import TableProgress
-from ..errors import ExportError, ForbiddenError, warn
+from ..errors import ExportError, ForbiddenError, HubSpotError, warn
 from ..export import DEFAULT_MAX_CHECKPOINT_AGE
 from . import tables
 from .job import PortalJob, edge_table
@@ -201,7 +201,14 @@ class _Run:
         if name in self.state["tables"] or name in self.state["skipped"]:
             return
         bar.show(name)
-        entry = write()
+        try:
+            entry = write()
+        except HubSpotError as exc:
+            raise ExportError(
+                f"the export of the portal into {self.job.folder} stopped at {name}: {exc}. "
+                f"The {len(self.state['tables'])} tables written so far are kept; run the same "
+                "export again (resume=True) to continue from there."
+            ) from exc
         if entry is None:
             self.state["skipped"][name] = "no exported object type has it"
         elif "skipped" in entry:
