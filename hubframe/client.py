@@ -34,6 +34,8 @@ from .tokens import BearerAuth, Secret, redact
 from .validate import check_flag, check_url, is_positive_number
 
 if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
     from .portal import PortalResult
     from .properties import PropertySet
     from .resources import CompanyResource, Forms, Lists, ObjectResource, Workflows
@@ -425,6 +427,24 @@ class HubSpot:
         from .resources import Workflows
 
         return Workflows(self)
+
+    def owners(self, *, archived: bool = False) -> pd.DataFrame:
+        """The portal's owners, one row each: :func:`hubframe.resources.owners.owners`.
+
+        Columns id, email, firstName, lastName, userId, teams (team names), archived,
+        createdAt, updatedAt; ``id`` is what ``hubspot_owner_id`` holds.
+        ``archived=True`` reads the archived owners instead.
+        """
+        from .resources.owners import owners
+
+        return owners(self, archived=archived)
+
+    def pipelines(self, object_type: str) -> pd.DataFrame:
+        """The pipelines of ``"deals"``, ``"tickets"``, ..., one row per stage:
+        :func:`hubframe.resources.pipelines.pipelines`."""
+        from .resources.pipelines import pipelines
+
+        return pipelines(self, object_type)
 
     def export_portal(
         self,
