@@ -15,7 +15,7 @@ from typing import Any
 
 from ..calls import Call, Reply
 from ..state import PortalState
-from .definitions import DEAL_STAGE_PROBABILITY, PROPERTIES, RECORDLESS_TYPES, type_name
+from .definitions import DEAL_STAGE_PROBABILITY, PROPERTIES, type_name
 
 __all__ = ["get_pipelines", "pipelines_of"]
 
@@ -71,7 +71,7 @@ def pipelines_of(name: str) -> list[dict[str, Any]]:
         deals = PROPERTIES["deals"]
         return _pipelines(deals["pipeline"], deals["dealstage"], _deal_stage)
     if name == "tickets":
-        tickets = RECORDLESS_TYPES["tickets"].properties
+        tickets = PROPERTIES["tickets"]
         return _pipelines(tickets["hs_pipeline"], tickets["hs_pipeline_stage"], _ticket_stage)
     return []
 
