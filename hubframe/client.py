@@ -29,6 +29,7 @@ from .errors import (
     ConfigurationError,
     InputError,
 )
+from .object_types import ObjectType, ObjectTypes
 from .paths import DEFAULT_API_VERSION, Paths, paths_for
 from .tokens import BearerAuth, Secret, redact
 from .validate import check_flag, check_url, is_positive_number
@@ -188,6 +189,9 @@ class HubSpot:
         )
         self._property_sets: dict[str, PropertySet] = {}
         self._property_lock = threading.Lock()
+        self._object_types = ObjectTypes(self)
+        self._resources: dict[str, ObjectResource] = {}
+        self._resource_lock = threading.Lock()
         self._account = Account(self, connection_hash(self.base_url, self._token.reveal()))
 
     # -- plumbing ---------------------------------------------------------------------------
@@ -407,6 +411,93 @@ class HubSpot:
 
         return ObjectResource(self, "deals")
 
+    def objects(self, object_type: str | ObjectType) -> ObjectResource:
+        """The resource of any CRM object type, with the operations of ``hs.contacts``.
+
+        Args:
+            object_type: a standard type (``"tickets"``, ``"line_items"``, ``"notes"`` ...,
+                singular, label or type id such as ``"0-5"``), or a custom object by name
+                (``"machines"``), label, fully-qualified name (``"p123_machines"``) or type
+                id (``"2-123"``), found in the portal's schemas (read once).
+
+        Returns:
+            The same resource for every spelling (``hs.objects("contacts") is hs.contacts``).
+
+        Raises:
+            InputError: the portal has no such type (the message lists those it has).
+        """
+        found = self._object_types.resolve(object_type)
+        if found.name in ("contacts", "companies", "deals") and not found.custom:
+            return getattr(self, found.name)  # type: ignore[no-any-return]
+        from .resources import ObjectResource
+
+        with self._resource_lock:
+            resource = self._resources.get(found.path_name)
+            if resource is None:
+                resource = self._resources[found.path_name] = ObjectResource(self, found)
+            return resource
+
+    def object_type(self, object_type: str | ObjectType) -> ObjectType:
+        """The :class:`~hubframe.object_types.ObjectType` a name stands for (see :meth:`objects`).
+
+        Raises:
+            InputError: the portal has no such type.
+        """
+        return self._object_types.resolve(object_type)
+
+    def object_types(self, *, refresh: bool = False) -> pd.DataFrame:
+        """The object types this portal has: ``name, type_id, label, custom,
+        fully_qualified_name``, the standard ones first, then its custom objects
+        (from the schemas endpoint; ``refresh`` reads them again)."""
+        if refresh:
+            self._object_types.custom(refresh=True)
+        return self._object_types.frame()
+
+    @property
+    def tickets(self) -> ObjectResource:
+        """Tickets (``hs.objects("tickets")``): every operation of ``hs.contacts``."""
+        return self.objects("tickets")
+
+    @property
+    def products(self) -> ObjectResource:
+        """Products (``hs.objects("products")``)."""
+        return self.objects("products")
+
+    @property
+    def line_items(self) -> ObjectResource:
+        """Line items (``hs.objects("line_items")``); a deal's are its associations."""
+        return self.objects("line_items")
+
+    @property
+    def quotes(self) -> ObjectResource:
+        """Quotes (``hs.objects("quotes")``)."""
+        return self.objects("quotes")
+
+    @property
+    def notes(self) -> ObjectResource:
+        """Notes, an engagement type (``hs.objects("notes")``)."""
+        return self.objects("notes")
+
+    @property
+    def calls(self) -> ObjectResource:
+        """Calls, an engagement type (``hs.objects("calls")``)."""
+        return self.objects("calls")
+
+    @property
+    def emails(self) -> ObjectResource:
+        """Logged emails, an engagement type (``hs.objects("emails")``)."""
+        return self.objects("emails")
+
+    @property
+    def meetings(self) -> ObjectResource:
+        """Meetings, an engagement type (``hs.objects("meetings")``)."""
+        return self.objects("meetings")
+
+    @property
+    def tasks(self) -> ObjectResource:
+        """Tasks, an engagement type (``hs.objects("tasks")``)."""
+        return self.objects("tasks")
+
     @cached_property
     def forms(self) -> Forms:
         """Form submissions (``hs.forms.submit``)."""
@@ -477,12 +568,16 @@ class HubSpot:
         """The property definitions of ``object_type``, fetched once per client and cached.
 
         Args:
-            object_type: ``contacts``, ``companies`` or ``deals``.
+            object_type: any type :meth:`objects` accepts (``contacts``, ``tickets``,
+                a custom object ...).
             refresh: fetch again even if cached (after creating a property in HubSpot).
-        """
-        from .properties import fetch_property_set, normalize_object_type
 
-        object_type = normalize_object_type(object_type)
+        Raises:
+            InputError: the portal has no such type.
+        """
+        from .properties import fetch_property_set
+
+        object_type = self._object_types.resolve(object_type).path_name
         refresh = check_flag(refresh, "refresh")
         with self._property_lock:
             if refresh or object_type not in self._property_sets:

@@ -174,6 +174,10 @@ class Paths:
         """Every pipeline of an object type, with its stages: ``/crm/v3/pipelines/{type}``."""
         return f"/crm/v3/pipelines/{_part(object_type)}"
 
+    def schemas(self) -> str:
+        """The portal's custom object schemas: ``/crm/v3/schemas``."""
+        return "/crm/v3/schemas"
+
     # -- associations -----------------------------------------------------------------------
 
     def associations(self, object_type: str, record_id: str, to_type: str) -> str:
@@ -313,7 +317,9 @@ class DatedPaths(Paths):
         self.api_version = version
 
     def object_segment(self, object_type: str) -> str:
-        """How an object type is named in dated paths: ``contacts``, ``companies``, ``0-3``."""
+        """How an object type is named in dated paths: ``contacts``, ``companies``, ``0-3``,
+        ``tickets`` ... (the generic ``/crm/objects/{version}/{objectType}`` takes names;
+        a custom object is named by its type id, ``2-...``, in every version)."""
         return _DATED_OBJECT_SEGMENT.get(object_type, object_type)
 
     def objects(self, object_type: str) -> str:
@@ -328,6 +334,15 @@ class DatedPaths(Paths):
         """Every pipeline of an object type: ``/crm/pipelines/{version}/{type}`` (HubSpot
         documents ``/crm/pipelines/2026-03/{objectType}`` and ``/crm/pipelines/2026-09/...``)."""
         return f"/crm/pipelines/{self.api_version}/{_part(object_type)}"
+
+    def schemas(self) -> str:
+        """The portal's custom object schemas: ``/crm-object-schemas/{version}/schemas``.
+
+        The family is spelled apart from the other CRM ones. HubSpot's docs give it for
+        2026-03; for 2026-09 the same spelling is assumed (unconfirmed: no 2026-09
+        schemas spec was found).
+        """
+        return f"/crm-object-schemas/{self.api_version}/schemas"
 
     def association_batch(self, from_type: str, to_type: str, action: str) -> str:
         """Associate (``create``) or dissociate (``archive``) records in a batch:

@@ -178,11 +178,6 @@ def get_properties_v2(call: Call, store: ObjectOps) -> Reply:
     return Reply(200, store.get_properties_v2(definitions))
 
 
-def get_schemas(call: Call, store: ObjectOps) -> Reply:
-    """Custom object schemas: the sandbox portal has none."""
-    return Reply(200, {"results": []})
-
-
 # -- associations --------------------------------------------------------------------------
 
 
