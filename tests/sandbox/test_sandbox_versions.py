@@ -109,7 +109,13 @@ def test_every_legacy_crm_route_has_a_twin_in_each_dated_version():
         r
         for r in legacy
         if r.rule.startswith(
-            ("/crm/v3/objects", "/crm/v4/", "/crm/v3/properties", "/crm/v3/lists", "/crm/v3/schemas")
+            (
+                "/crm/v3/objects",
+                "/crm/v4/",
+                "/crm/v3/properties",
+                "/crm/v3/lists",
+                "/crm/v3/schemas",
+            )
         )
         and r.handler.__name__ != "v3_list_associations"
     ]

@@ -564,9 +564,7 @@ def format_cents(cents: int) -> str:
     return f"{sign}{whole}" if not part else f"{sign}{whole}.{part:02d}".rstrip("0")
 
 
-_COMPUTED_BY_TYPE: dict[
-    str, Callable[[LiveTargets], dict[str, Callable[[Record], str | None]]]
-] = {
+_COMPUTED_BY_TYPE: dict[str, Callable[[LiveTargets], dict[str, Callable[[Record], str | None]]]] = {
     "contacts": _contact_values,
     "companies": _company_values,
     "deals": _deal_values,

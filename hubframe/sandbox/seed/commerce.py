@@ -109,9 +109,7 @@ def seed_line_items(
     return of_deal
 
 
-def seed_quotes(
-    store: Store, rng: random.Random, n: int, line_items: dict[int, list[int]]
-) -> None:
+def seed_quotes(store: Store, rng: random.Random, n: int, line_items: dict[int, list[int]]) -> None:
     """``n`` quotes (at most one per deal with line items), with the deal's line items
     and its first contact."""
     deals, table = store.tables["deals"], store.tables["quotes"]
