@@ -428,14 +428,15 @@ class HubSpot:
         """
         found = self._object_types.resolve(object_type)
         if found.name in ("contacts", "companies", "deals") and not found.custom:
-            return getattr(self, found.name)  # type: ignore[no-any-return]
+            resource: ObjectResource = getattr(self, found.name)
+            return resource
         from .resources import ObjectResource
 
         with self._resource_lock:
-            resource = self._resources.get(found.path_name)
-            if resource is None:
-                resource = self._resources[found.path_name] = ObjectResource(self, found)
-            return resource
+            cached = self._resources.get(found.path_name)
+            if cached is None:
+                cached = self._resources[found.path_name] = ObjectResource(self, found)
+            return cached
 
     def object_type(self, object_type: str | ObjectType) -> ObjectType:
         """The :class:`~hubframe.object_types.ObjectType` a name stands for (see :meth:`objects`).

@@ -136,7 +136,8 @@ def _custom_type(schema: Mapping[str, Any], path: str) -> ObjectType:
             path=path,
             body=schema,
         )
-    labels = schema.get("labels") if isinstance(schema.get("labels"), Mapping) else {}
+    raw_labels = schema.get("labels")
+    labels: Mapping[str, Any] = raw_labels if isinstance(raw_labels, Mapping) else {}
     singular = str(labels.get("singular") or name).strip().lower().replace(" ", "_")
     display = [schema.get("primaryDisplayProperty")]
     display += list(schema.get("secondaryDisplayProperties") or [])
@@ -214,9 +215,7 @@ class ObjectTypes:
         """``name, type_id, label, custom, fully_qualified_name``: one row per type."""
         import pandas as pd
 
-        rows = [
-            (t.name, t.type_id, t.label, t.custom, t.fully_qualified_name) for t in self.all()
-        ]
+        rows = [(t.name, t.type_id, t.label, t.custom, t.fully_qualified_name) for t in self.all()]
         df = pd.DataFrame(
             rows, columns=["name", "type_id", "label", "custom", "fully_qualified_name"]
         )

@@ -106,13 +106,18 @@ def contacts() -> PropertySet:
         ("deals", "deals"),
         ("DEAL", "deals"),
         ("0-3", "deals"),
+        ("tickets", "tickets"),
+        ("0-5", "tickets"),
+        ("Line items", "line_items"),
+        ("line_item", "line_items"),
+        ("0-46", "notes"),
     ],
 )
 def test_normalize_object_type_accepts_names_singulars_and_ids(given, expected):
     assert normalize_object_type(given) == expected
 
 
-@pytest.mark.parametrize("given", ["tickets", "0-5", "", "contactz", None, 1, ["contacts"]])
+@pytest.mark.parametrize("given", ["widgets", "0-999", "", "contactz", None, 1, ["contacts"]])
 def test_normalize_object_type_rejects_others_naming_value_and_valid_ones(given):
     with pytest.raises(InputError) as err:
         normalize_object_type(given)

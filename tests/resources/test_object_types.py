@@ -140,16 +140,23 @@ def test_custom_objects_on_the_dated_and_legacy_paths(sb):
                 sb.live_ids("machines")
             )
             paths = [r.path for r in sb.requests[before:]]
-            schemas = "/crm/v3/schemas" if version == "legacy" else f"/crm-object-schemas/{version}/"
+            schemas = (
+                "/crm/v3/schemas" if version == "legacy" else f"/crm-object-schemas/{version}/"
+            )
             assert any(p.startswith(schemas) for p in paths)
 
 
 def test_typed_columns_of_the_other_types(hs):
     items = hs.line_items.get_all(progress=False)
     assert items["amount"].dtype == "Float64" and items["quantity"].dtype == "Float64"
-    assert (items["amount"] == items["quantity"] * (items["price"] - items["discount"].fillna(0))).all()
+    assert (
+        items["amount"] == items["quantity"] * (items["price"] - items["discount"].fillna(0))
+    ).all()
     notes = hs.notes.get_all(progress=False)
-    assert str(notes["hs_timestamp"].dtype).startswith("datetime64") and notes["hs_note_body"].notna().all()
+    assert (
+        str(notes["hs_timestamp"].dtype).startswith("datetime64")
+        and notes["hs_note_body"].notna().all()
+    )
     quotes = hs.quotes.get_all(progress=False)
     assert quotes["hs_expiration_date"].notna().all()
 
@@ -189,7 +196,9 @@ def test_tickets_stages_are_the_ticket_pipelines_stages(sb, hs):
     ).json()["results"]
     stages = {s["id"] for p in pipelines for s in p["stages"]}
     assert set(tickets["hs_pipeline"]) == {p["id"] for p in pipelines}
-    assert set(tickets["hs_pipeline_stage"]) <= stages and len(set(tickets["hs_pipeline_stage"])) > 1
+    assert (
+        set(tickets["hs_pipeline_stage"]) <= stages and len(set(tickets["hs_pipeline_stage"])) > 1
+    )
 
 
 def test_sizes_are_knobs_and_the_seed_repeats():

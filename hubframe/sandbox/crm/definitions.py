@@ -337,7 +337,7 @@ def _engagement_rows() -> list[tuple[Any, ...]]:
     rows: list[tuple[Any, ...]] = []
     for name, (outward, inward) in _ENGAGEMENT_TYPE_IDS.items():
         one = OBJECT_TYPES[name].singular
-        for other, out_id, in_id in zip(_ENGAGED, outward, inward):
+        for other, out_id, in_id in zip(_ENGAGED, outward, inward, strict=True):
             two = OBJECT_TYPES[other].singular
             rows.append((out_id, name, other, f"{one}_to_{two}", None, in_id, None))
             rows.append((in_id, other, name, f"{two}_to_{one}", None, out_id, None))

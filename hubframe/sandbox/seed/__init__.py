@@ -21,7 +21,6 @@ the seed: changing it changes every seeded portal.
 from __future__ import annotations
 
 import random
-
 from collections.abc import Mapping
 
 from ..store import Store

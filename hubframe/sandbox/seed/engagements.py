@@ -96,7 +96,7 @@ def seed_engagements(
         rec = table.insert(p, created, updated)
         if subject is None:
             continue
-        for other, other_id in zip(("contacts", "companies", "deals"), subject):
+        for other, other_id in zip(("contacts", "companies", "deals"), subject, strict=True):
             if other_id is not None:
                 store.assoc.add(name, rec.id, other, other_id, (unlabeled_type(name, other),))
     table.invalidate()
