@@ -122,8 +122,8 @@ def parse_text(
     """
     text = _nullify_empty(text)
     if kind == MULTI_ID_KIND:
-        parsed, bad_ids = _parse_multi_id(text)
-        return parsed, _either(bad_text, bad_ids)
+        ids, bad_ids = _parse_multi_id(text)
+        return ids, _either(bad_text, bad_ids)
     if kind == "string":
         parsed: pa.Array = text
     elif kind == "multi":

@@ -60,15 +60,13 @@ def write_object(
     result = res.export(
         job.folder / object_file(name), properties=job.properties[name], progress=False,
         resume=job.resume, max_checkpoint_age=job.max_checkpoint_age, on_page=on_page,
-        **sources.export_kwargs(res, job.labels),
+        labels=job.labels,
     )  # fmt: skip
     return _entry("object", object_file(name), result.rows, object_type=res.object_type)
 
 
 def write_edges(hs: HubSpot, job: PortalJob, from_type: str, to_type: str) -> dict[str, Any]:
     """The edges from every exported ``from_type`` record to ``to_type``, as an edge table."""
-    if not sources.supports(hs, "associations"):
-        return {"skipped": "this client has no associations read"}
     ids = pq.read_table(job.folder / object_file(from_type), columns=["id"]).column("id")
     edges = sources.associations(hs, from_type, to_type, ids.to_pylist())
     relative = f"{ASSOCIATIONS_DIR}/{edge_table(from_type, to_type)}.parquet"
@@ -78,8 +76,6 @@ def write_edges(hs: HubSpot, job: PortalJob, from_type: str, to_type: str) -> di
 
 def write_owners(hs: HubSpot, job: PortalJob) -> dict[str, Any]:
     """The portal's owners, as ``owners.parquet``."""
-    if not sources.supports(hs, "owners"):
-        return {"skipped": "this client has no owners read"}
     owners = sources.owners(hs)
     write_frame(owners, job.folder / "owners.parquet")
     return _entry("owners", "owners.parquet", len(owners))
@@ -90,8 +86,6 @@ def write_pipelines(hs: HubSpot, job: PortalJob) -> dict[str, Any] | None:
     ``object_type`` column first; None when no exported type has pipelines."""
     import pandas as pd
 
-    if not sources.supports(hs, "pipelines"):
-        return {"skipped": "this client has no pipelines read"}
     frames = []
     for name in job.objects:
         res = sources.resource(hs, name)

@@ -44,8 +44,7 @@ def exported(portal_hs, tmp_path_factory):
 def direct(hs, name: str) -> pd.DataFrame:
     """A table read straight from the portal, as export_portal should have written it."""
     if name in OBJECTS:
-        kwargs = {"labels": True} if _takes_labels(hs) else {}
-        return getattr(hs, name).get_all(progress=False, **kwargs)
+        return hs.objects(name).get_all(progress=False, labels=True)
     if name == "owners":
         return hs.owners()
     if name == "pipelines":
@@ -61,12 +60,6 @@ def direct(hs, name: str) -> pd.DataFrame:
     a, b = name.split("__")
     ids = direct(hs, a)["id"].tolist()
     return hs.associations(a, b, ids=ids)
-
-
-def _takes_labels(hs) -> bool:
-    import inspect
-
-    return "labels" in inspect.signature(hs.contacts.get_all).parameters
 
 
 def manifest(folder: Path) -> dict:
