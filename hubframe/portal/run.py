@@ -22,7 +22,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .._progress import TableProgress
-from ..errors import ExportError, ForbiddenError, HubSpotError, warn
+from ..errors import (
+    BadRequestError,
+    ExportError,
+    ForbiddenError,
+    HubSpotError,
+    InputError,
+    NotFoundError,
+    warn,
+)
 from ..export import DEFAULT_MAX_CHECKPOINT_AGE
 from . import tables
 from .job import PortalJob, edge_table
@@ -230,14 +238,21 @@ class _Run:
             if self.job.explicit:
                 raise
             warn(f"the portal export leaves out {name}: {exc}")
-            return {"skipped": f"{type(exc).__name__}: {exc}"}
+            return {"skipped": f"{type(exc).__name__}: {str(exc):.300}"}
 
     def _edges(self, a: str, b: str) -> dict[str, Any]:
         """An edge table; none when one side was left out."""
         left_out = [t for t in (a, b) if t not in self.state["tables"]]
         if left_out:
             return {"skipped": f"{' and '.join(left_out)} not exported"}
-        return tables.write_edges(self.hs, self.job, a, b)
+        try:
+            return tables.write_edges(self.hs, self.job, a, b)
+        except (InputError, BadRequestError, NotFoundError) as exc:
+            # A pair the association read does not take (a custom object it cannot name),
+            # or one HubSpot defines no association for: which status HubSpot answers for
+            # such a pair is unconfirmed, so 400 and 404 both leave the pair out. The
+            # manifest says why; the rest of the portal is still written.
+            return {"skipped": f"{type(exc).__name__}: {str(exc):.300}"}
 
     def finish(self) -> PortalResult:
         """Write the manifest: the folder is complete."""

@@ -319,3 +319,34 @@ def test_command_line_errors_are_messages(tmp_path, capsys):
     with pytest.raises(SystemExit):
         main(["export-portal", "-o", str(tmp_path / "p"), "--objects", ","])
     assert "names no object type" in capsys.readouterr().err
+
+
+def test_objects_none_is_every_type_the_portal_has(tmp_path):
+    """Standard types, engagements and the custom object; each table equals a direct read."""
+    folder = tmp_path / "portal"
+    with Sandbox(contacts=120, companies=12, deals=30, seed=17) as sb:
+        with sb.client(rate_limit=(10_000, 10)) as hs:
+            result = hs.export_portal(folder, progress=False)
+            types = list(hs.object_types()["name"])
+            tables = hf.read_portal(folder)
+            assert [n for n in tables if n in types] == types  # every type, in the portal's order
+            for name in types:
+                expected = hs.objects(name).get_all(progress=False, labels=True)
+                expected = expected.sort_values(
+                    "id", key=lambda s: s.astype(int), ignore_index=True
+                )
+                pd.testing.assert_frame_equal(tables[name], expected, obj=name)
+            assert result.tables["tickets"] > 0 and "machines" in result.tables
+            # Each pair of types once, in the portal's order; every one written or said why not.
+            pairs = [edge_table(a, b) for i, a in enumerate(types) for b in types[i + 1 :]]
+            assert sorted(pairs) == sorted(
+                [n for n in tables if "__" in n] + [n for n in result.skipped if "__" in n]
+            )
+            edges = tables["deals__line_items"]
+            expected_edges = hs.associations(
+                "deals", "line_items", ids=tables["deals"]["id"], progress=False
+            )
+            pd.testing.assert_frame_equal(edges, expected_edges)
+            assert set(edges["to_id"]) <= set(tables["line_items"]["id"])
+            assert len(tables["owners"]) == len(hs.owners()) > 0
+            assert set(tables["pipelines"]["object_type"]) == {"deals", "tickets"}
