@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import InputError
 from ..export import DEFAULT_MAX_CHECKPOINT_AGE
-from ..validate import check_flag
+from ..validate import check_flag, is_positive_number
 from . import sources
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -48,6 +48,7 @@ class PortalJob:
     progress: bool
     resume: bool
     max_checkpoint_age: float | timedelta | None
+    max_age: float | None  # the same in seconds (None: any age)
     explicit: bool  # the caller named the object types (a refused one is an error)
 
     @classmethod
@@ -73,13 +74,14 @@ class PortalJob:
         associations = check_flag(associations, "associations")
         labels, progress = check_flag(labels, "labels"), check_flag(progress, "progress")
         resume = check_flag(resume, "resume")
+        max_age = _seconds(max_checkpoint_age)
         names = _objects(hs, objects)
         props = _properties(properties, names)
         pairs = list(combinations(names, 2)) if associations else []
         return cls(
             folder=target, objects=names, properties=props, pairs=pairs, labels=labels,
             progress=progress, resume=resume, max_checkpoint_age=max_checkpoint_age,
-            explicit=objects is not None,
+            max_age=max_age, explicit=objects is not None,
         )  # fmt: skip
 
     @property
@@ -96,6 +98,19 @@ class PortalJob:
     def table_count(self) -> int:
         """How many tables this job writes at most (objects, pairs, owners, pipelines)."""
         return len(self.objects) + len(self.pairs) + 2
+
+
+def _seconds(value: Any) -> float | None:
+    """``max_checkpoint_age=`` in seconds (None: any age)."""
+    if value is None:
+        return None
+    seconds = value.total_seconds() if isinstance(value, timedelta) else value
+    if is_positive_number(seconds):
+        return float(seconds)
+    raise InputError(
+        f"max_checkpoint_age={value!r:.100}: use a number of seconds > 0, a datetime.timedelta "
+        "such as timedelta(hours=24), or None to continue an interrupted export of any age"
+    )
 
 
 def _folder(folder: Any) -> Path:

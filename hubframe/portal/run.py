@@ -16,7 +16,7 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -106,8 +106,12 @@ def export_portal(
         labels: add the ``<column>_label`` columns to the object tables.
         progress: show one bar over the tables, naming the one being read.
         resume: continue an interrupted export into the same folder (same parameters,
-            portal and API version); False starts over.
-        max_checkpoint_age: the oldest unfinished object export to continue (see
+            portal and API version); False starts over. A folder whose export finished is
+            exported anew (its manifest is removed first, so it never names a table
+            being replaced).
+        max_checkpoint_age: how long after it started an interrupted export may be
+            continued, as seconds or a ``datetime.timedelta`` (default 24 hours; None: any
+            age); the object exports' checkpoints are held to it too (see
             :func:`hubframe.export.export`).
 
     Returns:
@@ -164,6 +168,7 @@ class _Run:
         saved = self.folder.load_partial() if self.job.resume else None
         if saved is not None:
             self._check(saved, header)
+            self._check_age(saved)
             self.state = saved
             self.resumed = True
             log.info("continuing the export of the portal into %s", self.job.folder)
@@ -183,6 +188,27 @@ class _Run:
             raise ExportError(
                 f"an unfinished export of a portal into {self.job.folder} differs ({shown}). "
                 "Pass resume=False to start over, or call again with its arguments to finish it."
+            )
+
+    def _check_age(self, saved: dict[str, Any]) -> None:
+        """Refuse to continue an export that started longer ago than ``max_checkpoint_age``:
+        its finished tables would be older than that next to the ones read now."""
+        try:
+            started = datetime.fromisoformat(saved["started_at"])
+        except (KeyError, TypeError, ValueError):
+            raise ExportError(
+                f"the state of the unfinished export into {self.job.folder} says no readable "
+                "start time; pass resume=False to start over"
+            ) from None
+        age = (datetime.now(timezone.utc) - started).total_seconds()
+        limit = self.job.max_age
+        if limit is not None and age > limit:
+            raise ExportError(
+                f"the unfinished export of a portal into {self.job.folder} started "
+                f"{age / 3600:.1f} hours ago ({saved['started_at']}), longer ago than "
+                f"max_checkpoint_age ({limit / 3600:.1f} hours): the tables it wrote may have "
+                "changed in HubSpot since. Pass resume=False to start over, or "
+                "max_checkpoint_age=None to continue it anyway."
             )
 
     def write_all(self) -> None:

@@ -350,3 +350,40 @@ def test_objects_none_is_every_type_the_portal_has(tmp_path):
             assert set(edges["to_id"]) <= set(tables["line_items"]["id"])
             assert len(tables["owners"]) == len(hs.owners()) > 0
             assert set(tables["pipelines"]["object_type"]) == {"deals", "tickets"}
+
+
+def test_an_old_interrupted_export_is_not_continued_without_asking(tmp_path):
+    from datetime import datetime, timedelta, timezone
+
+    folder = tmp_path / "portal"
+    with Sandbox(contacts=40, companies=4, deals=8, seed=18) as sb:
+        with sb.client(rate_limit=(10_000, 10), max_retries=0) as hs:
+            sb.inject(503, count=None, path_contains=hs.paths.objects("deals"))
+            with pytest.raises(hf.ExportError):
+                hs.export_portal(folder, objects=OBJECTS, progress=False)
+            sb.clear_injections()
+            partial = folder / ".manifest.partial.json"
+            state = json.loads(partial.read_text())
+            state["started_at"] = (datetime.now(timezone.utc) - timedelta(hours=30)).isoformat()
+            partial.write_text(json.dumps(state))
+            with pytest.raises(hf.ExportError, match="started 30.0 hours ago"):
+                hs.export_portal(folder, objects=OBJECTS, progress=False)
+            with pytest.raises(hf.InputError, match="max_checkpoint_age"):
+                hs.export_portal(folder, objects=OBJECTS, progress=False, max_checkpoint_age=-1)
+            result = hs.export_portal(
+                folder, objects=OBJECTS, progress=False, max_checkpoint_age=None
+            )
+            assert result.resumed and result.tables["deals"] == 8
+
+
+def test_the_method_takes_the_function_s_arguments():
+    import inspect
+
+    from hubframe.portal import export_portal
+
+    method = inspect.signature(hf.HubSpot(token="x" * 20).export_portal).parameters
+    function = dict(inspect.signature(export_portal).parameters)
+    function.pop("hs")
+    assert [(p.name, p.default) for p in method.values()] == [
+        (p.name, p.default) for p in function.values()
+    ]
