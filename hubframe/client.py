@@ -76,7 +76,8 @@ class HubSpot:
     """A connection to one HubSpot portal (or a hubframe sandbox).
 
     Args:
-        token: private-app access token; defaults to ``$HUBSPOT_ACCESS_TOKEN``.
+        token: a Service Key or a project app's static access token (a legacy private-app
+            token is still accepted); defaults to ``$HUBSPOT_ACCESS_TOKEN``.
         base_url: API host; defaults to ``$HUBFRAME_BASE_URL``, then ``https://api.hubapi.com``.
         forms_url: forms host; defaults to ``$HUBFRAME_FORMS_URL``, then ``https://api.hsforms.com``.
         timeout: seconds for each request.
@@ -124,7 +125,8 @@ class HubSpot:
         if not token or not token.strip():
             raise ConfigurationError(
                 "No HubSpot token: pass HubSpot(token=...) or set HUBSPOT_ACCESS_TOKEN to a "
-                "private-app access token. To try hubframe without a HubSpot account, use the "
+                "Service Key (HubSpot: Settings > Integrations > Service Keys; a legacy "
+                "private-app token is still accepted). To try hubframe without a HubSpot account, use the "
                 "sandbox: `from hubframe.sandbox import Sandbox; hs = Sandbox().start().client()`."
             )
         if not isinstance(max_retries, int) or isinstance(max_retries, bool) or max_retries < 0:

@@ -170,7 +170,8 @@ _EMPLOYEE_BANDS = options("contacts", "numemployees")
 def seed_contacts(
     store: Store, rng: random.Random, n: int, companies: list[CompanyRow]
 ) -> dict[int, list[int]]:
-    """``n`` live contacts, 70% of them with a Primary company whose domain their email uses.
+    """``n`` live contacts, 70% of them with a Primary company whose domain their email uses
+    (the association HubSpot makes by email domain); the others use free-mail domains.
 
     Returns:
         The ids of each company's contacts.
@@ -192,9 +193,15 @@ def seed_contacts(
         created, updated = timeline(rng, total, i)
         _fill_contact_dates(p, rng, stage, created)
         rec = table.insert(p, created, updated)
-        if _archive_if_due(table, rec.id, i, every, updated) or not company:
+        archived = _archive_if_due(table, rec.id, i, every, updated)
+        if not company:
             continue
+        # The company whose domain the email uses is the Primary one, as HubSpot's
+        # auto-association makes it when a contact is created (crm/domains.py); an
+        # archived contact keeps it too (hidden until it is restored).
         store.assoc.add("contacts", rec.id, "companies", company[0], (1,))
+        if archived:
+            continue
         contacts_of.setdefault(company[0], []).append(rec.id)
         if r() < 0.02 and ncomp > 1:
             other = companies[rng.randrange(ncomp)][0]
