@@ -64,7 +64,7 @@ class Sandbox(LivePortal, PortalSettings):
         products, line_items, quotes, tickets, notes, calls, emails, meetings, tasks,
         machines: records of each other object type to seed (``machines`` is the
             portal's custom object); None for a default that grows with the portal
-            (``tickets``: a fifth of ``contacts``, ``notes``: half ...;
+            (``tickets``: a fifth of ``contacts``, ``notes``: half ..., at most 2,000;
             :func:`~hubframe.sandbox.seed.default_sizes`). ``line_items`` is a ceiling:
             they are seeded per deal, and a deal with line items has their sum as amount.
         rules: the portal's write rules, a list of dicts such as ``{"object": "deals",
