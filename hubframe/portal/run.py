@@ -232,7 +232,10 @@ class _Run:
         self, bar: TableProgress, name: str, write: Callable[[], dict[str, Any] | None]
     ) -> None:
         """Write one table unless an earlier run did, then record it."""
-        if name in self.state["tables"] or name in self.state["skipped"]:
+        done = self.state["tables"].get(name)
+        if done is not None and (self.job.folder / done["path"]).is_file():
+            return
+        if name in self.state["skipped"]:
             return
         bar.show(name)
         try:

@@ -33,7 +33,9 @@ def resource(hs: HubSpot, name: str) -> ObjectResource:
 def associations(hs: HubSpot, from_type: str, to_type: str, ids: list[str]) -> pd.DataFrame:
     """The edges from the records ``ids`` of ``from_type`` to ``to_type`` (no bar of its
     own: the portal's bar names the table)."""
-    return hs.associations(from_type, to_type, ids=ids, progress=False)
+    # No ids is no edges, but the read refuses an empty list: reading every record of the
+    # (empty) type gives the empty table with its columns and dtypes.
+    return hs.associations(from_type, to_type, ids=ids or None, progress=False)
 
 
 def owners(hs: HubSpot) -> pd.DataFrame:

@@ -387,3 +387,35 @@ def test_the_method_takes_the_function_s_arguments():
     assert [(p.name, p.default) for p in method.values()] == [
         (p.name, p.default) for p in function.values()
     ]
+
+
+def test_an_empty_type_gives_empty_tables_with_their_columns(tmp_path):
+    folder = tmp_path / "portal"
+    with Sandbox(contacts=0, companies=3, deals=0, seed=19) as sb, sb.client() as hs:
+        result = hs.export_portal(folder, objects=["contacts", "companies"], progress=False)
+        expected = hs.associations("companies", "contacts", progress=False).iloc[:0]
+    assert result.tables["contacts"] == 0 and result.tables["contacts__companies"] == 0
+    edges = hf.read_portal(folder)["contacts__companies"]
+    pd.testing.assert_frame_equal(edges, expected.reset_index(drop=True))
+
+
+def test_one_bar_for_the_whole_portal(tmp_path, capsys):
+    """A notebook user sees one bar that names the table being read, not one bar a table."""
+    with Sandbox(contacts=30, companies=3, deals=5, seed=20) as sb, sb.client() as hs:
+        hs.export_portal(tmp_path / "portal", objects=OBJECTS)
+    err = capsys.readouterr().err
+    assert "export portal" in err and "8/8" in err  # 3 objects, 3 pairs, owners, pipelines
+    assert "export contacts" not in err and "associations" not in err
+
+
+def test_a_finished_table_deleted_before_the_rerun_is_written_again(tmp_path):
+    folder = tmp_path / "portal"
+    with Sandbox(contacts=40, companies=4, deals=8, seed=21) as sb:
+        with sb.client(rate_limit=(10_000, 10), max_retries=0) as hs:
+            sb.inject(503, count=None, path_contains=hs.paths.objects("deals"))
+            with pytest.raises(hf.ExportError):
+                hs.export_portal(folder, objects=OBJECTS, progress=False)
+            sb.clear_injections()
+            (folder / "contacts.parquet").unlink()
+            result = hs.export_portal(folder, objects=OBJECTS, progress=False)
+            assert result.resumed and len(hf.read_portal(folder)["contacts"]) == 40
