@@ -23,6 +23,7 @@ if TYPE_CHECKING:  # pragma: no cover
     import pyarrow as pa
 
     from ..client import HubSpot
+    from ..labels import LabelMaps
     from ..pagination import Page
     from ..properties import PropertySet
 
@@ -119,6 +120,17 @@ class Resource:
         """A typed DataFrame of HubSpot records with these properties and association columns."""
         props = [self.props[n] for n in names]
         return frames.to_frame(records, props, associations=list(associations))
+
+    def label_maps(self, names: list[str]) -> LabelMaps:
+        """The label columns of a read of these properties (:mod:`.labeling`): option
+        labels, and the owners and pipelines when a column needs them (fetched now)."""
+        from .labeling import label_maps
+
+        return label_maps(self._hs, self.object_type, self.props, names)
+
+    def labelled(self, df: pd.DataFrame, names: list[str], labels: bool) -> pd.DataFrame:
+        """``df`` with a ``<column>_label`` column after each labelled column when ``labels``."""
+        return self.label_maps(names).frame(df) if labels else df
 
     # -- helpers of the operations ------------------------------------------------------------
 

@@ -59,10 +59,11 @@ FAMILIES: dict[str, str] = {
     "/crm/v3/lists": "/crm/lists/{version}",
     # the schemas family is spelled apart (HubSpot's docs: /crm-object-schemas/2026-03/schemas)
     "/crm/v3/schemas": "/crm-object-schemas/{version}/schemas",
+    "/crm/v3/pipelines": "/crm/pipelines/{version}",
 }
 
 #: The API families whose dated paths are ``/crm/{family}/{version}/...``.
-_DATED_AREAS = ("objects", "properties", "associations", "lists")
+_DATED_AREAS = ("objects", "properties", "associations", "lists", "pipelines")
 
 
 #: A handler parses the request, calls one store operation and shapes the reply.
