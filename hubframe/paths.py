@@ -164,6 +164,10 @@ class Paths:
         """The property definitions of an object type: ``/crm/v3/properties/{type}``."""
         return f"/crm/v3/properties/{self.object_segment(object_type)}"
 
+    def schemas(self) -> str:
+        """The portal's custom object schemas: ``/crm/v3/schemas``."""
+        return "/crm/v3/schemas"
+
     # -- owners and pipelines ---------------------------------------------------------------
 
     def owners(self) -> str:
@@ -178,10 +182,6 @@ class Paths:
     def pipelines(self, object_type: str) -> str:
         """Every pipeline of an object type, with its stages: ``/crm/v3/pipelines/{type}``."""
         return f"/crm/v3/pipelines/{_part(object_type)}"
-
-    def schemas(self) -> str:
-        """The portal's custom object schemas: ``/crm/v3/schemas``."""
-        return "/crm/v3/schemas"
 
     # -- associations -----------------------------------------------------------------------
 
@@ -368,11 +368,6 @@ class DatedPaths(Paths):
         """The property definitions of an object type: ``/crm/properties/{version}/{type}``."""
         return f"/crm/properties/{self.api_version}/{self.object_segment(object_type)}"
 
-    def pipelines(self, object_type: str) -> str:
-        """Every pipeline of an object type: ``/crm/pipelines/{version}/{type}`` (HubSpot
-        documents ``/crm/pipelines/2026-03/{objectType}`` and ``/crm/pipelines/2026-09/...``)."""
-        return f"/crm/pipelines/{self.api_version}/{_part(object_type)}"
-
     def schemas(self) -> str:
         """The portal's custom object schemas: ``/crm-object-schemas/{version}/schemas``.
 
@@ -381,6 +376,11 @@ class DatedPaths(Paths):
         schemas spec was found).
         """
         return f"/crm-object-schemas/{self.api_version}/schemas"
+
+    def pipelines(self, object_type: str) -> str:
+        """Every pipeline of an object type: ``/crm/pipelines/{version}/{type}`` (HubSpot
+        documents ``/crm/pipelines/2026-03/{objectType}`` and ``/crm/pipelines/2026-09/...``)."""
+        return f"/crm/pipelines/{self.api_version}/{_part(object_type)}"
 
     def association_batch(self, from_type: str, to_type: str, action: str) -> str:
         """Associate (``create``) or dissociate (``archive``) records in a batch:

@@ -22,7 +22,13 @@ def test_paths_encode_ids_and_emails():
     )
     assert paths.list_memberships("12", "add") == "/crm/v3/lists/12/memberships/add"
     assert paths.batch("deals", "read") == "/crm/v3/objects/deals/batch/read"
+    assert paths.schemas() == "/crm/v3/schemas"
+    assert paths.objects("tickets") == "/crm/v3/objects/tickets"
+    assert paths.objects("2-4100001") == "/crm/v3/objects/2-4100001"
     dated = DatedPaths("2026-09")
+    assert dated.schemas() == "/crm-object-schemas/2026-09/schemas"
+    assert dated.objects("line_items") == "/crm/objects/2026-09/line_items"
+    assert dated.search("2-4100001") == "/crm/objects/2026-09/2-4100001/search"
     assert dated.object("contacts", "a+b@example.com") == (
         "/crm/objects/2026-09/contacts/a%2Bb%40example.com"
     )
@@ -36,6 +42,7 @@ PATH_METHODS = [
     ("batch", ("deals", "archive")),
     ("search", ("deals",)),
     ("properties", ("deals",)),
+    ("schemas", ()),
     ("associations", ("companies", "1", "contacts")),
     ("association_batch", ("contacts", "companies", "create")),
     ("association_read", ("contacts", "companies")),

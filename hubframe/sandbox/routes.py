@@ -57,9 +57,9 @@ FAMILIES: dict[str, str] = {
     "/crm/v3/properties": "/crm/properties/{version}",
     "/crm/v4/associations": "/crm/associations/{version}",
     "/crm/v3/lists": "/crm/lists/{version}",
-    "/crm/v3/pipelines": "/crm/pipelines/{version}",
     # the schemas family is spelled apart (HubSpot's docs: /crm-object-schemas/2026-03/schemas)
     "/crm/v3/schemas": "/crm-object-schemas/{version}/schemas",
+    "/crm/v3/pipelines": "/crm/pipelines/{version}",
 }
 
 #: The API families whose dated paths are ``/crm/{family}/{version}/...``.
