@@ -73,7 +73,8 @@ class HubSpot:
     """A connection to one HubSpot portal (or a hubframe sandbox).
 
     Args:
-        token: private-app access token; defaults to ``$HUBSPOT_ACCESS_TOKEN``.
+        token: a Service Key or a project app's static access token (a legacy private-app
+            token is still accepted); defaults to ``$HUBSPOT_ACCESS_TOKEN``.
         base_url: API host; defaults to ``$HUBFRAME_BASE_URL``, then ``https://api.hubapi.com``.
         forms_url: forms host; defaults to ``$HUBFRAME_FORMS_URL``, then ``https://api.hsforms.com``.
         timeout: seconds for each request.
@@ -121,7 +122,8 @@ class HubSpot:
         if not token or not token.strip():
             raise ConfigurationError(
                 "No HubSpot token: pass HubSpot(token=...) or set HUBSPOT_ACCESS_TOKEN to a "
-                "private-app access token. To try hubframe without a HubSpot account, use the "
+                "Service Key (HubSpot: Settings > Integrations > Service Keys; a legacy "
+                "private-app token is still accepted). To try hubframe without a HubSpot account, use the "
                 "sandbox: `from hubframe.sandbox import Sandbox; hs = Sandbox().start().client()`."
             )
         if not isinstance(max_retries, int) or isinstance(max_retries, bool) or max_retries < 0:
@@ -450,6 +452,24 @@ class HubSpot:
         from .resources.associations import Associations
 
         return Associations(self, from_type, to_type).frame(ids, progress=progress)
+
+    def owners(self, *, archived: bool = False) -> pd.DataFrame:
+        """The portal's owners, one row each: :func:`hubframe.resources.owners.owners`.
+
+        Columns id, email, firstName, lastName, userId, teams (team names), archived,
+        createdAt, updatedAt; ``id`` is what ``hubspot_owner_id`` holds.
+        ``archived=True`` reads the archived owners instead.
+        """
+        from .resources.owners import owners
+
+        return owners(self, archived=archived)
+
+    def pipelines(self, object_type: str) -> pd.DataFrame:
+        """The pipelines of ``"deals"``, ``"tickets"``, ..., one row per stage:
+        :func:`hubframe.resources.pipelines.pipelines`."""
+        from .resources.pipelines import pipelines
+
+        return pipelines(self, object_type)
 
     def properties(self, object_type: str, *, refresh: bool = False) -> PropertySet:
         """The property definitions of ``object_type``, fetched once per client and cached.

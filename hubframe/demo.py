@@ -129,11 +129,12 @@ Next steps
   Read the files:     import hubframe as hf; hf.read_parquet("{out}/contacts.parquet")   (or any Parquet reader)
   Open the notebooks: jupyter lab notebooks/quickstart.ipynb   (and notebooks/operations.ipynb,
                       in the hubframe repository; pip install jupyterlab if you have no Jupyter)
-  Use a real portal:  create a private app in HubSpot (Settings > Integrations > Private apps) with the
+  Use a real portal:  create a Service Key in HubSpot (Settings > Integrations > Service Keys) with the
                       crm.objects.contacts.read, crm.objects.companies.read and crm.objects.deals.read
-                      scopes, then
-                        export HUBSPOT_ACCESS_TOKEN=<the app's access token>
+                      scopes (a legacy private-app token with them works too, until September 2027), then
+                        export HUBSPOT_ACCESS_TOKEN=<the Service Key>
                         hubframe export contacts -o contacts.parquet --properties all
+                      (HubSpot's 2026-09 API; --api-version 2026-03 or legacy picks another)
                       or in Python:
                         import hubframe as hf
                         hs = hf.HubSpot()     # reads HUBSPOT_ACCESS_TOKEN

@@ -68,6 +68,9 @@ __all__ = [
     "ValidationError",
     "error_from_response",
     "is_edge_block",
+    "property_problems",
+    "required_hint",
+    "required_properties",
     "warn",
 ]
 
@@ -185,7 +188,74 @@ class BadRequestError(APIStatusError):
 
 
 class ValidationError(BadRequestError):
-    """HTTP 400 with category VALIDATION_ERROR (bad property value, unknown property, ...)."""
+    """HTTP 400 with category VALIDATION_ERROR (bad property value, unknown property, a
+    property the portal's rules require, ...).
+
+    From API version 2026-09 HubSpot applies the rules a portal's admins set (a property
+    required when another has some value, the required fields of the "Create record"
+    form) to API writes; a write breaking one is this error, naming the property to
+    supply in :attr:`required` and in its hint.
+
+    Attributes:
+        properties: every property HubSpot's body names (``errors[].context.propertyName``),
+            in its order.
+        required: those of them the write left out although a rule requires them.
+    """
+
+    def __init__(self, message: str, **kw: Any):
+        problems = property_problems(kw.get("body"))
+        self.properties = list(dict.fromkeys(name for name, _, _ in problems))
+        self.required = required_properties(problems)
+        super().__init__(_naming_rules(message, problems, self.required), **kw)
+
+    def hint(self) -> str:
+        return required_hint(self.required)
+
+
+def property_problems(body: Any) -> list[tuple[str, str, str]]:
+    """``(property, code, message)`` for each property a HubSpot error body (or one
+    batch error of a 207) names in ``errors[].context.propertyName``."""
+    errors = body.get("errors") if isinstance(body, dict) else None
+    out: list[tuple[str, str, str]] = []
+    for err in errors if isinstance(errors, list) else []:
+        if not isinstance(err, dict):
+            continue
+        names = (err.get("context") or {}).get("propertyName") or []
+        for name in names if isinstance(names, list) else [names]:
+            out.append((str(name), str(err.get("code") or ""), str(err.get("message") or "")))
+    return out
+
+
+def required_properties(problems: list[tuple[str, str, str]]) -> list[str]:
+    """The properties of :func:`property_problems` that a rule requires and the write left
+    out. HubSpot's code for a broken 2026-09 rule is unconfirmed (the sandbox sends
+    ``REQUIRED_FIELD``), so any code naming ``REQUIRED`` counts."""
+    return list(dict.fromkeys(name for name, code, _ in problems if "REQUIRED" in code.upper()))
+
+
+def required_hint(names: list[str], where: str = "the write") -> str:
+    """What to do about properties a portal rule requires ('' for none); ``where`` says
+    what to supply them in (``"the rows refused"``)."""
+    if not names:
+        return ""
+    what = " and ".join(names)
+    return (
+        f"Supply {what} in {where}, or ask a HubSpot admin about the rule that requires "
+        f"{'them' if len(names) > 1 else 'it'} (HubSpot applies the portal's required-property "
+        "rules to API writes from API version 2026-09 on)."
+    )
+
+
+def _naming_rules(message: str, problems: list[tuple[str, str, str]], required: list[str]) -> str:
+    """HubSpot's message, with the rule of each required property it does not name."""
+    missing = [
+        text or f"{name} is required"
+        for name, code, text in problems
+        if name in required and "REQUIRED" in code.upper() and name not in message
+    ]
+    if not missing:
+        return message
+    return f"{message.rstrip().rstrip('.')}: {'; '.join(dict.fromkeys(missing))}."
 
 
 class AuthenticationError(APIStatusError):
@@ -193,8 +263,9 @@ class AuthenticationError(APIStatusError):
 
     def hint(self) -> str:
         return (
-            "Check the private-app access token (HUBSPOT_ACCESS_TOKEN or HubSpot(token=...)); "
-            "tokens are shown in HubSpot under Settings > Integrations > Private apps."
+            "Check the access token (HUBSPOT_ACCESS_TOKEN or HubSpot(token=...)): a Service Key "
+            "(HubSpot: Settings > Integrations > Service Keys) or a project app's static token; "
+            "a legacy private-app token is still accepted."
         )
 
 
@@ -324,9 +395,20 @@ class MissingScopesError(ForbiddenError):
         super().__init__(message, **kw)
 
     def hint(self) -> str:
+        where = "to the Service Key (or the app) whose token you use, then try again."
+        if len(self.scopes) == 1:
+            return f"Missing scope {self.scopes[0]}: add it {where}"
         if self.scopes:
-            return f"Missing scope {', '.join(self.scopes)}: add it to your private app and use its new token."
-        return "Add the required scope to your private app and use its new token."
+            # HubSpot's list reads "one or more of the following scopes are required": for
+            # property definitions it is alternatives (crm.schemas.X.read or crm.objects.X.read).
+            return (
+                f"Missing scope: HubSpot asks for one or more of {', '.join(self.scopes)}: "
+                f"add one {where}"
+            )
+        return (
+            "Add the scope HubSpot names to the Service Key (or the app) whose token you use, "
+            "then try again."
+        )
 
 
 class NotFoundError(APIStatusError):

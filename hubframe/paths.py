@@ -16,7 +16,7 @@ Resources never spell a path or one of those shapes: they ask ``hs.paths``.
 
 Some endpoints have no dated equivalent, and every version sends them on their
 legacy paths: form submission (on the forms host), workflow enrollment and the
-workflow listing, and the account details. Each says so, with its sunset date.
+workflow listing, the owners, and the account details. Each says so, with its sunset date.
 
 Paths are relative to the API host (``hs.base_url``) except
 :meth:`Paths.form_submit`, which is relative to the forms host. Ids and emails
@@ -163,6 +163,21 @@ class Paths:
     def properties(self, object_type: str) -> str:
         """The property definitions of an object type: ``/crm/v3/properties/{type}``."""
         return f"/crm/v3/properties/{self.object_segment(object_type)}"
+
+    # -- owners and pipelines ---------------------------------------------------------------
+
+    def owners(self) -> str:
+        """The portal's owners (the users records are assigned to): ``/crm/v3/owners``.
+
+        ``/crm/v3/owners`` in every version: HubSpot documents no dated owners path (the
+        fact sheets list none; unconfirmed whether one exists). Unsupported from
+        September 2027 (HubSpot's rule for v1-v3 APIs).
+        """
+        return "/crm/v3/owners"
+
+    def pipelines(self, object_type: str) -> str:
+        """Every pipeline of an object type, with its stages: ``/crm/v3/pipelines/{type}``."""
+        return f"/crm/v3/pipelines/{_part(object_type)}"
 
     # -- associations -----------------------------------------------------------------------
 
@@ -315,7 +330,7 @@ class DatedPaths(Paths):
 
     ``2026-09`` is HubSpot's current version (the default); ``2026-03`` is supported until
     about September 2027. Objects, search, batches, properties, association reads and
-    batches, and lists have dated paths; the endpoints without one stay on their legacy
+    batches, lists and pipelines have dated paths; the endpoints without one stay on their legacy
     paths (see :class:`Paths`). Deals are named by their type id, ``0-3``, as HubSpot's
     specs and its dated SDK do; contacts and companies by name.
 
@@ -346,6 +361,11 @@ class DatedPaths(Paths):
     def properties(self, object_type: str) -> str:
         """The property definitions of an object type: ``/crm/properties/{version}/{type}``."""
         return f"/crm/properties/{self.api_version}/{self.object_segment(object_type)}"
+
+    def pipelines(self, object_type: str) -> str:
+        """Every pipeline of an object type: ``/crm/pipelines/{version}/{type}`` (HubSpot
+        documents ``/crm/pipelines/2026-03/{objectType}`` and ``/crm/pipelines/2026-09/...``)."""
+        return f"/crm/pipelines/{self.api_version}/{_part(object_type)}"
 
     def association_batch(self, from_type: str, to_type: str, action: str) -> str:
         """Associate (``create``) or dissociate (``archive``) records in a batch:

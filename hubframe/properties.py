@@ -160,6 +160,8 @@ class Property:
         hubspot_defined: a HubSpot default property rather than a custom one.
         hidden: hidden in HubSpot's UI.
         multi: a multi-select (``enumeration`` with fieldType ``checkbox``).
+        referenced_type: what the values name, when HubSpot says (``referencedObjectType``,
+            e.g. ``OWNER`` for an owner property), else "".
     """
 
     name: str
@@ -174,6 +176,7 @@ class Property:
     hubspot_defined: bool = False
     hidden: bool = False
     multi: bool = False
+    referenced_type: str = ""
 
     @classmethod
     def from_dict(cls, definition: Mapping[str, Any]) -> Property:
@@ -211,6 +214,7 @@ class Property:
             hubspot_defined=bool(definition.get("hubspotDefined")),
             hidden=bool(definition.get("hidden")),
             multi=type_ == "enumeration" and field_type == "checkbox",
+            referenced_type=_text(definition.get("referencedObjectType")),
         )
 
     @property

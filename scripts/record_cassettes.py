@@ -65,7 +65,7 @@ PORTALS: dict[str, dict[str, Any]] = {
     "main": {"contacts": 230, "companies": 25, "deals": 40, "seed": 0},
     # Just over HubSpot's 10,000-result search cap: the search must start a second window.
     "big": {"contacts": 10_050, "companies": 1, "deals": 1, "seed": 0},
-    # A private app that may read the deal schema but not deals.
+    # A token (a Service Key, or an app's) that may read the deal schema but not deals.
     "limited": {
         "contacts": 10,
         "companies": 2,

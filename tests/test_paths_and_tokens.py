@@ -46,6 +46,8 @@ PATH_METHODS = [
     ("workflow_enrollment", ("1", "a@b.co")),
     ("account_details", ()),
     ("form_submit", ("1", "2")),
+    ("owners", ()),
+    ("pipelines", ("deals",)),
 ]
 
 
@@ -73,6 +75,7 @@ def test_dated_versions_differ_only_in_the_date_and_keep_the_legacy_only_endpoin
             "workflow_enrollment",
             "account_details",
             "form_submit",
+            "owners",
         ):
             assert a == b == old, name  # no dated equivalent: legacy in every version
         else:

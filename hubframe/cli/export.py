@@ -66,6 +66,11 @@ def add_parser(sub: Any) -> None:
         help="export the matches of PROPERTY = VALUE",
     )
     p.add_argument(
+        "--labels",
+        action="store_true",
+        help="add a <column>_label column after each enumeration, owner, pipeline and stage column",
+    )
+    p.add_argument(
         "--no-resume", action="store_true", help="start over even if a checkpoint exists"
     )
     default_hours = DEFAULT_MAX_CHECKPOINT_AGE.total_seconds() / 3600
@@ -109,7 +114,7 @@ def run(args: argparse.Namespace) -> int:
         with portal_client(args) as hs:
             res = getattr(hs, args.object_type).export(
                 args.out, properties=properties, search=search, resume=not args.no_resume,
-                max_checkpoint_age=None if age is None else timedelta(hours=age),
+                max_checkpoint_age=None if age is None else timedelta(hours=age), labels=args.labels,
             )  # fmt: skip
     except ExportError as exc:
         raise ExportError(in_options(str(exc), _OPTIONS)) from exc

@@ -16,13 +16,15 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ..account import portal_id_of
 from ..errors import ExportError, InputError
+from ..frames import ParseIssues, to_batch
+from ..labels import LabelMaps, unlabelled_schema
 from ..validate import check_count, check_flag, check_target
 from .planner import DEFAULT_PARALLEL
 from .writer import DEFAULT_ROW_GROUP_SIZE
@@ -60,8 +62,9 @@ class Job:
     progress: bool
     resume: bool
     max_age: float | None  # seconds a checkpoint may be old to be resumed; None: any age
-    schema: pa.Schema
+    schema: pa.Schema  # of the file: the records' columns and their label columns
     header: dict[str, Any]  # what the checkpoint carries besides the plan
+    labels: LabelMaps = field(default_factory=LabelMaps)  # none unless labels=True
 
     @classmethod
     def check(
@@ -78,6 +81,7 @@ class Job:
         parallel: Any,
         row_group_size: Any,
         max_checkpoint_age: Any = DEFAULT_MAX_CHECKPOINT_AGE,
+        labels: Any = False,
     ) -> Job:
         """The job of these :func:`~hubframe.export.export` arguments.
 
@@ -94,6 +98,7 @@ class Job:
         archived, progress, resume = (
             check_flag(archived, "archived"), check_flag(progress, "progress"), check_flag(resume, "resume")
         )  # fmt: skip
+        labels = check_flag(labels, "labels")
         spec = _search_spec(resource, search)
         assoc = resource.association_types(associations)
         if spec is not None and archived:
@@ -102,11 +107,14 @@ class Job:
                 "without archived="
             )
         names = resource.names(properties, search=spec is not None)
-        schema = resource.schema(names, assoc)
+        maps = resource.label_maps(names) if labels else LabelMaps()
+        schema = maps.schema(resource.schema(names, assoc))
         params = {
             "object_type": resource.object_type, "properties": names, "associations": assoc, "archived": archived,
             "search": None if spec is None else {"filter_groups": spec.filter_groups, "query": spec.query},
         }  # fmt: skip
+        if labels:  # only then: a checkpoint of an unlabelled export stays resumable
+            params["labels"] = True
         params = json.loads(json.dumps(params))  # as the checkpoint will hold them
         client = resource.client
         header = {
@@ -114,11 +122,14 @@ class Job:
             # Who the records come from, and since when (never the token; a hash at most).
             "portal": client.portal_fingerprint(), "connection": client.connection_fingerprint(),
             "started_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            # The labels of the whole file, fixed at its start: a resumed export labels its
+            # later parts with these, so no file mixes labels from before and after a rename.
+            "labels": maps.to_json(),
         }  # fmt: skip
         return cls(
             target=target, names=names, associations=assoc, archived=archived, search=spec,
             parallel=parallel, row_group_size=row_group_size, progress=progress, resume=resume,
-            max_age=max_age, schema=schema, header=header,
+            max_age=max_age, schema=schema, header=header, labels=maps,
         )  # fmt: skip
 
     @property
@@ -129,8 +140,21 @@ class Job:
         return self.archived
 
     def resuming(self, saved: dict[str, Any]) -> Job:
-        """This job continuing a checkpoint: its header keeps when the export started."""
-        return replace(self, header={**self.header, "started_at": saved["started_at"]})
+        """This job continuing a checkpoint: its header keeps when the export started, and
+        the labels read then (the parts written so far carry those)."""
+        labels = LabelMaps.from_json(saved.get("labels") or [])
+        header = {**self.header, "started_at": saved["started_at"], "labels": labels.to_json()}
+        return replace(self, header=header, labels=labels)
+
+    def to_batch(self, records: list[dict[str, Any]], issues: ParseIssues) -> pa.RecordBatch:
+        """Records as one batch of the file's schema, label columns included."""
+        batch = to_batch(records, self.record_schema, issues=issues)
+        return self.labels.batch(batch)
+
+    @property
+    def record_schema(self) -> pa.Schema:
+        """The schema of the records themselves (the file's, without label columns)."""
+        return unlabelled_schema(self.schema)
 
     def check_checkpoint(self, saved: dict[str, Any], staging: Staging) -> None:
         """Refuse to resume a checkpoint of another portal, of other parameters, or too old.

@@ -59,6 +59,7 @@ def export(
     row_group_size: int | None = None,
     max_checkpoint_age: float | timedelta | None = DEFAULT_MAX_CHECKPOINT_AGE,
     on_page: Callable[[ExportResult], None] | None = None,
+    labels: bool = False,
 ) -> ExportResult:
     """Stream every record (or a search's matches) to one Parquet file.
 
@@ -91,6 +92,10 @@ def export(
             records it holds may have changed or been deleted since. None resumes any age.
         on_page: called with the running :class:`ExportResult` after each page (raising
             from it stops the export, resumably).
+        labels: add a ``<column>_label`` column after each enumeration, owner, pipeline
+            and stage column (see :mod:`hubframe.labels`). The labels are read once, when
+            the export starts, and kept in its checkpoint: a resumed export labels every
+            record as the first run would have, whatever was renamed in between.
 
     Returns:
         An :class:`ExportResult` (path, rows, pages, requests, retries, wait_seconds,
@@ -110,7 +115,7 @@ def export(
     steps: Generator[ExportResult, None, ExportResult] = iter_export(
         resource, path, properties=properties, search=search, associations=associations, archived=archived,
         progress=progress, resume=resume, parallel=parallel, row_group_size=row_group_size,
-        max_checkpoint_age=max_checkpoint_age,
+        max_checkpoint_age=max_checkpoint_age, labels=labels,
     )  # fmt: skip
     try:
         while True:
@@ -136,6 +141,7 @@ def iter_export(
     parallel: int | None = None,
     row_group_size: int | None = None,
     max_checkpoint_age: float | timedelta | None = DEFAULT_MAX_CHECKPOINT_AGE,
+    labels: bool = False,
 ) -> Generator[ExportResult, None, ExportResult]:
     """:func:`export`, one step at a time: yields the running result after each page.
 
@@ -149,7 +155,7 @@ def iter_export(
     job = Job.check(
         resource, path, properties=properties, search=search, associations=associations,
         archived=archived, progress=progress, resume=resume, parallel=parallel,
-        row_group_size=row_group_size, max_checkpoint_age=max_checkpoint_age,
+        row_group_size=row_group_size, max_checkpoint_age=max_checkpoint_age, labels=labels,
     )  # fmt: skip
     staging = Staging(job.target)
     staging.lock()

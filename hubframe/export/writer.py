@@ -86,6 +86,7 @@ class Writer:
     def __init__(self, staging: Staging, plan: Plan, job: Job, streams: int = 1):
         self.staging = staging
         self.plan = plan
+        self.job = job
         self.schema = job.schema
         self.header = job.header
         self.part_rows = max(1, job.row_group_size // streams)
@@ -110,7 +111,7 @@ class Writer:
 
     def _convert(self, buf: _Buffer) -> None:
         if buf.records:
-            batch = frames.to_batch(buf.records, self.schema, issues=self.issues)
+            batch = self.job.to_batch(buf.records, self.issues)
             buf.batches.append(batch)
             buf.bytes += batch.nbytes
             buf.records = []

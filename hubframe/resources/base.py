@@ -24,6 +24,7 @@ if TYPE_CHECKING:  # pragma: no cover
     import pyarrow as pa
 
     from ..client import HubSpot
+    from ..labels import LabelMaps
     from ..pagination import Page
     from ..properties import PropertySet
 
@@ -118,6 +119,17 @@ class Resource:
             for page in pages:
                 self.attach_associations(page.results, associations)
                 yield page
+
+    def label_maps(self, names: list[str]) -> LabelMaps:
+        """The label columns of a read of these properties (:mod:`.labeling`): option
+        labels, and the owners and pipelines when a column needs them (fetched now)."""
+        from .labeling import label_maps
+
+        return label_maps(self._hs, self.object_type, self.props, names)
+
+    def labelled(self, df: pd.DataFrame, names: list[str], labels: bool) -> pd.DataFrame:
+        """``df`` with a ``<column>_label`` column after each labelled column when ``labels``."""
+        return self.label_maps(names).frame(df) if labels else df
 
     # -- helpers of the operations ------------------------------------------------------------
 

@@ -74,6 +74,7 @@ class Reads(Resource):
         limit: int = LIST_PAGE_MAX,
         associations: Any = None,
         archived: bool = False,
+        labels: bool = False,
     ) -> pd.DataFrame:
         """One page of records, as the connector's "get all" does.
 
@@ -83,6 +84,8 @@ class Reads(Resource):
             limit: records per page, 1 to 100.
             associations: object types whose associated ids to add as list columns.
             archived: read archived (deleted) records instead.
+            labels: add a ``<column>_label`` column after each enumeration, owner,
+                pipeline and stage column (see :mod:`hubframe.labels`).
 
         Returns:
             A DataFrame; ``df.attrs["next_after"]`` is the next cursor, None on the last page.
@@ -95,6 +98,7 @@ class Reads(Resource):
                 f"after={after!r:.100}: pass the cursor from df.attrs['next_after'], or None"
             )
         archived = check_flag(archived, "archived")
+        labels = check_flag(labels, "labels")
         names = self.names(properties)
         assoc = self.association_types(associations)
         pages = self.iter_pages(
@@ -103,7 +107,7 @@ class Reads(Resource):
         )  # fmt: skip
         with contextlib.closing(pages):
             page = next(pages)
-        df = self.frame(page.results, names, assoc)
+        df = self.labelled(self.frame(page.results, names, assoc), names, labels)
         df.attrs["next_after"] = page.after
         return df
 
@@ -122,6 +126,7 @@ class Reads(Resource):
         archived: bool = False,
         max_records: int | None = None,
         progress: bool = True,
+        labels: bool = False,
     ) -> pd.DataFrame:
         """Every record, all pages, as one DataFrame.
 
@@ -133,10 +138,13 @@ class Reads(Resource):
             archived: read archived (deleted) records instead.
             max_records: stop after this many records (a sample).
             progress: show a progress bar.
+            labels: add a ``<column>_label`` column after each enumeration, owner,
+                pipeline and stage column (see :mod:`hubframe.labels`).
         """
         max_records = check_max_records(max_records)
         archived = check_flag(archived, "archived")
         progress = check_flag(progress, "progress")
+        labels = check_flag(labels, "labels")
         names = self.names(properties)
         assoc = self.association_types(associations)
         schema = self.schema(names, assoc)
@@ -148,7 +156,7 @@ class Reads(Resource):
         pages = self.iter_pages(names=names, associations=assoc, archived=archived)
         with contextlib.closing(pages):
             df, _ = self._collect(pages, schema, self.object_type, total, max_records, progress)
-        return df
+        return self.labelled(df, names, labels)
 
     def get(
         self,
@@ -157,6 +165,7 @@ class Reads(Resource):
         properties: Any = None,
         id_property: str | None = None,
         associations: Any = None,
+        labels: bool = False,
     ) -> pd.DataFrame:
         """One record by id, as a one-row DataFrame.
 
@@ -165,11 +174,14 @@ class Reads(Resource):
             properties: None (defaults: contacts firstname, lastname, email), a list, or ``"all"``.
             id_property: look the record up by this unique property instead (e.g. ``"email"``).
             associations: object types whose associated ids to add as list columns.
+            labels: add a ``<column>_label`` column after each enumeration, owner,
+                pipeline and stage column (see :mod:`hubframe.labels`).
 
         Raises:
             NotFoundError: no such record.
         """
         key = self._check_key(record_id, id_property)
+        labels = check_flag(labels, "labels")
         names = self.names(properties)
         assoc = self.association_types(associations)
         params: dict[str, Any] = {}
@@ -179,7 +191,7 @@ class Reads(Resource):
             params["associations"] = ",".join(assoc)
         path = self._hs.paths.object(self.object_type, key)
         data = self._get_all_properties(path, names, params)
-        return self.frame([data], names, assoc)
+        return self.labelled(self.frame([data], names, assoc), names, labels)
 
     def _check_key(self, record_id: Any, id_property: str | None) -> str:
         """A record id, or a value of the unique property ``id_property``, checked."""
@@ -207,6 +219,7 @@ class Reads(Resource):
         properties: Any = None,
         id_property: str | None = None,
         associations: Any = None,
+        labels: bool = False,
     ) -> pd.DataFrame:
         """Several records by id (batch read, 100 ids per request), in the order given.
 
@@ -223,7 +236,10 @@ class Reads(Resource):
             associations: object types whose associated ids to add as list columns, as
                 ``get_all`` does (HubSpot's batch read returns none: they are read with the
                 association batch read, one request per 1,000 records and type).
+            labels: add a ``<column>_label`` column after each enumeration, owner,
+                pipeline and stage column (see :mod:`hubframe.labels`).
         """
+        labels = check_flag(labels, "labels")
         if id_property is None:
             keys = check_ids(ids, what=f"{self.singular} id")
         else:
@@ -243,7 +259,7 @@ class Reads(Resource):
         missing = [k for k in keys if lookup(k) not in found]
         if assoc:
             attach(self._hs, ordered, self.object_type, assoc)
-        df = self.frame(ordered, names, assoc)
+        df = self.labelled(self.frame(ordered, names, assoc), names, labels)
         df.attrs["missing_ids"] = missing
         if missing:
             shown = ", ".join(missing[:10]) + (" ..." if len(missing) > 10 else "")

@@ -229,6 +229,7 @@ class Search(Reads):
         associations: Any = None,
         max_records: int | None = None,
         progress: bool = True,
+        labels: bool = False,
     ) -> pd.DataFrame:
         """Every record matching a search (the connector's "search"), also past 10,000.
 
@@ -248,12 +249,15 @@ class Search(Reads):
                 per page and type; see ``hs.associations`` for the edges with their labels).
             max_records: stop after this many matches.
             progress: show a progress bar.
+            labels: add a ``<column>_label`` column after each enumeration, owner,
+                pipeline and stage column (see :mod:`hubframe.labels`).
 
         Returns:
             The matches in ascending id order; ``df.attrs["total"]`` is HubSpot's count.
         """
         max_records = check_max_records(max_records)
         progress = check_flag(progress, "progress")
+        labels = check_flag(labels, "labels")
         if query is not None and not isinstance(query, str):
             raise InputError(f"query={query!r:.100}: use a string")
         groups = self.filter_groups(field, value, operator=operator, filters=filters)
@@ -263,5 +267,6 @@ class Search(Reads):
         pages = self.with_associations(self.iter_search_pages(groups, names, query=query), assoc)
         desc = f"{self.object_type} search"
         df, total = self._collect(pages, schema, desc, None, max_records, progress)
+        df = self.labelled(df, names, labels)
         df.attrs["total"] = total if total is not None else len(df)
         return df

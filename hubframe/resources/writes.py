@@ -24,6 +24,9 @@ from ..errors import (
     NotFoundError,
     ServerError,
     ValidationError,
+    property_problems,
+    required_hint,
+    required_properties,
     warn,
 )
 from ..properties import DEFAULT_PROPERTIES
@@ -56,6 +59,12 @@ class Writes(Resource):
     ) -> pd.DataFrame:
         """Create one record (a dict) or many (a DataFrame or list of dicts, 100 per request).
 
+        Contacts: by default HubSpot also associates a new contact with the
+        company whose ``domain`` is the contact's email domain (a portal setting, applied
+        when a contact is created, not when its email changes later). This happens also
+        when ``company_id`` names another company, so the contact may come back
+        associated with both that company and the one its email's domain matched.
+
         Args:
             properties: ``{name: value}`` for one record; a DataFrame (one record per row,
                 empty cells left unset) or a list of dicts for many.
@@ -70,7 +79,11 @@ class Writes(Resource):
         Raises:
             InputError / UnknownPropertyError: bad values, before anything is sent.
             ConflictError: the record exists (contacts: same email).
-            BatchError: HubSpot refused every record of a many-record create.
+            ValidationError: HubSpot refused a value, or (API version 2026-09 on) a
+                property one of the portal's rules requires is missing:
+                ``err.required`` names it.
+            BatchError: HubSpot refused every record of a many-record create (each
+                failure's ``"required"`` names the properties a rule requires).
             PartialWriteError: a many-record create stopped part-way; it carries the rows
                 written, and ``err.remaining``: ``create(err.remaining)`` is the retry.
         """
@@ -192,6 +205,9 @@ class Writes(Resource):
 
         Raises:
             NotFoundError: (one id) no such record.
+            ValidationError: HubSpot refused a value, or (API version 2026-09 on) the
+                updated record breaks one of the portal's rules, e.g. ``closedate`` is
+                required when ``dealstage`` is ``closedwon``: ``err.required`` names it.
             BatchError: HubSpot refused every record of a many-record update.
             PartialWriteError: a many-record update stopped part-way; it carries the rows
                 written, and ``err.remaining``: ``update(err.remaining)`` is the retry.
@@ -307,7 +323,9 @@ def _check_unique_emails(rows: list[dict[str, str]]) -> None:
 
 
 def _batch_failures(data: dict[str, Any], key: str) -> list[dict[str, Any]]:
-    """The inputs a 207 batch answer says failed: ``{key: ..., "message": ..., "category": ...}``.
+    """The inputs a 207 batch answer says failed: ``{key: ..., "message": ..., "category": ...}``,
+    plus ``"required"``: the properties a portal rule requires that the input left out,
+    when that is why it failed (2026-09 write validation).
 
     Create errors echo the input's ``objectWriteTraceId`` (its row); a batch update's
     not-found error lists the ids.
@@ -320,9 +338,13 @@ def _batch_failures(data: dict[str, Any], key: str) -> list[dict[str, Any]]:
         category = str(err.get("category") or "VALIDATION_ERROR")
         if key == "id" and category == "OBJECT_NOT_FOUND":
             message = "not found (never created, or deleted)"
+        required = required_properties(property_problems(err))
         for item in where or [None]:
             value = None if item is None else (int(item) if key == "row" else str(item))
-            out.append({key: value, "message": message, "category": category})
+            failure: dict[str, Any] = {key: value, "message": message, "category": category}
+            if required:
+                failure["required"] = required
+            out.append(failure)
     return out
 
 
@@ -344,11 +366,13 @@ def _report_failures(
     if not failed:
         return
     key = "row" if "row" in failed[0] else "id"
-    shown = "; ".join(f"{key} {f[key]}: {f['message']}" for f in failed[:3])
+    shown = "; ".join(f"{key} {f[key]}: {f['message'].rstrip('.')}" for f in failed[:3])
     shown += " ..." if len(failed) > 3 else ""
+    names = list(dict.fromkeys(n for f in failed for n in f.get("required", [])))
+    required = required_hint(names, f"the {key}s refused")
     if len(df) == 0:
         categories = {f["category"] for f in failed}
-        hint = {
+        hint = required or {
             frozenset({"CONFLICT"}): "The records exist already: update them instead.",
             frozenset(
                 {"OBJECT_NOT_FOUND"}
@@ -363,7 +387,10 @@ def _report_failures(
             method="POST",
             path=path,
         )
-    warn(f"{len(failed)} of {total} {noun} were not {verb}: {shown} (see df.attrs['failed'])")
+    warn(
+        f"{len(failed)} of {total} {noun} were not {verb}: {shown} (see df.attrs['failed'])"
+        + (f". {required}" if required else "")
+    )
 
 
 @contextlib.contextmanager

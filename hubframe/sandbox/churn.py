@@ -279,7 +279,11 @@ class Churner:
         fresh = _drawn(name, self._rng)
         keys = sorted(k for k in fresh if k not in _NOT_UPDATED)
         k = min(len(keys), self._rng.choice((1, 1, 2, 3)))
-        return {key: fresh[key] for key in self._rng.sample(keys, k)}
+        changes = {key: fresh[key] for key in self._rng.sample(keys, k)}
+        if name == "deals" and {"pipeline", "dealstage"} & set(changes):
+            # A stage is in one pipeline: the two change together, as in HubSpot's UI.
+            changes.update(pipeline=fresh["pipeline"], dealstage=fresh["dealstage"])
+        return changes
 
     def _pick(self, table: ObjectTable) -> Record | None:
         """A random live record (None when there is none)."""

@@ -57,10 +57,11 @@ FAMILIES: dict[str, str] = {
     "/crm/v3/properties": "/crm/properties/{version}",
     "/crm/v4/associations": "/crm/associations/{version}",
     "/crm/v3/lists": "/crm/lists/{version}",
+    "/crm/v3/pipelines": "/crm/pipelines/{version}",
 }
 
 #: The API families whose dated paths are ``/crm/{family}/{version}/...``.
-_DATED_AREAS = ("objects", "properties", "associations", "lists")
+_DATED_AREAS = ("objects", "properties", "associations", "lists", "pipelines")
 
 
 #: A handler parses the request, calls one store operation and shapes the reply.

@@ -17,10 +17,12 @@ from typing import TYPE_CHECKING, Any
 from ..errors import InputError
 from . import persist
 from .app import RequestLog, SandboxApp
+from .crm.rules import parse_rules
 from .faults import UNSET, Faults, Injection, parse_rate_limit
 from .http_server import Server
 from .live import LivePortal
 from .seed import portal_id_for, seed_store
+from .settings import PortalSettings, check_switch
 from .store import Store
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -31,7 +33,7 @@ __all__ = ["Sandbox"]
 log = logging.getLogger("hubframe.sandbox")
 
 
-class Sandbox(LivePortal):
+class Sandbox(LivePortal, PortalSettings):
     """A local HubSpot portal for tests, notebooks and benchmarks.
 
     Args:
@@ -59,6 +61,16 @@ class Sandbox(LivePortal):
         churn: writes per second made in the background from :meth:`start` (creates,
             updates, archives; see :meth:`churn`); 0 keeps the portal still.
         search_lag: seconds search lags writes (see :meth:`set_search_lag`); 0: none.
+        rules: the portal's write rules, a list of dicts such as ``{"object": "deals",
+            "property": "closedate", "when": {"dealstage": "closedwon"}}`` (see
+            :meth:`set_rules`): enforced on writes through ``/2026-09/`` paths only, as
+            HubSpot does. None keeps a loaded portal's rules (a new portal has none).
+        auto_associate_domains: associate each contact created through the API (create,
+            batch create, an upsert that creates) with the company whose ``domain`` is
+            its email's domain, as HubSpot does by default; also when the create names
+            a company, so the contact then has both (the named one stays Primary).
+            Creation only: changing an email later associates nothing. None keeps a
+            loaded portal's setting (a new portal: on); False is the portal setting off.
 
     Example:
         >>> with Sandbox(contacts=50) as sb:
@@ -85,6 +97,8 @@ class Sandbox(LivePortal):
         save_interval: float = 5.0,
         churn: float = 0.0,
         search_lag: float = 0.0,
+        rules: list[dict[str, Any]] | None = None,
+        auto_associate_domains: bool | None = None,
     ):
         for name, value in (("contacts", contacts), ("companies", companies), ("deals", deals)):
             if not isinstance(value, int) or isinstance(value, bool) or value < 0:
@@ -97,11 +111,16 @@ class Sandbox(LivePortal):
         self._port = port
         self.path = Path(path) if path is not None else None
         self._sizes = (contacts, companies, deals)
+        if rules is not None:
+            parse_rules(rules)  # a bad rule is refused before a portal is seeded or loaded
+        if auto_associate_domains is not None:
+            check_switch("auto_associate_domains", auto_associate_domains)
         if self.path is not None and self.path.exists():
             self.store = persist.load(self.path)
             log.info("sandbox portal loaded from %s", self.path)
         else:
             self.store = self._seeded()
+        self._init_settings(rules, auto_associate_domains)
         self._init_live(churn, search_lag)
         self._faults = Faults(
             seed=seed,
@@ -366,11 +385,14 @@ class Sandbox(LivePortal):
             persist.save(self.store, self.path)
 
     def reset(self) -> None:
-        """Re-seed the portal from the constructor's arguments (all changes are lost).
+        """Re-seed the portal from the constructor's arguments (all changes to records,
+        associations, lists ... are lost; the search lag, write rules and
+        auto-association setting are kept).
 
         ``sb.store`` is replaced by a new store; references to the old one go stale.
         """
         store = self._seeded()
         store.set_search_lag(self.search_lag)
+        self._carry_settings(self.store, store)
         self.app.store = store
         self.store = store

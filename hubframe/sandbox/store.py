@@ -22,6 +22,7 @@ from typing import Any
 from .crm.associations import AssociationOps
 from .crm.objects import ObjectOps
 from .crm.records import ObjectTable, Record
+from .crm.rules import parse_rules
 from .forms import FormOps
 from .lists import ListOps
 from .util import locked
@@ -45,6 +46,8 @@ class Store(ObjectOps, AssociationOps, ListOps, FormOps, WorkflowOps):
         forms, submissions: see :class:`~.forms.FormOps`.
         workflows, enrollments: see :class:`~.workflows.WorkflowOps`.
         version: bumped by every write (search caches and persistence watch it).
+        write_rules, auto_associate_domains: the portal's settings (see
+            :class:`~.crm.objects.ObjectOps`), kept with the portal.
     """
 
     # -- persistence ------------------------------------------------------------------------
@@ -66,6 +69,10 @@ class Store(ObjectOps, AssociationOps, ListOps, FormOps, WorkflowOps):
                 for name, t in self.tables.items()
             },
             "associations": list(self.assoc.dump()),
+            "settings": {
+                "write_rules": [r.to_json() for r in self.write_rules],
+                "auto_associate_domains": self.auto_associate_domains,
+            },
             **self.lists_state(),
             **self.forms_state(),
             **self.workflows_state(),
@@ -89,6 +96,10 @@ class Store(ObjectOps, AssociationOps, ListOps, FormOps, WorkflowOps):
             t.next_id = max(t.next_id, int(data["next_id"]))
             t.invalidate()
         store.assoc.load(state["associations"])
+        # Portals saved before the settings were kept have the defaults.
+        settings = state.get("settings") or {}
+        store.write_rules = parse_rules(settings.get("write_rules"))
+        store.auto_associate_domains = bool(settings.get("auto_associate_domains", True))
         store.load_lists_state(state)
         store.load_forms_state(state)
         store.load_workflows_state(state)

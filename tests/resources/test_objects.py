@@ -315,6 +315,27 @@ def test_missing_scope_is_named(fresh_sandbox):
     assert "crm.objects.contacts.write" in str(info.value)
 
 
+def test_a_write_only_key_is_refused_before_anything_is_written():
+    """The README's Scopes section: a write reads the property definitions first, so the
+    write scope alone is not enough; the error names the alternatives; delete needs no read."""
+    from hubframe.sandbox import Sandbox
+
+    with Sandbox(contacts=5, seed=3, scopes=["crm.objects.contacts.write"]) as sb:
+        before = sb.store.count("contacts")
+        with sb.client() as client:
+            with pytest.raises(hf.MissingScopesError) as info:
+                client.contacts.create({"email": "x@example.org"})
+            assert sb.store.count("contacts") == before
+            assert [r.method for r in sb.requests] == ["GET"]  # the definitions, nothing else
+            assert set(info.value.scopes) == {
+                "crm.schemas.contacts.read",
+                "crm.objects.contacts.read",
+            }
+            assert "one or more of" in info.value.hint()
+            client.contacts.delete(sb.store.table("contacts").live_ids()[0])
+            assert sb.store.count("contacts") == before - 1
+
+
 def test_wrong_token_is_an_authentication_error(fresh_sandbox):
     with hf.HubSpot("pat-wrong-token-000000", base_url=fresh_sandbox.url) as client:
         with pytest.raises(hf.AuthenticationError) as info:

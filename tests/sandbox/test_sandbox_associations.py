@@ -346,3 +346,33 @@ def test_association_types_it_does_not_model_are_ignored_as_hubspot_does(box):
     assert every.status_code == 200
     assert every.json()["results"] == known.json()["results"]
     assert any("companies" in (r.get("associations") or {}) for r in every.json()["results"])
+
+
+# -- paging while the portal changes ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "path, key",
+    [
+        ("/crm/v3/objects/companies/{c}/associations/contacts", "id"),
+        ("/crm/v4/objects/companies/{c}/associations/contacts", "toObjectId"),
+        ("/crm/objects/2026-09/companies/{c}/associations/contacts", "toObjectId"),
+    ],
+)
+def test_association_cursor_is_a_record_id_so_archiving_a_read_record_skips_none(box, path, key):
+    # The cursor names the next record, not a position: a record archived behind the
+    # cursor (already read) must not shift the next page past an unread one.
+    sb, api = box
+    company = company_with_contacts(sb, 4)
+    url = path.format(c=company)
+    everyone = sorted(sb.store.live_targets("companies", company, "contacts"))
+    first = api.get(url, params={"limit": 2}).json()
+    read = [str(r[key]) for r in first["results"]]
+    assert first["paging"]["next"]["after"] == str(everyone[len(set(read))])
+    assert api.delete(f"/crm/v3/objects/contacts/{read[0]}").status_code == 204
+    after = first["paging"]["next"]["after"]
+    while after:
+        page = api.get(url, params={"limit": 2, "after": after}).json()
+        read += [str(r[key]) for r in page["results"]]
+        after = page.get("paging", {}).get("next", {}).get("after")
+    assert sorted(set(map(int, read))) == everyone

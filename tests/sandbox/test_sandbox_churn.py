@@ -48,15 +48,23 @@ def burst(sb: Sandbox, rate: float, seconds: float, **kw) -> list[ChurnEvent]:
     return sb.churn_events(t0)
 
 
-def test_churn_rate_is_roughly_honoured():
+def test_churn_rate_is_honoured():
+    # The rate is a ceiling the schedule keeps whatever the machine's load: the k-th
+    # write is never made before k intervals of 1/50 s have passed since the churner
+    # started (it may catch up after a stall, never run ahead). How close a loaded
+    # machine comes to the rate is a speed figure, not something a test can promise,
+    # so only progress is asked of it (50 writes within 20 s).
+    t0 = time.monotonic()
     with Sandbox(contacts=100, companies=10, deals=20, seed=2, churn=50) as sb:
-        t0 = time.monotonic()
-        time.sleep(1.0)
-        n = len(sb.churn_events(t0))
+        deadline = time.monotonic() + 20
+        while len(sb.churn_events(t0)) < 50 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        events = sb.churn_events(t0)[:50]
         assert sb.churn_rate == 50
-    assert 30 <= n <= 60, n  # about 50 in a second; a loaded machine may lag a little
-    ops = {e.op for e in sb.churn_log}
-    assert ops == {"create", "update", "archive"}
+    assert len(events) == 50
+    for k, event in enumerate(events):
+        assert event.at - t0 >= k / 50 - 1e-6, (k, event.at - t0)
+    assert {e.op for e in events} == {"create", "update", "archive"}
 
 
 def test_log_matches_the_store():

@@ -81,12 +81,28 @@ def test_owners_page_with_links(api):
     assert [o["email"] for o in by_email] == [email]
 
 
-def test_deal_pipeline_stages_are_the_dealstage_options(api):
-    (pipeline,) = api.get("/crm/v3/pipelines/deals").json()["results"]
-    stages = {s["id"]: s["metadata"] for s in pipeline["stages"]}
-    assert stages["closedwon"] == {"isClosed": "true", "probability": "1.0"}
-    assert stages["appointmentscheduled"]["isClosed"] == "false"
-    assert pipeline["id"] == "default"
+def test_deal_pipeline_stages_are_the_dealstage_options(api, sb):
+    pipelines = api.get("/crm/v3/pipelines/deals").json()["results"]
+    assert [p["id"] for p in pipelines] == ["default", "2093515"]
+    stages = {s["id"]: (p["id"], s["metadata"]) for p in pipelines for s in p["stages"]}
+    assert stages["closedwon"] == ("default", {"isClosed": "true", "probability": "1.0"})
+    assert stages["appointmentscheduled"][1]["isClosed"] == "false"
+    assert stages["2093517"] == ("2093515", {"isClosed": "true", "probability": "1.0"})
+    # every stage is in one pipeline, and the stage options are every pipeline's stages
+    options = api.get("/crm/v3/properties/deals/dealstage").json()["options"]
+    assert sorted(stages) == sorted(o["value"] for o in options)
+    assert sum(len(p["stages"]) for p in pipelines) == len(stages)
+    # every deal's stage is a stage of its own pipeline
+    for deal_id in sb.live_ids("deals"):
+        props = sb.record("deals", deal_id)["properties"]
+        assert stages[props["dealstage"]][0] == props["pipeline"]
+
+
+def test_pipelines_have_dated_paths(api):
+    legacy = api.get("/crm/v3/pipelines/deals").json()
+    for version in ("2026-03", "2026-09"):
+        assert api.get(f"/crm/pipelines/{version}/deals").json() == legacy
+        assert api.get(f"/crm/pipelines/{version}/0-3").json() == legacy
 
 
 @pytest.mark.parametrize(

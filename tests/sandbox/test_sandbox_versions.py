@@ -108,7 +108,15 @@ def test_every_legacy_crm_route_has_a_twin_in_each_dated_version():
     crm = [
         r
         for r in legacy
-        if r.rule.startswith(("/crm/v3/objects", "/crm/v4/", "/crm/v3/properties", "/crm/v3/lists"))
+        if r.rule.startswith(
+            (
+                "/crm/v3/objects",
+                "/crm/v4/",
+                "/crm/v3/properties",
+                "/crm/v3/lists",
+                "/crm/v3/pipelines",
+            )
+        )
         and r.handler.__name__ != "v3_list_associations"
     ]
     for version in DATED_VERSIONS:
@@ -121,6 +129,7 @@ def test_every_legacy_crm_route_has_a_twin_in_each_dated_version():
                 .replace("/crm/v3/properties", f"/crm/properties/{version}")
                 .replace("/crm/v4/associations", f"/crm/associations/{version}")
                 .replace("/crm/v3/lists", f"/crm/lists/{version}")
+                .replace("/crm/v3/pipelines", f"/crm/pipelines/{version}")
             )
             twin = [d for d in dated if d.method == r.method and d.rule == rule]
             assert len(twin) == 1, f"no {version} twin of {r.method} {r.rule}"

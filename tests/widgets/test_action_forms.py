@@ -73,7 +73,7 @@ def test_missing_scope_is_shown_in_plain_words():
         assert form.submit() is None
         assert isinstance(form.error, MissingScopesError)
         assert form.message_text.startswith(
-            "Missing scope crm.lists.write: add it to your private app"
+            "Missing scope crm.lists.write: add it to the Service Key"
         )
         assert sb.token not in form.message.value
         assert not form.button.disabled

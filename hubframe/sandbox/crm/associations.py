@@ -8,6 +8,7 @@ the HTTP side is in :mod:`.handlers`. The pairs themselves live in the
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Callable
 from typing import Any
 
@@ -88,6 +89,25 @@ def v3_entries(
     return out
 
 
+def id_page(
+    entries: list[dict[str, Any]], after: int | None, limit: int, *, key: str
+) -> tuple[list[dict[str, Any]], int | None]:
+    """One page of a record's associations, ordered by the associated record's id, and
+    the cursor of the next: the id of the first record it holds.
+
+    The cursor is a record id, not a position (HubSpot documents ``after`` as the id of
+    the next record), so a record that is archived or associated while a reader pages
+    shifts nothing: every record present throughout is listed once. A record listed
+    once per label (v3) is never split between two pages.
+    """
+    ids = [int(e[key]) for e in entries]
+    start = 0 if after is None else bisect.bisect_left(ids, after)
+    end = min(start + limit, len(entries))
+    while start < end < len(entries) and ids[end] == ids[end - 1]:
+        end += 1
+    return entries[start:end], (ids[end] if end < len(entries) else None)
+
+
 def no_associations(from_singular: str, to_singular: str, ids: list[str]) -> dict[str, Any]:
     """The batch-read error for records without associations to a type (facts §4)."""
     return {
@@ -152,13 +172,12 @@ class AssociationOps(PortalState):
 
     @locked
     def get_associations(
-        self, frm: ObjectType, object_id: str, to: ObjectType, *, after: int, limit: int
+        self, frm: ObjectType, object_id: str, to: ObjectType, *, after: int | None, limit: int
     ) -> tuple[list[dict[str, str]], int | None]:
         """GET /crm/v3/objects/{from}/{id}/associations/{to}: (page of {id, type}, next offset)."""
         rid = self._require(frm, object_id)
         entries = v3_entries(self.live_targets, frm.name, rid, to.name)
-        page = entries[after : after + limit]
-        return page, (after + limit if after + limit < len(entries) else None)
+        return id_page(entries, after, limit, key="id")
 
     def _v3_pairs(
         self, frm: ObjectType, to: ObjectType, inputs: Any, *, typed: bool
@@ -219,14 +238,12 @@ class AssociationOps(PortalState):
 
     @locked
     def v4_get_page(
-        self, frm: ObjectType, object_id: str, to: ObjectType, *, after: int, limit: int
+        self, frm: ObjectType, object_id: str, to: ObjectType, *, after: int | None, limit: int
     ) -> tuple[list[dict[str, Any]], int | None]:
         """GET /crm/v4/objects/{from}/{id}/associations/{to}: (page, next offset)."""
         rid = self._require(frm, object_id)
         entries = self._v4_entries(frm.name, rid, to.name)
-        return entries[after : after + limit], (
-            after + limit if after + limit < len(entries) else None
-        )
+        return id_page(entries, after, limit, key="toObjectId")
 
     def _default_results(
         self, frm: ObjectType, fid: int, to: ObjectType, tid: int

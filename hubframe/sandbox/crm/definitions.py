@@ -28,6 +28,8 @@ __all__ = [
     "PROPERTIES",
     "OWNERS",
     "DEAL_STAGE_PROBABILITY",
+    "PIPELINE_STAGES",
+    "CLOSED_STAGES",
     "AssocType",
     "ASSOC_TYPES",
     "ASSOC_BY_NAME",
@@ -133,6 +135,15 @@ _TABLES: dict[str, Any] = json.loads(
 
 OWNERS: list[tuple[str, str]] = [(oid, name) for oid, name in _TABLES["owners"]]
 DEAL_STAGE_PROBABILITY: dict[str, str] = dict(_TABLES["deal_stage_probability"])
+#: object type -> pipeline id -> its stage ids, in order (a stage is in one pipeline).
+PIPELINE_STAGES: dict[str, dict[str, list[str]]] = {
+    name: {pid: list(stages) for pid, stages in pipelines.items()}
+    for name, pipelines in _TABLES["pipeline_stages"].items()
+}
+#: object type -> the stage ids whose ``isClosed`` is true.
+CLOSED_STAGES: dict[str, frozenset[str]] = {
+    name: frozenset(stages) for name, stages in _TABLES["closed_stages"].items()
+}
 
 _HUBSPOT_CREATED = "2019-08-06T02:41:52.594Z"
 _CUSTOM_CREATED = "2023-03-14T10:20:30.125Z"
@@ -193,6 +204,8 @@ class PropertyDef:
         }
         if self.hubspot_defined:  # custom properties do not carry the key at all
             out["hubspotDefined"] = True
+        if self.name == "hubspot_owner_id":  # its options are the owners (externalOptions)
+            out["referencedObjectType"] = "OWNER"
         if self.type == "number":
             out["showCurrencySymbol"] = self.name in (
                 "amount",
@@ -242,7 +255,7 @@ class PropertyDef:
             "textDisplayHint": None,
             "numberDisplayHint": None,
             "optionsAreMutable": None,
-            "referencedObjectType": None,
+            "referencedObjectType": v3.get("referencedObjectType"),
             "isCustomizedDefault": False,
             "searchableInGlobalSearch": False,
             "hasUniqueValue": v3["hasUniqueValue"],

@@ -27,6 +27,17 @@ ASSOC_V4_MAX = 500
 # -- objects -------------------------------------------------------------------------------
 
 
+#: The first API version whose writes keep the portal's write rules (date-versions §3).
+RULES_FROM = "2026-09"
+
+
+def enforces_rules(call: Call) -> bool:
+    """Whether a write keeps the portal's write rules: from API version 2026-09 on, the
+    rules admins set for the UI apply to API writes too; legacy and 2026-03 calls are
+    not checked. Dated versions are ``YYYY-MM``, so later ones compare greater."""
+    return call.dated and call.version >= RULES_FROM
+
+
 def list_objects(call: Call, store: ObjectOps) -> Reply:
     if call.recordless() is not None:
         call.number("limit", 10, 1, LIST_MAX)  # still checked, as for any type
@@ -64,7 +75,7 @@ def create_object(call: Call, store: ObjectOps) -> Reply:
     body = call.json(default={})
     if not isinstance(body, dict):
         raise validation_error("Invalid input JSON: expected an object with properties.")
-    return Reply(201, store.create(call.otype(), body))
+    return Reply(201, store.create(call.otype(), body, enforce_rules=enforces_rules(call)))
 
 
 def update_object(call: Call, store: ObjectOps) -> Reply:
@@ -74,7 +85,11 @@ def update_object(call: Call, store: ObjectOps) -> Reply:
     return Reply(
         200,
         store.update(
-            call.otype(), call.args["object_id"], body, call.request.args.get("idProperty")
+            call.otype(),
+            call.args["object_id"],
+            body,
+            call.request.args.get("idProperty"),
+            enforce_rules=enforces_rules(call),
         ),
     )
 
@@ -113,19 +128,24 @@ def batch_read(call: Call, store: ObjectOps) -> Reply:
 
 def batch_create(call: Call, store: ObjectOps) -> Reply:
     started = now_ms()
-    results, errors = store.batch_create(call.otype(), call.inputs())
+    results, errors = store.batch_create(
+        call.otype(), call.inputs(), enforce_rules=enforces_rules(call)
+    )
     return batch_reply(results, errors, 201, started)
 
 
 def batch_update(call: Call, store: ObjectOps) -> Reply:
     started = now_ms()
-    results, errors = store.batch_update(call.otype(), call.inputs())
+    results, errors = store.batch_update(
+        call.otype(), call.inputs(), enforce_rules=enforces_rules(call)
+    )
     return batch_reply(results, errors, 200, started)
 
 
 def batch_upsert(call: Call, store: ObjectOps) -> Reply:
     started = now_ms()
-    return batch_reply(store.batch_upsert(call.otype(), call.inputs()), [], 200, started)
+    results = store.batch_upsert(call.otype(), call.inputs(), enforce_rules=enforces_rules(call))
+    return batch_reply(results, [], 200, started)
 
 
 def batch_archive(call: Call, store: ObjectOps) -> Reply:
@@ -195,7 +215,7 @@ def _association_page(call: Call, fetch: Callable[..., Any], max_limit: int) -> 
         call.otype("from_type"),
         call.args["object_id"],
         call.otype("to_type"),
-        after=call.offset(),
+        after=call.cursor(),  # a record id (associations.id_page)
         limit=limit,
     )
     return Reply(200, {"results": results, **paging(call, nxt)})

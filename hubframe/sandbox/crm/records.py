@@ -233,14 +233,17 @@ class ObjectTable:
             if hit is not None and hit != own_id:
                 raise ApiError(409, f"Contact already exists. Existing ID: {hit}", "CONFLICT")
 
+    def with_defaults(self, values: dict[str, str]) -> dict[str, str]:
+        """The values a record created from ``values`` stores (HubSpot's defaults added)."""
+        if self.type.name == "deals" and not values.get("pipeline"):
+            # HubSpot puts a deal without one in the default pipeline
+            return {**values, "pipeline": "default"}
+        return values
+
     def create(self, values: dict[str, str]) -> Record:
         """A new record from validated values, created and modified now."""
-        if self.type.name == "deals" and not values.get("pipeline"):
-            values["pipeline"] = (
-                "default"  # HubSpot puts a deal without one in the default pipeline
-            )
         now = now_ms()
-        return self.insert(dict(values), now, now)
+        return self.insert(dict(self.with_defaults(values)), now, now)
 
     def apply(self, rec: Record, values: dict[str, str], at: int | None = None) -> None:
         """Store validated values on a record (``""`` clears), keeping the email index.

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import random
 
-from ..crm.definitions import OWNERS
+from ..crm.definitions import OWNERS, PIPELINE_STAGES
 from ..crm.records import ObjectTable
 from ..store import Store
 from ..values import iso_ms
@@ -170,7 +170,8 @@ _EMPLOYEE_BANDS = options("contacts", "numemployees")
 def seed_contacts(
     store: Store, rng: random.Random, n: int, companies: list[CompanyRow]
 ) -> dict[int, list[int]]:
-    """``n`` live contacts, 70% of them with a Primary company whose domain their email uses.
+    """``n`` live contacts, 70% of them with a Primary company whose domain their email uses
+    (the association HubSpot makes by email domain); the others use free-mail domains.
 
     Returns:
         The ids of each company's contacts.
@@ -192,9 +193,15 @@ def seed_contacts(
         created, updated = timeline(rng, total, i)
         _fill_contact_dates(p, rng, stage, created)
         rec = table.insert(p, created, updated)
-        if _archive_if_due(table, rec.id, i, every, updated) or not company:
+        archived = _archive_if_due(table, rec.id, i, every, updated)
+        if not company:
             continue
+        # The company whose domain the email uses is the Primary one, as HubSpot's
+        # auto-association makes it when a contact is created (crm/domains.py); an
+        # archived contact keeps it too (hidden until it is restored).
         store.assoc.add("contacts", rec.id, "companies", company[0], (1,))
+        if archived:
+            continue
         contacts_of.setdefault(company[0], []).append(rec.id)
         if r() < 0.02 and ncomp > 1:
             other = companies[rng.randrange(ncomp)][0]
@@ -330,6 +337,7 @@ def seed_deals(
         created, updated = timeline(rng, total, i)
         _fill_deal_sales(p, rng, created)
         _fill_deal_notes(p, rng, what, company, created)
+        _place_renewal(p)
         rec = table.insert(p, created, updated)
         if _archive_if_due(table, rec.id, i, every, updated) or not company:
             continue
@@ -339,6 +347,20 @@ def seed_deals(
             for cid in rng.sample(people, min(len(people), rng.randint(1, 2))):
                 store.assoc.add("deals", rec.id, "contacts", cid, (3,))
     table.invalidate()
+
+
+#: Renewal deals live in the Renewals pipeline; a stage drawn from the sales pipeline
+#: becomes the renewal stage of the same outcome (won: renewed, lost: churned, else due).
+_RENEWALS = "2093515"
+_RENEWAL_STAGE = {"closedwon": "2093517", "closedlost": "2093518"}
+_RENEWAL_DUE = "2093516"
+
+
+def _place_renewal(p: dict[str, str]) -> None:
+    """Move a renewal deal into the Renewals pipeline (no draw: the seed stays as it was)."""
+    if p["dealname"].endswith(" renewal") and _RENEWALS in PIPELINE_STAGES["deals"]:
+        p["pipeline"] = _RENEWALS
+        p["dealstage"] = _RENEWAL_STAGE.get(p["dealstage"], _RENEWAL_DUE)
 
 
 def _fill_deal_amount(p: dict[str, str], rng: random.Random) -> None:
@@ -425,4 +447,5 @@ def deal_values(rng: random.Random, created: int) -> dict[str, str]:
     _fill_deal_amount(p, rng)
     _fill_deal_sales(p, rng, created)
     _fill_deal_notes(p, rng, what, None, created)
+    _place_renewal(p)
     return p
