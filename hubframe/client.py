@@ -522,24 +522,6 @@ class HubSpot:
 
         return Workflows(self)
 
-    def owners(self, *, archived: bool = False) -> pd.DataFrame:
-        """The portal's owners, one row each: :func:`hubframe.resources.owners.owners`.
-
-        Columns id, email, firstName, lastName, userId, teams (team names), archived,
-        createdAt, updatedAt; ``id`` is what ``hubspot_owner_id`` holds.
-        ``archived=True`` reads the archived owners instead.
-        """
-        from .resources.owners import owners
-
-        return owners(self, archived=archived)
-
-    def pipelines(self, object_type: str) -> pd.DataFrame:
-        """The pipelines of ``"deals"``, ``"tickets"``, ..., one row per stage:
-        :func:`hubframe.resources.pipelines.pipelines`."""
-        from .resources.pipelines import pipelines
-
-        return pipelines(self, object_type)
-
     def export_portal(
         self,
         path: Any,
@@ -591,6 +573,24 @@ class HubSpot:
         from .resources.associations import Associations
 
         return Associations(self, from_type, to_type).frame(ids, progress=progress)
+
+    def owners(self, *, archived: bool = False) -> pd.DataFrame:
+        """The portal's owners, one row each: :func:`hubframe.resources.owners.owners`.
+
+        Columns id, email, firstName, lastName, userId, teams (team names), archived,
+        createdAt, updatedAt; ``id`` is what ``hubspot_owner_id`` holds.
+        ``archived=True`` reads the archived owners instead.
+        """
+        from .resources.owners import owners
+
+        return owners(self, archived=archived)
+
+    def pipelines(self, object_type: str) -> pd.DataFrame:
+        """The pipelines of ``"deals"``, ``"tickets"``, ..., one row per stage:
+        :func:`hubframe.resources.pipelines.pipelines`."""
+        from .resources.pipelines import pipelines
+
+        return pipelines(self, object_type)
 
     def properties(self, object_type: str, *, refresh: bool = False) -> PropertySet:
         """The property definitions of ``object_type``, fetched once per client and cached.

@@ -123,17 +123,6 @@ class Resource:
         props = [self.props[n] for n in names]
         return frames.to_frame(records, props, associations=list(associations))
 
-    def label_maps(self, names: list[str]) -> LabelMaps:
-        """The label columns of a read of these properties (:mod:`.labeling`): option
-        labels, and the owners and pipelines when a column needs them (fetched now)."""
-        from .labeling import label_maps
-
-        return label_maps(self._hs, self.object_type, self.props, names)
-
-    def labelled(self, df: pd.DataFrame, names: list[str], labels: bool) -> pd.DataFrame:
-        """``df`` with a ``<column>_label`` column after each labelled column when ``labels``."""
-        return self.label_maps(names).frame(df) if labels else df
-
     def attach_associations(
         self, records: list[dict[str, Any]], associations: Sequence[str]
     ) -> None:
@@ -155,6 +144,17 @@ class Resource:
             for page in pages:
                 self.attach_associations(page.results, associations)
                 yield page
+
+    def label_maps(self, names: list[str]) -> LabelMaps:
+        """The label columns of a read of these properties (:mod:`.labeling`): option
+        labels, and the owners and pipelines when a column needs them (fetched now)."""
+        from .labeling import label_maps
+
+        return label_maps(self._hs, self.object_type, self.props, names)
+
+    def labelled(self, df: pd.DataFrame, names: list[str], labels: bool) -> pd.DataFrame:
+        """``df`` with a ``<column>_label`` column after each labelled column when ``labels``."""
+        return self.label_maps(names).frame(df) if labels else df
 
     # -- helpers of the operations ------------------------------------------------------------
 

@@ -218,8 +218,8 @@ class Reads(Resource):
         *,
         properties: Any = None,
         id_property: str | None = None,
-        labels: bool = False,
         associations: Any = None,
+        labels: bool = False,
     ) -> pd.DataFrame:
         """Several records by id (batch read, 100 ids per request), in the order given.
 
@@ -233,11 +233,11 @@ class Reads(Resource):
                 are read once; missing values are left out.
             properties: None (defaults), a list of names, or ``"all"``.
             id_property: read by this unique property instead of the record id.
-            labels: add a ``<column>_label`` column after each enumeration, owner,
-                pipeline and stage column (see :mod:`hubframe.labels`).
             associations: object types whose associated ids to add as list columns, as
                 ``get_all`` does (HubSpot's batch read returns none: they are read with the
                 association batch read, one request per 1,000 records and type).
+            labels: add a ``<column>_label`` column after each enumeration, owner,
+                pipeline and stage column (see :mod:`hubframe.labels`).
         """
         labels = check_flag(labels, "labels")
         if id_property is None:
