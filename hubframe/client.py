@@ -520,6 +520,31 @@ class HubSpot:
 
         return Workflows(self)
 
+    def associations(
+        self, from_type: str, to_type: str, ids: Any = None, *, progress: bool = True
+    ) -> pd.DataFrame:
+        """The edge table from one object type to another: one row per association.
+
+        Columns ``from_id``, ``to_id`` (the id dtype, so they join records' ``id`` and
+        feed ``get_many`` without a cast), ``type_id`` (``Int64``), ``label`` (``<NA>`` for
+        the unlabeled type) and ``category``. A pair linked with two types (Primary and
+        unlabeled) is two rows. Read with HubSpot's batch read of associations (1,000
+        records a request, each record's list followed past its page of 500).
+
+        Args:
+            from_type, to_type: object types, e.g. ``"contacts"``, ``"companies"``.
+            ids: the records of ``from_type`` to read (a list, a Series such as
+                ``df["id"]`` or an id column, or a DataFrame with an ``id`` column); None
+                reads every record of ``from_type`` first (their ids only).
+            progress: show a progress bar (records of ``from_type``).
+
+        Raises:
+            InputError: an unknown object type, or something that is not an id.
+        """
+        from .resources.associations import Associations
+
+        return Associations(self, from_type, to_type).frame(ids, progress=progress)
+
     def owners(self, *, archived: bool = False) -> pd.DataFrame:
         """The portal's owners, one row each: :func:`hubframe.resources.owners.owners`.
 

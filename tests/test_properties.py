@@ -260,6 +260,18 @@ def test_docstring_markdown_table_matches_the_table():
     fixed = {row[0]: row[2] for row in rows if row[1] == "—"}
     assert fixed["id, hs_object_id"] == "string"
     assert str(column_type("number", "number", "hs_object_id").pandas) == "string"
+    single = fixed["id properties: associatedcompanyid, hubspot_owner_id, ..."]
+    multi = fixed["multi-id properties: hs_merged_object_ids, hs_all_owner_ids, ..."]
+    for name, ct in dtypes.ID_PROPERTIES.items():
+        want = multi if ct.kind == dtypes.MULTI_ID_KIND else single
+        assert str(ct.pandas) == want, name
+        # Whatever HubSpot's definition says, the name decides.
+        for type_, field_type in (
+            ("number", "number"),
+            ("enumeration", "select"),
+            ("string", "text"),
+        ):
+            assert column_type(type_, field_type, name) is ct, (name, type_)
     assert fixed["createdAt, updatedAt"] == str(dtypes.FIXED_COLUMNS["createdAt"].pandas)
     assert fixed["archived"] == str(dtypes.FIXED_COLUMNS["archived"].pandas)
 

@@ -9,7 +9,8 @@ the seams other rooms use (the export, the widgets): ``client``,
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+import contextlib
+from collections.abc import Generator, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, cast
 
 from .. import frames
@@ -17,6 +18,7 @@ from ..batching import merge_by_id, property_chunks
 from ..errors import InputError
 from ..object_types import ObjectType, standard_type
 from ..properties import DEFAULT_PROPERTIES, SEARCH_DEFAULT_PROPERTIES, normalize_object_type
+from .associations import attach
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -120,6 +122,28 @@ class Resource:
         """A typed DataFrame of HubSpot records with these properties and association columns."""
         props = [self.props[n] for n in names]
         return frames.to_frame(records, props, associations=list(associations))
+
+    def attach_associations(
+        self, records: list[dict[str, Any]], associations: Sequence[str]
+    ) -> None:
+        """Give records of this type their ``associations`` (read by the association batch
+        read; see :func:`~hubframe.resources.associations.attach`), in place."""
+        if associations:
+            attach(self._hs, records, self.object_type, associations)
+
+    def with_associations(
+        self, pages: Iterator[Page], associations: Sequence[str]
+    ) -> Generator[Page, None, None]:
+        """``pages`` with each record's ``associations`` read by the association batch read.
+
+        For the reads whose endpoint returns none (search, batch read) and the export's
+        streams: one batch read per page and associated type (see
+        :func:`~hubframe.resources.associations.attach`).
+        """
+        with contextlib.closing(pages):  # type: ignore[type-var]
+            for page in pages:
+                self.attach_associations(page.results, associations)
+                yield page
 
     def label_maps(self, names: list[str]) -> LabelMaps:
         """The label columns of a read of these properties (:mod:`.labeling`): option

@@ -482,7 +482,7 @@ LOCAL = [
     case("export_search_str", "bad_option", lambda c, _: c.hs.contacts.export(c.tmp / "z.parquet", search="email=a@b.co"), InputError, ["search='email=a@b.co'"], ["(field, value)"]),
     case("export_search_keys", "bad_option", lambda c, _: c.hs.contacts.export(c.tmp / "z.parquet", search={"where": "x"}), InputError, ["['where']"], ["use field, value, operator, filters, query"]),
     case("export_search_query_int", "bad_option", lambda c, _: c.hs.contacts.export(c.tmp / "z.parquet", search={"query": 5}), InputError, ["query=5"], ["use a string"]),
-    case("export_search_with_associations", "bad_option", lambda c, _: c.hs.contacts.export(c.tmp / "z.parquet", search=("lastname", "Smith"), associations="companies"), InputError, ["associations"], ["export without search="]),
+    case("export_search_archived", "bad_option", lambda c, _: c.hs.contacts.export(c.tmp / "z.parquet", search=("lastname", "Smith"), archived=True), InputError, ["archived"], ["export without search="]),
     case("iter_export_path_directory", "bad_option", lambda c, _: export_step(c, c.tmp), InputError, ["is a directory"], ["name the .parquet file"]),
     case("iter_export_parallel_negative", "bad_option", lambda c, _: export_step(c, c.tmp / "i.parquet", parallel=-1), InputError, ["parallel=-1"], ["whole number >= 1"]),
     case("client_no_token", "bad_option", lambda c, _: hf.HubSpot(), ConfigurationError, ["No HubSpot token"], ["HUBSPOT_ACCESS_TOKEN"]),
