@@ -133,6 +133,8 @@ ID_PROPERTIES: Mapping[str, ColumnType] = MappingProxyType(
         "associateddealid": _ID,
         # enumeration (fieldType select) whose options are the portal's owner ids.
         "hubspot_owner_id": _ID,
+        # number: the product a line item sells (a product id).
+        "hs_product_id": _ID,
         # enumeration (select) of team ids.
         "hubspot_team_id": _ID,
         # number: the user (not owner) who created / last updated the record.

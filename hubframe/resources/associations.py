@@ -122,7 +122,7 @@ class Associations:
             )
             total: int | None = len(keys)
         else:
-            resource = getattr(self._hs, self.from_type)
+            resource = self._hs.objects(self.from_type)
             total = resource.count() if progress else None
             batches = self._every_id(resource)
         rows: list[tuple[str, Edge]] = []

@@ -152,6 +152,11 @@ def test_typed_columns_of_the_other_types(hs):
     assert (
         items["amount"] == items["quantity"] * (items["price"] - items["discount"].fillna(0))
     ).all()
+    # a line item's product id joins the products' ids without a cast (the one id dtype)
+    assert items["hs_product_id"].dtype == items["id"].dtype == "string"
+    products = hs.products.get_all(progress=False)
+    joined = items.merge(products, left_on="hs_product_id", right_on="id", suffixes=("", "_p"))
+    assert len(joined) == len(items) and (joined["name"] == joined["name_p"]).all()
     notes = hs.notes.get_all(progress=False)
     assert (
         str(notes["hs_timestamp"].dtype).startswith("datetime64")
