@@ -29,7 +29,6 @@ from collections.abc import Generator, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from ..errors import InputError
-from ..properties import normalize_object_type
 from ..validate import check_flag, check_ids
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -79,8 +78,10 @@ class Associations:
 
     def __init__(self, hs: HubSpot, from_type: Any, to_type: Any):
         self._hs = hs
-        self.from_type = normalize_object_type(from_type)
-        self.to_type = normalize_object_type(to_type)
+        # The client resolves custom objects too (from the portal's schemas); paths name
+        # a standard type by its name and a custom one by its type id.
+        self.from_type = hs.object_type(from_type).path_name
+        self.to_type = hs.object_type(to_type).path_name
 
     def __repr__(self) -> str:
         return f"<Associations {self.from_type} -> {self.to_type}>"

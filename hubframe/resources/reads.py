@@ -249,8 +249,8 @@ class Reads(Resource):
             )  # fmt: skip
             keys = [self._check_key(v, id_property) for v in raw]
         keys = list(dict.fromkeys(keys))
+        assoc = self.association_types(associations)  # checked before definitions are read
         names = self.names(properties)
-        assoc = self.association_types(associations)
         found = self._batch_read(keys, names, id_property)
         # Missing ids are whatever did not come back: HubSpot's 207 error list says the
         # same, but a record read by email is keyed by the email, so compare keys instead.

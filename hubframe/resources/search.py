@@ -260,9 +260,9 @@ class Search(Reads):
         labels = check_flag(labels, "labels")
         if query is not None and not isinstance(query, str):
             raise InputError(f"query={query!r:.100}: use a string")
+        assoc = self.association_types(associations)  # checked before definitions are read
         groups = self.filter_groups(field, value, operator=operator, filters=filters)
         names = self.names(properties, search=True)
-        assoc = self.association_types(associations)
         schema = self.schema(names, assoc)
         pages = self.with_associations(self.iter_search_pages(groups, names, query=query), assoc)
         desc = f"{self.object_type} search"

@@ -28,6 +28,10 @@ PAIRS = [
     ("companies", "deals"),
     ("contacts", "deals"),
     ("deals", "contacts"),
+    ("tickets", "companies"),
+    ("notes", "deals"),
+    ("machines", "companies"),  # a custom object: found in the schemas, named by type id
+    ("companies", "machines"),
 ]
 
 
@@ -239,13 +243,20 @@ def test_search_and_get_many_take_associations(hs):
 # -- arguments ---------------------------------------------------------------------------------
 
 
-def test_bad_arguments_fail_before_any_request(sandbox, hs):
+def test_bad_arguments_fail_before_any_request(fresh_sandbox, fresh_hs):
+    # A fresh sandbox: its request log is short, so counting it shows every request.
+    sandbox, hs = fresh_sandbox, fresh_hs
+    # A name that is no standard type is looked up in the portal's schemas (a custom object
+    # may have been created since they were read): that one read, and nothing else.
+    hs.object_types()
     before = len(sandbox.requests)
     with pytest.raises(
-        hf.InputError, match="Unknown object type 'widgets'.*'contacts', 'companies', 'deals'"
+        hf.InputError, match="Unknown object type 'widgets': this portal has contacts, companies"
     ):
         hs.associations("widgets", "companies")
-    with pytest.raises(hf.InputError, match="Unknown object type 5"):
+    assert [r.path for r in sandbox.requests[before:]] == [hs.paths.schemas()]
+    before = len(sandbox.requests)
+    with pytest.raises(hf.InputError, match="object type 5: use a type name"):
         hs.associations("contacts", 5)
     with pytest.raises(hf.InputError, match="'abc' is not an id"):
         hs.associations("contacts", "companies", ids=["12", "abc"])
