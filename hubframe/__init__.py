@@ -51,6 +51,15 @@ def read_parquet(path, *, columns=None):
     return _read(path, columns=columns)
 
 
+def read_portal(path, *, engine="pandas"):
+    """Read a folder written by ``hs.export_portal()`` back: a dict of DataFrames, or with
+    ``engine="duckdb"`` a DuckDB connection with one view per table; see
+    :func:`hubframe.portal.read_portal`."""
+    from .portal import read_portal as _read
+
+    return _read(path, engine=engine)
+
+
 __all__ = [
     "APIStatusError",
     "API_VERSIONS",
@@ -82,4 +91,5 @@ __all__ = [
     "ValidationError",
     "__version__",
     "read_parquet",
+    "read_portal",
 ]

@@ -21,6 +21,11 @@ compute and NumPy); :func:`parse_value` reads one value the same way.
 * multi-select (``enumeration`` + ``checkbox``): split on ``;``, empty items
   dropped (``";a;b"`` is ``["a", "b"]``); a value with no items is null.
 * string: unchanged (spaces kept).
+* id (the id properties of :data:`~hubframe.dtypes.ID_PROPERTIES`): an exact integer
+  string, never read through a float: ``"5075"``, ``" 5075 "``, ``"5075.0"`` and
+  ``"05075"`` are ``"5075"``; an exponent form (``"5.075E3"``) is read exactly when it
+  is a whole number. Anything else (``"12.5"``, ``"-3"``, ``"abc"``) is a bad cell.
+* multi-id: ``;``-joined ids, each read as an id; a value with one bad id is a bad cell.
 
 A cell that cannot be read becomes null and is counted in :class:`ParseIssues`;
 a :class:`HubFrameWarning` names the column, the count and an example. Nothing
@@ -30,6 +35,7 @@ crashes on a bad value and nothing is silently guessed.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -37,7 +43,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .dtypes import COLUMN_TYPES
+from .dtypes import COLUMN_TYPES, ID_KIND, MULTI_ID_KIND
 from .errors import InputError
 from .properties import Property
 
@@ -50,6 +56,9 @@ _MIN_MS = -62_135_596_800_000
 _MAX_MS = 253_402_300_799_999
 _DAY_MS = 86_400_000
 
+# An id as HubSpot sends it (digits), or with a zero fraction (a number property's
+# "5075.0"): group 1 is the id without leading zeros.
+_ID_RE = r"^\+?0*(?P<id>[0-9]+?)(?:\.0*)?$"
 # RE2 patterns (Arrow). [0-9], not \d: only ASCII digits are digits here.
 _NUMBER_RE = r"^[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?$"
 _ISO_RE = (
@@ -112,34 +121,49 @@ def parse_text(
         there are none).
     """
     text = _nullify_empty(text)
+    if kind == MULTI_ID_KIND:
+        ids, bad_ids = _parse_multi_id(text)
+        return ids, _either(bad_text, bad_ids)
     if kind == "string":
         parsed: pa.Array = text
     elif kind == "multi":
         parsed = _parse_multi(text)
     else:
         text = _nullify_empty(pc.utf8_trim_whitespace(text))
-        if kind == "number":
-            parsed = _parse_number(text)
-        elif kind == "bool":
-            parsed = _parse_bool(text)
-        elif kind == "datetime":
-            ms, ok = _parse_epoch_ms(text)
-            parsed = pa.array(ms, type=_BY_KIND["datetime"].arrow, mask=~ok)
-        elif kind == "date":
-            ms, ok = _parse_epoch_ms(text)
-            days = np.floor_divide(ms, _DAY_MS).astype(np.int32)
-            parsed = pa.array(days, type=_BY_KIND["date"].arrow, mask=~ok)
-        else:  # pragma: no cover - _kind_of only yields the kinds above
-            raise InputError(f"Unknown kind {kind!r}")
+        parsed = _parse_scalar(text, kind)
     bad = bad_text
     # Strings never fail; a multi-select made only of separators (";") is an empty
     # selection, not a bad cell. Elsewhere, text that parsed to null was unreadable.
     if kind not in ("string", "multi"):
         bad_arrow = pc.and_(text.is_valid(), parsed.is_null())
         if pc.any(bad_arrow).as_py():
-            mask = bad_arrow.to_numpy(zero_copy_only=False)
-            bad = mask if bad is None else (bad | mask)
+            bad = _either(bad, bad_arrow.to_numpy(zero_copy_only=False))
     return parsed, bad
+
+
+def _either(a: np.ndarray | None, b: np.ndarray | None) -> np.ndarray | None:
+    """The union of two unreadable-cell masks (None: no cell)."""
+    if a is None:
+        return b
+    return a if b is None else (a | b)
+
+
+def _parse_scalar(text: pa.Array, kind: str) -> pa.Array:
+    """Trimmed text of one of the single-value kinds (number, bool, datetime, date, id)."""
+    if kind == "number":
+        return _parse_number(text)
+    if kind == "bool":
+        return _parse_bool(text)
+    if kind == ID_KIND:
+        return _parse_id(text)
+    if kind == "datetime":
+        ms, ok = _parse_epoch_ms(text)
+        return pa.array(ms, type=_BY_KIND["datetime"].arrow, mask=~ok)
+    if kind == "date":
+        ms, ok = _parse_epoch_ms(text)
+        days = np.floor_divide(ms, _DAY_MS).astype(np.int32)
+        return pa.array(days, type=_BY_KIND["date"].arrow, mask=~ok)
+    raise InputError(f"Unknown kind {kind!r}")  # pragma: no cover - _kind_of yields the above
 
 
 def to_text(values: Sequence[Any]) -> tuple[pa.Array, np.ndarray | None]:
@@ -196,6 +220,57 @@ def _parse_number(text: pa.Array) -> pa.Array:
             [None if s is None else float(s) for s in candidates.to_pylist()], type=pa.float64()
         )
     return pc.if_else(pc.is_finite(values), values, pa.scalar(None, pa.float64()))
+
+
+def _parse_id(text: pa.Array) -> pa.Array:
+    """Ids as exact integer strings (see the module docstring); null where unreadable."""
+    parts = pc.extract_regex(text, _ID_RE)
+    ids = pc.if_else(parts.is_valid(), parts.field(0), pa.scalar(None, pa.string()))
+    # The rare exponent form ("5.075E3"): read exactly with Decimal, cell by cell.
+    rest = pc.and_(text.is_valid(), ids.is_null())
+    if not pc.any(rest).as_py():
+        return ids
+    values = ids.to_pylist()
+    for j in np.flatnonzero(rest.to_numpy(zero_copy_only=False)):
+        values[j] = _exact_id(text[int(j)].as_py())
+    return pa.array(values, type=pa.string())
+
+
+def _exact_id(text: str) -> str | None:
+    from decimal import Decimal, InvalidOperation
+
+    if not re.fullmatch(r"[+]?[0-9.]+[eE][+]?[0-9]+", text):
+        return None
+    try:
+        number = Decimal(text)
+    except InvalidOperation:  # pragma: no cover - the pattern admits only decimals
+        return None
+    if number != number.to_integral_value() or number < 0:
+        return None
+    return str(int(number))
+
+
+def _parse_multi_id(text: pa.Array) -> tuple[pa.Array, np.ndarray | None]:
+    """``;``-joined ids as lists of exact integer strings; a cell with a bad id is bad."""
+    lists = _parse_multi(text)
+    items = pc.list_flatten(lists)
+    parents = pc.list_parent_indices(lists).to_numpy(zero_copy_only=False)
+    ids = _parse_id(pc.utf8_trim_whitespace(items))
+    wrong = ids.is_null().to_numpy(zero_copy_only=False)
+    if not wrong.any():
+        offsets = lists.offsets
+        return pa.ListArray.from_arrays(offsets, ids, mask=lists.is_null()), None
+    bad = np.zeros(len(text), dtype=bool)
+    bad[parents[wrong]] = True
+    rows = lists.to_pylist()
+    fixed = ids.to_pylist()
+    out: list[list[str] | None] = []
+    k = 0
+    for j, row in enumerate(rows):
+        n = len(row) if row is not None else 0
+        out.append(None if row is None or bad[j] else fixed[k : k + n])
+        k += n
+    return pa.array(out, type=lists.type), bad
 
 
 def _parse_bool(text: pa.Array) -> pa.Array:

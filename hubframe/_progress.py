@@ -88,3 +88,37 @@ def progress(
 ) -> Progress:
     """A progress bar over records (a silent one when ``enabled`` is False)."""
     return Progress(hs, desc, total, enabled, initial)
+
+
+class TableProgress:
+    """One bar over the tables of a many-table job (an export of a portal): it advances a
+    table at a time and names the table being read, with its records so far, as a postfix.
+
+    One bar for the whole job, not one per table: a portal has dozens of tables, and a
+    notebook cell full of finished bars says less than one that moves.
+    """
+
+    def __init__(self, desc: str, total: int, enabled: bool, initial: int = 0):
+        if enabled:
+            from tqdm.auto import tqdm
+
+            self.bar: Any = tqdm(
+                total=total, desc=desc, unit=" tables", initial=initial, dynamic_ncols=True
+            )
+        else:
+            self.bar = _NoBar()
+            self.bar.n = initial
+
+    def show(self, table: str, rows: int | None = None, total: int | None = None) -> None:
+        """Name the table being written (and how far it has got)."""
+        text = table
+        if rows is not None:
+            text += f": {rows:,}" + (f"/{total:,}" if total else "") + " records"
+        self.bar.set_postfix_str(text)
+
+    def done(self, n: int = 1) -> None:
+        """Count ``n`` more tables as written."""
+        self.bar.update(n)
+
+    def close(self) -> None:
+        self.bar.close()

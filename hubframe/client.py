@@ -15,6 +15,7 @@ import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import timedelta
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
@@ -28,6 +29,7 @@ from .errors import (
     ConfigurationError,
     InputError,
 )
+from .object_types import ObjectType, ObjectTypes
 from .paths import DEFAULT_API_VERSION, Paths, paths_for
 from .tokens import BearerAuth, Secret, redact
 from .validate import check_flag, check_url, is_positive_number
@@ -35,6 +37,7 @@ from .validate import check_flag, check_url, is_positive_number
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
+    from .portal import PortalResult
     from .properties import PropertySet
     from .resources import CompanyResource, Forms, Lists, ObjectResource, Workflows
 
@@ -188,6 +191,9 @@ class HubSpot:
         )
         self._property_sets: dict[str, PropertySet] = {}
         self._property_lock = threading.Lock()
+        self._object_types = ObjectTypes(self)
+        self._resources: dict[str, ObjectResource] = {}
+        self._resource_lock = threading.Lock()
         self._account = Account(self, connection_hash(self.base_url, self._token.reveal()))
 
     # -- plumbing ---------------------------------------------------------------------------
@@ -407,6 +413,94 @@ class HubSpot:
 
         return ObjectResource(self, "deals")
 
+    def objects(self, object_type: str | ObjectType) -> ObjectResource:
+        """The resource of any CRM object type, with the operations of ``hs.contacts``.
+
+        Args:
+            object_type: a standard type (``"tickets"``, ``"line_items"``, ``"notes"`` ...,
+                singular, label or type id such as ``"0-5"``), or a custom object by name
+                (``"machines"``), label, fully-qualified name (``"p123_machines"``) or type
+                id (``"2-123"``), found in the portal's schemas (read once).
+
+        Returns:
+            The same resource for every spelling (``hs.objects("contacts") is hs.contacts``).
+
+        Raises:
+            InputError: the portal has no such type (the message lists those it has).
+        """
+        found = self._object_types.resolve(object_type)
+        if found.name in ("contacts", "companies", "deals") and not found.custom:
+            resource: ObjectResource = getattr(self, found.name)
+            return resource
+        from .resources import ObjectResource
+
+        with self._resource_lock:
+            cached = self._resources.get(found.path_name)
+            if cached is None:
+                cached = self._resources[found.path_name] = ObjectResource(self, found)
+            return cached
+
+    def object_type(self, object_type: str | ObjectType) -> ObjectType:
+        """The :class:`~hubframe.object_types.ObjectType` a name stands for (see :meth:`objects`).
+
+        Raises:
+            InputError: the portal has no such type.
+        """
+        return self._object_types.resolve(object_type)
+
+    def object_types(self, *, refresh: bool = False) -> pd.DataFrame:
+        """The object types this portal has: ``name, type_id, label, custom,
+        fully_qualified_name``, the standard ones first, then its custom objects
+        (from the schemas endpoint; ``refresh`` reads them again)."""
+        if refresh:
+            self._object_types.custom(refresh=True)
+        return self._object_types.frame()
+
+    @property
+    def tickets(self) -> ObjectResource:
+        """Tickets (``hs.objects("tickets")``): every operation of ``hs.contacts``."""
+        return self.objects("tickets")
+
+    @property
+    def products(self) -> ObjectResource:
+        """Products (``hs.objects("products")``)."""
+        return self.objects("products")
+
+    @property
+    def line_items(self) -> ObjectResource:
+        """Line items (``hs.objects("line_items")``); a deal's are its associations."""
+        return self.objects("line_items")
+
+    @property
+    def quotes(self) -> ObjectResource:
+        """Quotes (``hs.objects("quotes")``)."""
+        return self.objects("quotes")
+
+    @property
+    def notes(self) -> ObjectResource:
+        """Notes, an engagement type (``hs.objects("notes")``)."""
+        return self.objects("notes")
+
+    @property
+    def calls(self) -> ObjectResource:
+        """Calls, an engagement type (``hs.objects("calls")``)."""
+        return self.objects("calls")
+
+    @property
+    def emails(self) -> ObjectResource:
+        """Logged emails, an engagement type (``hs.objects("emails")``)."""
+        return self.objects("emails")
+
+    @property
+    def meetings(self) -> ObjectResource:
+        """Meetings, an engagement type (``hs.objects("meetings")``)."""
+        return self.objects("meetings")
+
+    @property
+    def tasks(self) -> ObjectResource:
+        """Tasks, an engagement type (``hs.objects("tasks")``)."""
+        return self.objects("tasks")
+
     @cached_property
     def forms(self) -> Forms:
         """Form submissions (``hs.forms.submit``)."""
@@ -427,6 +521,58 @@ class HubSpot:
         from .resources import Workflows
 
         return Workflows(self)
+
+    def export_portal(
+        self,
+        path: Any,
+        *,
+        objects: Any = None,
+        properties: Any = None,
+        associations: bool = True,
+        labels: bool = True,
+        progress: bool = True,
+        resume: bool = True,
+        # The export's DEFAULT_MAX_CHECKPOINT_AGE, spelled out: the client imports no export code.
+        max_checkpoint_age: float | timedelta | None = timedelta(hours=24),
+    ) -> PortalResult:
+        """Write the whole portal to a folder of Parquet files (objects, association edges,
+        owners, pipelines, and a manifest written last); resumable. Read it back with
+        ``hf.read_portal(path)``. See :func:`hubframe.portal.export_portal`.
+
+        Example:
+            >>> res = hs.export_portal("portal/")  # doctest: +SKIP
+        """
+        from .portal import export_portal
+
+        return export_portal(
+            self, path, objects=objects, properties=properties, associations=associations,
+            labels=labels, progress=progress, resume=resume, max_checkpoint_age=max_checkpoint_age,
+        )  # fmt: skip
+
+    def associations(
+        self, from_type: str, to_type: str, ids: Any = None, *, progress: bool = True
+    ) -> pd.DataFrame:
+        """The edge table from one object type to another: one row per association.
+
+        Columns ``from_id``, ``to_id`` (the id dtype, so they join records' ``id`` and
+        feed ``get_many`` without a cast), ``type_id`` (``Int64``), ``label`` (``<NA>`` for
+        the unlabeled type) and ``category``. A pair linked with two types (Primary and
+        unlabeled) is two rows. Read with HubSpot's batch read of associations (1,000
+        records a request, each record's list followed past its page of 500).
+
+        Args:
+            from_type, to_type: object types, e.g. ``"contacts"``, ``"companies"``.
+            ids: the records of ``from_type`` to read (a list, a Series such as
+                ``df["id"]`` or an id column, or a DataFrame with an ``id`` column); None
+                reads every record of ``from_type`` first (their ids only).
+            progress: show a progress bar (records of ``from_type``).
+
+        Raises:
+            InputError: an unknown object type, or something that is not an id.
+        """
+        from .resources.associations import Associations
+
+        return Associations(self, from_type, to_type).frame(ids, progress=progress)
 
     def owners(self, *, archived: bool = False) -> pd.DataFrame:
         """The portal's owners, one row each: :func:`hubframe.resources.owners.owners`.
@@ -450,12 +596,16 @@ class HubSpot:
         """The property definitions of ``object_type``, fetched once per client and cached.
 
         Args:
-            object_type: ``contacts``, ``companies`` or ``deals``.
+            object_type: any type :meth:`objects` accepts (``contacts``, ``tickets``,
+                a custom object ...).
             refresh: fetch again even if cached (after creating a property in HubSpot).
-        """
-        from .properties import fetch_property_set, normalize_object_type
 
-        object_type = normalize_object_type(object_type)
+        Raises:
+            InputError: the portal has no such type.
+        """
+        from .properties import fetch_property_set
+
+        object_type = self._object_types.resolve(object_type).path_name
         refresh = check_flag(refresh, "refresh")
         with self._property_lock:
             if refresh or object_type not in self._property_sets:

@@ -28,7 +28,7 @@ import pandas as pd
 import pyarrow as pa
 
 from ._parse import parse_text, parse_value, show_value, to_text
-from .dtypes import FIXED_COLUMNS, kind_of, pandas_dtype
+from .dtypes import FIXED_COLUMNS, ID_KIND, KIND_KEY, MULTI_ID_KIND, field_kind, pandas_dtype
 from .errors import HubFrameWarning, InputError, user_stacklevel
 from .properties import Property
 
@@ -88,6 +88,10 @@ def schema(props: Iterable[Property], *, associations: Iterable[str] | str = ())
             continue
         seen.add(prop.name)
         meta = {"hubspot_type": prop.type, "label": prop.label}
+        if prop.kind in (ID_KIND, MULTI_ID_KIND):
+            # An id column has the Arrow type of a string (or list) column: the kind says
+            # its values are read as exact integer ids.
+            meta[KIND_KEY.decode()] = prop.kind
         fields.append(pa.field(prop.name, prop.arrow_type, metadata=meta))
     fields += [pa.field(name, FIXED_COLUMNS[name].arrow) for name in _TAIL]
     for assoc in _association_types(associations):
@@ -107,8 +111,8 @@ def _association_types(associations: Iterable[str] | str) -> list[str]:
 
 
 def _kind_of(field: pa.Field) -> str:
-    """The parsing kind of a schema field, from its Arrow type (the table is one-to-one)."""
-    kind = kind_of(field.type)
+    """The parsing kind of a schema field (its Arrow type, or the id kind of its metadata)."""
+    kind = field_kind(field)
     if kind is not None:
         return kind
     raise InputError(

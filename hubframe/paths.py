@@ -36,6 +36,7 @@ __all__ = [
     "DEFAULT_API_VERSION",
     "LEGACY",
     "DatedPaths",
+    "Edge",
     "Paths",
     "check_api_version",
     "paths_for",
@@ -65,6 +66,10 @@ _ASSOCIATION_TYPES: dict[tuple[str, str], tuple[str, int]] = {
 _SINGULAR = {"contacts": "contact", "companies": "company", "deals": "deal"}
 
 _ACTIONS = ("create", "archive")
+
+#: One association as :meth:`Paths.association_edges` reads it:
+#: ``(to_id, type_id, label, category)`` (``label`` None for an unlabeled type).
+Edge = tuple[str, int | None, str | None, str | None]
 
 
 def _part(value: str) -> str:
@@ -159,6 +164,10 @@ class Paths:
         """The property definitions of an object type: ``/crm/v3/properties/{type}``."""
         return f"/crm/v3/properties/{self.object_segment(object_type)}"
 
+    def schemas(self) -> str:
+        """The portal's custom object schemas: ``/crm/v3/schemas``."""
+        return "/crm/v3/schemas"
+
     # -- owners and pipelines ---------------------------------------------------------------
 
     def owners(self) -> str:
@@ -231,6 +240,39 @@ class Paths:
         """
         _check_action(action)
         return _batch_errors(data, status, self, path)
+
+    def association_read(self, from_type: str, to_type: str) -> str:
+        """Read the associations of many records (at most 1,000 inputs a request).
+
+        Legacy: the v4 batch read, ``/crm/v4/associations/{from}/{to}/batch/read`` (the
+        v3 one gives no labels); inputs from :meth:`association_read_input`, each result
+        read by :meth:`association_edges`.
+        """
+        return (
+            f"/crm/v4/associations/{self.object_segment(from_type)}/"
+            f"{self.object_segment(to_type)}/batch/read"
+        )
+
+    def association_read_input(self, record_id: str, after: str | None = None) -> dict[str, Any]:
+        """One input of :meth:`association_read`: ``{id}``, or ``{id, after}`` for the next
+        page of one record's associations (HubSpot pages each record's own list)."""
+        return {"id": record_id} if after is None else {"id": record_id, "after": after}
+
+    def association_edges(
+        self, result: Any, *, path: str | None = None
+    ) -> tuple[str, list[Edge], str | None]:
+        """One result of :meth:`association_read`: the record's id, its edges, and the
+        cursor of its next page (None: no more).
+
+        Every version answers ``{from:{id}, to:[{toObjectId, associationTypes:[{category,
+        typeId, label}]}], paging?:{next:{after}}}``; each (associated record, type) pair
+        is one edge ``(to_id, type_id, label, category)``.
+
+        Raises:
+            UnexpectedResponseError: a result without ``from.id`` or an item without
+                ``toObjectId``.
+        """
+        return _edges_of(result, self, path)
 
     # -- lists ------------------------------------------------------------------------------
 
@@ -313,7 +355,9 @@ class DatedPaths(Paths):
         self.api_version = version
 
     def object_segment(self, object_type: str) -> str:
-        """How an object type is named in dated paths: ``contacts``, ``companies``, ``0-3``."""
+        """How an object type is named in dated paths: ``contacts``, ``companies``, ``0-3``,
+        ``tickets`` ... (the generic ``/crm/objects/{version}/{objectType}`` takes names;
+        a custom object is named by its type id, ``2-...``, in every version)."""
         return _DATED_OBJECT_SEGMENT.get(object_type, object_type)
 
     def objects(self, object_type: str) -> str:
@@ -323,6 +367,15 @@ class DatedPaths(Paths):
     def properties(self, object_type: str) -> str:
         """The property definitions of an object type: ``/crm/properties/{version}/{type}``."""
         return f"/crm/properties/{self.api_version}/{self.object_segment(object_type)}"
+
+    def schemas(self) -> str:
+        """The portal's custom object schemas: ``/crm-object-schemas/{version}/schemas``.
+
+        The family is spelled apart from the other CRM ones. HubSpot's docs give it for
+        2026-03; for 2026-09 the same spelling is assumed (unconfirmed: no 2026-09
+        schemas spec was found).
+        """
+        return f"/crm-object-schemas/{self.api_version}/schemas"
 
     def pipelines(self, object_type: str) -> str:
         """Every pipeline of an object type: ``/crm/pipelines/{version}/{type}`` (HubSpot
@@ -335,6 +388,14 @@ class DatedPaths(Paths):
         return (
             f"/crm/associations/{self.api_version}/{self.object_segment(from_type)}/"
             f"{self.object_segment(to_type)}/batch/{_check_action(action)}"
+        )
+
+    def association_read(self, from_type: str, to_type: str) -> str:
+        """Read the associations of many records (at most 1,000 inputs a request):
+        ``/crm/associations/{version}/{from}/{to}/batch/read`` (shapes as legacy v4)."""
+        return (
+            f"/crm/associations/{self.api_version}/{self.object_segment(from_type)}/"
+            f"{self.object_segment(to_type)}/batch/read"
         )
 
     def association_input(
@@ -398,6 +459,36 @@ class DatedPaths(Paths):
 
     def _lists(self) -> str:
         return f"/crm/lists/{self.api_version}"
+
+
+def _edges_of(result: Any, paths: Paths, path: str | None) -> tuple[str, list[Edge], str | None]:
+    source = result.get("from") if isinstance(result, Mapping) else None
+    from_id = source.get("id") if isinstance(source, Mapping) else None
+    if from_id is None or from_id == "":
+        raise UnexpectedResponseError(
+            f"an association batch-read result has no from.id ({paths.api_version}): "
+            f"{result!r:.200}",
+            method="POST",
+            path=path,
+            body=result,
+        )
+    items = result.get("to") or []
+    edges: list[Edge] = []
+    for to_id, item in zip(_ids_of(items, "toObjectId", paths, path), items, strict=True):
+        for spec in item.get("associationTypes") or [{}]:
+            spec = spec if isinstance(spec, Mapping) else {}
+            type_id = spec.get("typeId")
+            edges.append(
+                (
+                    to_id,
+                    type_id if isinstance(type_id, int) and not isinstance(type_id, bool) else None,
+                    spec.get("label") or None,
+                    spec.get("category") or None,
+                )
+            )
+    nxt = (result.get("paging") or {}).get("next") or {}
+    after = nxt.get("after") if isinstance(nxt, Mapping) else None
+    return str(from_id), edges, (str(after) if after not in (None, "") else None)
 
 
 def _count(value: Any) -> int:

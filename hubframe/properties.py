@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from .dtypes import ColumnType, column_type
 from .errors import HubSpotError, InputError, UnknownPropertyError
+from .object_types import STANDARD_TYPES, canonical_type, standard_type
 
 if TYPE_CHECKING:
     from .client import HubSpot
@@ -38,47 +39,69 @@ log = logging.getLogger("hubframe")
 
 # -- object types ------------------------------------------------------------------------------
 
-#: The CRM object types hubframe covers, in HubSpot's order.
-OBJECT_TYPES: tuple[str, ...] = ("contacts", "companies", "deals")
-
-_OBJECT_ALIASES: Mapping[str, str] = MappingProxyType(
-    {
-        "contacts": "contacts",
-        "contact": "contacts",
-        "0-1": "contacts",
-        "companies": "companies",
-        "company": "companies",
-        "0-2": "companies",
-        "deals": "deals",
-        "deal": "deals",
-        "0-3": "deals",
-    }
-)
+#: The CRM object types every portal has, in HubSpot's order (custom objects come from
+#: the portal's schemas: :class:`hubframe.object_types.ObjectTypes`).
+OBJECT_TYPES: tuple[str, ...] = tuple(t.name for t in STANDARD_TYPES)
 
 
 def normalize_object_type(object_type: Any) -> str:
-    """The canonical name of a CRM object type.
+    """The canonical name of a standard CRM object type.
 
     Args:
-        object_type: ``"contacts"``, ``"companies"`` or ``"deals"``, in any case, singular or
-            plural, or HubSpot's type ids ``"0-1"``, ``"0-2"``, ``"0-3"``.
+        object_type: ``"contacts"``, ``"tickets"``, ``"line_items"`` ..., in any case,
+            singular or plural, HubSpot's label (``"Line items"``) or type id (``"0-1"``,
+            ``"0-5"`` ...).
 
     Returns:
-        ``"contacts"``, ``"companies"`` or ``"deals"``.
+        The plural name (``"contacts"``, ``"line_items"`` ...).
 
     Raises:
         InputError: anything else (the message names the value and the accepted ones).
+            A custom object is resolved by the client, ``hs.object_type(name)``.
     """
-    key = object_type.strip().lower() if isinstance(object_type, str) else ""
-    if key in _OBJECT_ALIASES:
-        return _OBJECT_ALIASES[key]
+    found = standard_type(object_type)
+    if found is not None:
+        return found.name
+    names = ", ".join(repr(t) for t in OBJECT_TYPES)
     raise InputError(
-        f"Unknown object type {object_type!r}: use one of 'contacts', 'companies', 'deals' "
-        "(singular forms and the ids '0-1', '0-2', '0-3' work too)."
+        f"Unknown object type {object_type!r}: use one of {names} (singular forms and the "
+        "type ids such as '0-1' work too; a custom object is found with hs.objects(name))."
     )
 
 
 # -- default properties ------------------------------------------------------------------------
+
+#: The other standard types' defaults. Tickets' are HubSpot's; for the others HubSpot
+#: documents none (unconfirmed), so hubframe reads each type's main fields: what a
+#: first look at the type needs (engagements: when it happened, and its title or body).
+_OTHER_DEFAULTS: dict[str, tuple[str, ...]] = {
+    "tickets": (
+        "subject",
+        "content",
+        "hs_pipeline",
+        "hs_pipeline_stage",
+        "hs_ticket_category",
+        "hs_ticket_priority",
+    ),
+    "products": ("name", "description", "price"),
+    "line_items": (
+        "name",
+        "description",
+        "price",
+        "quantity",
+        "discount",
+        "amount",
+        "hs_product_id",
+    ),
+    "quotes": ("hs_title", "hs_expiration_date", "hs_status"),
+    "tasks": ("hs_timestamp", "hs_task_subject", "hs_task_status"),
+    "notes": ("hs_timestamp", "hs_note_body"),
+    "meetings": ("hs_timestamp", "hs_meeting_title", "hs_meeting_outcome"),
+    "calls": ("hs_timestamp", "hs_call_title", "hs_call_duration", "hs_call_status"),
+    "emails": ("hs_timestamp", "hs_email_subject", "hs_email_direction"),
+}
+#: Engagements are created on ``hs_createdate``; the other types on ``createdate``.
+_ENGAGEMENTS = ("tasks", "notes", "meetings", "calls", "emails")
 
 #: What HubSpot's get, list and batch-read endpoints return when no ``properties`` are
 #: asked for, per object type (the facts file, §2.4). These HubSpot facts (like the
@@ -89,6 +112,7 @@ DEFAULT_PROPERTIES: Mapping[str, tuple[str, ...]] = MappingProxyType(
         "contacts": ("firstname", "lastname", "email"),
         "companies": ("name", "domain"),
         "deals": ("dealname", "amount", "closedate", "pipeline", "dealstage"),
+        **_OTHER_DEFAULTS,
     }
 )
 
@@ -114,6 +138,15 @@ SEARCH_DEFAULT_PROPERTIES: Mapping[str, tuple[str, ...]] = MappingProxyType(
             "hs_lastmodifieddate",
             "hs_object_id",
         ),
+        **{
+            name: (
+                *defaults,
+                "hs_createdate" if name in _ENGAGEMENTS else "createdate",
+                "hs_lastmodifieddate",
+                "hs_object_id",
+            )
+            for name, defaults in _OTHER_DEFAULTS.items()
+        },
     }
 )
 
@@ -265,7 +298,7 @@ class PropertySet:
         object_type: the object type these properties belong to.
         properties: the definitions; a repeated name keeps its first definition.
         """
-        self._object_type = normalize_object_type(object_type)
+        self._object_type = canonical_type(object_type)
         by_name: dict[str, Property] = {}
         for prop in properties:
             if not isinstance(prop, Property):
@@ -300,7 +333,7 @@ class PropertySet:
 
     @property
     def object_type(self) -> str:
-        """``contacts``, ``companies`` or ``deals``."""
+        """``contacts``, ``tickets`` ..., or a custom object's path name (its type id)."""
         return self._object_type
 
     def __setattr__(self, name: str, value: Any) -> None:
@@ -432,7 +465,8 @@ def fetch_property_set(hs: HubSpot, object_type: str) -> PropertySet:
 
     Args:
         hs: the client.
-        object_type: any form :func:`normalize_object_type` accepts.
+        object_type: a standard type in any form :func:`normalize_object_type` accepts,
+            or a custom object's path name (its type id, ``hs.object_type(name).path_name``).
 
     Returns:
         The PropertySet, in HubSpot's order.
@@ -441,7 +475,7 @@ def fetch_property_set(hs: HubSpot, object_type: str) -> PropertySet:
         InputError: unknown object type.
         HubSpotError: the request failed, or the answer has no ``results`` list.
     """
-    object_type = normalize_object_type(object_type)
+    object_type = canonical_type(object_type)
     path = hs.paths.properties(object_type)
     data = hs.request_json("GET", path)
     results = data.get("results") if isinstance(data, dict) else None

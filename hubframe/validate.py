@@ -67,7 +67,19 @@ def check_flag(value: Any, name: str) -> bool:
 
 
 def check_id(value: Any, *, what: str = "id") -> str:
-    """A HubSpot record/list/workflow id: digits only, given as str or int."""
+    """A HubSpot record/list/workflow id: a positive whole number, as the string HubSpot uses.
+
+    Any id column converts without a cast: a ``str`` of digits (hubframe's id columns),
+    an ``int`` (NumPy's and pandas' ``Int64`` too), or a float holding a whole number (a
+    ``Float64`` column), converted exactly (never rounded). Text is taken only as
+    digits: ``"12.0"`` is refused, as a typo would be.
+
+    Raises:
+        InputError: a bool, a non-integral or non-finite float, text that is not a
+            whole number, zero or a negative number.
+    """
+    if isinstance(value, numbers.Real) and not isinstance(value, (bool, numbers.Integral)):
+        return _float_id(value, what)
     if isinstance(value, bool) or not isinstance(value, (str, int, numbers.Integral)):
         raise InputError(f"{what} {value!r} is not an id: use the number HubSpot shows, e.g. '51'")
     text = str(value).strip()
@@ -76,6 +88,28 @@ def check_id(value: Any, *, what: str = "id") -> str:
             f"{what} {value!r} is not an id: HubSpot ids are positive whole numbers, e.g. '51'"
         )
     return str(int(text))
+
+
+def _float_id(value: Any, what: str) -> str:
+    """The id a float holds (``5004.0`` -> ``"5004"``), exactly, or InputError."""
+    number = float(value)
+    if not math.isfinite(number) or not number.is_integer():
+        raise InputError(
+            f"{what} {value!r} is not an id: HubSpot ids are whole numbers, and this float "
+            "has a fraction (or is not finite); pass the ids as strings, e.g. '51'"
+        )
+    if number <= 0:
+        raise InputError(
+            f"{what} {value!r} is not an id: HubSpot ids are positive whole numbers, e.g. '51'"
+        )
+    # int() of a float is exact; above 2**53 the float may already differ from the id
+    # it was made from, which no check can see: say so rather than guess.
+    if number > 2**53:
+        raise InputError(
+            f"{what} {value!r} is too large to be an exact id as a float: read the ids as "
+            "strings (hubframe's id columns are), or pass them as int"
+        )
+    return str(int(number))
 
 
 def values_of(

@@ -165,11 +165,25 @@ def replay(name: str) -> tuple[Any, tuple[int, int, float]]:
 FIXED = ["createdAt", "updatedAt", "archived"]
 
 
+#: The README's id properties (record, owner, user and team ids): the id dtype whatever
+#: HubSpot's definition type; the multi ones are lists of ids.
+ID_NAMES = {
+    "hs_object_id", "associatedcompanyid", "associatedcontactid", "associateddealid",
+    "hubspot_owner_id", "hubspot_team_id", "hs_created_by_user_id", "hs_updated_by_user_id",
+}  # fmt: skip
+MULTI_ID_NAMES = {
+    "hs_merged_object_ids", "hs_all_owner_ids", "hs_all_team_ids",
+    "hs_all_accessible_team_ids", "hs_user_ids_of_all_owners",
+}  # fmt: skip
+
+
 def expected_dtype(definition: dict[str, Any]) -> str:
     """The README's dtype table, written out independently of hubframe.properties."""
     kind, field_type = definition["type"], definition.get("fieldType")
-    if definition["name"] == "hs_object_id":
+    if definition["name"] in ID_NAMES:
         return "string"
+    if definition["name"] in MULTI_ID_NAMES:
+        return "list<item: string>[pyarrow]"
     if kind == "number":
         return "Float64"
     if kind == "bool":

@@ -492,3 +492,57 @@ def test_batches_to_frame_and_parquet_round_trip(props, tmp_path):
     assert again.dtypes.equals(df.dtypes)
     pd.testing.assert_frame_equal(again, df)
     assert frames.batches_to_frame([], sch).dtypes.equals(df.dtypes)
+
+
+# -- id columns --------------------------------------------------------------------------------
+
+
+def test_id_properties_are_exact_integer_strings_whatever_their_definition():
+    props = [
+        Property("associatedcompanyid", type="number", field_type="number"),
+        Property("hubspot_owner_id", type="enumeration", field_type="select"),
+        Property("hs_merged_object_ids", type="enumeration", field_type="checkbox"),
+    ]
+    records = [
+        {"id": "1", "properties": {"associatedcompanyid": "5075", "hubspot_owner_id": "52013001",
+                                   "hs_merged_object_ids": "7;08;9.0"}},
+        {"id": "2", "properties": {"associatedcompanyid": "5075.0", "hubspot_owner_id": " 52013002 ",
+                                   "hs_merged_object_ids": ";"}},
+        {"id": "3", "properties": {"associatedcompanyid": "", "hubspot_owner_id": None}},
+        {"id": "4", "properties": {"associatedcompanyid": "5.075E3"}},
+        {"id": "5", "properties": {"associatedcompanyid": "12.5", "hs_merged_object_ids": "1;x"}},
+        {"id": "6", "properties": {"associatedcompanyid": "90071992547409931234"}},
+    ]  # fmt: skip
+    with pytest.warns(HubFrameWarning) as caught:
+        df = frames.to_frame(records, props)
+    for name in ("associatedcompanyid", "hubspot_owner_id"):
+        assert df[name].dtype == pd.StringDtype("pyarrow"), name
+    assert str(df["hs_merged_object_ids"].dtype) == "list<item: string>[pyarrow]"
+    ids = df["associatedcompanyid"].tolist()
+    # Exact, never through a float: the last one is past what a float64 holds exactly.
+    assert ids[:4] + ids[5:] == ["5075", "5075", pd.NA, "5075", "90071992547409931234"]
+    assert pd.isna(ids[4])
+    assert df["hubspot_owner_id"].tolist()[:2] == ["52013001", "52013002"]
+    merged = df["hs_merged_object_ids"].tolist()
+    assert list(merged[0]) == ["7", "8", "9"] and pd.isna(merged[1]) and pd.isna(merged[4])
+    messages = " ".join(str(w.message) for w in caught)
+    assert "'associatedcompanyid': 1 value could not be read as id" in messages
+    assert "'hs_merged_object_ids': 1 value could not be read as multi_id" in messages
+
+
+def test_an_id_column_keeps_its_kind_through_parquet(tmp_path):
+    import pyarrow.parquet as pq
+
+    props = [Property("associatedcompanyid", type="number")]
+    sch = frames.schema(props)
+    pq.write_table(
+        pa.Table.from_batches(
+            [frames.to_batch([{"id": "1", "properties": {"associatedcompanyid": "5.0"}}], sch)]
+        ),
+        tmp_path / "c.parquet",
+    )
+    table = pq.read_table(tmp_path / "c.parquet")
+    assert table.schema.field("associatedcompanyid").metadata[b"hubframe_kind"] == b"id"
+    df = frames.batch_to_frame(table)
+    assert df["associatedcompanyid"].tolist() == ["5"]
+    assert df["associatedcompanyid"].dtype == df["id"].dtype == pd.StringDtype("pyarrow")

@@ -124,7 +124,8 @@ def test_every_public_name_imports():
     assert hubframe.__all__ == sorted(
         hubframe.__all__, key=str.lower
     ) or hubframe.__all__ == sorted(hubframe.__all__)
-    for module in ("hubframe.resources", "hubframe.export", "hubframe.widgets", "hubframe.sandbox"):
+    for module in ("hubframe.resources", "hubframe.export", "hubframe.portal", "hubframe.widgets",
+                   "hubframe.sandbox"):  # fmt: skip
         mod = importlib.import_module(module)
         for name in getattr(mod, "__all__", ()):
             assert hasattr(mod, name), f"{module}.{name}"

@@ -106,13 +106,18 @@ def contacts() -> PropertySet:
         ("deals", "deals"),
         ("DEAL", "deals"),
         ("0-3", "deals"),
+        ("tickets", "tickets"),
+        ("0-5", "tickets"),
+        ("Line items", "line_items"),
+        ("line_item", "line_items"),
+        ("0-46", "notes"),
     ],
 )
 def test_normalize_object_type_accepts_names_singulars_and_ids(given, expected):
     assert normalize_object_type(given) == expected
 
 
-@pytest.mark.parametrize("given", ["tickets", "0-5", "", "contactz", None, 1, ["contacts"]])
+@pytest.mark.parametrize("given", ["widgets", "0-999", "", "contactz", None, 1, ["contacts"]])
 def test_normalize_object_type_rejects_others_naming_value_and_valid_ones(given):
     with pytest.raises(InputError) as err:
         normalize_object_type(given)
@@ -255,6 +260,18 @@ def test_docstring_markdown_table_matches_the_table():
     fixed = {row[0]: row[2] for row in rows if row[1] == "—"}
     assert fixed["id, hs_object_id"] == "string"
     assert str(column_type("number", "number", "hs_object_id").pandas) == "string"
+    single = fixed["id properties: associatedcompanyid, hubspot_owner_id, ..."]
+    multi = fixed["multi-id properties: hs_merged_object_ids, hs_all_owner_ids, ..."]
+    for name, ct in dtypes.ID_PROPERTIES.items():
+        want = multi if ct.kind == dtypes.MULTI_ID_KIND else single
+        assert str(ct.pandas) == want, name
+        # Whatever HubSpot's definition says, the name decides.
+        for type_, field_type in (
+            ("number", "number"),
+            ("enumeration", "select"),
+            ("string", "text"),
+        ):
+            assert column_type(type_, field_type, name) is ct, (name, type_)
     assert fixed["createdAt, updatedAt"] == str(dtypes.FIXED_COLUMNS["createdAt"].pandas)
     assert fixed["archived"] == str(dtypes.FIXED_COLUMNS["archived"].pandas)
 

@@ -50,7 +50,11 @@ def add_parser(sub: Any) -> None:
     p: argparse.ArgumentParser = sub.add_parser(
         "export", help="stream every record of an object type to Parquet"
     )
-    p.add_argument("object_type", choices=["contacts", "companies", "deals"])
+    p.add_argument(
+        "object_type",
+        help="the object type to export: contacts, companies, deals, tickets, line_items, notes ..., "
+        "or a custom object's name (unknown names are refused, listing the portal's types)",
+    )
     p.add_argument("-o", "--out", required=True, help="target .parquet file")
     p.add_argument(
         "--properties",
@@ -112,7 +116,7 @@ def run(args: argparse.Namespace) -> int:
     age = args.max_checkpoint_age
     try:
         with portal_client(args) as hs:
-            res = getattr(hs, args.object_type).export(
+            res = hs.objects(args.object_type).export(
                 args.out, properties=properties, search=search, resume=not args.no_resume,
                 max_checkpoint_age=None if age is None else timedelta(hours=age), labels=args.labels,
             )  # fmt: skip

@@ -10,7 +10,7 @@ import argparse
 from collections.abc import Sequence
 
 from ..errors import HubFrameError
-from . import demo, export, sandbox, sync
+from . import demo, export, portal, sandbox, sync
 from .output import emit_error
 
 __all__ = ["build_parser", "main"]
@@ -20,7 +20,7 @@ def build_parser() -> argparse.ArgumentParser:
     """The ``hubframe`` parser; each command sets ``run``, its handler."""
     parser = argparse.ArgumentParser(prog="hubframe", description="HubSpot CRM in Jupyter.")
     sub = parser.add_subparsers(dest="command", required=True)
-    for command in (demo, sandbox, export, sync):
+    for command in (demo, sandbox, export, portal, sync):
         command.add_parser(sub)
     return parser
 

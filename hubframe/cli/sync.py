@@ -33,7 +33,11 @@ def add_parser(sub: Any) -> None:
     p: argparse.ArgumentParser = sub.add_parser(
         "sync", help="keep an exported .parquet file up to date (only the changes)"
     )
-    p.add_argument("object_type", choices=["contacts", "companies", "deals"])
+    p.add_argument(
+        "object_type",
+        help="the object type of the file: contacts, companies, deals, tickets, line_items, notes ..., "
+        "or a custom object's name (unknown names are refused, listing the portal's types)",
+    )
     p.add_argument("-o", "--out", required=True, help="the .parquet file to keep up to date")
     p.add_argument(
         "--properties",
@@ -82,7 +86,7 @@ def run(args: argparse.Namespace) -> int:
     full = True if args.full else (False if args.incremental_only else None)
     try:
         with portal_client(args) as hs:
-            res = getattr(hs, args.object_type).sync(
+            res = hs.objects(args.object_type).sync(
                 args.out, properties=properties_of(args.properties), lookback=args.lookback,
                 full=full, progress=not args.no_progress,
             )  # fmt: skip

@@ -138,6 +138,17 @@ class Fetch:
 
     # -- in the threads --------------------------------------------------------------------
 
+    def attach(self, records: list[dict[str, Any]]) -> None:
+        """Give a page's records their associations (``associations=``), before it is queued.
+
+        Every stream (list cursor, id ranges, search chunks) reads them the same way, with
+        the association batch read of the page's ids, so an export with associations keeps
+        the fast plans; a page and its associations go into the same part, which keeps the
+        export resumable and each record written once.
+        """
+        if self.job.associations and records:
+            self.resource.attach_associations(records, self.job.associations)
+
     def _put(self, event: Event) -> bool:
         """Queue ``event``, waiting while the queue is full; False when stopped."""
         while not self.stop.is_set():
@@ -188,6 +199,7 @@ class Fetch:
                 if self.stop.is_set():
                     return False
                 kept, state, end = accept(page)
+                self.attach(kept)
                 if kept:
                     state["last_id"] = str(kept[-1]["id"])
                 if end:
@@ -209,12 +221,8 @@ class Fetch:
             return kept, {"after": page.after}, finished or page.after is None
 
         job = self.job
-        pages = self.resource.iter_pages(
-            names=job.names,
-            associations=job.associations,
-            archived=job.archived,
-            after=stream.after,
-        )
+        # No embedded associations: every stream reads them alike, in attach().
+        pages = self.resource.iter_pages(names=job.names, archived=job.archived, after=stream.after)
         if self._follow(LIST, pages, accept):
             self.plan.fetched(LIST)  # no chunk may be claimed any more
             self._put(Event("done", LIST))
@@ -257,6 +265,7 @@ class Fetch:
                     return
                 self.claims.search_page(chunk.key, len(page.results), time.monotonic() - clock)
                 state = {"floor": str(page.results[-1]["id"])} if page.results else {}
+                self.attach(page.results)
                 if not self._put(Event("page", chunk.key, page.results, state)):
                     return
                 clock = time.monotonic()  # time spent waiting on the queue is not search time

@@ -101,10 +101,10 @@ class Job:
         labels = check_flag(labels, "labels")
         spec = _search_spec(resource, search)
         assoc = resource.association_types(associations)
-        if spec is not None and (assoc or archived):
+        if spec is not None and archived:
             raise InputError(
-                "search results carry no associations and never archived records; "
-                "export without search=, or without associations=/archived="
+                "search results never hold archived records; export without search=, or "
+                "without archived="
             )
         names = resource.names(properties, search=spec is not None)
         maps = resource.label_maps(names) if labels else LabelMaps()
@@ -134,9 +134,10 @@ class Job:
 
     @property
     def list_only(self) -> bool:
-        """Whether only the list cursor can read this export (search has no associations or
-        archived records)."""
-        return bool(self.associations) or self.archived
+        """Whether only the list cursor can read this export (search never holds archived
+        records). Associations are read for every stream's pages by the association batch
+        read (:meth:`Fetch.attach <hubframe.export.fetch.Fetch>`), so they need no list cursor."""
+        return self.archived
 
     def resuming(self, saved: dict[str, Any]) -> Job:
         """This job continuing a checkpoint: its header keeps when the export started, and

@@ -14,8 +14,7 @@ Three kinds of stream read records, all through the one paginator:
 A plan has one of four modes (:mod:`.planner` chooses which):
 
 ``list``
-    the list stream alone: ``parallel=1``, ``associations=``, ``archived=True``
-    or a small portal.
+    the list stream alone: ``parallel=1``, ``archived=True`` or a small portal.
 ``ranges``
     the id span cut into equal ranges at the start, a few list cursors taking
     them in ascending order. HubSpot documents the list endpoint's ``after`` as

@@ -24,7 +24,8 @@ moments and never holds archived records. A record created or changed in the
 seconds before its range is read may be missing or show its previous values,
 exactly as if it had changed just after being read. List cursors (one or
 several) have no such lag. ``parallel=1`` exports with one list cursor alone,
-and exports with ``associations`` or ``archived=True`` always do.
+and exports with ``archived=True`` always do. Exports with ``associations`` take any
+plan: every stream reads its pages' associations with the association batch read.
 
 A search export (``search=``) is cut into chunks of about
 :data:`CHUNK_RECORDS` matches at the start, read by ``parallel`` workers.
@@ -100,7 +101,7 @@ def make_plan(
         resource: the object type exported.
         spec: the search of a search export; None for a plain export.
         parallel: most streams at once.
-        list_only: read with the list cursor alone (associations, archived records).
+        list_only: read with the list cursor alone (archived records).
     """
     if spec is None:
         if list_only or parallel == 1:

@@ -71,8 +71,10 @@ def export(
         properties: None (defaults), a list of names, or ``"all"``.
         search: export only matches: ``(field, value)``, ``(field, operator, value)``, or
             ``{"filters": [...], "query": "..."}`` as for ``search()``; past 10,000 too.
-        associations: object types whose associated ids to add as list columns
-            (exports with the list cursor alone: search does not return associations).
+        associations: object types whose associated ids to add as list columns. Read
+            for each page with the association batch read (one request per page and
+            type), so any plan and ``search=`` work with them; for the edges with their
+            type ids and labels, ``hs.associations(...)``.
         archived: export archived records instead (list cursor alone).
         progress: show a progress bar (records, total, rate-limit waits).
         resume: continue an interrupted export of the same parameters from its checkpoint;

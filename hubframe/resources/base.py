@@ -9,13 +9,16 @@ the seams other rooms use (the export, the widgets): ``client``,
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-from typing import TYPE_CHECKING, Any
+import contextlib
+from collections.abc import Generator, Iterator, Sequence
+from typing import TYPE_CHECKING, Any, cast
 
 from .. import frames
 from ..batching import merge_by_id, property_chunks
 from ..errors import InputError
+from ..object_types import ObjectType, standard_type
 from ..properties import DEFAULT_PROPERTIES, SEARCH_DEFAULT_PROPERTIES, normalize_object_type
+from .associations import attach
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -28,18 +31,34 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = ["Resource", "table"]
 
-_SINGULAR = {"contacts": "contact", "companies": "company", "deals": "deal"}
+#: What search adds to a custom object's display properties when none are asked for.
+_SEARCH_ALSO = ("hs_createdate", "hs_lastmodifieddate", "hs_object_id")
 
 
 class Resource:
-    """One CRM object type of one client: the parts every operation needs."""
+    """One CRM object type of one client: the parts every operation needs.
 
-    def __init__(self, hs: HubSpot, object_type: str):
+    Args:
+        hs: the client.
+        object_type: a standard type's name in any form (``"tickets"``, ``"0-5"``), or an
+            :class:`~hubframe.object_types.ObjectType` (custom objects: ``hs.object_type(name)``).
+
+    ``object_type`` is how paths name the type (a custom object's type id, ``2-...``);
+    ``type`` is the whole :class:`~hubframe.object_types.ObjectType`.
+    """
+
+    def __init__(self, hs: HubSpot, object_type: str | ObjectType):
         self._hs = hs
-        self.object_type = normalize_object_type(object_type)
+        if not isinstance(object_type, ObjectType):
+            found = standard_type(object_type)
+            if found is None:
+                normalize_object_type(object_type)  # raises, naming the standard types
+            object_type = cast(ObjectType, found)
+        self.type: ObjectType = object_type
+        self.object_type = object_type.path_name
 
     def __repr__(self) -> str:
-        return f"<{type(self).__name__} {self.object_type}>"
+        return f"<{type(self).__name__} {self.type.name}>"
 
     @property
     def client(self) -> HubSpot:
@@ -48,8 +67,17 @@ class Resource:
 
     @property
     def singular(self) -> str:
-        """``contact``, ``company`` or ``deal``, for messages."""
-        return _SINGULAR[self.object_type]
+        """``contact``, ``company``, ``line_item``, ``machine`` ..., for messages."""
+        return self.type.singular
+
+    def default_names(self, *, search: bool = False) -> list[str]:
+        """The properties read when none are asked for (HubSpot's defaults; a custom
+        object's display properties), those this portal defines."""
+        table = SEARCH_DEFAULT_PROPERTIES if search else DEFAULT_PROPERTIES
+        defaults = table.get(self.object_type)
+        if defaults is None:
+            defaults = (*self.type.defaults, *_SEARCH_ALSO) if search else self.type.defaults
+        return [n for n in defaults if n in self.props]
 
     @property
     def props(self) -> PropertySet:
@@ -66,8 +94,7 @@ class Resource:
         Raises:
             UnknownPropertyError: a name the portal does not define (with suggestions).
         """
-        defaults = (SEARCH_DEFAULT_PROPERTIES if search else DEFAULT_PROPERTIES)[self.object_type]
-        return self.props.resolve(properties, default=[n for n in defaults if n in self.props])
+        return self.props.resolve(properties, default=self.default_names(search=search))
 
     def association_types(self, associations: Any) -> list[str]:
         """Resolve ``associations=`` (None, a type, comma-separated types, or a list) to type names.
@@ -95,6 +122,28 @@ class Resource:
         """A typed DataFrame of HubSpot records with these properties and association columns."""
         props = [self.props[n] for n in names]
         return frames.to_frame(records, props, associations=list(associations))
+
+    def attach_associations(
+        self, records: list[dict[str, Any]], associations: Sequence[str]
+    ) -> None:
+        """Give records of this type their ``associations`` (read by the association batch
+        read; see :func:`~hubframe.resources.associations.attach`), in place."""
+        if associations:
+            attach(self._hs, records, self.object_type, associations)
+
+    def with_associations(
+        self, pages: Iterator[Page], associations: Sequence[str]
+    ) -> Generator[Page, None, None]:
+        """``pages`` with each record's ``associations`` read by the association batch read.
+
+        For the reads whose endpoint returns none (search, batch read) and the export's
+        streams: one batch read per page and associated type (see
+        :func:`~hubframe.resources.associations.attach`).
+        """
+        with contextlib.closing(pages):  # type: ignore[type-var]
+            for page in pages:
+                self.attach_associations(page.results, associations)
+                yield page
 
     def label_maps(self, names: list[str]) -> LabelMaps:
         """The label columns of a read of these properties (:mod:`.labeling`): option

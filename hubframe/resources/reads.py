@@ -18,6 +18,7 @@ from ..validate import (
     check_max_records,
     values_of,
 )
+from .associations import attach
 from .base import Resource
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -217,6 +218,7 @@ class Reads(Resource):
         *,
         properties: Any = None,
         id_property: str | None = None,
+        associations: Any = None,
         labels: bool = False,
     ) -> pd.DataFrame:
         """Several records by id (batch read, 100 ids per request), in the order given.
@@ -225,10 +227,15 @@ class Reads(Resource):
         with a warning; they are never dropped silently.
 
         Args:
-            ids: a list of ids (or emails with ``id_property="email"``), a Series, or a
-                DataFrame with an ``id`` column. Duplicates are read once.
+            ids: a list of ids (or emails with ``id_property="email"``), a Series (any id
+                column: ``df["associatedcompanyid"]``, an edge table's ``to_id``, ``Int64``,
+                or whole-number floats), or a DataFrame with an ``id`` column. Duplicates
+                are read once; missing values are left out.
             properties: None (defaults), a list of names, or ``"all"``.
             id_property: read by this unique property instead of the record id.
+            associations: object types whose associated ids to add as list columns, as
+                ``get_all`` does (HubSpot's batch read returns none: they are read with the
+                association batch read, one request per 1,000 records and type).
             labels: add a ``<column>_label`` column after each enumeration, owner,
                 pipeline and stage column (see :mod:`hubframe.labels`).
         """
@@ -242,6 +249,7 @@ class Reads(Resource):
             )  # fmt: skip
             keys = [self._check_key(v, id_property) for v in raw]
         keys = list(dict.fromkeys(keys))
+        assoc = self.association_types(associations)  # checked before definitions are read
         names = self.names(properties)
         found = self._batch_read(keys, names, id_property)
         # Missing ids are whatever did not come back: HubSpot's 207 error list says the
@@ -249,7 +257,9 @@ class Reads(Resource):
         lookup = (lambda k: k.lower()) if id_property == "email" else (lambda k: k)
         ordered = [found[lookup(k)] for k in keys if lookup(k) in found]
         missing = [k for k in keys if lookup(k) not in found]
-        df = self.labelled(self.frame(ordered, names), names, labels)
+        if assoc:
+            attach(self._hs, ordered, self.object_type, assoc)
+        df = self.labelled(self.frame(ordered, names, assoc), names, labels)
         df.attrs["missing_ids"] = missing
         if missing:
             shown = ", ".join(missing[:10]) + (" ..." if len(missing) > 10 else "")

@@ -226,6 +226,7 @@ class Search(Reads):
         filters: Any = None,
         query: str | None = None,
         properties: Any = None,
+        associations: Any = None,
         max_records: int | None = None,
         progress: bool = True,
         labels: bool = False,
@@ -242,6 +243,10 @@ class Search(Reads):
                 such lists makes ORed groups.
             query: HubSpot's free-text search over default searchable properties.
             properties: None (HubSpot's search defaults), a list of names, or ``"all"``.
+            associations: object types whose associated ids to add as list columns, as
+                ``get_all`` does. HubSpot's search returns no associations: they are read
+                for each page of matches with the association batch read (one more request
+                per page and type; see ``hs.associations`` for the edges with their labels).
             max_records: stop after this many matches.
             progress: show a progress bar.
             labels: add a ``<column>_label`` column after each enumeration, owner,
@@ -255,10 +260,11 @@ class Search(Reads):
         labels = check_flag(labels, "labels")
         if query is not None and not isinstance(query, str):
             raise InputError(f"query={query!r:.100}: use a string")
+        assoc = self.association_types(associations)  # checked before definitions are read
         groups = self.filter_groups(field, value, operator=operator, filters=filters)
         names = self.names(properties, search=True)
-        schema = self.schema(names)
-        pages = self.iter_search_pages(groups, names, query=query)
+        schema = self.schema(names, assoc)
+        pages = self.with_associations(self.iter_search_pages(groups, names, query=query), assoc)
         desc = f"{self.object_type} search"
         df, total = self._collect(pages, schema, desc, None, max_records, progress)
         df = self.labelled(df, names, labels)

@@ -29,7 +29,6 @@ from ..errors import (
     required_properties,
     warn,
 )
-from ..properties import DEFAULT_PROPERTIES
 from ..validate import check_id, check_ids, is_missing
 from .base import Resource
 from .batch_writes import BatchRun, rows_of_results
@@ -119,8 +118,7 @@ class Writes(Resource):
         return [{"to": {"id": cid}, "types": [kind]}]
 
     def _result_names(self, written: Sequence[str]) -> list[str]:
-        defaults = [n for n in DEFAULT_PROPERTIES[self.object_type] if n in self.props]
-        return list(dict.fromkeys([*defaults, *written]))
+        return list(dict.fromkeys([*self.default_names(), *written]))
 
     def _find_by_email(self, email: str) -> dict[str, Any] | None:
         path = self._hs.paths.object(self.object_type, email)

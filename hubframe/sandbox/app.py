@@ -35,7 +35,7 @@ from werkzeug.routing import Map, Rule
 from werkzeug.wrappers import Request, Response
 
 from .calls import Call
-from .crm.definitions import recordless_type, type_name
+from .crm.definitions import recordless_type, scope_names, type_name
 from .errors import ApiError, render_error
 from .faults import Faults
 from .responses import (
@@ -247,7 +247,7 @@ class SandboxApp:
         if other is not None:  # only reads reach these types; HubSpot names their own scopes
             groups = (other.scopes,)
         for group in groups:
-            options = [s.format(**names) for s in group]
+            options = [name for s in group for name in scope_names(s, names)]
             if not any(s in self.scopes for s in options):
                 raise ApiError(
                     403,

@@ -169,7 +169,7 @@ class Call:
 
     def associations(self) -> list[str]:
         """The ``associations=`` types this portal models. HubSpot ignores association types
-        it does not return (tickets, quotes, line items ... here), as its spec says, so
+        it does not return (leads, goals, feedback ... here), as its spec says, so
         loaders that ask for every type (dlt, Airbyte) get the ones there are."""
         names = []
         for raw in dict.fromkeys(self.csv("associations") or []):

@@ -327,17 +327,24 @@ def check_rate(rate: Any, name: str = "churn") -> float:
 
 
 def check_type_name(object_type: Any) -> str:
-    """``contacts``, ``companies`` or ``deals``."""
+    """The plural name of a type with records (``contacts``, ``tickets``, ``machines`` ...)."""
     if object_type not in OBJECT_TYPES:
         raise InputError(f"object type {object_type!r}: use one of {', '.join(OBJECT_TYPES)}")
     return str(object_type)
 
 
 def check_types(object_types: str | Iterable[str]) -> tuple[str, ...]:
+    """The types churn writes: contacts, companies and deals (it draws their values
+    as seeding does; the other types stay as seeded)."""
     names = (object_types,) if isinstance(object_types, str) else tuple(object_types)
     if not names:
         raise InputError("object_types: give at least one of contacts, companies, deals")
-    return tuple(check_type_name(n) for n in names)
+    for name in names:
+        if name not in DEFAULT_OBJECT_TYPES:
+            raise InputError(
+                f"object type {name!r}: churn writes {', '.join(DEFAULT_OBJECT_TYPES)}"
+            )
+    return tuple(str(n) for n in names)
 
 
 def check_mix(mix: Iterable[float]) -> tuple[float, ...]:

@@ -24,8 +24,8 @@ from typing import Any
 from . import account, forms, lists, workflows
 from .calls import LEGACY, Call, Reply
 from .crm import handlers as crm
-from .crm import owners, pipelines
-from .crm.definitions import RECORDLESS_TYPES
+from .crm import owners, pipelines, schemas
+from .crm.definitions import RECORDLESS_TYPES, scopes_of_types
 from .store import Store
 
 __all__ = [
@@ -57,6 +57,8 @@ FAMILIES: dict[str, str] = {
     "/crm/v3/properties": "/crm/properties/{version}",
     "/crm/v4/associations": "/crm/associations/{version}",
     "/crm/v3/lists": "/crm/lists/{version}",
+    # the schemas family is spelled apart (HubSpot's docs: /crm-object-schemas/2026-03/schemas)
+    "/crm/v3/schemas": "/crm-object-schemas/{version}/schemas",
     "/crm/v3/pipelines": "/crm/pipelines/{version}",
 }
 
@@ -124,7 +126,8 @@ _LEGACY_ROUTES: list[Route] = [
     _r("GET", "/crm/v3/properties/<object_type>", crm.get_properties, (SCHEMA, READ)),
     _r("GET", "/crm/v3/properties/<object_type>/<property_name>", crm.get_property, (SCHEMA, READ)),
     _r("GET", "/properties/v2/<object_type>/properties", crm.get_properties_v2, V2_SCOPES),
-    _r("GET", "/crm/v3/schemas", crm.get_schemas, "crm.schemas.custom.read"),
+    _r("GET", "/crm/v3/schemas", schemas.get_schemas, "crm.schemas.custom.read"),
+    _r("GET", "/crm/v3/schemas/<object_type>", schemas.get_schema, "crm.schemas.custom.read"),
     _r("GET", "/crm/v3/owners", owners.get_owners, "crm.objects.owners.read"),
     _r("GET", "/crm/v3/pipelines/<object_type>", pipelines.get_pipelines, READ),
     # associations: legacy v3 (no dated twins: the v4 routes' twins serve those paths)
@@ -270,6 +273,7 @@ ALL_SCOPES = frozenset(
     + ["crm.lists.read", "crm.lists.write", "automation", "forms", "oauth"]
     + ["contacts", "crm.schemas.custom.read", "crm.objects.owners.read"]
     + [scope for other in RECORDLESS_TYPES.values() for scope in other.scopes]
+    + scopes_of_types()
 )
 
 

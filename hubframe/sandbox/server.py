@@ -21,7 +21,7 @@ from .crm.rules import parse_rules
 from .faults import UNSET, Faults, Injection, parse_rate_limit
 from .http_server import Server
 from .live import LivePortal
-from .seed import portal_id_for, seed_store
+from .seed import portal_id_for, resolve_sizes, seed_store
 from .settings import PortalSettings, check_switch
 from .store import Store
 
@@ -61,6 +61,12 @@ class Sandbox(LivePortal, PortalSettings):
         churn: writes per second made in the background from :meth:`start` (creates,
             updates, archives; see :meth:`churn`); 0 keeps the portal still.
         search_lag: seconds search lags writes (see :meth:`set_search_lag`); 0: none.
+        products, line_items, quotes, tickets, notes, calls, emails, meetings, tasks,
+        machines: records of each other object type to seed (``machines`` is the
+            portal's custom object); None for a default that grows with the portal
+            (``tickets``: a fifth of ``contacts``, ``notes``: half ..., at most 2,000;
+            :func:`~hubframe.sandbox.seed.default_sizes`). ``line_items`` is a ceiling:
+            they are seeded per deal, and a deal with line items has their sum as amount.
         rules: the portal's write rules, a list of dicts such as ``{"object": "deals",
             "property": "closedate", "when": {"dealstage": "closedwon"}}`` (see
             :meth:`set_rules`): enforced on writes through ``/2026-09/`` paths only, as
@@ -97,12 +103,36 @@ class Sandbox(LivePortal, PortalSettings):
         save_interval: float = 5.0,
         churn: float = 0.0,
         search_lag: float = 0.0,
+        products: int | None = None,
+        line_items: int | None = None,
+        quotes: int | None = None,
+        tickets: int | None = None,
+        notes: int | None = None,
+        calls: int | None = None,
+        emails: int | None = None,
+        meetings: int | None = None,
+        tasks: int | None = None,
+        machines: int | None = None,
         rules: list[dict[str, Any]] | None = None,
         auto_associate_domains: bool | None = None,
     ):
         for name, value in (("contacts", contacts), ("companies", companies), ("deals", deals)):
             if not isinstance(value, int) or isinstance(value, bool) or value < 0:
                 raise InputError(f"{name}={value!r}: use a whole number >= 0")
+        given = {
+            "products": products,
+            "line_items": line_items,
+            "quotes": quotes,
+            "tickets": tickets,
+            "notes": notes,
+            "calls": calls,
+            "emails": emails,
+            "meetings": meetings,
+            "tasks": tasks,
+            "machines": machines,
+        }
+        #: Records seeded per type beyond contacts, companies and deals.
+        self.sizes = resolve_sizes(given, contacts, companies, deals)
         if token is not None and (not isinstance(token, str) or not token.strip()):
             raise InputError("token must be a non-empty string (or None for a random one)")
         self.token: str = token.strip() if token else f"pat-sandbox-{uuid.uuid4()}"
@@ -140,12 +170,20 @@ class Sandbox(LivePortal, PortalSettings):
         contacts, companies, deals = self._sizes
         started = time.perf_counter()
         store = Store(portal_id_for(self.seed))
-        seed_store(store, contacts=contacts, companies=companies, deals=deals, seed=self.seed)
+        seed_store(
+            store,
+            contacts=contacts,
+            companies=companies,
+            deals=deals,
+            seed=self.seed,
+            sizes=self.sizes,
+        )
         log.info(
-            "sandbox portal seeded: %d contacts, %d companies, %d deals in %.2f s",
+            "sandbox portal seeded: %d contacts, %d companies, %d deals, %d other records in %.2f s",
             contacts,
             companies,
             deals,
+            sum(self.sizes.values()),
             time.perf_counter() - started,
         )
         return store

@@ -18,7 +18,22 @@ from .util import locked, parse_id
 __all__ = ["PortalState", "FIRST_IDS"]
 
 # Ids cross digit counts early, so comparing ids as strings fails loudly.
-FIRST_IDS = {"contacts": 901, "companies": 5_001, "deals": 7_001}
+# Each type has its own id range, so an id of the wrong type is a 404, not another record.
+FIRST_IDS = {
+    "contacts": 901,
+    "companies": 5_001,
+    "deals": 7_001,
+    "tickets": 11_001,
+    "products": 13_001,
+    "line_items": 15_001,
+    "quotes": 19_001,
+    "notes": 21_001,
+    "calls": 31_001,
+    "emails": 41_001,
+    "meetings": 51_001,
+    "tasks": 61_001,
+    "machines": 81_001,
+}
 
 
 class PortalState:
@@ -29,7 +44,7 @@ class PortalState:
 
     Attributes:
         lock: held by every store operation (werkzeug serves each request on its own thread).
-        tables: ``{"contacts"|"companies"|"deals": ObjectTable}``.
+        tables: ``{object type name: ObjectTable}``, one per type with records.
         assoc: the :class:`AssociationGraph`.
     """
 

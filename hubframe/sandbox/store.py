@@ -40,7 +40,7 @@ class Store(ObjectOps, AssociationOps, ListOps, FormOps, WorkflowOps):
         portal_id: the portal (hub) id.
 
     Attributes:
-        tables: ``{"contacts"|"companies"|"deals": ObjectTable}``.
+        tables: ``{object type name: ObjectTable}`` (contacts, tickets, machines ...).
         assoc: the :class:`~.crm.association_graph.AssociationGraph`.
         lists, list_members: see :class:`~.lists.ListOps`.
         forms, submissions: see :class:`~.forms.FormOps`.

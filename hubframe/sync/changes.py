@@ -27,7 +27,8 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = ["MODIFIED", "Changes", "parse_when", "read_archived", "read_changed", "resolve"]
 
-#: The property HubSpot moves on every write, per object type (search filters on it).
+#: The property HubSpot moves on every write, per object type (search filters on it);
+#: every type not listed (tickets, engagements, custom objects ...) has ``hs_lastmodifieddate``.
 MODIFIED = {
     "contacts": "lastmodifieddate",
     "companies": "hs_lastmodifieddate",
@@ -96,7 +97,7 @@ def read_changed(
 
     ``on_page(records, total)`` is told of each page (for a progress bar).
     """
-    prop = MODIFIED[resource.object_type]
+    prop = MODIFIED.get(resource.object_type, "hs_lastmodifieddate")
     when = datetime.fromtimestamp(since_ms / 1000, tz=timezone.utc)
     groups = resource.filter_groups(prop, when, operator="GTE")
     found: dict[str, dict[str, Any]] = {}

@@ -16,7 +16,8 @@ from traitlets import TraitError
 
 from ..client import HubSpot
 from ..errors import InputError
-from ..properties import OBJECT_TYPES, Property, normalize_object_type
+from ..object_types import STANDARD_TYPES
+from ..properties import Property, normalize_object_type
 from ..resources import OPERATORS
 from ..validate import check_max_records, is_missing
 from .base import Form
@@ -84,7 +85,7 @@ class SearchForm(Form):
         self._selection_callbacks: list[Callable[[pd.DataFrame], Any]] = []
         self._loading = False
         self.object_type = W.Dropdown(
-            description="Object", options=[(t.capitalize(), t) for t in OBJECT_TYPES],
+            description="Object", options=[(t.label, t.name) for t in STANDARD_TYPES],
             value=normalize_object_type(object_type),
         )  # fmt: skip
         self.field = W.Dropdown(description="Property", layout=WIDE)
@@ -124,7 +125,7 @@ class SearchForm(Form):
 
     @property
     def _resource(self) -> Any:
-        return getattr(self._hs, self.object_type.value)
+        return self._hs.objects(self.object_type.value)
 
     def _prop(self) -> Property | None:
         props = self._attempt(

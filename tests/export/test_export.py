@@ -264,11 +264,42 @@ def test_unreadable_cells_over_many_conversions_warn_once_with_the_total(tmp_pat
 
 def test_associations_are_exported_with_the_list_cursor(plain_hs, tmp_path):
     target = tmp_path / "assoc.parquet"
-    res = plain_hs.contacts.export(target, associations=["companies"], progress=False)
-    assert res.parallel == 1  # search does not return associations
+    res = plain_hs.contacts.export(target, associations=["companies"], parallel=1, progress=False)
     expected = plain_hs.contacts.get_all(associations=["companies"], progress=False)
     assert "associations.companies" in res.columns
     assert_same(target, expected)
+
+
+def test_associations_keep_the_parallel_plans(slow, slow_hs, tmp_path):
+    """associations= no longer forces one list cursor: every stream reads its pages'
+    associations with the association batch read, and the file equals get_all's."""
+    target = tmp_path / "contacts.parquet"
+    before = len(slow.requests)
+    res = slow_hs.contacts.export(
+        target, associations=["companies", "deals"], parallel=PARALLEL, progress=False
+    )
+    sent = slow.requests[before:]
+    assert res.parallel > 1 and res.rows == 4000
+    assert not any("associations=" in r.query for r in sent)  # nothing embedded
+    reads = [r for r in sent if r.path.endswith("/batch/read") and "/associations/" in r.path]
+    assert len(reads) >= 2 * 40  # one per page of 100 and type
+    expected = slow_hs.contacts.get_all(associations=["companies", "deals"], progress=False)
+    assert_same(target, expected)
+
+
+def test_search_export_carries_associations(plain_hs, tmp_path):
+    target = tmp_path / "found.parquet"
+    res = plain_hs.contacts.export(
+        target, search=("email", "HAS_PROPERTY", None), associations="companies",
+        progress=False,
+    )  # fmt: skip
+    expected = plain_hs.contacts.search(
+        "email", operator="HAS_PROPERTY", associations="companies", progress=False
+    )
+    assert res.rows == len(expected) > 0
+    got = hf.read_parquet(target)
+    assert got["associations.companies"].tolist() == expected["associations.companies"].tolist()
+    assert got["associations.companies"].map(len).sum() > 0
 
 
 def test_parallel_export_splits_the_id_space_and_equals_get_all(slow, slow_hs, slow_all, tmp_path):
@@ -518,10 +549,8 @@ def test_bad_arguments_fail_before_any_request(plain_hs, tmp_path):
         plain_hs.contacts.export(tmp_path / "c.parquet", search="lead", progress=False)
     with pytest.raises(hf.UnknownPropertyError):
         plain_hs.contacts.export(tmp_path / "c.parquet", properties=["emial"], progress=False)
-    with pytest.raises(hf.InputError, match="associations"):
-        plain_hs.contacts.export(
-            tmp_path / "c.parquet", search=("email", "a@b.co"), associations="companies"
-        )
+    with pytest.raises(hf.InputError, match="archived"):
+        plain_hs.contacts.export(tmp_path / "c.parquet", search=("email", "a@b.co"), archived=True)
     assert list(tmp_path.iterdir()) == []
 
 

@@ -15,7 +15,7 @@ default properties plus every custom one (names without ``hs_``), ``limit=100``;
 ``soft_delete`` the same with ``archived=True``; with ``include_history`` the same with
 ``propertiesWithHistory`` and ``limit=50``. Then the owners (``/crm/v3/owners/``, with a
 trailing slash, and archived ones) and the pipelines of deals and tickets. The
-sandbox holds no tickets, products or quotes: they answer as a portal without any.
+sandbox holds records of each of these types, so every answer is checked against them.
 """
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ PLURAL = {
     "product": "products",
     "quote": "quotes",
 }
-MODELED = ("companies", "contacts", "deals")
+MODELED = tuple(PLURAL.values())
 #: The properties the source asks for by default (its settings), per object type.
 DEFAULT_PROPS = {
     "company": ["createdate", "domain", "hs_lastmodifieddate", "hs_object_id", "name"],
@@ -174,9 +174,6 @@ def test_object_resource_lists_every_record(sb, http, obj):
     if obj in LIST_ASSOCIATIONS:
         path += f"?associations={LIST_ASSOCIATIONS[obj]}"
     records = _records(_pages(http, path, params))
-    if plural not in MODELED:
-        assert records == []
-        return
     assert sorted((r["id"] for r in records), key=int) == sorted(sb.live_ids(plural), key=int)
     if obj in LIST_ASSOCIATIONS:  # asked in the path's query, and answered
         assert any("associations=" in r.query for r in sb.requests if r.path.endswith(plural))
@@ -201,9 +198,6 @@ def test_soft_delete_lists_the_archived_records(sb, http, obj):
         {"properties": ",".join(asked), "limit": 100, "archived": "True"},
     )
     records = _records(pages)
-    if plural not in MODELED:
-        assert records == []
-        return
     archived = {str(i) for i in sb.store.tables[plural].archived_ids()}
     assert archived and {r["id"] for r in records} == archived
     assert all(r["archived"] is True and "archivedAt" in r for r in records)
@@ -217,9 +211,6 @@ def test_property_history_resource(sb, http, obj):
         http, f"/crm/v3/objects/{plural}", {"propertiesWithHistory": ",".join(asked), "limit": 50}
     )
     records = _records(pages)
-    if plural not in MODELED:
-        assert records == []
-        return
     assert len(records) == len(sb.live_ids(plural))
     for rec in records:
         history = rec["propertiesWithHistory"]
@@ -239,10 +230,7 @@ def test_per_record_association_lists(sb, http, obj):
                 http, f"/crm/v3/objects/{plural}/{rid}/associations/{name}", {"limit": 500}
             )
             ids = {a["id"] for a in _records(pages)}
-            if name in MODELED:
-                assert ids == {str(i) for i in sb.store.live_targets(plural, int(rid), name)}
-            else:
-                assert ids == set()
+            assert ids == {str(i) for i in sb.store.live_targets(plural, int(rid), name)}
 
 
 @pytest.mark.parametrize("obj", OBJECTS)
@@ -261,9 +249,6 @@ def test_incremental_search_since_a_date(sb, http, obj):
     while (after := page.get("paging", {}).get("next", {}).get("after")) and after != "10000":
         page = _ok(http.post(f"/crm/v3/objects/{plural}/search", json={**body, "after": after}))
         found += page["results"]
-    if plural not in MODELED:
-        assert (total, found) == (0, [])
-        return
     expected = {i for i in sb.live_ids(plural) if sb.record(plural, i)["updatedAt"] >= since}
     assert total == len(found) == len(expected) and {r["id"] for r in found} == expected
     stamps = [r["properties"][prop] for r in found]

@@ -14,10 +14,24 @@ from hubframe.properties import DEFAULT_PROPERTIES, SEARCH_DEFAULT_PROPERTIES
 TAIL = ["createdAt", "updatedAt", "archived"]
 
 
+#: The README's id properties (record, owner, user and team ids): the id dtype whatever
+#: HubSpot's definition type; the multi ones are lists of ids.
+ID_NAMES = {
+    "hs_object_id", "associatedcompanyid", "associatedcontactid", "associateddealid",
+    "hubspot_owner_id", "hubspot_team_id", "hs_created_by_user_id", "hs_updated_by_user_id",
+}  # fmt: skip
+MULTI_ID_NAMES = {
+    "hs_merged_object_ids", "hs_all_owner_ids", "hs_all_team_ids",
+    "hs_all_accessible_team_ids", "hs_user_ids_of_all_owners",
+}  # fmt: skip
+
+
 def expected_dtype(prop) -> str:
     """The dtype the README's table promises for a property definition."""
-    if prop.name == "hs_object_id":
+    if prop.name in ID_NAMES:
         return "string"
+    if prop.name in MULTI_ID_NAMES:
+        return "list<item: string>[pyarrow]"
     if prop.type == "number":
         return "Float64"
     if prop.type == "bool":

@@ -335,10 +335,10 @@ def test_search_sees_associations_made_after_an_earlier_search(box):
 
 
 def test_association_types_it_does_not_model_are_ignored_as_hubspot_does(box):
-    """dlt and Airbyte ask for every type (tickets, quotes, line items ...): HubSpot returns
+    """dlt and Airbyte ask for every type (leads, goals, feedback ...): HubSpot returns
     the ones there are and ignores the rest, so the sandbox does too."""
     sb, api = box
-    asked = "companies,deals,products,tickets,quotes,line_items"
+    asked = "companies,deals,leads,feedback_submissions,goal_targets,no_such_type"
     every = api.get("/crm/v3/objects/contacts", params={"limit": 100, "associations": asked})
     known = api.get(
         "/crm/v3/objects/contacts", params={"limit": 100, "associations": "companies,deals"}
@@ -346,6 +346,23 @@ def test_association_types_it_does_not_model_are_ignored_as_hubspot_does(box):
     assert every.status_code == 200
     assert every.json()["results"] == known.json()["results"]
     assert any("companies" in (r.get("associations") or {}) for r in every.json()["results"])
+
+
+def test_association_types_it_models_are_embedded_beside_the_others(box):
+    """Tickets and engagements are real types: asking for them embeds their associations,
+    the same ones the v4 read of each contact lists."""
+    sb, api = box
+    params = {"limit": 100, "associations": "companies,tickets,notes"}
+    results = api.get("/crm/v3/objects/contacts", params=params).json()["results"]
+    with_tickets = [r for r in results if "tickets" in (r.get("associations") or {})]
+    assert with_tickets and any("notes" in (r.get("associations") or {}) for r in results)
+    for record in with_tickets[:5]:
+        embedded = {e["id"] for e in record["associations"]["tickets"]["results"]}
+        listed = api.get(f"/crm/v4/objects/contacts/{record['id']}/associations/tickets").json()
+        assert embedded == {str(e["toObjectId"]) for e in listed["results"]}
+        assert {e["type"] for e in record["associations"]["tickets"]["results"]} == {
+            "contact_to_ticket"
+        }
 
 
 # -- paging while the portal changes ---------------------------------------------------------

@@ -170,8 +170,9 @@ def test_bad_churn_arguments_are_input_errors():
         sb.churn(5, mix=(0, 0, 0))
     with pytest.raises(InputError, match="mix"):
         sb.churn(5, mix=(1, 2))
-    with pytest.raises(InputError, match="tickets"):
-        sb.live_ids("tickets")
+    with pytest.raises(InputError, match="leads"):
+        sb.live_ids("leads")
+    assert sb.live_ids("tickets") == {str(i) for i in sb.store.tables["tickets"].live_ids()}
     assert sb.churn_rate == 0 and not churn_threads()
 
 

@@ -1,8 +1,9 @@
 """The endpoints loaders (Airbyte, dlt) read besides records: their shapes and scopes.
 
 Legacy Properties v2, custom-object schemas, owners, pipelines, top-level search
-``filters``, ``propertiesWithHistory``, and the object types every portal has but the
-sandbox holds no records of (tickets, products, line items, quotes, engagements ...).
+``filters``, ``propertiesWithHistory``, the types with records beyond contacts,
+companies and deals (tickets, line items, engagements, the custom object ...), and the
+object types every portal has but the sandbox holds no records of (leads, goals ...).
 """
 
 from __future__ import annotations
@@ -54,8 +55,19 @@ def test_properties_v2_is_the_v3_table_in_v2_shape(api, spelling):
         assert old["hubspotDefined"] is (True if new.get("hubspotDefined") else None)
 
 
-def test_custom_object_schemas_none_and_scoped(sb, api):
-    assert api.get("/crm/v3/schemas").json() == {"results": []}
+def test_custom_object_schema_lists_the_machines_and_is_scoped(sb, api):
+    (schema,) = api.get("/crm/v3/schemas").json()["results"]
+    assert schema["name"] == "machines" and schema["objectTypeId"].startswith("2-")
+    assert schema["fullyQualifiedName"] == f"p{sb.portal_id}_machines"
+    assert schema["labels"] == {"singular": "Machine", "plural": "Machines"}
+    defined = api.get(f"/crm/v3/properties/{schema['objectTypeId']}").json()["results"]
+    assert [p["name"] for p in schema["properties"]] == [p["name"] for p in defined]
+    assert {a["toObjectTypeId"] for a in schema["associations"]} == {"0-1", "0-2"}
+    # one schema by any of its names, the dated family too
+    for name in ("machines", schema["objectTypeId"], schema["fullyQualifiedName"]):
+        assert api.get(f"/crm/v3/schemas/{name}").json() == schema
+    assert api.get("/crm-object-schemas/2026-09/schemas").json()["results"] == [schema]
+    assert api.get("/crm/v3/schemas/contacts").status_code == 404
     with _scoped(sb, ["crm.objects.contacts.read"]) as other:
         denied = httpx.get(
             f"{other.url}/crm/v3/schemas", headers={"Authorization": f"Bearer {sb.token}"}
@@ -105,9 +117,7 @@ def test_pipelines_have_dated_paths(api):
         assert api.get(f"/crm/pipelines/{version}/0-3").json() == legacy
 
 
-@pytest.mark.parametrize(
-    "kind", ["tickets", "0-5", "products", "line_items", "quotes", "calls", "leads"]
-)
+@pytest.mark.parametrize("kind", ["leads", "0-136", "goal_targets", "feedback_submissions"])
 def test_recordless_types_answer_as_an_empty_portal(api, kind):
     assert api.get(f"/crm/v3/objects/{kind}", params={"limit": 100}).json() == {"results": []}
     found = api.post(f"/crm/v3/objects/{kind}/search", json={"limit": 100}).json()
@@ -118,35 +128,68 @@ def test_recordless_types_answer_as_an_empty_portal(api, kind):
     assert api.get(f"/crm/v3/objects/{kind}", params={"limit": 101}).status_code == 400
 
 
+@pytest.mark.parametrize(
+    "kind", ["tickets", "0-5", "products", "line_items", "quotes", "calls", "notes", "2-4100001"]
+)
+def test_types_with_records_list_search_and_define_them(sb, api, kind):
+    listed = api.get(f"/crm/v3/objects/{kind}", params={"limit": 100}).json()["results"]
+    name = {"0-5": "tickets", "2-4100001": "machines"}.get(kind, kind)
+    assert listed and [r["id"] for r in listed] == sorted(sb.live_ids(name), key=int)[:100]
+    found = api.post(f"/crm/v3/objects/{kind}/search", json={"limit": 100}).json()
+    assert found["total"] == len(sb.live_ids(name))
+    names = {p["name"] for p in api.get(f"/crm/v3/properties/{kind}").json()["results"]}
+    assert {"hs_object_id", "hs_lastmodifieddate"} <= names
+    assert set(listed[0]["properties"]) <= names
+
+
 def test_recordless_writes_and_unknown_types_still_fail(api):
-    assert api.post("/crm/v3/objects/tickets", json={"properties": {}}).status_code == 400
+    assert api.post("/crm/v3/objects/leads", json={"properties": {}}).status_code == 400
     assert api.get("/crm/v3/objects/widgets").status_code == 400
     missing = api.get("/crm/v3/properties/tickets/nope")
     assert missing.status_code == 404 and "0-5" in missing.json()["message"]
 
 
-def test_recordless_types_need_hubspots_own_scopes(sb):
+def test_types_with_records_need_hubspots_own_scopes(sb):
     with _scoped(sb, ["crm.objects.contacts.read", "crm.objects.tickets.read"]) as other:
         headers = {"Authorization": f"Bearer {sb.token}"}
         denied = httpx.get(f"{other.url}/crm/v3/objects/tickets", headers=headers)
         calls = httpx.get(f"{other.url}/crm/v3/objects/calls", headers=headers)
+        machines = httpx.get(f"{other.url}/crm/v3/objects/machines", headers=headers)
+        write = httpx.post(
+            f"{other.url}/crm/v3/objects/notes", headers=headers, json={"properties": {}}
+        )
     assert denied.status_code == 403
     assert denied.json()["errors"][0]["context"]["requiredGranularScopes"] == ["tickets"]
     assert calls.status_code == 200  # engagements read with the contacts scope
+    assert machines.status_code == 403
+    assert machines.json()["errors"][0]["context"]["requiredGranularScopes"] == [
+        "crm.objects.custom.read"
+    ]
+    assert write.status_code == 403
+    assert write.json()["errors"][0]["context"]["requiredGranularScopes"] == [
+        "crm.objects.contacts.write"
+    ]
 
 
-def test_association_reads_to_recordless_types(sb, api):
-    deal = min(sb.live_ids("deals"), key=int)
-    assert api.get(f"/crm/v3/objects/deals/{deal}/associations/line_items").json() == {
-        "results": []
-    }
+def test_association_reads_to_types_with_and_without_records(sb, api):
+    deals = sorted(sb.live_ids("deals"), key=int)
+    with_items = [d for d in deals if sb.store.live_targets("deals", int(d), "line_items")]
+    bare = [d for d in deals if d not in with_items]
+    assert with_items and bare
+    listed = api.get(f"/crm/v3/objects/deals/{with_items[0]}/associations/line_items").json()
+    expected = {str(i) for i in sb.store.live_targets("deals", int(with_items[0]), "line_items")}
+    assert {r["id"] for r in listed["results"]} == expected
     resp = api.post(
-        "/crm/v4/associations/deals/line_items/batch/read", json={"inputs": [{"id": deal}]}
+        "/crm/v4/associations/deals/line_items/batch/read", json={"inputs": [{"id": bare[0]}]}
     )
     assert resp.status_code == 207
     (error,) = resp.json()["errors"]
     assert error["subCategory"] == "crm.associations.NO_ASSOCIATIONS_FOUND"
-    assert error["message"] == f"No line_item is associated with deal {deal}."
+    assert error["message"] == f"No line_item is associated with deal {bare[0]}."
+    contact = min(sb.live_ids("contacts"), key=int)
+    assert api.get(f"/crm/v3/objects/contacts/{contact}/associations/leads").json() == {
+        "results": []
+    }
 
 
 def test_top_level_filters_are_anded(sb, api):

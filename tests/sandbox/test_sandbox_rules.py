@@ -54,7 +54,8 @@ def assert_rule_error(response: httpx.Response, prop: str, words: str) -> None:
 BAD_RULES = [
     ("not_a_list", "closedate", ["rules='closedate'", "list of rule dicts"]),
     ("rule_not_a_dict", [["deals", "closedate"]], ["rules[0]", "each rule is a dict"]),
-    ("unknown_object", [{"object": "tickets", "property": "x"}], ["unknown object 'tickets'", "deals (0-3)"]),
+    ("unknown_object", [{"object": "leads", "property": "x"}], ["unknown object 'leads'", "deals (0-3)"]),
+    ("unknown_ticket_property", [{"object": "tickets", "property": "x"}], ["'x' is not a property of tickets", "/crm/v3/properties/tickets"]),
     ("no_object", [{"property": "closedate"}], ["rules[0]", "'object' must name an object type"]),
     ("unknown_property", [{"object": "deals", "property": "close_date"}], ["'close_date' is not a property of deals", "/crm/v3/properties/deals"]),
     ("read_only_property", [{"object": "deals", "property": "hs_is_closed"}], ["read-only", "require a property a write can set"]),

@@ -114,6 +114,7 @@ def test_every_legacy_crm_route_has_a_twin_in_each_dated_version():
                 "/crm/v4/",
                 "/crm/v3/properties",
                 "/crm/v3/lists",
+                "/crm/v3/schemas",
                 "/crm/v3/pipelines",
             )
         )
@@ -129,6 +130,7 @@ def test_every_legacy_crm_route_has_a_twin_in_each_dated_version():
                 .replace("/crm/v3/properties", f"/crm/properties/{version}")
                 .replace("/crm/v4/associations", f"/crm/associations/{version}")
                 .replace("/crm/v3/lists", f"/crm/lists/{version}")
+                .replace("/crm/v3/schemas", f"/crm-object-schemas/{version}/schemas")
                 .replace("/crm/v3/pipelines", f"/crm/pipelines/{version}")
             )
             twin = [d for d in dated if d.method == r.method and d.rule == rule]

@@ -16,7 +16,7 @@ from .definitions import ASSOC_TYPES
 __all__ = ["AssociationGraph"]
 
 # Types of which a record can hold only one (its primary company).
-_SINGLE_PRIMARY = frozenset({1, 5})
+_SINGLE_PRIMARY = frozenset({1, 5, 26})
 
 Edges = dict[int, frozenset[int]]  # to_id -> type ids
 

@@ -306,9 +306,26 @@ class AssociationOps(PortalState):
 
     @locked
     def v4_batch_read(
-        self, frm: ObjectType, to: ObjectType, ids: list[str]
+        self, frm: ObjectType, to: ObjectType, inputs: list[tuple[str, int]], *, page: int
     ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-        return self._batch_read(frm, to, ids, self._v4_entries)
+        """v4 batch read: each input ``(id, offset)`` gets at most ``page`` associations, and
+        ``paging.next.after`` (the offset to send back as the input's ``after``) when it
+        has more (HubSpot's per-record page)."""
+        results, empty = [], []
+        for raw, offset in dict.fromkeys(inputs):
+            rid = self._exists(frm, raw)
+            entries = self._v4_entries(frm.name, rid, to.name) if rid is not None else []
+            if not entries[offset:]:
+                empty.append(str(raw))
+                continue
+            result: dict[str, Any] = {
+                "from": {"id": str(rid)},
+                "to": entries[offset : offset + page],
+            }
+            if offset + page < len(entries):
+                result["paging"] = {"next": {"after": str(offset + page)}}
+            results.append(result)
+        return results, ([no_associations(frm.singular, to.singular, empty)] if empty else [])
 
     def _batch_read(
         self, frm: ObjectType, to: ObjectType, ids: list[str], entries_of: EntriesOf

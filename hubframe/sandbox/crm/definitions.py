@@ -1,6 +1,6 @@
 """What the sandbox portal knows about its schema.
 
-Object types (names, ids, aliases), property definitions in HubSpot's JSON
+Object types (names, ids, aliases: :mod:`.object_types`), property definitions in HubSpot's JSON
 shape (GET /crm/v3/properties/{objectType}), the default property sets of
 facts §2.4, and the association type table of facts §2.10. The property
 tables themselves are data: ``data/properties.json`` next to this package.
@@ -19,9 +19,10 @@ from datetime import datetime, timezone
 from importlib import resources
 from typing import Any
 
-from ..errors import ApiError
+from .object_types import CUSTOM_TYPE_ID, OBJECT_TYPES, ObjectType, object_type
 
 __all__ = [
+    "CUSTOM_TYPE_ID",
     "OBJECT_TYPES",
     "ObjectType",
     "PropertyDef",
@@ -36,95 +37,13 @@ __all__ = [
     "object_type",
     "unlabeled_type",
     "RecordlessType",
+    "scope_names",
+    "scopes_of_types",
     "RECORDLESS_TYPES",
     "recordless_type",
     "type_name",
     "singular",
 ]
-
-
-@dataclass(frozen=True)
-class ObjectType:
-    """One CRM object type: its path name, id and the names HubSpot uses for it."""
-
-    name: str  # "contacts"
-    singular: str  # "contact"
-    type_id: str  # "0-1"
-    modified_prop: str  # "lastmodifieddate" / "hs_lastmodifieddate"
-    get_defaults: tuple[str, ...]
-    search_defaults: tuple[str, ...]
-    query_props: tuple[str, ...]  # searched by the free-text `query`
-
-    @property
-    def upper(self) -> str:
-        """``CONTACT`` etc., as HubSpot writes the type in messages."""
-        return self.singular.upper()
-
-
-OBJECT_TYPES: dict[str, ObjectType] = {
-    "contacts": ObjectType(
-        "contacts",
-        "contact",
-        "0-1",
-        "lastmodifieddate",
-        ("firstname", "lastname", "email"),
-        ("firstname", "lastname", "email", "lastmodifieddate", "hs_object_id", "createdate"),
-        (
-            "firstname",
-            "lastname",
-            "email",
-            "phone",
-            "hs_additional_emails",
-            "fax",
-            "mobilephone",
-            "company",
-        ),
-    ),
-    "companies": ObjectType(
-        "companies",
-        "company",
-        "0-2",
-        "hs_lastmodifieddate",
-        ("name", "domain"),
-        ("name", "domain", "createdate", "hs_lastmodifieddate", "hs_object_id"),
-        ("website", "phone", "name", "domain"),
-    ),
-    "deals": ObjectType(
-        "deals",
-        "deal",
-        "0-3",
-        "hs_lastmodifieddate",
-        ("dealname", "amount", "closedate", "pipeline", "dealstage"),
-        (
-            "dealname",
-            "amount",
-            "closedate",
-            "pipeline",
-            "dealstage",
-            "createdate",
-            "hs_lastmodifieddate",
-            "hs_object_id",
-        ),
-        ("dealname", "pipeline", "dealstage", "description", "dealtype"),
-    ),
-}
-
-_ALIASES: dict[str, str] = {}
-for _t in OBJECT_TYPES.values():
-    for _alias in (_t.name, _t.singular, _t.type_id):
-        _ALIASES[_alias] = _t.name
-
-
-def object_type(raw: str) -> ObjectType:
-    """Resolve a path's object type: ``contacts``, ``contact``, ``CONTACT``, ``0-1`` ...
-
-    Raises:
-        ApiError: 400 for a type this portal does not have (HubSpot cannot infer it).
-    """
-    name = _ALIASES.get(raw.lower())
-    if name is None:
-        raise ApiError(400, f"Unable to infer object type from: {raw}", "VALIDATION_ERROR")
-    return OBJECT_TYPES[name]
 
 
 # -- property definitions (data/properties.json) ------------------------------------------
@@ -294,7 +213,7 @@ def _build(rows: list[dict[str, Any]]) -> dict[str, PropertyDef]:
             type=row["type"],
             field_type=row["fieldType"],
             group=row["groupName"],
-            description=_TABLES["descriptions"].get(name, ""),
+            description=row.get("description") or _TABLES["descriptions"].get(name, ""),
             options=tuple(options),
             read_only=bool(row.get("readOnlyValue")),
             calculated=bool(row.get("calculated")),
@@ -365,6 +284,30 @@ def type_name(raw: str) -> str:
     return other.name if other is not None else object_type(raw).name
 
 
+def scope_names(template: str, names: dict[str, str]) -> list[str]:
+    """The scopes, any one of which satisfies ``template`` for the path's object types.
+
+    ``names`` maps the template's slots (``type``, ``from``, ``to``) to plural type
+    names. HubSpot's pattern ``crm.objects.{slot}.read`` (``.write``) becomes the
+    type's own scopes where HubSpot names others (tickets: ``tickets``; products:
+    ``e-commerce``; engagements: the contacts scopes; custom objects:
+    ``crm.objects.custom.*``); anything else is filled in as it stands.
+    """
+    for slot, name in names.items():
+        otype = OBJECT_TYPES.get(name)
+        if otype is None:
+            continue
+        for action, own in (("read", otype.read_scopes), ("write", otype.write_scopes)):
+            if own and template == f"crm.objects.{{{slot}}}.{action}":
+                return list(own)
+    return [template.format(**names)]
+
+
+def scopes_of_types() -> list[str]:
+    """Every scope an object type names for itself (a sandbox granting all has them)."""
+    return [s for t in OBJECT_TYPES.values() for s in (*t.read_scopes, *t.write_scopes)]
+
+
 # -- association types (facts §2.10) ------------------------------------------------------
 
 
@@ -379,10 +322,30 @@ class AssocType:
     label: str | None  # v4 label ("Primary") or None for unlabeled
     inverse: int
     implies: int | None = None  # a primary label always comes with the unlabeled type
+    category: str = "HUBSPOT_DEFINED"  # a custom object's associations: USER_DEFINED
 
-    @property
-    def category(self) -> str:
-        return "HUBSPOT_DEFINED"
+
+#: The engagement types and HubSpot's type ids of their associations: (engagement to
+#: contact, company, deal, ticket) and the inverse (contact, company, deal, ticket to it).
+_ENGAGEMENT_TYPE_IDS = {
+    "calls": ((194, 182, 206, 220), (193, 181, 205, 219)),
+    "emails": ((198, 186, 210, 224), (197, 185, 209, 223)),
+    "meetings": ((200, 188, 212, 226), (199, 187, 211, 225)),
+    "notes": ((202, 190, 214, 228), (201, 189, 213, 227)),
+    "tasks": ((204, 192, 216, 230), (203, 191, 215, 229)),
+}
+_ENGAGED = ("contacts", "companies", "deals", "tickets")
+
+
+def _engagement_rows() -> list[tuple[Any, ...]]:
+    rows: list[tuple[Any, ...]] = []
+    for name, (outward, inward) in _ENGAGEMENT_TYPE_IDS.items():
+        one = OBJECT_TYPES[name].singular
+        for other, out_id, in_id in zip(_ENGAGED, outward, inward, strict=True):
+            two = OBJECT_TYPES[other].singular
+            rows.append((out_id, name, other, f"{one}_to_{two}", None, in_id, None))
+            rows.append((in_id, other, name, f"{two}_to_{one}", None, out_id, None))
+    return rows
 
 
 _ASSOC_ROWS = [
@@ -399,9 +362,39 @@ _ASSOC_ROWS = [
     (449, "contacts", "contacts", "contact_to_contact", None, 449, None),
     (450, "companies", "companies", "company_to_company", None, 450, None),
     (451, "deals", "deals", "deal_to_deal", None, 451, None),
+    # tickets
+    (15, "contacts", "tickets", "contact_to_ticket", None, 16, None),
+    (16, "tickets", "contacts", "ticket_to_contact", None, 15, None),
+    (26, "tickets", "companies", "ticket_to_company", "Primary", 25, 339),
+    (339, "tickets", "companies", "ticket_to_company_unlabeled", None, 340, None),
+    (25, "companies", "tickets", "company_to_ticket", "Primary", 26, 340),
+    (340, "companies", "tickets", "company_to_ticket_unlabeled", None, 339, None),
+    (27, "deals", "tickets", "deal_to_ticket", None, 28, None),
+    (28, "tickets", "deals", "ticket_to_deal", None, 27, None),
+    (452, "tickets", "tickets", "ticket_to_ticket", None, 452, None),
+    # line items and quotes
+    (19, "deals", "line_items", "deal_to_line_item", None, 20, None),
+    (20, "line_items", "deals", "line_item_to_deal", None, 19, None),
+    (63, "deals", "quotes", "deal_to_quote", None, 64, None),
+    (64, "quotes", "deals", "quote_to_deal", None, 63, None),
+    (67, "quotes", "line_items", "quote_to_line_item", None, 68, None),
+    (68, "line_items", "quotes", "line_item_to_quote", None, 67, None),
+    (69, "quotes", "contacts", "quote_to_contact", None, 70, None),
+    (70, "contacts", "quotes", "contact_to_quote", None, 69, None),
+    (71, "quotes", "companies", "quote_to_company", None, 72, None),
+    (72, "companies", "quotes", "company_to_quote", None, 71, None),
+    *_engagement_rows(),
+]
+_CUSTOM_ROWS = [  # defined with the custom object's schema, so portal-specific ids
+    (901, "machines", "companies", "machine_to_company", None, 902, None, "USER_DEFINED"),
+    (902, "companies", "machines", "company_to_machine", None, 901, None, "USER_DEFINED"),
+    (903, "machines", "contacts", "machine_to_contact", None, 904, None, "USER_DEFINED"),
+    (904, "contacts", "machines", "contact_to_machine", None, 903, None, "USER_DEFINED"),
 ]
 
-ASSOC_TYPES: dict[int, AssocType] = {row[0]: AssocType(*row) for row in _ASSOC_ROWS}
+ASSOC_TYPES: dict[int, AssocType] = {
+    row[0]: AssocType(*row) for row in [*_ASSOC_ROWS, *_CUSTOM_ROWS]
+}
 ASSOC_BY_NAME: dict[str, AssocType] = {a.name: a for a in ASSOC_TYPES.values()}
 _UNLABELED = {(a.from_type, a.to_type): a.type_id for a in ASSOC_TYPES.values() if a.label is None}
 

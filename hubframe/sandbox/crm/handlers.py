@@ -200,11 +200,6 @@ def get_properties_v2(call: Call, store: ObjectOps) -> Reply:
     return Reply(200, store.get_properties_v2(definitions))
 
 
-def get_schemas(call: Call, store: ObjectOps) -> Reply:
-    """Custom object schemas: the sandbox portal has none."""
-    return Reply(200, {"results": []})
-
-
 # -- associations --------------------------------------------------------------------------
 
 
@@ -314,6 +309,21 @@ def _check_v4_types(inputs: list[Any]) -> None:
             )
 
 
+def _read_inputs(inputs: list[Any]) -> list[tuple[str, int]]:
+    """``(id, offset)`` of each v4 batch-read input ``{id, after?}``: ``after`` is the
+    cursor a result's ``paging.next.after`` gave (an offset here)."""
+    out = []
+    for raw, item in zip(input_ids(inputs), inputs, strict=True):
+        after = item.get("after")
+        if after is None or after == "":
+            out.append((raw, 0))
+        elif str(after).isdigit():
+            out.append((raw, int(after)))
+        else:
+            raise validation_error(f"after {after!r} is not a cursor this endpoint gave.")
+    return out
+
+
 def v4_batch(call: Call, store: AssociationOps) -> Reply:
     started = now_ms()
     op = call.args.get("op") or f"{call.args.get('a')}/{call.args.get('b')}"
@@ -322,7 +332,7 @@ def v4_batch(call: Call, store: AssociationOps) -> Reply:
     frm, to = call.otype("from_type"), call.otype("to_type")
     inputs = call.inputs(limit=1000 if op == "read" else 2000)
     if op == "read":
-        results, errors = store.v4_batch_read(frm, to, input_ids(inputs))
+        results, errors = store.v4_batch_read(frm, to, _read_inputs(inputs), page=ASSOC_V4_MAX)
         return batch_reply(results, errors, 200, started)
     if op == "create":
         if call.dated:  # legacy v4 keeps its own (older) order of checks

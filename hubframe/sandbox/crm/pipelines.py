@@ -25,7 +25,6 @@ from .definitions import (
     DEAL_STAGE_PROBABILITY,
     PIPELINE_STAGES,
     PROPERTIES,
-    RECORDLESS_TYPES,
     PropertyDef,
     type_name,
 )
@@ -85,7 +84,7 @@ def pipelines_of(name: str) -> list[dict[str, Any]]:
         deals = PROPERTIES["deals"]
         return _pipelines(name, deals["pipeline"], deals["dealstage"], _deal_stage)
     if name == "tickets":
-        tickets = RECORDLESS_TYPES["tickets"].properties
+        tickets = PROPERTIES["tickets"]
         return _pipelines(name, tickets["hs_pipeline"], tickets["hs_pipeline_stage"], _ticket_stage)
     return []
 

@@ -20,7 +20,15 @@ from ..util import parse_id
 from ..values import PropertyValueError, date_ms, iso_ms, normalize, now_ms, parse_time_ms
 from .definitions import DEAL_STAGE_PROBABILITY, PROPERTIES, ObjectType, PropertyDef
 
-__all__ = ["Record", "ObjectTable", "LiveTargets", "TableObserver", "copy_record"]
+__all__ = [
+    "Record",
+    "ObjectTable",
+    "LiveTargets",
+    "TableObserver",
+    "copy_record",
+    "format_cents",
+    "line_item_amount",
+]
 
 #: ``live_targets(from_type, from_id, to_type)``: ``{to_id: type ids}`` of the
 #: associations of one record whose other end is not archived.
@@ -119,7 +127,7 @@ class ObjectTable:
         self._kinds = {name: d.type for name, d in self.defs.items()}
         self._computed = _computed_values(otype, live_targets)
         self._plans: dict[tuple[str, ...], tuple[tuple[str, Any], ...]] = {}
-        self.always = ("createdate", "hs_object_id", otype.modified_prop)
+        self.always = (otype.created_prop, "hs_object_id", otype.modified_prop)
 
     # -- indexes ----------------------------------------------------------------------------
 
@@ -456,7 +464,7 @@ class ObjectTable:
         """A value for comparing and sorting: float, epoch ms, or a (case-folded) string."""
         if name == "hs_object_id":
             return rec.id
-        if name == "createdate":
+        if name in ("createdate", "hs_createdate"):
             return rec.created
         if name == self.type.modified_prop:
             return rec.updated
@@ -485,44 +493,102 @@ def _computed_values(
 ) -> dict[str, Callable[[Record], str | None]]:
     """Read-only properties HubSpot computes, derived when read so they never go stale."""
     name = otype.name
+    defs = PROPERTIES[name]
+
+    def created(r: Record) -> str | None:
+        return iso_ms(r.created)
+
     out: dict[str, Callable[[Record], str | None]] = {
         "hs_object_id": lambda r: str(r.id),
-        "createdate": lambda r: iso_ms(r.created),
+        otype.created_prop: created,
         otype.modified_prop: lambda r: iso_ms(r.updated),
     }
+    for also in ("createdate", "hs_createdate"):  # a type may define both
+        if also in defs:
+            out[also] = created
+    extra = _COMPUTED_BY_TYPE.get(name)
+    if extra is not None:
+        out.update(extra(live_targets))
+    return out
 
-    def count(to_type: str) -> Callable[[Record], str | None]:
+
+def _counter(name: str, live_targets: LiveTargets) -> Callable[[str], Callable[[Record], str]]:
+    def count(to_type: str) -> Callable[[Record], str]:
         return lambda r: str(len(live_targets(name, r.id, to_type)))
 
-    if name == "contacts":
-        out["hs_email_domain"] = lambda r: (r.props.get("email") or "").partition("@")[2] or None
-        out["hs_is_contact"] = lambda r: "true"
-        out["num_associated_deals"] = count("deals")
+    return count
 
-        def primary_company(r: Record) -> str | None:
-            for cid, types in live_targets("contacts", r.id, "companies").items():
-                if 1 in types:
-                    return str(cid)
-            return None
 
-        out["associatedcompanyid"] = primary_company
-    elif name == "companies":
-        out["num_associated_contacts"] = count("contacts")
-        out["num_associated_deals"] = count("deals")
-    else:
+def _contact_values(live_targets: LiveTargets) -> dict[str, Callable[[Record], str | None]]:
+    count = _counter("contacts", live_targets)
 
-        def stage_flag(stages: tuple[str, ...]) -> Callable[[Record], str | None]:
-            return lambda r: (
-                None
-                if not r.props.get("dealstage")
-                else ("true" if r.props["dealstage"] in stages else "false")
-            )
+    def primary_company(r: Record) -> str | None:
+        for cid, types in live_targets("contacts", r.id, "companies").items():
+            if 1 in types:
+                return str(cid)
+        return None
 
-        out["hs_is_closed"] = stage_flag(("closedwon", "closedlost"))
-        out["hs_is_closed_won"] = stage_flag(("closedwon",))
-        out["hs_deal_stage_probability"] = lambda r: DEAL_STAGE_PROBABILITY.get(
-            r.props.get("dealstage") or ""
+    return {
+        "hs_email_domain": lambda r: (r.props.get("email") or "").partition("@")[2] or None,
+        "hs_is_contact": lambda r: "true",
+        "num_associated_deals": count("deals"),
+        "associatedcompanyid": primary_company,
+    }
+
+
+def _company_values(live_targets: LiveTargets) -> dict[str, Callable[[Record], str | None]]:
+    count = _counter("companies", live_targets)
+    return {"num_associated_contacts": count("contacts"), "num_associated_deals": count("deals")}
+
+
+def _deal_values(live_targets: LiveTargets) -> dict[str, Callable[[Record], str | None]]:
+    def stage_flag(stages: tuple[str, ...]) -> Callable[[Record], str | None]:
+        return lambda r: (
+            None
+            if not r.props.get("dealstage")
+            else ("true" if r.props["dealstage"] in stages else "false")
         )
-        out["amount_in_home_currency"] = lambda r: r.props.get("amount") or None
-        out["num_associated_contacts"] = count("contacts")
-    return out
+
+    return {
+        "hs_is_closed": stage_flag(("closedwon", "closedlost")),
+        "hs_is_closed_won": stage_flag(("closedwon",)),
+        "hs_deal_stage_probability": lambda r: DEAL_STAGE_PROBABILITY.get(
+            r.props.get("dealstage") or ""
+        ),
+        "amount_in_home_currency": lambda r: r.props.get("amount") or None,
+        "num_associated_contacts": _counter("deals", live_targets)("contacts"),
+    }
+
+
+def _line_item_values(live_targets: LiveTargets) -> dict[str, Callable[[Record], str | None]]:
+    return {"amount": line_item_amount}
+
+
+def line_item_amount(r: Record) -> str | None:
+    """A line item's ``amount`` as HubSpot computes it: quantity x (price - discount).
+
+    Worked in cents, so the seeded deals' amounts (sums of their line items) stay exact;
+    None while the price or the quantity is unset or not a number.
+    """
+    try:
+        price = round(float(r.props["price"]) * 100)
+        quantity = float(r.props["quantity"])
+        discount = round(float(r.props.get("discount") or 0) * 100)
+    except (KeyError, ValueError):
+        return None
+    return format_cents(round(quantity * (price - discount)))
+
+
+def format_cents(cents: int) -> str:
+    """``123450`` -> ``"1234.5"``, ``120000`` -> ``"1200"``: a number string as HubSpot writes it."""
+    sign, cents = ("-", -cents) if cents < 0 else ("", cents)
+    whole, part = divmod(cents, 100)
+    return f"{sign}{whole}" if not part else f"{sign}{whole}.{part:02d}".rstrip("0")
+
+
+_COMPUTED_BY_TYPE: dict[str, Callable[[LiveTargets], dict[str, Callable[[Record], str | None]]]] = {
+    "contacts": _contact_values,
+    "companies": _company_values,
+    "deals": _deal_values,
+    "line_items": _line_item_values,
+}
