@@ -26,6 +26,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 import pandas as pd
 import pytest
+from readme_ids import ID_NAMES, MULTI_ID_NAMES
 
 from hubframe.errors import ConflictError, MissingScopesError, NotFoundError, UnknownPropertyError
 from hubframe.frames import HubFrameWarning
@@ -163,18 +164,6 @@ def replay(name: str) -> tuple[Any, tuple[int, int, float]]:
 # -- what a cell must be -------------------------------------------------------------------------
 
 FIXED = ["createdAt", "updatedAt", "archived"]
-
-
-#: The README's id properties (record, owner, user and team ids): the id dtype whatever
-#: HubSpot's definition type; the multi ones are lists of ids.
-ID_NAMES = {
-    "hs_object_id", "associatedcompanyid", "associatedcontactid", "associateddealid",
-    "hubspot_owner_id", "hubspot_team_id", "hs_created_by_user_id", "hs_updated_by_user_id",
-}  # fmt: skip
-MULTI_ID_NAMES = {
-    "hs_merged_object_ids", "hs_all_owner_ids", "hs_all_team_ids",
-    "hs_all_accessible_team_ids", "hs_user_ids_of_all_owners",
-}  # fmt: skip
 
 
 def expected_dtype(definition: dict[str, Any]) -> str:

@@ -10,12 +10,11 @@ from typing import Any
 from ..errors import ExportError
 from ..export import DEFAULT_MAX_CHECKPOINT_AGE
 from .options import (
-    api_version_option,
     in_options,
     portal_client,
     properties_of,
     property_list,
-    sandbox_options,
+    source_options,
 )
 from .output import emit
 
@@ -86,16 +85,7 @@ def add_parser(sub: Any) -> None:
         help=f"resume a checkpoint only this many hours after its export started "
         f"(default {default_hours:g}; 'none': any age)",
     )
-    p.add_argument(
-        "--base-url",
-        default=None,
-        help="API host (default $HUBFRAME_BASE_URL or https://api.hubapi.com)",
-    )
-    p.add_argument(
-        "--sandbox", action="store_true", help="export from a built-in sandbox instead of HubSpot"
-    )
-    api_version_option(p)
-    sandbox_options(p)
+    source_options(p, "export from")
     p.set_defaults(run=run)
 
 

@@ -96,6 +96,21 @@ def api_version_option(p: argparse.ArgumentParser) -> None:
     )
 
 
+def source_options(p: argparse.ArgumentParser, verb: str) -> None:
+    """Where a command reads from: ``--base-url``, ``--sandbox``, ``--api-version`` and the
+    sandbox's own options (one set for every command that reads a portal)."""
+    p.add_argument(
+        "--base-url",
+        default=None,
+        help="API host (default $HUBFRAME_BASE_URL or https://api.hubapi.com)",
+    )
+    p.add_argument(
+        "--sandbox", action="store_true", help=f"{verb} a built-in sandbox instead of HubSpot"
+    )
+    api_version_option(p)
+    sandbox_options(p)
+
+
 def property_list(text: str) -> str:
     """``--properties``: ``all`` or names separated by commas."""
     if not any(part.strip() for part in text.split(",")):

@@ -6,7 +6,7 @@ import argparse
 from typing import Any
 
 from ..errors import ExportError
-from .options import api_version_option, in_options, portal_client, sandbox_options
+from .options import in_options, portal_client, source_options
 from .output import emit
 
 __all__ = ["add_parser", "run"]
@@ -61,16 +61,7 @@ def add_parser(sub: Any) -> None:
         "--no-resume", action="store_true", help="start over even if an export was interrupted"
     )
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
-    p.add_argument(
-        "--base-url",
-        default=None,
-        help="API host (default $HUBFRAME_BASE_URL or https://api.hubapi.com)",
-    )
-    p.add_argument(
-        "--sandbox", action="store_true", help="export a built-in sandbox instead of HubSpot"
-    )
-    api_version_option(p)
-    sandbox_options(p)
+    source_options(p, "export")
     p.set_defaults(run=run)
 
 

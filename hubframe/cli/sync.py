@@ -8,13 +8,12 @@ from typing import Any
 from ..errors import SyncError
 from ..sync import DEFAULT_LOOKBACK
 from .options import (
-    api_version_option,
     in_options,
     portal_client,
     properties_of,
     property_list,
-    sandbox_options,
     seconds,
+    source_options,
 )
 from .output import emit
 
@@ -61,16 +60,7 @@ def add_parser(sub: Any) -> None:
         help="fail instead of reading everything when only a full read would be correct",
     )
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
-    p.add_argument(
-        "--base-url",
-        default=None,
-        help="API host (default $HUBFRAME_BASE_URL or https://api.hubapi.com)",
-    )
-    p.add_argument(
-        "--sandbox", action="store_true", help="sync from a built-in sandbox instead of HubSpot"
-    )
-    api_version_option(p)
-    sandbox_options(p)
+    source_options(p, "sync from")
     p.set_defaults(run=run)
 
 
