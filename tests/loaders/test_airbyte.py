@@ -55,8 +55,11 @@ def discovered(connector) -> dict:
 
 
 def _associated(sb, stream: str, rid: str) -> dict[str, set[str]]:
-    names = [t for t in ASSOCIATIONS[stream] if t in ("contacts", "companies", "deals")]
-    return {t: {str(i) for i in sb.store.live_targets(stream, int(rid), t)} for t in names}
+    # Every type the stream carries: the sandbox holds line items on deals, as HubSpot does.
+    return {
+        t: {str(i) for i in sb.store.live_targets(stream, int(rid), t)}
+        for t in ASSOCIATIONS[stream]
+    }
 
 
 def _compare(sb, stream: str, records: list[dict], expected_ids: set[str]) -> Tally:
