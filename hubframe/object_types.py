@@ -68,24 +68,20 @@ class ObjectType:
         return [n.lower() for n in names if n]
 
 
-def _standard(name: str, singular: str, type_id: str, label: str) -> ObjectType:
-    return ObjectType(name, singular, type_id, label)
-
-
 #: The object types every HubSpot portal has, with HubSpot's type ids, in HubSpot's order.
 STANDARD_TYPES: tuple[ObjectType, ...] = (
-    _standard("contacts", "contact", "0-1", "Contacts"),
-    _standard("companies", "company", "0-2", "Companies"),
-    _standard("deals", "deal", "0-3", "Deals"),
-    _standard("tickets", "ticket", "0-5", "Tickets"),
-    _standard("products", "product", "0-7", "Products"),
-    _standard("line_items", "line_item", "0-8", "Line items"),
-    _standard("quotes", "quote", "0-14", "Quotes"),
-    _standard("tasks", "task", "0-27", "Tasks"),
-    _standard("notes", "note", "0-46", "Notes"),
-    _standard("meetings", "meeting", "0-47", "Meetings"),
-    _standard("calls", "call", "0-48", "Calls"),
-    _standard("emails", "email", "0-49", "Emails"),
+    ObjectType("contacts", "contact", "0-1", "Contacts"),
+    ObjectType("companies", "company", "0-2", "Companies"),
+    ObjectType("deals", "deal", "0-3", "Deals"),
+    ObjectType("tickets", "ticket", "0-5", "Tickets"),
+    ObjectType("products", "product", "0-7", "Products"),
+    ObjectType("line_items", "line_item", "0-8", "Line items"),
+    ObjectType("quotes", "quote", "0-14", "Quotes"),
+    ObjectType("tasks", "task", "0-27", "Tasks"),
+    ObjectType("notes", "note", "0-46", "Notes"),
+    ObjectType("meetings", "meeting", "0-47", "Meetings"),
+    ObjectType("calls", "call", "0-48", "Calls"),
+    ObjectType("emails", "email", "0-49", "Emails"),
 )
 
 
