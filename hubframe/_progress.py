@@ -38,21 +38,24 @@ class _NoBar:
         pass
 
 
+def _open_bar(desc: str, total: int | None, unit: str, enabled: bool, initial: int) -> Any:
+    """A tqdm bar (imported on first use: tqdm.auto is slow to import), or a silent one."""
+    if not enabled:
+        bar = _NoBar()
+        bar.n = initial
+        return bar
+    from tqdm.auto import tqdm
+
+    return tqdm(total=total, desc=desc, unit=unit, initial=initial, dynamic_ncols=True)
+
+
 class Progress:
     """A bar over records that also shows the client's rate-limit waits."""
 
     def __init__(self, hs: HubSpot, desc: str, total: int | None, enabled: bool, initial: int = 0):
         self._hs = hs
         self._start_wait = hs.stats.snapshot()[2]
-        if enabled:
-            from tqdm.auto import tqdm
-
-            self.bar: Any = tqdm(
-                total=total, desc=desc, unit=" records", initial=initial, dynamic_ncols=True
-            )
-        else:
-            self.bar = _NoBar()
-            self.bar.n = initial
+        self.bar: Any = _open_bar(desc, total, " records", enabled, initial)
 
     def set_total(self, total: int | None) -> None:
         if total is not None and self.bar.total != total:
@@ -99,15 +102,7 @@ class TableProgress:
     """
 
     def __init__(self, desc: str, total: int, enabled: bool, initial: int = 0):
-        if enabled:
-            from tqdm.auto import tqdm
-
-            self.bar: Any = tqdm(
-                total=total, desc=desc, unit=" tables", initial=initial, dynamic_ncols=True
-            )
-        else:
-            self.bar = _NoBar()
-            self.bar.n = initial
+        self.bar: Any = _open_bar(desc, total, " tables", enabled, initial)
 
     def show(self, table: str, rows: int | None = None, total: int | None = None) -> None:
         """Name the table being written (and how far it has got)."""
