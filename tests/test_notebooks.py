@@ -109,7 +109,9 @@ def test_operations_runs_every_operation_against_the_sandbox(tmp_path, monkeypat
                "deals.delete", "forms.submit", "lists.add", "workflows.enroll"):  # fmt: skip
         assert "hs." + op in source, op
     # A few results a reader would look at.
-    assert "NotFoundError" in output_of(nb, "hs.contacts.delete(new_id)")
+    deleted = output_of(nb, "hs.contacts.delete(new_id)")
+    assert "NotFoundError" in deleted and "No record with id" in deleted
+    assert "objectId are usually numeric" not in deleted  # HubSpot's own words stay in the error
     listed = output_of(nb, "hs.lists.add(")
     assert "added" in listed and "not found" in listed
     enrolled = output_of(nb, "hs.workflows.enroll(")

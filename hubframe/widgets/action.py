@@ -15,7 +15,7 @@ import ipywidgets as W
 import pandas as pd
 
 from ..client import HubSpot
-from ..errors import HubFrameError
+from ..errors import HubFrameError, InputError
 from .base import Form
 from .controls import WIDE, chosen, id_box, label, offer, tokens
 from .render import counts, preview_html, table
@@ -33,7 +33,9 @@ class ActionForm(Form):
 
     A subclass sets ``noun`` (the summary's first word), ``column`` (the source
     column that fills the values), ``empty_hint`` (the preview with no values),
-    and defines ``_describe(values)`` (the preview) and ``_run()`` (the call).
+    ``choose_hint`` (the error when no target is chosen), and defines
+    ``_describe(values)`` (the preview) and ``_act(target, values)`` (the call);
+    ``_caveat(target)`` may add a warning about the chosen target.
 
     Args:
         hs: the client.
@@ -52,6 +54,7 @@ class ActionForm(Form):
     noun = ""
     column = ""
     empty_hint = ""
+    choose_hint = ""
 
     def __init__(
         self,
@@ -71,7 +74,9 @@ class ActionForm(Form):
         self.values = W.Textarea(description=values[0], placeholder=values[1], rows=5, layout=WIDE)
         self.preview = W.HTML()
         load, what, id_column = catalogue
-        self._names = offer(self.target, self._attempt(load, what), id_column)
+        #: The portal's targets as loaded (None when they could not be read).
+        self.catalogue: pd.DataFrame | None = self._attempt(load, what)
+        self._names = offer(self.target, self.catalogue, id_column)
         if target_id is not None:
             self.target.value = label(self._names, str(target_id))
         if given is not None:
@@ -101,15 +106,36 @@ class ActionForm(Form):
             text = self._describe(given) if given else self.empty_hint
         except HubFrameError as exc:
             text = str(exc)
-        self.preview.value = preview_html(text)
+        caveat = self._caveat(self.chosen_target)
+        self.preview.value = preview_html(f"{text} {caveat}" if caveat else text)
 
     def _describe(self, values: list[str]) -> str:  # pragma: no cover - every form defines it
         """What a run would do with ``values``; raises a HubFrameError for a bad value."""
         raise NotImplementedError
 
+    def _caveat(self, target: str) -> str:
+        """A warning about the chosen target (e.g. a paused workflow), or ""."""
+        return ""
+
+    def _run(self) -> pd.DataFrame:
+        # Checked here, not by the call: "choose a list" says what to do, where the call's
+        # own check could only say that "" is not an id.
+        if not self.chosen_target:
+            raise InputError(self.choose_hint)
+        values = tokens(self.values.value)
+        if not values:
+            raise InputError(self.empty_hint)
+        return self._act(self.chosen_target, values)
+
+    def _act(self, target: str, values: list[str]) -> pd.DataFrame:  # pragma: no cover
+        """The one public call the form makes."""
+        raise NotImplementedError
+
     def _show(self, result: pd.DataFrame) -> str:
         self.table.value = table(result)
-        return f"{self.noun} {self.chosen_target}: {counts(result['outcome'])}."
+        caveat = self._caveat(self.chosen_target)
+        summary = f"{self.noun} {self.chosen_target}: {counts(result['outcome'])}."
+        return f"{summary} {caveat}" if caveat else summary
 
 
 def listing(values: list[str], most: int) -> str:

@@ -10,7 +10,6 @@ import pandas as pd
 from ..client import HubSpot
 from ..validate import check_ids
 from .action import ActionForm, listing
-from .controls import tokens
 from .search import SearchForm
 
 __all__ = ["ListForm"]
@@ -34,6 +33,7 @@ class ListForm(ActionForm):
     noun = "List"
     column = "id"
     empty_hint = "Type or paste record ids, or select records in the search."
+    choose_hint = "Choose a list first: pick one in the List box, or type its id."
 
     def __init__(
         self,
@@ -64,8 +64,8 @@ class ListForm(ActionForm):
         target = f"list {self.target_label()}" if self.chosen_target else "(choose a list)"
         return f"Will add {len(checked)} record(s) to {target}: {listing(checked, 20)}"
 
-    def _run(self) -> pd.DataFrame:
-        return self._hs.lists.add(self.chosen_list, tokens(self.ids.value))
+    def _act(self, target: str, values: list[str]) -> pd.DataFrame:
+        return self._hs.lists.add(target, values)
 
 
 def _static(lists: pd.DataFrame) -> pd.DataFrame:

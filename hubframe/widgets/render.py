@@ -56,12 +56,23 @@ def describe_error(exc: BaseException) -> str:
 def table(df: pd.DataFrame, labels: dict[str, str] | None = None) -> str:
     """A result as an HTML table a person reads: labels for headers, short times, no repeats.
 
-    The DataFrame itself (``form.result``) keeps every column and dtype.
+    The DataFrame itself (``form.result``) keeps every column and dtype; where it holds a
+    ``<column>_label`` column, the table shows the label under the column's header.
     """
     shown = df.head(TABLE_ROWS).drop(columns=[c for c in _NOT_SHOWN if c in df.columns])
+    # A column with a label column beside it shows the label ("Customer", not "customer").
+    labelled = {f"{c}_label" for c in shown.columns if f"{c}_label" in shown.columns}
     cells: dict[str, pd.Series] = {}
     for name in shown.columns:
+        if name in labelled:
+            continue
         col, header = shown[name], (labels or {}).get(name, name)
+        if f"{name}_label" in labelled:
+            col = (
+                shown[f"{name}_label"]
+                .astype(object)
+                .where(shown[f"{name}_label"].notna(), col.astype(object))
+            )
         if isinstance(col.dtype, pd.DatetimeTZDtype):
             col, header = col.dt.strftime("%Y-%m-%d %H:%M"), f"{header} (UTC)"
         else:

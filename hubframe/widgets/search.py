@@ -55,8 +55,11 @@ class SearchForm(Form):
         max_records: stop after this many matches (None: all).
 
     Attributes:
-        result: the DataFrame of the last search.
+        result: the DataFrame of the last search (with a ``<column>_label`` column after each
+            enumeration, owner and stage column; the table shows the labels).
         selected: the selected rows of ``result`` (a DataFrame).
+        shown: the names of the properties a search returns (the "Show" box holds their labels
+            as tags; set it to a list of names).
 
     Example::
 
@@ -91,7 +94,11 @@ class SearchForm(Form):
         self.field = W.Dropdown(description="Property", layout=WIDE)
         self.operator = W.Dropdown(description="Operator")
         self.value_box = W.HBox()
-        self.properties = W.SelectMultiple(description="Show", rows=6, layout=WIDE)
+        # Tags, not a multi-select: a multi-select shows its picked rows in grey once it loses
+        # focus, so a user cannot tell what is picked; a tag per shown property can be read
+        # and removed, and the box offers the other properties as the user types.
+        self.properties = W.TagsInput(description="Show", allow_duplicates=False, layout=WIDE)
+        self._show_names: dict[str, str] = {}
         self.selection = W.SelectMultiple(
             description="Records", rows=8, layout=W.Layout(width="48em")
         )
@@ -117,7 +124,7 @@ class SearchForm(Form):
         self.operator.observe(lambda _c: self._build_value(), names="value")
         self.selection.observe(self._on_selection, names="value")
         self._layout(
-            self.object_type, self.field, self.operator, self.value_box, self.properties,
+            self.object_type, self.field, self.operator, self.value_box, _labelled("Show", self.properties),
             results=(self._picker,),
         )  # fmt: skip
 
@@ -176,11 +183,11 @@ class SearchForm(Form):
                     lambda: resource.names(properties, search=True), "the properties to show"
                 )
             shown = [n for n in shown or () if n in names]
-            # The shown properties come first, so the user sees at once what is picked.
             label = dict((name, text) for text, name in options)
-            rest = [(text, name) for text, name in options if name not in shown]
-            self.properties.options = [(label[n], n) for n in shown] + rest
-            self.properties.value = tuple(shown)
+            self._show_names = {text: name for text, name in options}
+            self.properties.value = []
+            self.properties.allowed_tags = [text for text, _name in options]
+            self.properties.value = [label[n] for n in shown]
         finally:
             self._loading = False
         self._set_operators(operator)
@@ -202,7 +209,7 @@ class SearchForm(Form):
             ops.append(keep)  # a caller's choice is kept; search() will judge it
         self._loading = True
         try:
-            self.operator.options = [(f"{labels.get(op, op)}  ({op})", op) for op in ops]
+            self.operator.options = [(f"{labels.get(op, op)} ({op})", op) for op in ops]
             self.operator.value = keep if keep in ops else ops[0]
         finally:
             self._loading = False
@@ -269,13 +276,32 @@ class SearchForm(Form):
 
     # -- running ------------------------------------------------------------------------
 
+    @property
+    def shown(self) -> list[str]:
+        """The names of the properties the result will hold (the "Show" box's tags)."""
+        return [
+            self._show_names[text] for text in self.properties.value if text in self._show_names
+        ]
+
+    @shown.setter
+    def shown(self, names: Iterable[str]) -> None:
+        label = {name: text for text, name in self._show_names.items()}
+        unknown = [n for n in names if n not in label]
+        if unknown:
+            raise InputError(
+                f"shown={unknown!r:.100}: not a visible {self.object_type.value} property; "
+                "pick from the Show box's suggestions"
+            )
+        self.properties.value = [label[n] for n in names]
+
     def _run(self) -> pd.DataFrame:
-        shown = list(self.properties.value)
+        shown = self.shown
         if shown and self.field.value not in shown:
             shown.append(self.field.value)  # a user checks the matches by the searched column
+        # Labels: the table shows "Customer", not the stored "customer" (the result keeps both).
         return self._resource.search(
             self.field.value, self.value, operator=self.operator.value,
-            properties=shown or None, max_records=self.max_records,
+            properties=shown or None, max_records=self.max_records, labels=True,
         )  # fmt: skip
 
     def _clear_result(self) -> None:
@@ -317,15 +343,25 @@ class SearchForm(Form):
             callback(rows)
 
 
+def _labelled(text: str, widget: W.Widget) -> W.HBox:
+    """``widget`` after a label placed like the other controls' descriptions (a tags box has none)."""
+    label = W.HTML(
+        f'<div style="text-align:right;padding-right:8px">{text}</div>',
+        layout=W.Layout(width="var(--jp-widgets-inline-label-width, 80px)", flex="0 0 auto"),
+    )
+    return W.HBox([label, widget])
+
+
 def _row_label(row: dict[str, Any]) -> str:
     """``id · first few values`` so a user recognises a record in the selection list."""
     skip = {"id", "hs_object_id", "createdate", "lastmodifieddate", "hs_lastmodifieddate",
             "createdAt", "updatedAt", "archived"}  # fmt: skip
     parts = [str(row["id"])]
     for key, val in row.items():
-        if key in skip or is_missing(val):
+        if key in skip or key.endswith("_label") or is_missing(val):
             continue
-        parts.append(str(val))
+        text = row.get(f"{key}_label")
+        parts.append(str(val if is_missing(text) else text))
         if len(parts) == 4:
             break
     return " · ".join(parts)

@@ -9,7 +9,6 @@ import pandas as pd
 from ..client import HubSpot
 from ..validate import check_email, check_emails
 from .action import ActionForm, listing
-from .controls import tokens
 from .search import SearchForm
 
 __all__ = ["WorkflowForm"]
@@ -34,6 +33,7 @@ class WorkflowForm(ActionForm):
     noun = "Workflow"
     column = "email"
     empty_hint = "Type or paste emails, or select contacts (with an email) in the search."
+    choose_hint = "Choose a workflow first: pick one in the Workflow box, or type its id."
 
     def __init__(
         self,
@@ -64,5 +64,18 @@ class WorkflowForm(ActionForm):
         target = self.target_label() or "(choose a workflow)"
         return f"Will enroll {len(checked)} contact(s) in workflow {target}: {listing(checked, 10)}"
 
-    def _run(self) -> pd.DataFrame:
-        return self._hs.workflows.enroll(self.chosen_workflow, tokens(self.emails.value))
+    def _act(self, target: str, values: list[str]) -> pd.DataFrame:
+        return self._hs.workflows.enroll(target, values)
+
+    def _caveat(self, target: str) -> str:
+        """A paused workflow takes enrollments but does not run them: say so before and after."""
+        rows = self.catalogue
+        if rows is None or not target or "enabled" not in rows.columns:
+            return ""
+        match = rows[rows["workflow_id"] == target]
+        if match.empty or bool(match["enabled"].fillna(True).iloc[0]):
+            return ""
+        return (
+            "Note: this workflow is paused (turned off in HubSpot), so enrolled contacts "
+            "will not go through it until it is turned on."
+        )

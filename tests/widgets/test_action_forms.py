@@ -143,3 +143,40 @@ def test_unknown_workflow_is_one_error_naming_it(fresh_sandbox, fresh_hs):
     assert "hs.workflows.all() lists the workflow ids" in form.message_text
     assert 'role="alert"' in form.message.value
     assert "424242" not in fresh_sandbox.store.enrollments
+
+
+# -- choosing a target -------------------------------------------------------------------------
+
+
+def test_list_form_without_a_list_says_choose_a_list(fresh_sandbox, fresh_hs):
+    before = {k: dict(v) for k, v in fresh_sandbox.store.list_members.items()}
+    form = ListForm(fresh_hs, ids=["101"])
+    assert "(choose a list)" in form.preview.value
+    assert form.submit() is None
+    assert form.message_text == "Choose a list first: pick one in the List box, or type its id."
+    assert "is not an id" not in form.message_text
+    assert {k: dict(v) for k, v in fresh_sandbox.store.list_members.items()} == before
+
+
+def test_workflow_form_without_emails_says_what_to_give(fresh_sandbox, fresh_hs):
+    form = WorkflowForm(fresh_hs, workflow_id=fresh_sandbox.workflow_ids[0])
+    assert form.submit() is None
+    assert form.message_text == WorkflowForm.empty_hint
+
+
+def test_workflow_form_warns_that_a_paused_workflow_will_not_run(fresh_sandbox, fresh_hs):
+    paused = [w for w, wf in fresh_sandbox.store.workflows.items() if not wf["enabled"]]
+    running = [w for w, wf in fresh_sandbox.store.workflows.items() if wf["enabled"]]
+    assert paused and running
+    contact = fresh_hs.contacts.get_page(limit=5).dropna(subset=["email"]).iloc[0]
+
+    form = WorkflowForm(fresh_hs, workflow_id=paused[0], emails=[contact["email"]])
+    assert "this workflow is paused" in form.preview.value
+    form.submit()
+    assert form.message_text.startswith(f"Workflow {paused[0]}: 1 enrolled. Note: this workflow")
+    assert "will not go through it until it is turned on" in form.message_text
+
+    form.workflow_id.value = running[0]  # a running one: no warning
+    assert "paused" not in form.preview.value
+    form.submit()
+    assert form.message_text == f"Workflow {running[0]}: 1 enrolled."

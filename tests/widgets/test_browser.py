@@ -146,13 +146,15 @@ def test_search_add_to_list_and_enroll_in_the_browser(page, portal):
     expect(table).to_contain_text(customers["email"].iloc[0])
     expect(tab.locator(".widget-output")).to_contain_text("100%")  # the tqdm bar, filled
     expect(tab.locator(".widget-output")).to_contain_text(f"{len(customers)}/{len(customers)}")
+    expect(table.locator("tbody tr").first).to_contain_text("Customer")  # the label, not "customer"
+    expect(tab.locator(".jupyter-widget-tagsinput")).to_contain_text("Email")  # what "Show" holds
+    assert "  (" not in tab.get_by_label("Operator", exact=True).inner_text()
 
     # Pick three found records.
     tab.get_by_label("Records", exact=True).select_option(index=[0, 1, 2])
     shot(page, "panel-search.png")
-    page.locator(".widget-tab").screenshot(
-        path=str(ARTIFACTS / "panel.png")
-    )  # the README's picture
+    # The README's picture, regenerated on every run: the panel after a search.
+    page.locator(".widget-tab").screenshot(path=str(REPO / "docs" / "panel.png"))
     picked = customers.iloc[:3]
 
     # Add them to a list.

@@ -8,7 +8,7 @@ import ipywidgets as W
 import pandas as pd
 import pytest
 
-from hubframe.errors import UnknownPropertyError
+from hubframe.errors import InputError, UnknownPropertyError
 from hubframe.widgets import SearchForm, operators_for
 
 
@@ -61,7 +61,8 @@ def test_property_dropdown_shows_labels_and_uses_names(hs):
     assert options["Last Name"] == "lastname"
     assert options["Products of interest"] == "favorite_products"
     assert form.field.value == "email"
-    assert set(form.properties.value) >= {"firstname", "lastname", "email"}
+    assert set(form.shown) >= {"firstname", "lastname", "email"}
+    assert "First Name" in form.properties.value  # the tags show labels
 
 
 @pytest.mark.parametrize(
@@ -190,7 +191,7 @@ def test_switching_object_type_reloads_properties(hs):
     form.object_type.value = "deals"
     assert form.field.value == "dealname"
     assert "dealstage" in dict(form.field.options).values()
-    assert set(form.properties.value) >= {"dealname", "amount"}
+    assert set(form.shown) >= {"dealname", "amount"}
     assert form.selection.options == () and form.result is None
     form.field.value = "dealstage"
     form.operator.value = "EQ"
@@ -228,3 +229,34 @@ def test_search_error_is_shown_in_plain_words(hs):
     assert "needs a value" in form.message_text and "Traceback" not in form.message.value
     assert 'role="alert"' in form.message.value
     assert not form.button.disabled
+
+
+def test_operator_labels_are_single_spaced_words_then_the_operator(hs):
+    form = SearchForm(hs, object_type="deals", field="amount")
+    labels = [text for text, _op in form.operator.options]
+    assert "is greater than (GT)" in labels
+    assert all("  " not in text for text in labels)
+
+
+def test_result_table_and_picker_show_labels_not_stored_values(hs):
+    form = SearchForm(
+        hs, object_type="contacts", field="lifecyclestage", operator="EQ", value="customer"
+    )
+    form.shown = ["email", "lifecyclestage"]
+    df = form.submit()
+    assert len(df) >= 1 and set(df["lifecyclestage"]) == {"customer"}
+    assert set(df["lifecyclestage_label"]) == {"Customer"}  # the result keeps both
+    assert ">Customer<" in form.table.value and ">customer<" not in form.table.value
+    assert "Lifecycle Stage_label" not in form.table.value and "_label" not in form.table.value
+    assert all("Customer" in text for text, _id in form.selection.options)
+
+
+def test_show_box_holds_the_shown_properties_as_label_tags(hs):
+    form = SearchForm(hs, object_type="contacts", properties=["email", "lastname"])
+    assert list(form.properties.value) == ["Email", "Last Name"]
+    assert form.shown == ["email", "lastname"]
+    assert "City" in form.properties.allowed_tags  # the others are offered as the user types
+    form.shown = ["city"]
+    assert list(form.properties.value) == ["City"]
+    with pytest.raises(InputError, match="nosuchprop"):
+        form.shown = ["nosuchprop"]
