@@ -122,7 +122,22 @@ class UnknownPropertyError(InputError):
 
 
 class ExportError(HubFrameError):
-    """An export cannot start, or cannot resume from its checkpoint."""
+    """An export cannot start, or cannot resume from its checkpoint.
+
+    Attributes:
+        message: what happened, without the advice.
+        hint: what to do, in Python's words (e.g. :data:`START_OVER`); ``str(error)`` is
+            the message followed by the hint, so a front end that names things its own
+            way (the CLI's ``--no-resume``) swaps only this part.
+    """
+
+    #: The advice of every error that only starting over can get past.
+    START_OVER = "pass resume=False to start over"
+
+    def __init__(self, message: str, *, hint: str = ""):
+        self.message = message
+        self.hint = hint
+        super().__init__(f"{message}; {hint}" if hint else message)
 
 
 class SyncError(ExportError):

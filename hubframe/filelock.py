@@ -7,13 +7,18 @@ gets the caller's error at once instead of waiting.
 
 from __future__ import annotations
 
+import errno
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from .errors import HubFrameError
+from .errors import ExportError, HubFrameError
 
 __all__ = ["FileLock"]
+
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+_CLOEXEC = getattr(os, "O_CLOEXEC", 0)
 
 
 class FileLock:
@@ -34,21 +39,47 @@ class FileLock:
 
         Raises:
             HubFrameError: what ``busy`` makes, when another writer holds it.
+            ExportError: ``path`` is a symbolic link (never followed: whoever planted it
+                would choose which file is opened).
+            FileNotFoundError: the folder of ``path`` does not exist (the caller makes it).
         """
-        handle = open(self.path, "a+b")  # noqa: SIM115 - held until release()
-        try:
-            import fcntl
+        for _ in range(3):
+            handle = self._open()
+            try:
+                import fcntl
 
-            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except ImportError:  # pragma: no cover - Windows: no advisory locks; carry on
-            pass
-        except OSError:
+                fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except ImportError:  # pragma: no cover - Windows: no advisory locks; carry on
+                pass
+            except OSError:
+                handle.close()
+                raise self.busy() from None
+            # A writer that finishes removes its lock file while still holding it; a lock
+            # taken on the removed file would not exclude the next writer, who creates a new
+            # one. Only the file still at the path counts.
+            if _same_file(handle.fileno(), self.path):
+                self._handle = handle
+                return
             handle.close()
-            raise self.busy() from None
-        self._handle = handle
+        raise self.busy()
+
+    def _open(self) -> Any:
+        try:
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT | _NOFOLLOW | _CLOEXEC, 0o666)
+        except OSError as exc:
+            if exc.errno == errno.ELOOP:
+                raise ExportError(
+                    f"{self.path} is a symbolic link, not the lock file hubframe makes; it is "
+                    "never followed. Remove the link, then run again"
+                ) from None
+            raise
+        return os.fdopen(fd, "r+b")
 
     def release(self) -> None:
-        """Let go of the lock (closing the file releases it); safe to call twice."""
+        """Let go of the lock (closing the file releases it); safe to call twice.
+
+        A caller that removes the lock file does so before this, while it still holds it.
+        """
         if self._handle is not None:
             self._handle.close()
             self._handle = None
@@ -59,3 +90,12 @@ class FileLock:
 
     def __exit__(self, *exc: object) -> None:
         self.release()
+
+
+def _same_file(fd: int, path: Path) -> bool:
+    """Whether the open file ``fd`` is still the file at ``path``."""
+    try:
+        here, there = os.fstat(fd), os.lstat(path)
+    except FileNotFoundError:
+        return False
+    return (here.st_dev, here.st_ino) == (there.st_dev, there.st_ino)

@@ -65,6 +65,7 @@ class Job:
     schema: pa.Schema  # of the file: the records' columns and their label columns
     header: dict[str, Any]  # what the checkpoint carries besides the plan
     labels: LabelMaps = field(default_factory=LabelMaps)  # none unless labels=True
+    all_properties: bool = False  # properties="all": the portal's list, as it is now
 
     @classmethod
     def check(
@@ -130,6 +131,7 @@ class Job:
             target=target, names=names, associations=assoc, archived=archived, search=spec,
             parallel=parallel, row_group_size=row_group_size, progress=progress, resume=resume,
             max_age=max_age, schema=schema, header=header, labels=maps,
+            all_properties=isinstance(properties, str) and properties.strip().lower() == "all",
         )  # fmt: skip
 
     @property
@@ -142,7 +144,14 @@ class Job:
     def resuming(self, saved: dict[str, Any]) -> Job:
         """This job continuing a checkpoint: its header keeps when the export started, and
         the labels read then (the parts written so far carry those)."""
-        labels = LabelMaps.from_json(saved.get("labels") or [])
+        try:
+            labels = LabelMaps.from_json(saved.get("labels") or [])
+        except InputError as exc:
+            raise ExportError(
+                f"the checkpoint of {self.target.name} is damaged: its labels are not as "
+                f"hubframe writes them ({exc})",
+                hint=ExportError.START_OVER,
+            ) from None
         header = {**self.header, "started_at": saved["started_at"], "labels": labels.to_json()}
         return replace(self, header=header, labels=labels)
 
@@ -165,32 +174,78 @@ class Job:
                 the column types differ, or it is older than ``max_checkpoint_age``.
         """
         how = (
-            f"To start over, pass resume=False (or delete {staging.checkpoint_path.name} and "
-            f"{staging.dir.name} in {staging.dir.parent})."
+            f"{ExportError.START_OVER} (or delete {staging.checkpoint_path.name} and "
+            f"{staging.dir.name} in {staging.dir.parent})"
         )
         if not isinstance(saved.get("portal"), str) or not isinstance(saved.get("started_at"), str):
             raise ExportError(
                 f"the unfinished export of {staging.target.name} was checkpointed by an earlier "
                 "hubframe that did not record the portal it read or when it started, so it cannot "
-                f"be checked to belong to this portal and to be recent. {how}"
+                "be checked to belong to this portal and to be recent",
+                hint=how,
             )
         self._check_portal(saved, staging, how)
         old, new = saved.get("params") or {}, self.header["params"]
         differ = [k for k in new if old.get(k) != new[k]]
+        if differ == ["properties"] and isinstance(old.get("properties"), list):
+            raise ExportError(
+                self._properties_changed(old["properties"], staging),
+                hint=f"{how}, or name the properties it reads (properties=[...])",
+            )
         if differ:
             shown = "; ".join(
-                f"{k}: checkpoint has {old.get(k)!r:.120}, this call {new[k]!r:.120}"
-                for k in differ
+                f"{k}: checkpoint has {old.get(k)!r}, this call {new[k]!r}" for k in differ
             )
             raise ExportError(
-                f"an unfinished export of {staging.target.name} with different parameters exists ({shown}). {how}"
+                f"an unfinished export of {staging.target.name} with different parameters exists ({shown})",
+                hint=how,
             )
         if saved.get("schema") != self.header["schema"]:
             raise ExportError(
                 f"the property definitions changed since the unfinished export of {staging.target.name} "
-                f"started (a column's type differs), so its parts cannot be combined. {how}"
+                "started (a column's type differs), so its parts cannot be combined",
+                hint=how,
             )
         self._check_age(saved, staging)
+
+    def _properties_changed(self, old: list[Any], staging: Staging) -> str:
+        """What differs between the properties of a checkpoint and of this call, by name.
+
+        With ``properties="all"`` the difference is the portal's: a property created (or
+        deleted) since the export started."""
+        before, now = [str(n) for n in old], self.names
+        added = [n for n in now if n not in before]
+        gone = [n for n in before if n not in now]
+        kind = self.header["params"]["object_type"]
+        what = []
+        if self.all_properties:
+            if added:
+                what.append(
+                    f"the portal has {_count(added, f'new {kind} property')} {_names(added)}"
+                )
+            if gone:
+                what.append(
+                    f"the portal no longer has {_count(gone, f'{kind} property')} {_names(gone)}"
+                )
+            since = " since this export started"
+        else:
+            if added:
+                what.append(
+                    f"this call asks for the properties {_names(added)}, which the unfinished "
+                    "export did not read"
+                )
+            if gone:
+                what.append(
+                    f"this call leaves out the properties {_names(gone)}, which the unfinished "
+                    "export reads"
+                )
+            since = ""
+        if not what:
+            what.append("this call names the same properties in another order")
+        return (
+            f"{' and '.join(what)}{since}, so the unfinished export of {staging.target.name} "
+            "cannot be resumed"
+        )
 
     def _check_portal(self, saved: dict[str, Any], staging: Staging, how: str) -> None:
         """Refuse a checkpoint read from another portal (or not shown to be this one).
@@ -205,7 +260,8 @@ class Job:
             raise ExportError(
                 f"the unfinished export of {staging.target.name} belongs to another portal: it "
                 f"was read from portal {old_id}, and this client reads portal {new_id}. Its "
-                f"parts cannot be combined with this portal's records. {how}"
+                "parts cannot be combined with this portal's records",
+                hint=how,
             )
         if old == new or saved.get("connection") == self.header["connection"]:
             return
@@ -213,7 +269,8 @@ class Job:
             f"the unfinished export of {staging.target.name} may belong to another portal: it "
             f"was read from {_shown(old)}, and this client reads {_shown(new)}; without both "
             "portal ids (a token that may not read the account details gives only a hash of the "
-            f"host and token) they cannot be shown to be the same portal. {how}"
+            "host and token) they cannot be shown to be the same portal",
+            hint=how,
         )
 
     def _check_age(self, saved: dict[str, Any], staging: Staging) -> None:
@@ -223,8 +280,8 @@ class Job:
         except ValueError:
             raise ExportError(
                 f"the checkpoint of {staging.target.name} has an unreadable start time "
-                f"{saved['started_at']!r:.40}, so its age cannot be checked; pass resume=False "
-                "to start over"
+                f"{saved['started_at']!r:.40}, so its age cannot be checked",
+                hint=ExportError.START_OVER,
             ) from None
         if started.tzinfo is None:
             started = started.replace(tzinfo=timezone.utc)
@@ -260,6 +317,19 @@ def _max_age(value: Any) -> float | None:
         f"max_checkpoint_age={value!r:.100}: use a number of seconds > 0, a datetime.timedelta "
         "such as timedelta(hours=24), or None to resume a checkpoint of any age"
     )
+
+
+def _names(names: list[str], most: int = 20) -> str:
+    """Property names as a message lists them: each one whole, the first ``most``."""
+    shown = ", ".join(f"'{n}'" for n in names[:most])
+    return shown + (f" and {len(names) - most} more" if len(names) > most else "")
+
+
+def _count(names: list[str], noun: str) -> str:
+    """'a new contacts property' or '3 new contacts properties'."""
+    if len(names) == 1:
+        return f"a {noun}"
+    return f"{len(names)} {noun[:-1]}ies"
 
 
 def _duration(seconds: float) -> str:

@@ -35,10 +35,12 @@ the last part written), so a resumed plan re-reads only what was not kept.
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from ..errors import ExportError
+from .staging import PART_NAME
 
 __all__ = ["LIST", "MODES", "Plan", "Stream"]
 
@@ -81,9 +83,55 @@ class Stream:
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Stream:
+        """The stream :meth:`to_json` saved.
+
+        Raises:
+            ValueError: a field is missing or not of the type it is saved as (the
+                message names it).
+        """
+        if not isinstance(data, dict):
+            raise ValueError(f"a stream is {data!r:.60}, not an object")
+        missing = [k for k in (*cls._SAVED, "parts") if k not in data]
+        if missing:
+            raise ValueError(f"a stream has no {', '.join(map(repr, missing))}")
+        key = data["key"]
+        for name, check, shown in _STREAM_FIELDS:
+            if not check(data[name]):
+                raise ValueError(
+                    f"stream {key!r:.40}'s {name!r} is {data[name]!r:.60}, not {shown}"
+                )
+        parts = data["parts"]
+        if not isinstance(parts, list) or not all(
+            isinstance(p, str) and PART_NAME.fullmatch(p) for p in parts
+        ):
+            raise ValueError(f"stream {key!r}'s 'parts' is {parts!r:.80}, not a list of part names")
         stream = cls(**{k: data[k] for k in cls._SAVED})
-        stream.parts = [str(p) for p in data["parts"]]
+        stream.parts = list(parts)
         return stream
+
+
+def _id_or_none(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and value.isdigit())
+
+
+def _count(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+
+
+#: How each saved field of a stream is checked when a checkpoint is read: a hand-edited
+#: value of the wrong type would otherwise fail deep inside a fetch thread.
+_STREAM_FIELDS: tuple[tuple[str, Callable[[Any], bool], str], ...] = (
+    ("key", lambda v: isinstance(v, str) and v.isalnum(), "a stream key"),
+    ("kind", lambda v: v in ("list", "search", "range"), "'list', 'search' or 'range'"),
+    ("lo", _id_or_none, "a record id or null"),
+    ("hi", _id_or_none, "a record id or null"),
+    ("floor", _id_or_none, "a record id or null"),
+    ("last_id", _id_or_none, "a record id or null"),
+    ("after", lambda v: v is None or isinstance(v, str), "a cursor or null"),
+    ("estimate", _count, "a whole number >= 0"),
+    ("rows", _count, "a whole number >= 0"),
+    ("done", lambda v: isinstance(v, bool), "true or false"),
+)
 
 
 class Plan:
@@ -181,26 +229,37 @@ class Plan:
             }
 
     @classmethod
-    def from_json(cls, data: dict[str, Any]) -> Plan:
+    def from_json(cls, data: dict[str, Any], where: str = "the export checkpoint") -> Plan:
         """The plan a checkpoint saved.
 
+        Args:
+            data: the saved plan.
+            where: the checkpoint, as the error names it.
+
         Raises:
-            ExportError: the saved plan is damaged.
+            ExportError: the saved plan is damaged (missing fields, wrong types, part
+                names that are not part names, a stream twice).
         """
         try:
             streams = [Stream.from_json(s) for s in data["streams"]]
+            keys = [s.key for s in streams]
+            if len(set(keys)) != len(keys):
+                raise ValueError(f"a stream key appears twice in {keys}")
+            if data["mode"] in ("list", "list+search") and LIST not in keys:
+                raise ValueError(f"mode {data['mode']!r} without the list stream")
             span = data.get("span")
             return cls(
                 data["mode"],
                 streams,
-                top=data.get("top"),
+                top=_optional_str(data.get("top")),
                 density=float(data.get("density") or 1.0),
                 span=(int(span[0]), int(span[1])) if span else None,
                 cursors=int(data.get("cursors") or 1),
             )
-        except (KeyError, TypeError, ValueError, IndexError) as exc:
+        except (KeyError, TypeError, ValueError, IndexError, AttributeError) as exc:
             raise ExportError(
-                f"the export checkpoint's plan is damaged ({exc}); pass resume=False to start over"
+                f"{where} is damaged: its plan {_why(exc)}, so the export cannot be resumed",
+                hint=ExportError.START_OVER,
             ) from None
 
     # -- queries ---------------------------------------------------------------------------
@@ -283,3 +342,16 @@ class Plan:
                 s.parts.append(part)
             if done:
                 s.done = True
+
+
+def _optional_str(value: Any) -> str | None:
+    if value is None or isinstance(value, str):
+        return value
+    raise ValueError(f"'top' is {value!r:.40}, not a stream key")
+
+
+def _why(exc: BaseException) -> str:
+    """What a failed read of a saved plan says about it."""
+    if isinstance(exc, KeyError):
+        return f"has no {exc}"
+    return f"is not as hubframe writes it ({exc})"

@@ -27,6 +27,7 @@ from collections.abc import Callable, Generator, Iterator
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
+from .. import diskerrors
 from .._progress import Progress, progress
 from ..errors import ExportError, HubFrameError
 from .fetch import Fetch
@@ -104,9 +105,11 @@ def export(
     Raises:
         InputError / UnknownPropertyError: bad arguments, before any record is read.
         ExportError: a checkpoint from other parameters, another portal, an earlier hubframe
-            or longer ago than ``max_checkpoint_age`` exists (start over with
-            ``resume=False``), another export writes the same file, or a page failed
-            after all retries (the checkpoint keeps everything read; run again to resume).
+            or longer ago than ``max_checkpoint_age`` exists, or is damaged (start over with
+            ``resume=False``), another export writes the same file, a staging path is a
+            symbolic link, a page failed after all retries, or a write failed (disk full,
+            file too large, read-only file system: the checkpoint keeps everything written;
+            run again to resume).
 
     Example:
         >>> res = hs.contacts.export("contacts.parquet", properties="all")  # doctest: +SKIP
@@ -158,18 +161,23 @@ def iter_export(
         row_group_size=row_group_size, max_checkpoint_age=max_checkpoint_age, labels=labels,
     )  # fmt: skip
     staging = Staging(job.target)
-    staging.lock()
-    run = _Run(resource, job, staging, started, base)
-    try:
-        run.start()
-        yield from run.write_pages()
-        return run.finish()
-    except BaseException:
-        run.abort()
-        raise
-    finally:
-        run.close()
-        staging.unlock()
+    # A full disk, a file-size limit, a read-only folder: the checkpoint keeps what was
+    # written, so the error says so, and that the same call resumes.
+    with diskerrors.converted(
+        f"the export of {job.target.name}", job.target.parent, "resumes from its checkpoint"
+    ):
+        staging.lock()
+        run = _Run(resource, job, staging, started, base)
+        try:
+            run.start()
+            yield from run.write_pages()
+            return run.finish()
+        except BaseException:
+            run.abort()
+            raise
+        finally:
+            run.close()
+            staging.unlock()
 
 
 class _Run:
@@ -293,7 +301,7 @@ class _Run:
             return plan, total
         job.check_checkpoint(saved, staging)
         self.job = job.resuming(saved)
-        plan = Plan.from_json(saved["plan"])
+        plan = Plan.from_json(saved["plan"], where=f"the checkpoint {staging.checkpoint_path}")
         staging.keep_only({p for s in plan.streams for p in s.parts})
         self.resumed = True
         log.info("resuming the export of %s from %d rows", job.target, plan.rows)

@@ -27,8 +27,8 @@ from typing import TYPE_CHECKING, Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from .. import frames
-from .staging import COMPRESSION
+from .. import diskerrors, frames
+from .staging import COMPRESSION, create_file
 
 if TYPE_CHECKING:  # pragma: no cover
     from .job import Job
@@ -180,9 +180,7 @@ class Merger:
         self.path = path
         self.schema = schema
         self.row_group_size = row_group_size
-        with contextlib.suppress(FileNotFoundError):
-            path.unlink()
-        self._fh = open(path, "wb")  # noqa: SIM115 - closed in close()
+        self._fh = create_file(path)  # a fresh file, never one a planted link points to
         self._writer = pq.ParquetWriter(self._fh, schema, compression=COMPRESSION)
         self._pending: list[pa.Table] = []
         self._rows = 0
@@ -209,7 +207,8 @@ class Merger:
             return
         table = pa.concat_tables(self._pending)
         self._pending, self._rows, self._bytes = [], 0, 0
-        self._writer.write_table(table, row_group_size=max(table.num_rows, 1))
+        with diskerrors.at(self.path):
+            self._writer.write_table(table, row_group_size=max(table.num_rows, 1))
         self.rows_written += table.num_rows
         self.row_groups += 1
 
@@ -218,11 +217,12 @@ class Merger:
         if self._writer is None:
             return
         self._flush()
-        self._writer.close()
-        self._writer = None
-        self._fh.flush()
-        os.fsync(self._fh.fileno())
-        self._fh.close()
+        with diskerrors.at(self.path):
+            self._writer.close()
+            self._writer = None
+            self._fh.flush()
+            os.fsync(self._fh.fileno())
+            self._fh.close()
 
     def abandon(self) -> None:
         """Close the file handle without finishing (the file is discarded on the next run)."""

@@ -15,6 +15,7 @@ from itertools import combinations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .. import diskerrors
 from ..errors import InputError
 from ..export import DEFAULT_MAX_CHECKPOINT_AGE
 from ..validate import check_flag, is_positive_number
@@ -127,7 +128,12 @@ def _folder(folder: Any) -> Path:
         )
     if not path.parent.is_dir():
         raise InputError(f"the folder {path.parent} does not exist; create it first")
-    path.mkdir(exist_ok=True)
+    try:
+        path.mkdir(exist_ok=True)
+    except OSError as exc:  # read-only, full, not permitted: said as a disk error
+        raise diskerrors.disk_error(
+            exc, what=f"the export of the portal to {path}", path=path, again="starts it"
+        ) from exc
     return path
 
 

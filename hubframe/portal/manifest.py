@@ -21,8 +21,9 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from .. import diskerrors
 from ..errors import ExportError
-from ..export.staging import fsync_dir
+from ..export.staging import create_file, fsync_dir
 from ..filelock import FileLock
 
 __all__ = [
@@ -51,7 +52,7 @@ def now() -> str:
 def write_json(path: Path, data: dict[str, Any]) -> None:
     """Replace ``path`` atomically with ``data`` as JSON (a reader sees the old file or the new)."""
     tmp = path.with_name(path.name + ".tmp")
-    with open(tmp, "w", encoding="utf-8") as fh:
+    with diskerrors.at(tmp), create_file(tmp, "w") as fh:  # never through a planted link
         json.dump(data, fh, indent=1)
         fh.flush()
         os.fsync(fh.fileno())

@@ -21,6 +21,7 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .. import diskerrors
 from .._progress import TableProgress
 from ..errors import (
     BadRequestError,
@@ -45,6 +46,9 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = ["PortalResult", "export_portal"]
 
 log = logging.getLogger("hubframe")
+
+#: What running an export of a portal again does after a failed write.
+AGAIN = "resumes: the tables already written are kept"
 
 
 @dataclass
@@ -133,14 +137,17 @@ def export_portal(
         labels=labels, progress=progress, resume=resume, max_checkpoint_age=max_checkpoint_age,
     )  # fmt: skip
     folder = PortalFolder(job.folder)
-    folder.lock()
-    try:
-        run = _Run(hs, job, folder)
-        run.open()
-        run.write_all()
-        result = run.finish()
-    finally:
-        folder.unlock()
+    # A full disk, a file-size limit, a read-only folder: every table written is recorded
+    # in the partial state, so the error says so, and that the same call resumes.
+    with diskerrors.converted(f"the export of the portal to {job.folder}", job.folder, AGAIN):
+        folder.lock()
+        try:
+            run = _Run(hs, job, folder)
+            run.open()
+            run.write_all()
+            result = run.finish()
+        finally:
+            folder.unlock()
     result.elapsed = time.monotonic() - started
     result.requests = hs.stats.snapshot()[0] - base
     log.info(

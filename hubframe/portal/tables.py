@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING, Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from ..export.staging import COMPRESSION, fsync_dir
+from .. import diskerrors
+from ..export.staging import COMPRESSION, create_file, fsync_dir
 from . import sources
 from .job import edge_table, object_file
 
@@ -40,7 +41,7 @@ def write_frame(frame: pd.DataFrame, path: Path) -> None:
     path.parent.mkdir(exist_ok=True)
     table = pa.Table.from_pandas(frame, preserve_index=False)
     tmp = path.with_name(f".{path.name}.tmp")
-    with open(tmp, "wb") as fh:
+    with diskerrors.at(tmp), create_file(tmp) as fh:  # never through a planted link
         pq.write_table(table, fh, compression=COMPRESSION)
         fh.flush()
         os.fsync(fh.fileno())

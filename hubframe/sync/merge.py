@@ -19,8 +19,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from .. import diskerrors
 from ..errors import SyncError
-from ..export.staging import COMPRESSION
+from ..export.staging import COMPRESSION, create_file
 from ..export.writer import DEFAULT_ROW_GROUP_SIZE
 from .state import fsync_dir
 
@@ -50,9 +51,10 @@ class _Out:
     """The temporary file, written in row groups of about ``row_group_size`` rows."""
 
     def __init__(self, path: Path, schema: pa.Schema, row_group_size: int):
+        self.path = path
         self.schema = schema
         self.row_group_size = row_group_size
-        self.fh = open(path, "wb")  # noqa: SIM115 - closed in close()
+        self.fh = create_file(path)  # closed in close(); never through a planted link
         self.writer = pq.ParquetWriter(self.fh, schema, compression=COMPRESSION)
         self.pending: list[pa.Table] = []
         self.rows = 0
@@ -68,16 +70,18 @@ class _Out:
     def flush(self) -> None:
         if self.pending:
             table = pa.concat_tables(self.pending)
-            self.writer.write_table(table, row_group_size=max(table.num_rows, 1))
+            with diskerrors.at(self.path):  # a failed write names no file otherwise
+                self.writer.write_table(table, row_group_size=max(table.num_rows, 1))
             self.rows += table.num_rows
             self.pending, self.pending_rows = [], 0
 
     def close(self) -> None:
         self.flush()
-        self.writer.close()
-        self.fh.flush()
-        os.fsync(self.fh.fileno())
-        self.fh.close()
+        with diskerrors.at(self.path):
+            self.writer.close()
+            self.fh.flush()
+            os.fsync(self.fh.fileno())
+            self.fh.close()
 
     def abandon(self) -> None:
         with contextlib.suppress(Exception):

@@ -26,10 +26,10 @@ from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
 
-from .. import frames
+from .. import diskerrors, frames
 from .._progress import progress as progress_bar
 from ..account import portal_id_of
-from ..errors import InputError, SyncError
+from ..errors import ExportError, InputError, SyncError
 from ..export import export
 from ..export.job import fingerprint
 from ..validate import check_flag, check_target
@@ -54,6 +54,8 @@ DEFAULT_LOOKBACK = timedelta(minutes=5)
 #: How long HubSpot keeps archived records in the recycle bin (where a sync sees
 #: deletions). A state older than this may have missed deletions: the sync reads in full.
 ARCHIVE_RETENTION = timedelta(days=90)
+#: What running a sync again does after a failed write (the file and its state are kept).
+AGAIN = "reads the changes again; the file and its sync state are as they were before"
 
 
 @dataclass
@@ -116,7 +118,12 @@ def sync(
         full = check_flag(full, "full")
     progress = check_flag(progress, "progress")
     clock = _clock(now)
-    with sync_lock(target):
+    # A full disk, a file-size limit, a read-only folder: the file and its state are as
+    # before (the new file is moved onto it only when complete), so the same call runs again.
+    with (
+        diskerrors.converted(f"the sync of {target.name}", target.parent, AGAIN),
+        sync_lock(target),
+    ):
         with contextlib.suppress(FileNotFoundError):
             temp_path(target).unlink()  # an interrupted sync's unfinished file
         plan = _plan(resource, target, properties, clock)
@@ -196,7 +203,14 @@ def _full(
 ) -> SyncResult:
     """A fresh export onto the target, then a new state."""
     mark_ms = _wall_ms() - int(lookback_s * 1000)
-    res = export(resource, target, properties=plan.names, progress=progress, resume=False)
+    try:
+        res = export(resource, target, properties=plan.names, progress=progress, resume=False)
+    except ExportError as exc:
+        if isinstance(exc.__cause__, OSError):  # the export's disk error, said for a sync
+            raise diskerrors.disk_error(
+                exc.__cause__, what=f"the sync of {target.name}", path=target.parent, again=AGAIN
+            ) from exc.__cause__
+        raise
     sha = file_sha256(target)
     assert sha is not None  # the export just published it
     save(target, _state(resource, plan, mark_ms, clock, lookback_s, res.rows, sha))

@@ -24,8 +24,9 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+from .. import diskerrors
 from ..errors import SyncError
-from ..export.staging import fsync_dir
+from ..export.staging import create_file, fsync_dir
 from ..filelock import FileLock
 
 __all__ = ["FORMAT", "VERSION", "sync_lock", "SyncState", "file_sha256", "load", "save"]
@@ -109,7 +110,7 @@ def save(target: Path, state: SyncState, pending: SyncState | None = None) -> No
         "pending": None if pending is None else pending.to_json(),
     }
     tmp = path.with_name(path.name + ".tmp")
-    with open(tmp, "w", encoding="utf-8") as fh:
+    with diskerrors.at(tmp), create_file(tmp, "w") as fh:  # never through a planted link
         json.dump(body, fh, indent=1, sort_keys=True)
         fh.flush()
         os.fsync(fh.fileno())
