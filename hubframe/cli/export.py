@@ -88,6 +88,7 @@ def add_parser(sub: Any) -> None:
         "--no-resume", action="store_true", help="start over even if a checkpoint exists"
     )
     checkpoint_age_option(p)
+    p.add_argument("--no-progress", action="store_true", help="no progress bar")
     source_options(p, "export from")
     p.set_defaults(run=run, resumable=True)
 
@@ -110,6 +111,7 @@ def run(args: argparse.Namespace) -> int:
             args.out, properties=properties_of(args.properties), search=search_of(args.search),
             associations=args.associations, resume=not args.no_resume,
             max_checkpoint_age=checkpoint_age(args), labels=args.labels,
+            progress=not args.no_progress,
         )  # fmt: skip
     if before is not None and before != list(res.columns):
         emit_error(_replaced(res.path, before, list(res.columns)))
@@ -120,8 +122,9 @@ def run(args: argparse.Namespace) -> int:
     emit(
         f"Exported {res.rows:,} {what} ({len(res.columns)} columns, {groups}) to "
         f"{res.path} in {res.elapsed:.1f} s ({res.records_per_second:,.0f} records/s) with "
-        f"{res.requests:,} requests and {res.retries} retries; {_waits(res.wait_seconds, res.parallel)}"
-        f"{'; it resumed an interrupted export' if res.resumed else ''}."
+        f"{res.requests:,} requests and {res.retries} retr{'y' if res.retries == 1 else 'ies'}, "
+        f"{_waits(res.wait_seconds, res.parallel)}"
+        f"{', resuming an interrupted export' if res.resumed else ''}."
     )
     return 0
 
