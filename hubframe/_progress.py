@@ -7,6 +7,7 @@ seconds spent waiting on rate limits as a postfix.
 
 from __future__ import annotations
 
+import importlib
 import sys
 from typing import TYPE_CHECKING, Any
 
@@ -52,6 +53,8 @@ class _Sink:
 def _to_log() -> bool:
     """Whether a bar would be text written into a pipe or a file rather than a terminal
     (in Jupyter tqdm.auto draws a widget, which is left alone)."""
+    # tqdm.auto first: it imports tqdm.autonotebook with the notebook warning silenced.
+    importlib.import_module("tqdm.auto")
     from tqdm.autonotebook import tqdm as auto
     from tqdm.std import tqdm as text
 
