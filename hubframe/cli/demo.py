@@ -26,15 +26,29 @@ def add_parser(sub: Any) -> None:
         ["hubframe demo", "hubframe demo -o /tmp/demo --contacts 20000"],
     )
     p.add_argument(
-        "-o", "--out", default="hubframe-demo", help="output folder (default ./hubframe-demo)"
+        "-o",
+        "--out",
+        default="hubframe-demo",
+        metavar="FOLDER",
+        help="output folder (default ./hubframe-demo)",
     )
     p.add_argument(
-        "--contacts", type=count, default=5000, help="contacts to generate (default 5000)"
+        "--contacts",
+        type=count,
+        default=5000,
+        metavar="N",
+        help="contacts to generate (default 5000)",
     )
     p.add_argument(
-        "--companies", type=count, default=500, help="companies to generate (default 500)"
+        "--companies",
+        type=count,
+        default=500,
+        metavar="N",
+        help="companies to generate (default 500)",
     )
-    p.add_argument("--deals", type=count, default=1000, help="deals to generate (default 1000)")
+    p.add_argument(
+        "--deals", type=count, default=1000, metavar="N", help="deals to generate (default 1000)"
+    )
     p.set_defaults(run=run)
 
 

@@ -59,6 +59,7 @@ def add_parser(sub: Any) -> None:
         "--properties",
         type=property_list,
         default=None,
+        metavar="NAMES",
         help="'all' or a comma-separated list (default: HubSpot's defaults); "
         "`hubframe properties TYPE` lists them",
     )

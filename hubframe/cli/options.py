@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import math
+import textwrap
 from collections.abc import Callable, Iterator, Sequence
 from datetime import timedelta
 from pathlib import Path
@@ -80,16 +81,35 @@ per_second = _argument(
 
 def sandbox_options(p: argparse.ArgumentParser) -> None:
     """The options that seed and shape a sandbox portal."""
-    p.add_argument("--contacts", type=count, default=1000, help="seeded contacts (default 1000)")
-    p.add_argument("--companies", type=count, default=100, help="seeded companies (default 100)")
-    p.add_argument("--deals", type=count, default=200, help="seeded deals (default 200)")
-    p.add_argument("--seed", type=int, default=0, help="seed of the generated data (default 0)")
-    p.add_argument("--latency", type=seconds, default=0.0, help="seconds added to every response")
     p.add_argument(
-        "--rate-limit", type=rate, default=None, help="burst limit as COUNT/SECONDS, e.g. 190/10"
+        "--contacts", type=count, default=1000, metavar="N", help="seeded contacts (default 1000)"
+    )
+    p.add_argument(
+        "--companies", type=count, default=100, metavar="N", help="seeded companies (default 100)"
+    )
+    p.add_argument(
+        "--deals", type=count, default=200, metavar="N", help="seeded deals (default 200)"
+    )
+    p.add_argument(
+        "--seed", type=int, default=0, metavar="N", help="seed of the generated data (default 0)"
+    )
+    p.add_argument(
+        "--latency",
+        type=seconds,
+        default=0.0,
+        metavar="SECONDS",
+        help="seconds added to every response",
+    )
+    p.add_argument(
+        "--rate-limit",
+        type=rate,
+        default=None,
+        metavar="COUNT/SECONDS",
+        help="burst limit as COUNT/SECONDS, e.g. 190/10",
     )
     p.add_argument(
         "--faults",
+        metavar="FRACTION",
         type=fraction,
         default=0.0,
         help="fraction of requests answered with 429/502/503 or a dropped connection",
@@ -102,10 +122,11 @@ def command_parser(
     """A command's parser: ``summary`` in ``hubframe --help``, ``description`` and the
     ``examples`` (one command line each) in its own ``--help``."""
     lines = "\n".join(f"  {line}" for line in examples)
+    # The raw formatter keeps the examples' lines, so the description is wrapped here.
     parser: argparse.ArgumentParser = sub.add_parser(
         name,
         help=summary,
-        description=description,
+        description=textwrap.fill(description, width=79),
         epilog=f"examples:\n{lines}",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -137,6 +158,7 @@ def token_options(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--token",
         default=None,
+        metavar="TOKEN",
         help="the access token itself; visible in `ps` and kept in shell history, so prefer "
         "$HUBSPOT_ACCESS_TOKEN or --token-file",
     )
@@ -149,6 +171,7 @@ def source_options(p: argparse.ArgumentParser, verb: str) -> None:
     p.add_argument(
         "--base-url",
         default=None,
+        metavar="URL",
         help="API host (default $HUBFRAME_BASE_URL or https://api.hubapi.com)",
     )
     token_options(p)
