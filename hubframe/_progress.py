@@ -7,6 +7,8 @@ seconds spent waiting on rate limits as a postfix.
 
 from __future__ import annotations
 
+import importlib
+import sys
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -38,6 +40,28 @@ class _NoBar:
         pass
 
 
+class _Sink:
+    """Where a text bar draws when standard error is not a terminal: nowhere."""
+
+    def write(self, text: str) -> None:
+        pass
+
+    def flush(self) -> None:
+        pass
+
+
+def _to_log() -> bool:
+    """Whether a bar would be text written into a pipe or a file rather than a terminal
+    (in Jupyter tqdm.auto draws a widget, which is left alone)."""
+    # tqdm.auto first: it imports tqdm.autonotebook with the notebook warning silenced.
+    importlib.import_module("tqdm.auto")
+    from tqdm.autonotebook import tqdm as auto
+    from tqdm.std import tqdm as text
+
+    isatty = getattr(sys.stderr, "isatty", None)
+    return auto is text and not (isatty is not None and isatty())
+
+
 def _open_bar(desc: str, total: int | None, unit: str, enabled: bool, initial: int) -> Any:
     """A tqdm bar (imported on first use: tqdm.auto is slow to import), or a silent one."""
     if not enabled:
@@ -46,7 +70,23 @@ def _open_bar(desc: str, total: int | None, unit: str, enabled: bool, initial: i
         return bar
     from tqdm.auto import tqdm
 
-    return tqdm(total=total, desc=desc, unit=unit, initial=initial, dynamic_ncols=True)
+    # Into a pipe or a log every redraw would be kept, and tqdm draws the last state twice
+    # (on the last update and again on close): such a bar draws nowhere, and
+    # _close_bar writes its final line once.
+    to_log = _to_log()
+    sink = {"file": _Sink()} if to_log else {}
+    bar = tqdm(total=total, desc=desc, unit=unit, initial=initial, dynamic_ncols=True, **sink)
+    bar.final_line_on_close = to_log
+    return bar
+
+
+def _close_bar(bar: Any) -> None:
+    """Close a bar; one that drew nowhere (:func:`_open_bar`) writes its final line now."""
+    quiet = getattr(bar, "final_line_on_close", False) and not getattr(bar, "disable", True)
+    bar.close()
+    if quiet:
+        sys.stderr.write(f"{bar}\n")
+        sys.stderr.flush()
 
 
 class Progress:
@@ -77,7 +117,7 @@ class Progress:
         self.bar.update(n)
 
     def close(self) -> None:
-        self.bar.close()
+        _close_bar(self.bar)
 
     def __enter__(self) -> Progress:
         return self
@@ -116,4 +156,4 @@ class TableProgress:
         self.bar.update(n)
 
     def close(self) -> None:
-        self.bar.close()
+        _close_bar(self.bar)

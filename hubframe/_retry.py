@@ -33,6 +33,12 @@ RETRYABLE_STATUSES = frozenset({423, 477, 500, 502, 503, 504, 521, 523, 524})
 MAX_RETRY_AFTER = 60.0
 #: Ceiling of the exponential backoff between two attempts.
 MAX_BACKOFF = 10.0
+#: Seconds before retrying a connection the host refused, instead of the exponential
+#: backoff: a refusal means nothing listens at that address (a sandbox not started, a
+#: wrong port), which seconds of waiting seldom fix; with the default five retries the
+#: user hears so in about a second rather than after fifteen. Resets and timeouts keep
+#: the backoff: a busy or briefly unreachable server does recover.
+REFUSED_RETRY_DELAY = 0.2
 SEARCH_SECONDLY_MESSAGE = "You have reached your secondly limit."
 
 

@@ -58,19 +58,50 @@ def json_body(response: httpx.Response) -> Any:
 
 
 def no_answer(exc: httpx.HTTPError, method: str, path: str, kind: str, scrub: Scrub) -> Failure:
-    """A request that got no (complete) response: retried unless it may have been applied."""
+    """A request that got no (complete) response: retried unless it may have been applied.
+
+    The message names the host and port (never the rest of the URL) and, for a refused
+    connection, says so in words; a refusal is retried after
+    :data:`~hubframe._retry.REFUSED_RETRY_DELAY` rather than the backoff."""
     connected = not isinstance(exc, (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout))
     err_cls = (
         HubSpotTimeoutError if isinstance(exc, httpx.TimeoutException) else HubSpotConnectionError
     )
+    host = _host_of(exc)
+    refused = _refused(exc)
+    what = "connection refused" if refused else "no complete response"
     error: HubSpotError = err_cls(
-        f"no complete response from HubSpot ({type(exc).__name__}: {scrub(str(exc))})",
+        f"{what} from {host or 'HubSpot'} ({type(exc).__name__}: {scrub(str(exc))})",
         method=method,
         path=path,
         connected=connected,
+        host=host,
     )
     retry = _retry.should_retry_transport(kind, connected=connected)
-    return Failure(_unsure_if_create(error, kind, connected), retry)
+    delay = _retry.REFUSED_RETRY_DELAY if refused else None
+    return Failure(_unsure_if_create(error, kind, connected), retry, retry_after=delay)
+
+
+def _host_of(exc: httpx.HTTPError) -> str | None:
+    """``host:port`` of the request that failed (no user, path or query), if known."""
+    try:
+        url = exc.request.url
+    except RuntimeError:  # an exception raised without its request
+        return None
+    port = url.port or {"https": 443, "http": 80}.get(url.scheme)
+    return f"{url.host}:{port}" if port else url.host
+
+
+def _refused(exc: BaseException) -> bool:
+    """Whether the host refused the connection (an OSError down the exception's chain)."""
+    seen: BaseException | None = exc
+    for _ in range(8):  # httpx -> httpcore -> the socket's OSError
+        if seen is None:
+            return False
+        if isinstance(seen, ConnectionRefusedError):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
 
 
 def read_answer(

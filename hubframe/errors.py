@@ -527,11 +527,23 @@ class HubSpotConnectionError(HubSpotError):
     Attributes:
         connected: whether the request reached the server (False: refused, DNS, connect
             timeout; HubSpot cannot have applied it).
+        host: ``host:port`` the request went to, when known (never a user or password).
     """
 
-    def __init__(self, message: str, *, connected: bool = True, **kw: Any):
+    def __init__(self, message: str, *, connected: bool = True, host: str | None = None, **kw: Any):
         self.connected = connected
+        self.host = host
         super().__init__(message, **kw)
+
+    def hint(self) -> str:
+        """What to check when nothing could be reached."""
+        if self.connected or not self.host:
+            return ""
+        return (
+            f"Nothing answered at {self.host}: check that the server there is running (a "
+            "local sandbox: is it started, on that port?), that base_url (or "
+            "$HUBFRAME_BASE_URL) names it, and any proxy or firewall in between."
+        )
 
 
 class HubSpotTimeoutError(HubSpotConnectionError):

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from ..demo import NEXT_STEPS, run_demo, summary
-from .options import count
+from .options import command_parser, count
 from .output import emit
 
 __all__ = ["add_parser", "run"]
@@ -16,15 +16,39 @@ __all__ = ["add_parser", "run"]
 
 def add_parser(sub: Any) -> None:
     """Add the ``demo`` command to the ``hubframe`` subparsers ``sub``."""
-    p: argparse.ArgumentParser = sub.add_parser(
-        "demo", help="export a built-in sandbox portal to Parquet and summarise it"
+    p = command_parser(
+        sub,
+        "demo",
+        "export a built-in sandbox portal to Parquet and summarise it",
+        "Start a local HubSpot sandbox with generated contacts, companies and deals, export "
+        "every property of each to Parquet, and print each file's rows, columns, dtypes and "
+        "a sample, then what to try next. No HubSpot account or token is needed.",
+        ["hubframe demo", "hubframe demo -o /tmp/demo --contacts 20000"],
     )
     p.add_argument(
-        "-o", "--out", default="hubframe-demo", help="output folder (default ./hubframe-demo)"
+        "-o",
+        "--out",
+        default="hubframe-demo",
+        metavar="FOLDER",
+        help="output folder (default ./hubframe-demo)",
     )
-    p.add_argument("--contacts", type=count, default=5000)
-    p.add_argument("--companies", type=count, default=500)
-    p.add_argument("--deals", type=count, default=1000)
+    p.add_argument(
+        "--contacts",
+        type=count,
+        default=5000,
+        metavar="N",
+        help="contacts to generate (default 5000)",
+    )
+    p.add_argument(
+        "--companies",
+        type=count,
+        default=500,
+        metavar="N",
+        help="companies to generate (default 500)",
+    )
+    p.add_argument(
+        "--deals", type=count, default=1000, metavar="N", help="deals to generate (default 1000)"
+    )
     p.set_defaults(run=run)
 
 

@@ -5,46 +5,40 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from ..errors import ExportError
-from .options import in_options, portal_client, source_options
+from .options import (
+    checkpoint_age,
+    checkpoint_age_option,
+    command_parser,
+    portal_client,
+    source_options,
+    type_list,
+)
 from .output import emit
 
 __all__ = ["add_parser", "run"]
 
-#: The Python arguments an export's messages name, as this command's options.
-_OPTIONS = (
-    ("max_checkpoint_age=None", "--max-checkpoint-age none"),
-    ("resume=False", "--no-resume"),
-    ("(resume=True)", "(without --no-resume)"),
-    ("call again with its arguments", "run again with its options"),
-)
-
-
-def _types(text: str) -> list[str]:
-    """``--objects``: object types separated by commas."""
-    names = [part.strip() for part in text.split(",") if part.strip()]
-    if not names:
-        raise argparse.ArgumentTypeError(
-            f"{text!r} names no object type: give types separated by commas, e.g. contacts,deals"
-        )
-    return names
-
 
 def add_parser(sub: Any) -> None:
     """Add the ``export-portal`` command to the ``hubframe`` subparsers ``sub``."""
-    p: argparse.ArgumentParser = sub.add_parser(
+    p = command_parser(
+        sub,
         "export-portal",
-        help="write the whole portal to a folder of Parquet files (objects, associations, "
+        "write the whole portal to a folder of Parquet files (objects, associations, "
         "owners, pipelines)",
-        description="Write every object type, the association edges of every pair of them, "
+        "Write every object type, the association edges of every pair of them, "
         "the owners and the pipelines to one Parquet file each, and manifest.json last. "
-        "An interrupted export continues when run again. Read the folder with "
-        "hf.read_portal(FOLDER), DuckDB, Spark, Dask or Trino.",
+        "An interrupted export continues when the same command runs again. Read the folder "
+        "with hf.read_portal(FOLDER), DuckDB, Spark, Dask or Trino.",
+        [
+            "hubframe export-portal -o portal/",
+            "hubframe export-portal -o portal/ --objects contacts,companies,deals --all-properties",
+            "hubframe export-portal -o demo-portal/ --sandbox --contacts 2000",
+        ],
     )
     p.add_argument("-o", "--out", required=True, metavar="FOLDER", help="the folder to write")
     p.add_argument(
         "--objects",
-        type=_types,
+        type=type_list,
         default=None,
         help="comma-separated object types, e.g. contacts,deals (default: every type the portal has)",
     )
@@ -60,9 +54,10 @@ def add_parser(sub: Any) -> None:
     p.add_argument(
         "--no-resume", action="store_true", help="start over even if an export was interrupted"
     )
+    checkpoint_age_option(p)
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
     source_options(p, "export")
-    p.set_defaults(run=run)
+    p.set_defaults(run=run, resumable=True)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -77,15 +72,13 @@ def run(args: argparse.Namespace) -> int:
     Raises:
         HubFrameError: the export failed (``main`` prints it and exits with 2).
     """
-    try:
-        with portal_client(args) as hs:
-            res = hs.export_portal(
-                args.out, objects=args.objects, properties="all" if args.all_properties else None,
-                associations=not args.no_associations, labels=not args.no_labels,
-                progress=not args.no_progress, resume=not args.no_resume,
-            )  # fmt: skip
-    except ExportError as exc:
-        raise ExportError(in_options(str(exc), _OPTIONS)) from exc
+    with portal_client(args) as hs:
+        res = hs.export_portal(
+            args.out, objects=args.objects, properties="all" if args.all_properties else None,
+            associations=not args.no_associations, labels=not args.no_labels,
+            progress=not args.no_progress, resume=not args.no_resume,
+            max_checkpoint_age=checkpoint_age(args),
+        )  # fmt: skip
     shown = ", ".join(f"{name} {rows:,}" for name, rows in res.tables.items())
     emit(
         f"Exported {len(res.tables)} tables ({res.rows:,} rows) to {res.path} in "

@@ -6,7 +6,7 @@ import argparse
 import time
 from typing import Any
 
-from .options import per_second, sandbox_options, seconds
+from .options import command_parser, per_second, sandbox_options, seconds
 from .output import emit
 
 __all__ = ["add_parser", "run"]
@@ -14,12 +14,26 @@ __all__ = ["add_parser", "run"]
 
 def add_parser(sub: Any) -> None:
     """Add the ``sandbox`` command to the ``hubframe`` subparsers ``sub``."""
-    p: argparse.ArgumentParser = sub.add_parser(
-        "sandbox", help="run a local HubSpot sandbox in the foreground"
+    p = command_parser(
+        sub,
+        "sandbox",
+        "run a local HubSpot sandbox in the foreground",
+        "Serve a local HubSpot portal (CRM objects, search, associations, lists, forms, "
+        "workflows) over HTTP until Ctrl-C, and print its URL and token. Point hubframe, "
+        "or any HubSpot client, at it with the environment line it prints.",
+        [
+            "hubframe sandbox",
+            "hubframe sandbox --port 8765 --contacts 10000 --rate-limit 190/10 --faults 0.1",
+            "hubframe sandbox --churn 20 --search-lag 2 --path portal.json",
+        ],
     )
     p.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1 only)")
     p.add_argument("--port", type=int, default=8765, help="port (default 8765; 0 picks a free one)")
-    p.add_argument("--token", default=None, help="bearer token to accept (default: a random one)")
+    p.add_argument(
+        "--token",
+        default=None,
+        help="bearer token to accept (default: a random one, printed at the start)",
+    )
     p.add_argument("--path", default=None, help="file that keeps the portal across restarts")
     sandbox_options(p)
     p.add_argument(

@@ -5,10 +5,10 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from ..errors import SyncError
 from ..sync import DEFAULT_LOOKBACK
 from .options import (
-    in_options,
+    command_parser,
+    parquet_target,
     portal_client,
     properties_of,
     property_list,
@@ -19,25 +19,36 @@ from .output import emit
 
 __all__ = ["add_parser", "run"]
 
-#: The Python arguments a sync's messages name, as this command's options.
-_OPTIONS = (
-    ("Pass full=None (the default) or full=True", "Leave out --incremental-only, or pass --full,"),
-    ("full=True", "--full"),
-    ("full=False", "--incremental-only"),
-)
-
 
 def add_parser(sub: Any) -> None:
     """Add the ``sync`` command to the ``hubframe`` subparsers ``sub``."""
-    p: argparse.ArgumentParser = sub.add_parser(
-        "sync", help="keep an exported .parquet file up to date (only the changes)"
+    p = command_parser(
+        sub,
+        "sync",
+        "keep an exported .parquet file up to date (only the changes)",
+        "Bring an exported Parquet file up to date: the first run exports in full, later runs "
+        "read only the records created, changed or deleted since the last one (with a "
+        "lookback for HubSpot's search index), and read in full again when only that is "
+        "correct (other properties, another portal, a changed file), saying why.",
+        [
+            "hubframe sync contacts -o contacts.parquet",
+            "hubframe sync deals -o deals.parquet --properties all --incremental-only",
+            "hubframe sync contacts -o contacts.parquet --full",
+        ],
     )
     p.add_argument(
         "object_type",
         help="the object type of the file: contacts, companies, deals, tickets, line_items, notes ..., "
         "or a custom object's name (unknown names are refused, listing the portal's types)",
     )
-    p.add_argument("-o", "--out", required=True, help="the .parquet file to keep up to date")
+    p.add_argument(
+        "-o",
+        "--out",
+        required=True,
+        type=parquet_target,
+        metavar="FILE",
+        help="the Parquet file to keep up to date (.parquet or .pq)",
+    )
     p.add_argument(
         "--properties",
         type=property_list,
@@ -74,14 +85,11 @@ def run(args: argparse.Namespace) -> int:
         HubFrameError: the sync failed (``main`` prints it and exits with 2).
     """
     full = True if args.full else (False if args.incremental_only else None)
-    try:
-        with portal_client(args) as hs:
-            res = hs.objects(args.object_type).sync(
-                args.out, properties=properties_of(args.properties), lookback=args.lookback,
-                full=full, progress=not args.no_progress,
-            )  # fmt: skip
-    except SyncError as exc:
-        raise SyncError(in_options(str(exc), _OPTIONS)) from exc
+    with portal_client(args) as hs:
+        res = hs.objects(args.object_type).sync(
+            args.out, properties=properties_of(args.properties), lookback=args.lookback,
+            full=full, progress=not args.no_progress,
+        )  # fmt: skip
     how = f"read in full ({res.full_reason})" if res.full else "incremental"
     emit(
         f"Synced {res.path}: {res.created:,} created, {res.updated:,} updated, "
