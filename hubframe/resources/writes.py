@@ -32,7 +32,7 @@ from ..errors import (
 from ..validate import check_id, check_ids, is_missing
 from .base import Resource
 from .batch_writes import BatchRun, rows_of_results
-from .rows import encode_row, records_to_write
+from .rows import check_unique_columns, encode_row, records_to_write
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -242,6 +242,7 @@ class Writes(Resource):
     def _update_inputs(self, df: pd.DataFrame) -> tuple[list[str], list[dict[str, Any] | None]]:
         """The ids and batch inputs of a many-record update, checked (nothing is sent yet);
         the input of a row whose every cell is empty is None (the row is skipped)."""
+        check_unique_columns(df)
         if "id" not in df.columns:
             raise InputError(
                 f"the DataFrame needs an 'id' column naming the records to update (columns: {list(df.columns)[:8]})"
