@@ -74,7 +74,10 @@ class Writes(Resource):
                 (one record; for many, :meth:`upsert` creates the new and updates the rest).
 
         Returns:
-            The created records, with HubSpot's default properties and those written.
+            The created records, with HubSpot's default properties and those written;
+            ``df.attrs["failed"]`` lists the rows HubSpot refused, each with its ``row``
+            (the input frame's index label, ``properties.loc[f["row"]]``; the position
+            in a list of dicts), its ``position`` from 0 and HubSpot's ``message``.
 
         Raises:
             InputError / UnknownPropertyError: bad values, before anything is sent.
@@ -185,9 +188,11 @@ class Writes(Resource):
             refused = _batch_failures(data, "row")
             for failure in refused:
                 failure["input"] = rows[failure["row"]] if failure["row"] is not None else None
-                failed.append(failure)
+                failed.append(_labelled(failure, failure["row"], source))
                 status = response.status_code
-            by_row = rows_of_results(data.get("results") or [], batch, {f["row"] for f in refused})
+            by_row = rows_of_results(
+                data.get("results") or [], batch, {f["position"] for f in refused}
+            )
             run.add(by_row)
         df = self.frame([dict(run.records[n]) for n in sorted(run.records)], names)
         _report_failures(df, failed, len(rows), self.object_type, "created", path, status)
@@ -209,7 +214,9 @@ class Writes(Resource):
 
         Returns:
             The updated records (a skipped row has none; ``df.attrs["skipped"]`` lists
-            ``{"row", "id"}`` of each, ``df.attrs["failed"]`` those HubSpot refused).
+            ``{"row", "position", "id"}`` of each, ``df.attrs["failed"]`` those HubSpot
+            refused, with its ``message``). ``row`` is the frame's index label
+            (``df.loc[f["row"]]``) and ``position`` its place from 0 (``df.iloc[...]``).
 
         Raises:
             NotFoundError: (one id) no such record.
@@ -293,10 +300,12 @@ class Writes(Resource):
                     run.add({row_of[str(rec["id"])]: rec})
             for failure in _batch_failures(data, "id"):
                 failure["input"] = by_id.get(failure["id"])
-                failed.append(failure)
+                failed.append(_labelled(failure, row_of.get(failure["id"]), df))
                 status = response.status_code
         result = self.frame([dict(run.records[n]) for n in sorted(run.records)], names)
-        result.attrs["skipped"] = [{"row": n, "id": ids[n]} for n in skipped]
+        result.attrs["skipped"] = [
+            {"row": _labelled({}, n, df)["row"], "position": n, "id": ids[n]} for n in skipped
+        ]
         _report_skipped(result, len(ids), self.object_type)
         _report_failures(result, failed, len(sent), self.object_type, "updated", path, status)
         return result
@@ -389,6 +398,23 @@ def _batch_failures(data: dict[str, Any], key: str) -> list[dict[str, Any]]:
     return out
 
 
+def _labelled(failure: dict[str, Any], position: int | None, source: Any) -> dict[str, Any]:
+    """``failure`` naming its row as the caller can find it: ``row`` is the DataFrame's
+    index label (``df.loc[f["row"]]``; the position for a list of dicts), ``position``
+    the row's place counted from 0 (``df.iloc[f["position"]]``)."""
+    import pandas as pd
+
+    failure["position"] = position
+    if position is None:
+        failure["row"] = None
+    elif isinstance(source, pd.DataFrame):
+        label = source.index[position]
+        failure["row"] = label.item() if hasattr(label, "item") else label
+    else:
+        failure["row"] = position
+    return failure
+
+
 def _report_failures(
     df: pd.DataFrame,
     failed: list[dict[str, Any]],
@@ -402,11 +428,13 @@ def _report_failures(
 
     When some inputs were written, the failures go to ``df.attrs["failed"]`` with a
     warning; when none was, a :class:`BatchError` carrying every failure is raised.
+    Each failure names its ``row`` by the input frame's index label and its
+    ``position`` from 0 (see :func:`_labelled`); an update's also its ``id``.
     """
     df.attrs["failed"] = [{k: f[k] for k in f if k not in ("category", "input")} for f in failed]
     if not failed:
         return
-    key = "row" if "row" in failed[0] else "id"
+    key = "id" if "id" in failed[0] else "row"
     shown = "; ".join(f"{key} {f[key]}: {f['message'].rstrip('.')}" for f in failed[:3])
     shown += " ..." if len(failed) > 3 else ""
     names = list(dict.fromkeys(n for f in failed for n in f.get("required", [])))

@@ -688,7 +688,9 @@ def test_batch_inputs_hubspot_refuses_are_reported_not_dropped(write_ctx: Ctx, f
     assert updated["id"].tolist() == [ids[0], ids[2]]
     assert updated["lastname"].tolist() == ["U0", "U2"]
     failed = updated.attrs["failed"]
-    assert failed == [{"id": MISSING, "message": "not found (never created, or deleted)"}]
+    assert failed == [
+        {"id": MISSING, "row": 1, "position": 1, "message": "not found (never created, or deleted)"}
+    ]
     figures.add("bad_input", "unknown_record_id")
 
 
