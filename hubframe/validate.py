@@ -74,19 +74,16 @@ def is_ascii_digits(text: str) -> bool:
 
 
 def whole_number(value: Any) -> int | None:
-    """``value`` as an int when it is a whole number, else None (never for a bool).
+    """``value`` as an int when it is of an integer type, else None (never for a bool).
 
-    An ``int``, a NumPy or pandas integer, or a finite float holding a whole number
-    (``5.0``, e.g. from ``len(df) / 2``) counts; a bool does not (``True`` is no count).
+    An ``int`` or a NumPy integer (``np.int64(5)``, what ``len``-like pandas results and
+    integer columns hold) counts. A bool does not (``True`` is no count), nor a float
+    (``10.0`` is more often a mistake than a count).
     """
     if isinstance(value, bool) or type(value).__name__ == "bool_":
         return None
     if isinstance(value, numbers.Integral):
         return int(value)
-    if isinstance(value, numbers.Real):
-        number = float(value)
-        if math.isfinite(number) and number.is_integer():
-            return int(number)
     return None
 
 
@@ -234,7 +231,7 @@ def check_emails(emails: Any) -> list[str]:
 
 def check_count(name: str, value: Any, low: int) -> int:
     """A whole-number option (``parallel=``, ``row_group_size=``) of at least ``low``, as an
-    int (NumPy integers and whole floats are taken; see :func:`whole_number`)."""
+    int (NumPy integers are taken; see :func:`whole_number`)."""
     number = whole_number(value)
     if number is None or number < low:
         raise InputError(f"{name}={value!r:.100}: use a whole number >= {low}")
@@ -266,8 +263,8 @@ def check_max_records(max_records: Any) -> int | None:
 def check_after(after: Any) -> str | None:
     """A paging cursor (``after=``): None for the first page, else the cursor as text.
 
-    HubSpot's cursors are text, but a cursor kept in an int column (NumPy's too, or a
-    whole float) is taken as the whole number it holds.
+    HubSpot's cursors are text, but a cursor kept in an int column (NumPy's too) is
+    taken as the whole number it holds.
     """
     if after is None:
         return None

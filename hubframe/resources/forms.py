@@ -169,8 +169,8 @@ def _raw_submissions(fields: Any) -> list[Mapping[str, Any]]:
     if isinstance(fields, (list, tuple)) and all(isinstance(r, Mapping) for r in fields):
         return list(fields)
     raise InputError(
-        "fields must be a dict, a DataFrame, a list of dicts (one submission each) or "
-        "HubSpot's fields list [{'name': ..., 'value': ...}], not "
+        "fields must be a dict, a DataFrame or a list of dicts (one submission per row), "
+        "or HubSpot's fields list [{'name': ..., 'value': ...}], not "
         f"{type(fields).__name__} {fields!r:.100}"
     )
 

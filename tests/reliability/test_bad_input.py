@@ -30,6 +30,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -517,6 +518,52 @@ LOCAL = [
     case("demo_deals_str", "bad_option", lambda c, _: run_demo(c.tmp / "demo", deals="100"), InputError, ["--deals='100'"], ["whole number >= 0"]),
     case("search_form_operator_unknown", "bad_option", lambda c, _: SearchForm(c.hs, field="email", operator="LIKE"), InputError, ["operator='LIKE'"], ["use one of EQ"]),
     case("search_form_max_records_zero", "bad_option", lambda c, _: SearchForm(c.hs, max_records=0), InputError, ["max_records=0"], ["whole number >= 1"]),
+    # ---- hardened inputs: ids, numbers, text, times, frames and search values
+    case("get_id_superscript", "non_numeric_id", lambda c, _: c.hs.contacts.get("\u00b2"), InputError, ["contact id '\u00b2'"], [ID_FIX]),
+    case("get_id_circled", "non_numeric_id", lambda c, _: c.hs.contacts.get("\u2460"), InputError, ["contact id '\u2460'"], [ID_FIX]),
+    case("get_id_arabic_indic", "non_numeric_id", lambda c, _: c.hs.contacts.get("\u0661\u0662"), InputError, ["contact id '\u0661\u0662'"], [ID_FIX]),
+    case("get_id_fullwidth", "non_numeric_id", lambda c, _: c.hs.deals.get("\uff11\uff12"), InputError, ["deal id '\uff11\uff12'"], [ID_FIX]),
+    case("get_many_one_superscript", "non_numeric_id", lambda c, _: c.hs.contacts.get_many([c.contact_ids[0], "5\u00b2"]), InputError, ["contact id '5\u00b2'"], [ID_FIX]),
+    case("lists_add_arabic_indic", "non_numeric_id", lambda c, _: c.hs.lists.add(c.lid, np.array([c.contact_ids[0], "\u0661\u0662"])), InputError, ["record id '\u0661\u0662'"], [ID_FIX]),
+    case("create_number_underscore", "value_type_mismatch", lambda c, _: c.hs.deals.create({"dealname": "x", "amount": "1_000"}), InputError, ["amount", "'1_000'"], [NUMBER_FIX]),
+    case("create_number_fullwidth", "value_type_mismatch", lambda c, _: c.hs.deals.create({"dealname": "x", "amount": "\uff11\uff12"}), InputError, ["amount", "'\uff11\uff12'"], [NUMBER_FIX]),
+    case("update_number_arabic_indic", "value_type_mismatch", lambda c, _: c.hs.deals.update(c.deal_ids[0], {"amount": "\u0661\u0662"}), InputError, ["amount", "'\u0661\u0662'"], [NUMBER_FIX]),
+    case("create_number_inf_text", "value_type_mismatch", lambda c, _: c.hs.deals.create({"dealname": "x", "amount": "Infinity"}), InputError, ["amount", "'Infinity'"], [NUMBER_FIX]),
+    case("create_df_number_comma", "value_type_mismatch", lambda c, _: c.hs.deals.create(pd.DataFrame({"dealname": ["a", "b"], "amount": ["1", "1,5"]})), InputError, ["row 1", "'1,5'"], [NUMBER_FIX]),
+    case("search_number_underscore", "value_type_mismatch", lambda c, _: c.hs.deals.search("amount", "1_000"), InputError, ["amount", "'1_000'"], [NUMBER_FIX]),
+    case("update_lone_surrogate", "value_type_mismatch", lambda c, _: c.hs.contacts.update(c.contact_ids[0], {"lastname": "a\ud800b"}), InputError, ["lastname", "not valid Unicode text"], ["values must be valid text"]),
+    case("create_df_lone_surrogate", "value_type_mismatch", lambda c, _: c.hs.companies.create(pd.DataFrame({"name": pd.Series(["A", "B\udcff"], dtype=object)})), InputError, ["row 1", "name", "not valid Unicode text"], ["values must be valid text"]),
+    case("search_lone_surrogate", "value_type_mismatch", lambda c, _: c.hs.contacts.search("lastname", "\udc80"), InputError, ["lastname", "not valid Unicode text"], ["values must be valid text"]),
+    case("search_token_lone_surrogate", "value_type_mismatch", lambda c, _: c.hs.contacts.search("email", "*\ud800", operator="CONTAINS_TOKEN"), InputError, ["email", "not valid Unicode text"], ["values must be valid text"]),
+    case("submit_lone_surrogate", "value_type_mismatch", lambda c, _: c.hs.forms.submit(c.pid, c.guid, {**E, "firstname": "\ud83d"}), InputError, ["submission 0: field 'firstname'", "not valid Unicode text"], ["values must be valid text"]),
+    case("create_datetime_ms_out_of_range", "value_type_mismatch", lambda c, _: c.hs.deals.create({"dealname": "x", "closedate": 10**15}), InputError, ["closedate", "1000000000000000"], ["years 1-9999", "milliseconds since 1970"]),
+    case("update_datetime_ms_text_out_of_range", "value_type_mismatch", lambda c, _: c.hs.deals.update(c.deal_ids[0], {"closedate": str(10**15)}), InputError, ["closedate", "1000000000000000"], ["years 1-9999"]),
+    case("create_date_ms_out_of_range", "value_type_mismatch", lambda c, _: c.hs.contacts.create({**E, "contract_start_date": 10**15 * 86_400_000}), InputError, ["contract_start_date", "outside the years"], ["milliseconds since 1970"]),
+    case("search_datetime_ms_out_of_range", "value_type_mismatch", lambda c, _: c.hs.contacts.search("createdate", 10**15, operator="GT"), InputError, ["createdate", "1000000000000000"], ["years 1-9999"]),
+    case("create_df_two_email_columns", "bad_option", lambda c, _: c.hs.contacts.create(pd.DataFrame([["a@example.com", "b@example.com"]], columns=["email", "email"])), InputError, ["more than one column named 'email'"], ["keep one of each", "rename the others"]),
+    case("update_df_two_id_columns", "bad_option", lambda c, _: c.hs.contacts.update(pd.DataFrame([[c.contact_ids[0], c.contact_ids[1], "L"]], columns=["id", "id", "lastname"])), InputError, ["more than one column named 'id'"], ["keep one of each"]),
+    case("upsert_df_two_name_columns", "bad_option", lambda c, _: c.hs.contacts.upsert(pd.DataFrame([["a@example.com", "A", "B"]], columns=["email", "firstname", "firstname"])), InputError, ["more than one column named 'firstname'"], ["keep one of each"]),
+    case("submit_df_two_email_columns", "bad_option", lambda c, _: c.hs.forms.submit(c.pid, c.guid, pd.DataFrame([["a@example.com", "b@example.com"]], columns=["email", "email"])), InputError, ["more than one column named 'email'"], ["keep one of each"]),
+    case("search_value_pd_na", "bad_option", lambda c, _: c.hs.contacts.search("lastname", pd.NA), InputError, ["EQ on lastname", "<NA>"], ["operator='NOT_HAS_PROPERTY'"]),
+    case("search_value_nan", "bad_option", lambda c, _: c.hs.deals.search("amount", float("nan"), operator="GT"), InputError, ["GT on amount", "nan"], ["operator='NOT_HAS_PROPERTY'"]),
+    case("search_value_np_nan", "bad_option", lambda c, _: c.hs.deals.search("amount", np.nan), InputError, ["EQ on amount", "nan"], ["operator='NOT_HAS_PROPERTY'"]),
+    case("search_value_nat", "bad_option", lambda c, _: c.hs.contacts.search("createdate", pd.NaT), InputError, ["EQ on createdate", "NaT"], ["operator='NOT_HAS_PROPERTY'"]),
+    case("search_value_none", "bad_option", lambda c, _: c.hs.contacts.search("lastname", None), InputError, ["EQ on lastname", "None"], ["operator='NOT_HAS_PROPERTY'"]),
+    case("search_filter_value_na", "bad_option", lambda c, _: c.hs.contacts.search(filters=[("lastname", "NEQ", pd.NA)]), InputError, ["NEQ on lastname", "<NA>"], ["operator='NOT_HAS_PROPERTY'"]),
+    case("search_in_with_nan", "bad_option", lambda c, _: c.hs.contacts.search("lastname", ["Rossi", np.nan], operator="IN"), InputError, ["lastname", "nan"], ["operator='NOT_HAS_PROPERTY'"]),
+    case("search_between_with_nat", "bad_option", lambda c, _: c.hs.contacts.search("createdate", (pd.NaT, "2024-01-01"), operator="BETWEEN"), InputError, ["createdate", "NaT"], ["operator='NOT_HAS_PROPERTY'"]),
+    case("search_in_2d_array", "bad_option", lambda c, _: c.hs.contacts.search("lastname", np.array([["a"], ["b"]]), operator="IN"), InputError, ["IN needs a non-empty list"], ["array, Series or Index"]),
+    case("get_page_limit_bool", "bad_option", lambda c, _: c.hs.contacts.get_page(limit=np.bool_(True)), InputError, ["limit=", "True"], ["use a whole number"]),
+    case("get_page_limit_np_float", "bad_option", lambda c, _: c.hs.contacts.get_page(limit=np.float64(25.0)), InputError, ["limit=", "25.0"], ["use a whole number"]),
+    case("get_all_max_records_bool", "bad_option", lambda c, _: c.hs.contacts.get_all(max_records=True), InputError, ["max_records=True"], ["whole number >= 1"]),
+    case("search_max_records_np_zero", "bad_option", lambda c, _: c.hs.contacts.search("lastname", "Rossi", max_records=np.int64(0)), InputError, ["max_records=", "0"], ["whole number >= 1"]),
+    case("get_page_after_bool", "bad_option", lambda c, _: c.hs.contacts.get_page(after=False), InputError, ["after=False"], ["df.attrs['next_after']"]),
+    case("get_page_after_negative", "bad_option", lambda c, _: c.hs.contacts.get_page(after=np.int64(-1)), InputError, ["after=", "-1"], ["df.attrs['next_after']"]),
+    case("export_parallel_np_zero", "bad_option", lambda c, _: export_step(c, c.tmp / "np.parquet", parallel=np.int64(0)), InputError, ["parallel=", "0"], ["whole number >= 1"]),
+    case("submit_field_list_email_bad", "malformed_email", lambda c, _: c.hs.forms.submit(c.pid, c.guid, [{"name": "email", "value": "nobody"}, {"name": "firstname", "value": "N"}]), InputError, ["submission 0: email 'nobody'"], [EMAIL_FIX]),
+    case("submit_field_list_name_twice", "bad_option", lambda c, _: c.hs.forms.submit(c.pid, c.guid, [{"name": "email", "value": "a@example.com"}, {"name": "email", "value": "b@example.com"}]), InputError, ["field 'email' is in the fields list twice"], ["give each field once"]),
+    case("submit_field_list_name_empty", "bad_option", lambda c, _: c.hs.forms.submit(c.pid, c.guid, [{"name": "", "value": "x"}]), InputError, ["field 0 of the fields list has name ''"], ["non-empty string"]),
+    case("submit_body_fields_not_a_list", "wrong_type", lambda c, _: c.hs.forms.submit(c.pid, c.guid, {"fields": "email=a@b.co"}), InputError, ["fields['fields']='email=a@b.co'"], ["[{'name': 'email', 'value': 'ada@example.com'}, ...]"]),
     case("search_form_submit_in_empty", "bad_option", lambda c, form: submit(form), InputError, ["(got [])"], ["e.g. ['a', 'b']"], prepare=lambda c: SearchForm(c.hs, field="firstname", operator="IN")),
 ]
 # fmt: on
