@@ -31,7 +31,7 @@ from ..errors import (
 )
 from ..validate import check_id, check_ids, is_missing
 from .base import Resource
-from .batch_writes import BatchRun, rows_of_results
+from .batch_writes import BatchRun, label_failure, rows_of_results
 from .rows import check_unique_columns, encode_row, records_to_write
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -188,7 +188,7 @@ class Writes(Resource):
             refused = _batch_failures(data, "row")
             for failure in refused:
                 failure["input"] = rows[failure["row"]] if failure["row"] is not None else None
-                failed.append(_labelled(failure, failure["row"], source))
+                failed.append(label_failure(failure, failure["row"], source))
                 status = response.status_code
             by_row = rows_of_results(
                 data.get("results") or [], batch, {f["position"] for f in refused}
@@ -300,11 +300,11 @@ class Writes(Resource):
                     run.add({row_of[str(rec["id"])]: rec})
             for failure in _batch_failures(data, "id"):
                 failure["input"] = by_id.get(failure["id"])
-                failed.append(_labelled(failure, row_of.get(failure["id"]), df))
+                failed.append(label_failure(failure, row_of.get(failure["id"]), df))
                 status = response.status_code
         result = self.frame([dict(run.records[n]) for n in sorted(run.records)], names)
         result.attrs["skipped"] = [
-            {"row": _labelled({}, n, df)["row"], "position": n, "id": ids[n]} for n in skipped
+            {"row": label_failure({}, n, df)["row"], "position": n, "id": ids[n]} for n in skipped
         ]
         _report_skipped(result, len(ids), self.object_type)
         _report_failures(result, failed, len(sent), self.object_type, "updated", path, status)
@@ -398,23 +398,6 @@ def _batch_failures(data: dict[str, Any], key: str) -> list[dict[str, Any]]:
     return out
 
 
-def _labelled(failure: dict[str, Any], position: int | None, source: Any) -> dict[str, Any]:
-    """``failure`` naming its row as the caller can find it: ``row`` is the DataFrame's
-    index label (``df.loc[f["row"]]``; the position for a list of dicts), ``position``
-    the row's place counted from 0 (``df.iloc[f["position"]]``)."""
-    import pandas as pd
-
-    failure["position"] = position
-    if position is None:
-        failure["row"] = None
-    elif isinstance(source, pd.DataFrame):
-        label = source.index[position]
-        failure["row"] = label.item() if hasattr(label, "item") else label
-    else:
-        failure["row"] = position
-    return failure
-
-
 def _report_failures(
     df: pd.DataFrame,
     failed: list[dict[str, Any]],
@@ -429,7 +412,7 @@ def _report_failures(
     When some inputs were written, the failures go to ``df.attrs["failed"]`` with a
     warning; when none was, a :class:`BatchError` carrying every failure is raised.
     Each failure names its ``row`` by the input frame's index label and its
-    ``position`` from 0 (see :func:`_labelled`); an update's also its ``id``.
+    ``position`` from 0 (see :func:`.batch_writes.label_failure`); an update's also its ``id``.
     """
     df.attrs["failed"] = [{k: f[k] for k in f if k not in ("category", "input")} for f in failed]
     if not failed:

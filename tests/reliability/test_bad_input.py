@@ -741,6 +741,212 @@ def test_batch_inputs_hubspot_refuses_are_reported_not_dropped(write_ctx: Ctx, f
     figures.add("bad_input", "unknown_record_id")
 
 
+# -- inputs that are taken, and mean what they say ------------------------------------------------
+
+EMPTY_CELLS = [None, float("nan"), np.nan, np.float64("nan"), pd.NA, pd.NaT]
+
+
+def _stored(c: Ctx, object_type: str, rid: str) -> dict[str, str]:
+    with c.sb.store.lock:
+        return dict(c.sb.store.tables[object_type].records[int(rid)].props)
+
+
+@pytest.mark.parametrize("empty", EMPTY_CELLS, ids=repr)
+def test_an_empty_value_leaves_a_property_alone_on_every_write_path(empty, write_ctx: Ctx, figures):
+    """One rule: None/NaN/pd.NA/NaT in a dict, a list of dicts or a frame cell, for update,
+    create and upsert alike, leaves the property as it is (only hf.CLEAR clears)."""
+    c = write_ctx
+    a, b = c.contact_ids[:2]
+    before = {rid: _stored(c, "contacts", rid) for rid in (a, b)}
+    assert before[a].get("lastname") and before[b].get("lastname")  # there is a value to lose
+    c.hs.contacts.update(a, {"lastname": empty, "firstname": "One"})
+    frame = pd.DataFrame(
+        {"id": [b], "lastname": pd.Series([empty], dtype=object), "firstname": ["Two"]}
+    )
+    c.hs.contacts.update(frame)
+    for rid, first in ((a, "One"), (b, "Two")):
+        after = _stored(c, "contacts", rid)
+        assert after["lastname"] == before[rid]["lastname"] and after["firstname"] == first
+    one = c.hs.contacts.create({"email": "e1@example.com", "lastname": empty})
+    many = c.hs.contacts.create([{"email": "e2@example.com", "lastname": empty}])
+    for rid in (one["id"].iloc[0], many["id"].iloc[0]):
+        assert _stored(c, "contacts", rid).get("lastname") in (None, "")
+    email = c.hs.contacts.get(a, properties=["email"])["email"].iloc[0]
+    up = c.hs.contacts.upsert([{"email": email, "lastname": empty, "firstname": "Three"}])
+    assert up["result"].tolist() == ["updated"]
+    assert _stored(c, "contacts", a)["lastname"] == before[a]["lastname"]
+    c.hs.contacts.update(a, {"lastname": hf.CLEAR})  # and the marker does clear
+    assert _stored(c, "contacts", a).get("lastname") in (None, "")
+    figures.add("bad_input", "empty_value")
+
+
+def test_numbers_in_plain_notation_are_written_and_read_back(write_ctx: Ctx, figures):
+    c = write_ctx
+    given = ["-1.5e3", ".5", "+12", "7.", "2E2", " 42 "]
+    df = c.hs.deals.create([{"dealname": f"n{i}", "amount": v} for i, v in enumerate(given)])
+    assert df["amount"].tolist() == [float(v) for v in given]
+    back = c.hs.deals.get_many(df["id"], properties=["amount"])
+    assert back.set_index("id").loc[df["id"], "amount"].tolist() == [float(v) for v in given]
+    figures.add("bad_input", "value_type_mismatch")
+
+
+def test_the_sandbox_refuses_what_the_client_refuses(write_ctx: Ctx, figures):
+    """Sent past the client's checks, HubSpot's (the sandbox's) own rule answers 400."""
+    c = write_ctx
+    path = c.hs.paths.objects("deals")
+    before = portal_state(c.sb)
+    for props in ({"amount": "1_000"}, {"amount": "\uff11\uff12"}, {"closedate": str(10**15)}):
+        with pytest.raises(ValidationError) as info:
+            c.hs.request_json("POST", path, json={"properties": {"dealname": "x", **props}})
+        [value] = props.values()
+        assert value in str(info.value)
+    assert portal_state(c.sb) == before
+    figures.add("bad_input", "value_type_mismatch")
+
+
+def test_counts_cursors_and_sequences_of_any_container_are_taken(read_ctx: Ctx, figures):
+    c = read_ctx
+    assert len(c.hs.contacts.get_page(limit=np.int64(5))) == 5
+    first = c.hs.contacts.get_page(limit=2)
+    cursor = first.attrs["next_after"]
+    same = c.hs.contacts.get_page(limit=2, after=np.int64(int(cursor)))
+    assert same["id"].tolist() == c.hs.contacts.get_page(limit=2, after=cursor)["id"].tolist()
+    assert len(c.hs.contacts.get_all(max_records=np.int32(7), progress=False)) == 7
+    emails = c.emails[:3]
+    expected = sorted(c.hs.contacts.search("email", emails, operator="IN", progress=False)["id"])
+    assert len(expected) == 3
+    for values in (
+        tuple(emails),
+        set(emails),
+        np.array(emails),
+        pd.Series(emails),
+        pd.Index(emails),
+    ):
+        got = c.hs.contacts.search(
+            "email", values, operator="IN", max_records=np.int64(10), progress=False
+        )
+        assert sorted(got["id"]) == expected, type(values).__name__
+    ids = c.contact_ids[:3]
+    for values in (np.array(ids), pd.Index(ids), np.array([int(i) for i in ids])):
+        assert sorted(c.hs.contacts.get_many(values)["id"]) == sorted(ids)
+    figures.add("bad_input", "wrong_type")
+
+
+def test_enroll_and_list_add_take_arrays(write_ctx: Ctx, figures):
+    c = write_ctx
+    out = c.hs.workflows.enroll(c.wid, np.array(c.emails[:2]))
+    assert out["outcome"].tolist() == ["enrolled", "enrolled"]
+    assert (
+        out["email"].tolist() == [e.lower() for e in c.emails[:2]]
+        or out["email"].tolist() == c.emails[:2]
+    )
+    with c.sb.store.lock:
+        enrolled = set(
+            c.sb.store.enrollments.get(int(c.wid), c.sb.store.enrollments.get(c.wid, ()))
+        )
+    assert len(enrolled) >= 2
+    c.hs.lists.add(c.lid, pd.Index(c.contact_ids[:2]))
+    with c.sb.store.lock:
+        members = {str(m) for v in c.sb.store.list_members.values() for m in v}
+    assert set(c.contact_ids[:2]) <= members
+    figures.add("bad_input", "wrong_type")
+
+
+def test_eq_on_a_datetime_with_a_date_finds_that_utc_day(read_ctx: Ctx, figures):
+    c = read_ctx
+    created = c.hs.contacts.get_all(properties=["createdate"], progress=False)
+    days = created["createdate"].dt.tz_convert("UTC").dt.date
+    day = days.value_counts().index[0]  # the busiest day, so the range has several records
+    expected = sorted(created.loc[days == day, "id"])
+    watch = RequestWatch(c.sb)
+    for value in (day.isoformat(), day):
+        got = c.hs.contacts.search("createdate", value, progress=False)
+        assert sorted(got["id"]) == expected
+    bodies = [r for r in watch.new() if r.method == "POST" and "search" in r.path]
+    assert bodies, "the searches were sent"
+    start = int(dt.datetime(day.year, day.month, day.day, tzinfo=UTC).timestamp() * 1000)
+    spec = c.hs.contacts.filter_groups("createdate", day.isoformat())
+    assert spec == [
+        {
+            "filters": [
+                {
+                    "propertyName": "createdate",
+                    "operator": "BETWEEN",
+                    "value": str(start),
+                    "highValue": str(start + 86_400_000 - 1),
+                }
+            ]
+        }
+    ]
+    # A datetime is one instant, as before: EQ stays EQ.
+    instant = c.hs.contacts.filter_groups("createdate", _dt(2022, 3, 15, 9, 30))
+    assert instant[0]["filters"][0]["operator"] == "EQ"
+    figures.add("bad_input", "value_type_mismatch")
+
+
+def test_out_of_range_times_from_the_server_read_as_null_with_one_warning_per_column(
+    write_ctx: Ctx, figures
+):
+    c = write_ctx
+    rids = c.deal_ids[:3]
+    with c.sb.store.lock:
+        table = c.sb.store.tables["deals"]
+        for rid in rids:  # stored behind the sandbox's own checks, as a broken portal would
+            table.apply(table.records[int(rid)], {"closedate": str(10**15)})
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        df = c.hs.deals.get_many(rids, properties=["closedate", "amount"])
+        every = c.hs.deals.get_all(properties=["closedate"], progress=False)
+    assert df["closedate"].isna().all() and len(df) == 3
+    assert every.set_index("id").loc[rids, "closedate"].isna().all()
+    assert every["closedate"].notna().any()  # the other deals keep their dates
+    messages = [str(w.message) for w in caught if issubclass(w.category, HubFrameWarning)]
+    assert len([m for m in messages if "closedate" in m]) == 2  # one per read, not one per value
+    assert all("3 values" in m for m in messages if "closedate" in m)
+    figures.add("bad_input", "value_type_mismatch")
+
+
+def test_refused_rows_are_named_by_the_frames_index_label(write_ctx: Ctx, figures):
+    c = write_ctx
+    taken = c.emails[0]
+    frame = pd.DataFrame({"email": ["l0@example.com", taken, "l2@example.com"]}, index=[10, 13, 17])
+    with pytest.warns(HubFrameWarning, match=r"1 of 3 contacts were not created: row 13"):
+        created = c.hs.contacts.create(frame)
+    [failed] = created.attrs["failed"]
+    assert failed["row"] == 13 and failed["position"] == 1
+    assert frame.loc[failed["row"], "email"] == taken
+    assert frame.iloc[failed["position"]]["email"] == taken
+    ids = [c.contact_ids[0], MISSING, c.contact_ids[1]]
+    upd = pd.DataFrame({"id": ids, "lastname": ["a", "b", "c"]}, index=["x", "y", "z"])
+    with pytest.warns(HubFrameWarning, match=f"id {MISSING}"):
+        updated = c.hs.contacts.update(upd)
+    [failed] = updated.attrs["failed"]
+    assert (failed["row"], failed["position"], failed["id"]) == ("y", 1, MISSING)
+    assert upd.loc[failed["row"], "id"] == MISSING
+    figures.add("bad_input", "duplicate_record")
+
+
+@pytest.mark.parametrize("shape", ["field_list", "body"])
+def test_hubspots_own_fields_list_is_one_submission(shape, write_ctx: Ctx, figures):
+    c = write_ctx
+    items = [{"name": "email", "value": "conn@example.com"}, {"name": "firstname", "value": "Con"}]
+    fields: Any = items if shape == "field_list" else {"fields": items}
+    before = len(c.sb.store.submissions)
+    out = c.hs.forms.submit(c.pid, c.guid, fields)
+    assert out["outcome"].tolist() == ["submitted"] and out["email"].tolist() == [
+        "conn@example.com"
+    ]
+    with c.sb.store.lock:
+        assert len(c.sb.store.submissions) == before + 1
+        sent = c.sb.store.submissions[-1]["fields"]
+        rid = c.sb.store.tables["contacts"].email_index.get("conn@example.com")
+        props = dict(c.sb.store.tables["contacts"].records[rid].props)
+    names = sorted(f["name"] for f in sent) if isinstance(sent, list) else sorted(sent)
+    assert names == ["email", "firstname"]
+    assert props["firstname"] == "Con"
+    figures.add("bad_input", "wrong_type")
+
+
 # -- more than 100 ids: chunked into 100-id batches, never an error ------------------------------
 
 UNKNOWN_IDS = [str(9_000_000 + i) for i in range(20)]
