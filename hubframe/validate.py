@@ -193,7 +193,7 @@ def values_of(
         values = values[column]
     if isinstance(values, pd.Series):
         values = values.dropna().tolist()
-    if isinstance(values, single) and not isinstance(values, bool):
+    if _is_single(values, single):
         values = [values]
     values = sequence_of(values) or values
     if not isinstance(values, Iterable) or isinstance(values, (bytes, Mapping)):
@@ -205,6 +205,14 @@ def values_of(
     if not out:
         raise InputError(f"no {what}s given: pass at least one")
     return out
+
+
+def _is_single(value: Any, single: tuple[type, ...]) -> bool:
+    """Whether ``value`` is one value of ``single``; where ``int`` is one, so is any
+    integer type (``np.int64(5)`` is one id, as ``5`` is). Never a bool."""
+    if isinstance(value, bool) or type(value).__name__ == "bool_":
+        return False
+    return isinstance(value, single) or (int in single and isinstance(value, numbers.Integral))
 
 
 def check_ids(values: Any, *, what: str = "id") -> list[str]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import numbers
 from collections.abc import Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -318,7 +319,7 @@ class Writes(Resource):
         Raises:
             NotFoundError: (one id) no such record.
         """
-        if isinstance(record_id, (str, int)) and not isinstance(record_id, bool):
+        if isinstance(record_id, (str, numbers.Integral)) and not isinstance(record_id, bool):
             rid = check_id(record_id, what=f"{self.singular} id")
             self._hs.request(
                 "DELETE", self._hs.paths.object(self.object_type, rid), kind="idempotent"
