@@ -5,12 +5,18 @@ upsert, search filter, form field) values are checked here, so a bad value fails
 locally with an error naming the property, the value and the fix, and nothing
 is half-written.
 
-One rule for every write (create, update, upsert; one record or a frame): an empty
-value (None, NaN, ``pd.NA``, ``NaT``) leaves the property as it is, and a value is
-cleared only by the explicit marker :data:`CLEAR` (sent as HubSpot's ``""``). The
-empty string itself is refused: HubSpot reads ``""`` as "clear", and a frame read
-from a CSV or filled with ``fillna("")`` holds ``""`` where nothing was meant, so
-taking it at its word would wipe values by accident.
+One rule for every write (create, update, upsert; one record as a dict or many as a
+DataFrame or a list of dicts): an empty value (None, NaN, ``pd.NA``, ``NaT``, NumPy's
+too) leaves the property as it is, wherever it is written, and a value is cleared only
+by the explicit marker :data:`CLEAR` (sent as HubSpot's ``""``). The empty string
+itself is refused: HubSpot reads ``""`` as "clear", and a frame read from a CSV or
+filled with ``fillna("")`` holds ``""`` where nothing was meant, so taking it at its
+word would wipe values by accident. :func:`is_empty_cell` is that one test.
+
+What is sent must be what HubSpot stores and hubframe reads back: numbers only in the
+plain notation HubSpot reads as numbers (:data:`NUMBER_RE`), text only as valid Unicode
+(a lone surrogate cannot be sent as UTF-8), times only within the years a datetime
+holds (1-9999).
 """
 
 from __future__ import annotations
@@ -19,19 +25,39 @@ import datetime as dt
 import difflib
 import math
 import numbers
+import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from .errors import InputError
-from .validate import check_email, is_missing
+from .validate import check_email, is_ascii_digits, is_missing
 
 if TYPE_CHECKING:  # pragma: no cover
     from .properties import Property, PropertySet
 
-__all__ = ["CLEAR", "Clear", "encode_properties", "encode_value"]
+__all__ = [
+    "CLEAR",
+    "NUMBER_RE",
+    "Clear",
+    "check_text",
+    "encode_properties",
+    "encode_value",
+    "is_empty_cell",
+]
 
 _MIDNIGHT_MS = 86_400_000
-_NUMBER_FIX = "; pass an int, a float or a numeric string such as '12.5' (None clears it)"
+_NUMBER_FIX = (
+    "; pass an int, a float or a numeric string such as '12.5' or '-1.5e3' "
+    "(None leaves it as it is, hf.CLEAR clears it)"
+)
+
+#: The text a number property takes: ASCII digits with an optional sign, one decimal
+#: point and an exponent (``-12``, ``12.5``, ``.5``, ``1e6``). Python's ``float()`` also
+#: takes ``'1_000'``, full-width and other scripts' digits, ``'inf'`` and ``'nan'``: HubSpot
+#: keeps such text as it is, and it then reads back as no number at all. Which notations
+#: HubSpot parses is unconfirmed; this is the plain decimal notation every JSON and
+#: HubSpot client writes, so a value it accepts is one every reader reads back.
+NUMBER_RE = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?", re.ASCII)
 
 
 class Clear:
@@ -89,7 +115,7 @@ def _date_string(prop: Property, value: Any, given: Any = None) -> str:
                 f"{prop.name} is a date property: epoch milliseconds {given!r} is not midnight UTC "
                 "(HubSpot rejects it). Pass a date such as '2024-05-01'."
             )
-        return dt.datetime.fromtimestamp(int(value) / 1000, dt.timezone.utc).date().isoformat()
+        return _from_epoch_ms(prop, int(value), given).date().isoformat()
     if isinstance(value, str):
         parsed = _date_text(value.strip())
         if parsed is not None:
@@ -103,12 +129,24 @@ def _date_text(text: str) -> dt.date | dt.datetime | int | None:
         return dt.date.fromisoformat(text)
     except ValueError:
         pass
-    if text.isdigit():
+    if is_ascii_digits(text):
         return int(text)
     try:
         return dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
         return None
+
+
+def _from_epoch_ms(prop: Property, ms: int, given: Any) -> dt.datetime:
+    """Epoch milliseconds as a UTC datetime, or InputError when no datetime holds them."""
+    try:
+        return dt.datetime.fromtimestamp(ms / 1000, dt.timezone.utc)
+    except (ValueError, OverflowError, OSError):
+        raise InputError(
+            f"{prop.name}: epoch milliseconds {given!r} is outside the years 1-9999, so it is "
+            "no time HubSpot or pandas can hold (seconds or microseconds given as "
+            "milliseconds?); pass milliseconds since 1970, an ISO date or a datetime"
+        ) from None
 
 
 def _datetime_string(prop: Property, value: Any) -> str:
@@ -125,10 +163,10 @@ def _datetime_string(prop: Property, value: Any) -> str:
     if isinstance(value, dt.date):
         return value.isoformat() + "T00:00:00.000Z"
     if isinstance(value, numbers.Integral) and not isinstance(value, bool):
-        return _datetime_string(prop, dt.datetime.fromtimestamp(int(value) / 1000, dt.timezone.utc))
+        return _datetime_string(prop, _from_epoch_ms(prop, int(value), value))
     if isinstance(value, str):
         text = value.strip()
-        if text.isdigit():
+        if is_ascii_digits(text):
             return _datetime_string(prop, int(text))
         try:
             parsed = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
@@ -162,12 +200,8 @@ def _number_string(prop: Property, value: Any) -> str:
             )
         f = float(value)
         return str(int(f)) if f.is_integer() else repr(f)
-    if isinstance(value, str):
-        try:
-            f = float(value.strip())
-        except ValueError:
-            f = math.nan
-        if math.isfinite(f):
+    if isinstance(value, str) and NUMBER_RE.fullmatch(value.strip()):
+        if math.isfinite(float(value)):
             return value.strip()
     raise InputError(
         f"{prop.name} is a number property: {value!r:.100} is not a number{_NUMBER_FIX}"
@@ -217,8 +251,8 @@ def encode_value(prop: Property, value: Any) -> str:
     gives ``""``, as a search filter takes it; writes go through :func:`encode_properties`).
 
     Raises:
-        InputError: the value does not fit the property's type or options, or is
-            :data:`CLEAR` (a write's marker, not a value).
+        InputError: the value does not fit the property's type or options, is not valid
+            Unicode text, or is :data:`CLEAR` (a write's marker, not a value).
     """
     if isinstance(value, Clear):
         raise InputError(
@@ -227,6 +261,30 @@ def encode_value(prop: Property, value: Any) -> str:
         )
     if is_missing(value) or (isinstance(value, str) and value == ""):
         return ""
+    return check_text(_typed_string(prop, value), f"{prop.name}", value)
+
+
+def check_text(text: str, where: str, given: Any = None) -> str:
+    """``text`` when it can be sent as UTF-8; InputError naming ``where`` otherwise.
+
+    A lone surrogate (``'\\ud800'``, e.g. from text decoded with ``surrogateescape`` or
+    a JSON ``\\ud800`` escape) is not Unicode text: it cannot be encoded, so the request
+    could not even be built.
+    """
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        shown = given if given is not None else text
+        raise InputError(
+            f"{where}: {shown!r:.100} is not valid Unicode text (a lone surrogate "
+            f"{text[exc.start]!r} at position {exc.start}); values must be valid text: "
+            "decode the source with the right encoding, or drop the character"
+        ) from None
+    return text
+
+
+def _typed_string(prop: Property, value: Any) -> str:
+    """The string of a present value, by the property's type."""
     kind = prop.type
     if kind == "date":
         return _date_string(prop, value)
@@ -246,6 +304,13 @@ def encode_value(prop: Property, value: Any) -> str:
     if prop.name == "email" and text:
         check_email(text, what="email")
     return text
+
+
+def is_empty_cell(value: Any) -> bool:
+    """Whether a write leaves the property alone for ``value``: None, NaN, ``pd.NA``,
+    ``NaT`` (NumPy's too). The same in a dict, a DataFrame cell and a list of dicts, for
+    create, update and upsert alike."""
+    return is_missing(value)
 
 
 def encode_properties(
@@ -271,7 +336,7 @@ def encode_properties(
         if not isinstance(key, str):
             raise InputError(f"property names must be strings, not {key!r}")
     props.resolve([str(k) for k in values], default=[])  # raises UnknownPropertyError
-    given = {name: value for name, value in values.items() if not is_missing(value)}
+    given = {name: value for name, value in values.items() if not is_empty_cell(value)}
     if not given:
         left = " (None and NaN leave a property as it is; hf.CLEAR clears one)" if values else ""
         raise InputError(

@@ -291,8 +291,10 @@ class BatchError(APIStatusError):
     ``df.attrs["failed"]`` lists the others and a :class:`HubFrameWarning` says so.
 
     Attributes:
-        failures: every failed input: ``{"row" or "id": ..., "message": ..., "category": ...,
-            "input": the input as sent}``.
+        failures: every failed input: ``{"row": ..., "position": ..., "message": ...,
+            "category": ..., "input": the input as sent}``, and an update's ``"id"``.
+            ``row`` is the input frame's index label (``df.loc[f["row"]]``; the position
+            for a list of dicts) and ``position`` its place from 0 (``df.iloc``).
     """
 
     def __init__(

@@ -21,6 +21,7 @@ from .errors import ConfigurationError, InputError
 __all__ = [
     "EMAIL_RE",
     "check_count",
+    "check_after",
     "check_email",
     "check_emails",
     "check_flag",
@@ -31,9 +32,12 @@ __all__ = [
     "check_target",
     "check_url",
     "is_loopback",
+    "is_ascii_digits",
     "is_missing",
     "is_positive_number",
+    "sequence_of",
     "values_of",
+    "whole_number",
 ]
 
 #: The one email rule: something@domain.tld, no spaces, and none of the list
@@ -57,6 +61,47 @@ def is_missing(value: Any) -> bool:
         return isinstance(value, float) and math.isnan(value)
     # An array-like answers with an array: it is a value (refused elsewhere), not a missing one.
     return bool(result) if type(result).__name__ in ("bool", "bool_") else False
+
+
+def is_ascii_digits(text: str) -> bool:
+    """True when ``text`` is one or more of the ASCII digits 0-9 and nothing else.
+
+    ``str.isdigit`` also accepts superscripts (``'²'``), circled digits (``'①'``) and
+    other scripts' digits (``'١٢'``), which ``int()`` then refuses or reads as another
+    number: HubSpot's ids and epoch milliseconds are ASCII digits only.
+    """
+    return text.isascii() and text.isdigit()
+
+
+def whole_number(value: Any) -> int | None:
+    """``value`` as an int when it is of an integer type, else None (never for a bool).
+
+    An ``int`` or a NumPy integer (``np.int64(5)``, what ``len``-like pandas results and
+    integer columns hold) counts. A bool does not (``True`` is no count), nor a float
+    (``10.0`` is more often a mistake than a count).
+    """
+    if isinstance(value, bool) or type(value).__name__ == "bool_":
+        return None
+    if isinstance(value, numbers.Integral):
+        return int(value)
+    return None
+
+
+def sequence_of(values: Any) -> list[Any] | None:
+    """The items of a list, tuple, set, frozenset, NumPy array, pandas Series or Index, as
+    a list; None for anything else (text is one value, not a sequence of characters).
+
+    The one reading of "several values" for search's ``IN``, ids and emails, so every
+    call takes the same containers. A set keeps its iteration order.
+    """
+    if isinstance(values, (list, tuple, set, frozenset)):
+        return list(values)
+    import numpy as np
+    import pandas as pd
+
+    if isinstance(values, (np.ndarray, pd.Series, pd.Index)) and values.ndim == 1:
+        return list(values.tolist())
+    return None
 
 
 def check_flag(value: Any, name: str) -> bool:
@@ -83,7 +128,7 @@ def check_id(value: Any, *, what: str = "id") -> str:
     if isinstance(value, bool) or not isinstance(value, (str, int, numbers.Integral)):
         raise InputError(f"{what} {value!r} is not an id: use the number HubSpot shows, e.g. '51'")
     text = str(value).strip()
-    if not text.isdigit() or int(text) <= 0:
+    if not is_ascii_digits(text) or int(text) <= 0:
         raise InputError(
             f"{what} {value!r} is not an id: HubSpot ids are positive whole numbers, e.g. '51'"
         )
@@ -148,8 +193,9 @@ def values_of(
         values = values[column]
     if isinstance(values, pd.Series):
         values = values.dropna().tolist()
-    if isinstance(values, single) and not isinstance(values, bool):
+    if _is_single(values, single):
         values = [values]
+    values = sequence_of(values) or values
     if not isinstance(values, Iterable) or isinstance(values, (bytes, Mapping)):
         raise InputError(
             f"{name}={values!r:.100} ({type(values).__name__}): use one {what} or a list of "
@@ -159,6 +205,14 @@ def values_of(
     if not out:
         raise InputError(f"no {what}s given: pass at least one")
     return out
+
+
+def _is_single(value: Any, single: tuple[type, ...]) -> bool:
+    """Whether ``value`` is one value of ``single``; where ``int`` is one, so is any
+    integer type (``np.int64(5)`` is one id, as ``5`` is). Never a bool."""
+    if isinstance(value, bool) or type(value).__name__ == "bool_":
+        return False
+    return isinstance(value, single) or (int in single and isinstance(value, numbers.Integral))
 
 
 def check_ids(values: Any, *, what: str = "id") -> list[str]:
@@ -184,26 +238,50 @@ def check_emails(emails: Any) -> list[str]:
 
 
 def check_count(name: str, value: Any, low: int) -> int:
-    """A whole-number option (``parallel=``, ``row_group_size=``) of at least ``low``."""
-    if isinstance(value, bool) or not isinstance(value, int) or value < low:
-        raise InputError(f"{name}={value!r}: use a whole number >= {low}")
-    return value
+    """A whole-number option (``parallel=``, ``row_group_size=``) of at least ``low``, as an
+    int (NumPy integers are taken; see :func:`whole_number`)."""
+    number = whole_number(value)
+    if number is None or number < low:
+        raise InputError(f"{name}={value!r:.100}: use a whole number >= {low}")
+    return number
 
 
 def check_limit(limit: Any, page_max: int) -> int:
-    """Records per page: a whole number from 1 to ``page_max``."""
-    if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= page_max:
-        raise InputError(f"limit={limit!r:.100}: a page holds 1 to {page_max} records")
-    return limit
+    """Records per page: a whole number from 1 to ``page_max``, as an int."""
+    number = whole_number(limit)
+    if number is None or not 1 <= number <= page_max:
+        raise InputError(
+            f"limit={limit!r:.100}: a page holds 1 to {page_max} records; use a whole number"
+        )
+    return number
 
 
 def check_max_records(max_records: Any) -> int | None:
-    """``max_records=``: None for all, else a whole number >= 1."""
+    """``max_records=``: None for all, else a whole number >= 1, as an int."""
     if max_records is None:
         return None
-    if isinstance(max_records, bool) or not isinstance(max_records, int) or max_records < 1:
-        raise InputError(f"max_records={max_records!r}: use a whole number >= 1, or None for all")
-    return max_records
+    number = whole_number(max_records)
+    if number is None or number < 1:
+        raise InputError(
+            f"max_records={max_records!r:.100}: use a whole number >= 1, or None for all"
+        )
+    return number
+
+
+def check_after(after: Any) -> str | None:
+    """A paging cursor (``after=``): None for the first page, else the cursor as text.
+
+    HubSpot's cursors are text, but a cursor kept in an int column (NumPy's too) is
+    taken as the whole number it holds.
+    """
+    if after is None:
+        return None
+    number = whole_number(after)
+    if number is not None and number >= 0:
+        return str(number)
+    if isinstance(after, str) and after.strip():
+        return after.strip()
+    raise InputError(f"after={after!r:.100}: pass the cursor from df.attrs['next_after'], or None")
 
 
 def is_positive_number(value: Any) -> bool:

@@ -58,7 +58,12 @@ def test_a_partly_refused_update_keeps_the_written_rows_and_names_the_others(fre
         out = fresh_hs.contacts.update(df)
     assert out["id"].tolist() == [ids[0], ids[1]]
     assert out.attrs["failed"] == [
-        {"id": "999999", "message": "not found (never created, or deleted)"}
+        {
+            "id": "999999",
+            "row": 1,
+            "position": 1,
+            "message": "not found (never created, or deleted)",
+        }
     ]
 
 

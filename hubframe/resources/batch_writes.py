@@ -32,6 +32,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = [
     "BatchRun",
+    "label_failure",
     "may_have_applied",
     "rows_of_results",
     "rows_text",
@@ -337,3 +338,20 @@ def rows_text(rows: Sequence[int]) -> str:
         return f"row {parts[0].start}"
     shown = ", ".join(str(p.start) if len(p) == 1 else f"{p.start}-{p.stop - 1}" for p in parts[:4])
     return f"rows {shown}" + (", ..." if len(parts) > 4 else "")
+
+
+def label_failure(failure: dict[str, Any], position: int | None, source: Any) -> dict[str, Any]:
+    """``failure`` naming its row as the caller can find it: ``row`` is the DataFrame's
+    index label (``df.loc[f["row"]]``; the position for a list of dicts), ``position``
+    the row's place counted from 0 (``df.iloc[f["position"]]``)."""
+    import pandas as pd
+
+    failure["position"] = position
+    if position is None:
+        failure["row"] = None
+    elif isinstance(source, pd.DataFrame):
+        label = source.index[position]
+        failure["row"] = label.item() if hasattr(label, "item") else label
+    else:
+        failure["row"] = position
+    return failure

@@ -14,9 +14,11 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
+from ..encode import check_text
 from ..errors import BadRequestError, InputError
 from ..validate import check_email, check_id, is_missing
 from .base import table
+from .rows import check_unique_columns
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -51,7 +53,10 @@ class Forms:
         Args:
             portal_id: the HubSpot account (portal) id.
             form_id: the form's GUID.
-            fields: ``{field name: value}``; a DataFrame submits each row. Empty values (None,
+            fields: ``{field name: value}``, or HubSpot's own fields list
+                ``[{"name": "email", "value": ...}, ...]`` (what the connector sends; also
+                as the body ``{"fields": [...]}``): one submission. A DataFrame or a list of
+                dicts submits each row. Empty values (None,
                 NaN, empty cells) are left out; True/False are sent as ``true``/``false``,
                 dates as ``YYYY-MM-DD`` and timezone-aware datetimes as epoch milliseconds.
             context: optional HubSpot ``context`` (``pageUri``, ``pageName``, ``hutk``, ...).
@@ -103,44 +108,102 @@ class Forms:
         return table(rows, ["row", "email", "outcome", "message"])
 
 
-def _submission_rows(fields: Any) -> list[dict[str, str]]:
+def _is_field_list(fields: Any) -> bool:
+    """Whether ``fields`` is HubSpot's own ``fields`` list, ``[{"name": ..., "value": ...}]``:
+    every item a dict whose keys are ``name`` and ``value`` (and ``objectTypeId``)."""
+    return (
+        isinstance(fields, (list, tuple))
+        and bool(fields)
+        and all(
+            isinstance(item, Mapping)
+            and "name" in item
+            and "value" in item
+            and set(item) <= _FIELD_KEYS
+            for item in fields
+        )
+    )
+
+
+#: The keys of one item of HubSpot's ``fields`` list.
+_FIELD_KEYS = frozenset({"name", "value", "objectTypeId"})
+
+
+def _from_field_list(items: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
+    """HubSpot's ``fields`` list (what the connector sends) as one submission's dict."""
+    out: dict[str, Any] = {}
+    for n, item in enumerate(items):
+        name = item["name"]
+        if not isinstance(name, str) or not name.strip():
+            raise InputError(
+                f"field {n} of the fields list has name {name!r}: each field needs its name "
+                "as a non-empty string, e.g. {'name': 'email', 'value': 'ada@example.com'}"
+            )
+        if name in out:
+            raise InputError(
+                f"field {name!r} is in the fields list twice: give each field once "
+                "(several checkbox options as one value joined with ';')"
+            )
+        out[name] = item["value"]
+    return out
+
+
+def _raw_submissions(fields: Any) -> list[Mapping[str, Any]]:
+    """The submissions as dicts: a dict, HubSpot's ``fields`` list or a body holding one,
+    a DataFrame, or a list of dicts."""
     import pandas as pd
 
+    if isinstance(fields, Mapping) and set(fields) == {"fields"}:
+        fields = fields["fields"]  # the whole body, as the connector's users write it
+        if not _is_field_list(fields):
+            raise InputError(
+                f"fields['fields']={fields!r:.100}: HubSpot's fields list is "
+                "[{'name': 'email', 'value': 'ada@example.com'}, ...]"
+            )
+    if _is_field_list(fields):
+        return [_from_field_list(fields)]
     if isinstance(fields, Mapping):
-        raw = [fields]
-    elif isinstance(fields, pd.DataFrame):
-        raw = fields.to_dict(orient="records")  # empty cells are dropped per value below
-    elif isinstance(fields, (list, tuple)) and all(isinstance(r, Mapping) for r in fields):
-        raw = list(fields)
-    else:
-        raise InputError(
-            f"fields must be a dict, a DataFrame or a list of dicts, not {type(fields).__name__} {fields!r:.100}"
-        )
+        return [fields]
+    if isinstance(fields, pd.DataFrame):
+        check_unique_columns(fields)
+        return fields.to_dict(orient="records")  # empty cells are dropped per value below
+    if isinstance(fields, (list, tuple)) and all(isinstance(r, Mapping) for r in fields):
+        return list(fields)
+    raise InputError(
+        "fields must be a dict, a DataFrame or a list of dicts (one submission per row), "
+        "or HubSpot's fields list [{'name': ..., 'value': ...}], not "
+        f"{type(fields).__name__} {fields!r:.100}"
+    )
+
+
+def _submission_rows(fields: Any) -> list[dict[str, str]]:
+    raw = _raw_submissions(fields)
     if not raw:
         raise InputError(
             "no submissions: fields is an empty list or DataFrame; pass at least one row"
         )
-    out = []
-    for n, rec in enumerate(raw):
-        if not rec:
-            raise InputError(
-                f"submission {n} has no fields: give at least one, e.g. {{'email': 'ada@example.com'}}"
-            )
-        row: dict[str, str] = {}
-        for key, value in rec.items():
-            if not isinstance(key, str) or not key.strip():
-                raise InputError(f"submission {n}: field name {key!r} must be a non-empty string")
-            text = _field_value(n, key, value)
-            if text is not None:
-                row[key] = text
-        if not row:
-            raise InputError(
-                f"submission {n} has only empty fields: give at least one value, e.g. {{'email': ...}}"
-            )
-        if "email" in row:
-            row["email"] = check_email(row["email"], what=f"submission {n}: email")
-        out.append(row)
-    return out
+    return [_submission(n, rec) for n, rec in enumerate(raw)]
+
+
+def _submission(n: int, rec: Mapping[str, Any]) -> dict[str, str]:
+    """One submission's fields, checked and as text."""
+    if not rec:
+        raise InputError(
+            f"submission {n} has no fields: give at least one, e.g. {{'email': 'ada@example.com'}}"
+        )
+    row: dict[str, str] = {}
+    for key, value in rec.items():
+        if not isinstance(key, str) or not key.strip():
+            raise InputError(f"submission {n}: field name {key!r} must be a non-empty string")
+        text = _field_value(n, key, value)
+        if text is not None:
+            row[key] = check_text(text, f"submission {n}: field {key!r}", value)
+    if not row:
+        raise InputError(
+            f"submission {n} has only empty fields: give at least one value, e.g. {{'email': ...}}"
+        )
+    if "email" in row:
+        row["email"] = check_email(row["email"], what=f"submission {n}: email")
+    return row
 
 
 def _field_value(n: int, name: str, value: Any) -> str | None:

@@ -10,6 +10,7 @@ from ..batching import chunks, property_chunks
 from ..errors import InputError, warn
 from ..pagination import LIST_PAGE_MAX, Page, iter_pages
 from ..validate import (
+    check_after,
     check_email,
     check_flag,
     check_id,
@@ -91,19 +92,14 @@ class Reads(Resource):
             A DataFrame; ``df.attrs["next_after"]`` is the next cursor, None on the last page.
         """
         limit = check_limit(limit, LIST_PAGE_MAX)
-        if after is not None and (
-            isinstance(after, bool) or not isinstance(after, (str, int)) or not str(after).strip()
-        ):
-            raise InputError(
-                f"after={after!r:.100}: pass the cursor from df.attrs['next_after'], or None"
-            )
+        cursor = check_after(after)
         archived = check_flag(archived, "archived")
         labels = check_flag(labels, "labels")
         names = self.names(properties)
         assoc = self.association_types(associations)
         pages = self.iter_pages(
             names=names, associations=assoc, archived=archived, limit=limit,
-            after=None if after is None else str(after),
+            after=cursor,
         )  # fmt: skip
         with contextlib.closing(pages):
             page = next(pages)

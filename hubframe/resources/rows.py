@@ -11,14 +11,29 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from ..encode import encode_properties
+from ..encode import encode_properties, is_empty_cell
 from ..errors import InputError
-from ..validate import is_missing
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..properties import PropertySet
 
-__all__ = ["encode_row", "records_to_write"]
+__all__ = ["check_unique_columns", "encode_row", "records_to_write"]
+
+
+def check_unique_columns(df: Any) -> None:
+    """A frame whose column names repeat cannot be written: which of two ``email``
+    columns is meant? (``to_dict`` would keep one and drop the other without a word.)
+
+    Raises:
+        InputError: naming the repeated columns.
+    """
+    names = [str(c) for c in df.columns]
+    repeated = sorted({n for n in names if names.count(n) > 1})
+    if repeated:
+        raise InputError(
+            f"the DataFrame has more than one column named {', '.join(map(repr, repeated))}: "
+            "keep one of each (e.g. df.loc[:, ~df.columns.duplicated()]) or rename the others"
+        )
 
 
 def records_to_write(data: Any) -> list[dict[str, Any]]:
@@ -30,6 +45,7 @@ def records_to_write(data: Any) -> list[dict[str, Any]]:
     import pandas as pd
 
     if isinstance(data, pd.DataFrame):
+        check_unique_columns(data)
         if data.empty:
             raise InputError("the DataFrame has no rows to write: pass at least one row")
         records = data.to_dict(orient="records")
@@ -44,7 +60,7 @@ def records_to_write(data: Any) -> list[dict[str, Any]]:
             "expected a dict (one record), a DataFrame or a list of dicts, not "
             f"{type(data).__name__} {data!r:.100}"
         )
-    return [{str(k): v for k, v in rec.items() if not is_missing(v)} for rec in records]
+    return [{str(k): v for k, v in rec.items() if not is_empty_cell(v)} for rec in records]
 
 
 def encode_row(props: PropertySet, n: int, row: Mapping[str, Any]) -> dict[str, str]:

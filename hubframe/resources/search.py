@@ -13,7 +13,7 @@ import json
 from collections.abc import Generator, Mapping
 from typing import TYPE_CHECKING, Any
 
-from ..encode import encode_value
+from ..encode import check_text, encode_value
 from ..errors import InputError
 from ..pagination import (
     MAX_FILTERS,
@@ -25,7 +25,7 @@ from ..pagination import (
     iter_search_pages,
 )
 from ..properties import Property, PropertySet, normalize_object_type
-from ..validate import check_flag, check_id, check_max_records
+from ..validate import check_flag, check_id, check_max_records, is_missing, sequence_of
 from .reads import Reads
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -42,8 +42,24 @@ OPERATORS = (
 )  # fmt: skip
 
 
+_EMPTY_VALUE_FIX = (
+    "a search compares with a value, and an empty one matches nothing; to find records "
+    "without a value use operator='NOT_HAS_PROPERTY' (with a value, operator='HAS_PROPERTY')"
+)
+
+#: One day in epoch milliseconds: an EQ on a datetime with a date is that day.
+_DAY_MS = 86_400_000
+
+
 def filter_value(prop: Property, value: Any) -> str:
-    """A filter value as HubSpot compares it: dates and times as epoch milliseconds."""
+    """A filter value as HubSpot compares it: dates and times as epoch milliseconds.
+
+    Raises:
+        InputError: an empty value (None, NaN, ``pd.NA``, ``NaT``, ``""``), which would
+            be sent as ``""`` and match nothing, or a value that does not fit ``prop``.
+    """
+    if is_missing(value) or (isinstance(value, str) and value == ""):
+        raise InputError(f"{prop.name}: the value {value!r} is empty: {_EMPTY_VALUE_FIX}")
     text = encode_value(prop, value)
     if prop.type in ("date", "datetime") and text:
         when = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
@@ -53,10 +69,41 @@ def filter_value(prop: Property, value: Any) -> str:
     return text
 
 
+def _is_date_only(value: Any) -> bool:
+    """A day without a time: a ``datetime.date`` (not a datetime) or ``'YYYY-MM-DD'`` text."""
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return True
+    if isinstance(value, str) and len(value.strip()) == 10:
+        try:
+            dt.date.fromisoformat(value.strip())
+        except ValueError:
+            return False
+        return True
+    return False
+
+
+def _day_filter(out: dict[str, Any], prop: Property, value: Any) -> dict[str, Any]:
+    """EQ on a datetime with a day: every time of that day (UTC), as BETWEEN.
+
+    HubSpot's EQ on a datetime compares the exact millisecond, so a date would find
+    only records stamped at midnight; what a user means by "created on 2022-03-15" is
+    the whole day. BETWEEN takes both ends, so the day ends a millisecond before the next.
+    """
+    start = int(filter_value(prop, value))
+    out["operator"] = "BETWEEN"
+    out["value"] = str(start)
+    out["highValue"] = str(start + _DAY_MS - 1)
+    return out
+
+
 def _list_filter(out: dict[str, Any], prop: Property, op: str, value: Any) -> dict[str, Any]:
-    if isinstance(value, (str, bytes)) or not isinstance(value, (list, tuple, set)) or not value:
-        raise InputError(f"{op} needs a non-empty list of values, e.g. ['a', 'b'] (got {value!r})")
-    vals = [filter_value(prop, v) for v in value]
+    items = None if isinstance(value, (str, bytes)) else sequence_of(value)
+    if not items:
+        raise InputError(
+            f"{op} needs a non-empty list of values (a list, tuple, set, array, Series or "
+            f"Index), e.g. ['a', 'b'] (got {value!r:.100})"
+        )
+    vals = [filter_value(prop, v) for v in items]
     # HubSpot matches string IN values only when they are lower case.
     if prop.type in ("string", "phone_number"):
         vals = [v.lower() for v in vals]
@@ -93,18 +140,19 @@ def build_filter(props: PropertySet, field: Any, operator: Any, value: Any) -> d
     if op in ("IN", "NOT_IN"):
         return _list_filter(out, prop, op, value)
     if op == "BETWEEN":
-        if not isinstance(value, (list, tuple)) or len(value) != 2:
-            raise InputError(f"BETWEEN needs (low, high) (got {value!r})")
-        out["value"] = filter_value(prop, value[0])
-        out["highValue"] = filter_value(prop, value[1])
+        pair = None if isinstance(value, (str, bytes)) else sequence_of(value)
+        if pair is None or len(pair) != 2:
+            raise InputError(f"BETWEEN needs (low, high) (got {value!r:.100})")
+        out["value"] = filter_value(prop, pair[0])
+        out["highValue"] = filter_value(prop, pair[1])
         return out
-    if value is None or (isinstance(value, str) and value == ""):
-        raise InputError(
-            f"{op} on {field} needs a value (got {value!r}); to find empty values use NOT_HAS_PROPERTY"
-        )
+    if is_missing(value) or (isinstance(value, str) and value == ""):
+        raise InputError(f"{op} on {field} needs a value (got {value!r}): {_EMPTY_VALUE_FIX}")
     if op in ("CONTAINS_TOKEN", "NOT_CONTAINS_TOKEN"):
-        out["value"] = str(value)
+        out["value"] = check_text(str(value), field)
         return out
+    if op == "EQ" and prop.type == "datetime" and _is_date_only(value):
+        return _day_filter(out, prop, value)
     out["value"] = filter_value(prop, value)
     return out
 
@@ -235,9 +283,13 @@ class Search(Reads):
 
         Args:
             field: the property to filter on, e.g. ``"email"``.
-            value: the value to compare with. A list for ``IN``/``NOT_IN``, ``(low, high)``
-                for ``BETWEEN``, nothing for ``HAS_PROPERTY``. Dates and times may be given as
-                ``datetime.date``/``datetime`` or ISO strings.
+            value: the value to compare with. A list (or tuple, set, NumPy array, Series,
+                Index) for ``IN``/``NOT_IN``, ``(low, high)`` for ``BETWEEN``, nothing for
+                ``HAS_PROPERTY``. Dates and times may be given as ``datetime.date``/``datetime``
+                or ISO strings; ``EQ`` on a datetime property with a date (``"2022-03-15"``)
+                finds that whole day in UTC (sent as ``BETWEEN`` its first and last
+                millisecond). An empty value (None, NaN, ``pd.NA``, ``NaT``) is refused: use
+                ``operator="NOT_HAS_PROPERTY"`` to find records without a value.
             operator: one of :data:`OPERATORS` (default ``EQ``).
             filters: more ``(field, operator, value)`` tuples, ANDed with the first; a list of
                 such lists makes ORed groups.

@@ -21,7 +21,7 @@ from ..batching import BATCH_MAX
 from ..dtypes import column_type
 from ..errors import InputError, warn
 from .base import Resource
-from .batch_writes import BatchRun, rows_text
+from .batch_writes import BatchRun, label_failure, rows_text
 from .rows import encode_row, records_to_write
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -172,10 +172,9 @@ class Upserts(Resource):
                     # An input HubSpot neither wrote nor refused by name still failed.
                     message, category = refused.get(n, (_NO_RESULT, "UNKNOWN"))
                     errors[n] = message
-                    failures.append(
-                        {"row": n, "message": message, "category": category,
-                         "input": inputs[n - start]}
-                    )  # fmt: skip
+                    failure = {"message": message, "category": category,
+                               "input": inputs[n - start]}  # fmt: skip
+                    failures.append(label_failure(failure, n, run.source))
         return errors
 
     def _upsert_frame(

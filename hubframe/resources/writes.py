@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import numbers
 from collections.abc import Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -31,8 +32,8 @@ from ..errors import (
 )
 from ..validate import check_id, check_ids, is_missing
 from .base import Resource
-from .batch_writes import BatchRun, rows_of_results
-from .rows import encode_row, records_to_write
+from .batch_writes import BatchRun, label_failure, rows_of_results
+from .rows import check_unique_columns, encode_row, records_to_write
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -74,7 +75,10 @@ class Writes(Resource):
                 (one record; for many, :meth:`upsert` creates the new and updates the rest).
 
         Returns:
-            The created records, with HubSpot's default properties and those written.
+            The created records, with HubSpot's default properties and those written;
+            ``df.attrs["failed"]`` lists the rows HubSpot refused, each with its ``row``
+            (the input frame's index label, ``properties.loc[f["row"]]``; the position
+            in a list of dicts), its ``position`` from 0 and HubSpot's ``message``.
 
         Raises:
             InputError / UnknownPropertyError: bad values, before anything is sent.
@@ -185,9 +189,11 @@ class Writes(Resource):
             refused = _batch_failures(data, "row")
             for failure in refused:
                 failure["input"] = rows[failure["row"]] if failure["row"] is not None else None
-                failed.append(failure)
+                failed.append(label_failure(failure, failure["row"], source))
                 status = response.status_code
-            by_row = rows_of_results(data.get("results") or [], batch, {f["row"] for f in refused})
+            by_row = rows_of_results(
+                data.get("results") or [], batch, {f["position"] for f in refused}
+            )
             run.add(by_row)
         df = self.frame([dict(run.records[n]) for n in sorted(run.records)], names)
         _report_failures(df, failed, len(rows), self.object_type, "created", path, status)
@@ -209,7 +215,9 @@ class Writes(Resource):
 
         Returns:
             The updated records (a skipped row has none; ``df.attrs["skipped"]`` lists
-            ``{"row", "id"}`` of each, ``df.attrs["failed"]`` those HubSpot refused).
+            ``{"row", "position", "id"}`` of each, ``df.attrs["failed"]`` those HubSpot
+            refused, with its ``message``). ``row`` is the frame's index label
+            (``df.loc[f["row"]]``) and ``position`` its place from 0 (``df.iloc[...]``).
 
         Raises:
             NotFoundError: (one id) no such record.
@@ -242,6 +250,7 @@ class Writes(Resource):
     def _update_inputs(self, df: pd.DataFrame) -> tuple[list[str], list[dict[str, Any] | None]]:
         """The ids and batch inputs of a many-record update, checked (nothing is sent yet);
         the input of a row whose every cell is empty is None (the row is skipped)."""
+        check_unique_columns(df)
         if "id" not in df.columns:
             raise InputError(
                 f"the DataFrame needs an 'id' column naming the records to update (columns: {list(df.columns)[:8]})"
@@ -292,10 +301,12 @@ class Writes(Resource):
                     run.add({row_of[str(rec["id"])]: rec})
             for failure in _batch_failures(data, "id"):
                 failure["input"] = by_id.get(failure["id"])
-                failed.append(failure)
+                failed.append(label_failure(failure, row_of.get(failure["id"]), df))
                 status = response.status_code
         result = self.frame([dict(run.records[n]) for n in sorted(run.records)], names)
-        result.attrs["skipped"] = [{"row": n, "id": ids[n]} for n in skipped]
+        result.attrs["skipped"] = [
+            {"row": label_failure({}, n, df)["row"], "position": n, "id": ids[n]} for n in skipped
+        ]
         _report_skipped(result, len(ids), self.object_type)
         _report_failures(result, failed, len(sent), self.object_type, "updated", path, status)
         return result
@@ -308,7 +319,7 @@ class Writes(Resource):
         Raises:
             NotFoundError: (one id) no such record.
         """
-        if isinstance(record_id, (str, int)) and not isinstance(record_id, bool):
+        if isinstance(record_id, (str, numbers.Integral)) and not isinstance(record_id, bool):
             rid = check_id(record_id, what=f"{self.singular} id")
             self._hs.request(
                 "DELETE", self._hs.paths.object(self.object_type, rid), kind="idempotent"
@@ -401,11 +412,13 @@ def _report_failures(
 
     When some inputs were written, the failures go to ``df.attrs["failed"]`` with a
     warning; when none was, a :class:`BatchError` carrying every failure is raised.
+    Each failure names its ``row`` by the input frame's index label and its
+    ``position`` from 0 (see :func:`.batch_writes.label_failure`); an update's also its ``id``.
     """
     df.attrs["failed"] = [{k: f[k] for k in f if k not in ("category", "input")} for f in failed]
     if not failed:
         return
-    key = "row" if "row" in failed[0] else "id"
+    key = "id" if "id" in failed[0] else "row"
     shown = "; ".join(f"{key} {f[key]}: {f['message'].rstrip('.')}" for f in failed[:3])
     shown += " ..." if len(failed) > 3 else ""
     names = list(dict.fromkeys(n for f in failed for n in f.get("required", [])))

@@ -34,6 +34,15 @@ __all__ = [
 EMAIL_RE = re.compile(r"^[^@\s;,]+@[^@\s;,]+\.[^@\s;,]+$")
 _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _INT_RE = re.compile(r"^-?\d+$")
+# What HubSpot reads as a number: ASCII digits, a sign, one dot, an exponent. Python's
+# float() also takes "1_000", full-width and other scripts' digits, which HubSpot's
+# (Java) number parsing does not; that is unconfirmed, and refusing them is what a
+# client must survive. The client keeps its own copy (hubframe.encode.NUMBER_RE).
+_NUMBER_RE = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?", re.ASCII)
+# The epoch milliseconds of 0001-01-01 and of the last millisecond of 9999: the times a
+# datetime (and HubSpot's ISO form, four-digit years) holds.
+_MIN_MS = -62_135_596_800_000
+_MAX_MS = 253_402_300_799_999
 
 
 class PropertyValueError(Exception):
@@ -154,10 +163,7 @@ def normalize(
 
 
 def _normalize_number(s: str) -> str:
-    try:
-        f = float(s)
-    except ValueError:
-        f = math.nan
+    f = float(s) if _NUMBER_RE.fullmatch(s.strip()) else math.nan
     if not math.isfinite(f):
         raise PropertyValueError("INVALID_LONG", f"{s} was not a valid long.")
     return s.strip()
@@ -174,7 +180,7 @@ def _normalize_bool(s: str) -> str:
 
 def _normalize_datetime(s: str) -> str:
     ms = parse_time_ms(s)
-    if ms is None:
+    if ms is None or not _MIN_MS <= ms <= _MAX_MS:
         raise PropertyValueError(
             "INVALID_DATETIME",
             f"{s} was not a valid datetime: use ISO 8601 or epoch milliseconds.",
@@ -191,7 +197,7 @@ def _normalize_date(s: str) -> str:
             raise PropertyValueError("INVALID_DATE", f"{s} was not a valid date.") from None
         return st
     ms = parse_time_ms(st)
-    if ms is None:
+    if ms is None or not _MIN_MS <= ms <= _MAX_MS:
         raise PropertyValueError(
             "INVALID_DATE",
             f"{s} was not a valid date: use YYYY-MM-DD or midnight-UTC epoch milliseconds.",

@@ -30,6 +30,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -517,6 +518,52 @@ LOCAL = [
     case("demo_deals_str", "bad_option", lambda c, _: run_demo(c.tmp / "demo", deals="100"), InputError, ["--deals='100'"], ["whole number >= 0"]),
     case("search_form_operator_unknown", "bad_option", lambda c, _: SearchForm(c.hs, field="email", operator="LIKE"), InputError, ["operator='LIKE'"], ["use one of EQ"]),
     case("search_form_max_records_zero", "bad_option", lambda c, _: SearchForm(c.hs, max_records=0), InputError, ["max_records=0"], ["whole number >= 1"]),
+    # ---- hardened inputs: ids, numbers, text, times, frames and search values
+    case("get_id_superscript", "non_numeric_id", lambda c, _: c.hs.contacts.get("\u00b2"), InputError, ["contact id '\u00b2'"], [ID_FIX]),
+    case("get_id_circled", "non_numeric_id", lambda c, _: c.hs.contacts.get("\u2460"), InputError, ["contact id '\u2460'"], [ID_FIX]),
+    case("get_id_arabic_indic", "non_numeric_id", lambda c, _: c.hs.contacts.get("\u0661\u0662"), InputError, ["contact id '\u0661\u0662'"], [ID_FIX]),
+    case("get_id_fullwidth", "non_numeric_id", lambda c, _: c.hs.deals.get("\uff11\uff12"), InputError, ["deal id '\uff11\uff12'"], [ID_FIX]),
+    case("get_many_one_superscript", "non_numeric_id", lambda c, _: c.hs.contacts.get_many([c.contact_ids[0], "5\u00b2"]), InputError, ["contact id '5\u00b2'"], [ID_FIX]),
+    case("lists_add_arabic_indic", "non_numeric_id", lambda c, _: c.hs.lists.add(c.lid, np.array([c.contact_ids[0], "\u0661\u0662"])), InputError, ["record id '\u0661\u0662'"], [ID_FIX]),
+    case("create_number_underscore", "value_type_mismatch", lambda c, _: c.hs.deals.create({"dealname": "x", "amount": "1_000"}), InputError, ["amount", "'1_000'"], [NUMBER_FIX]),
+    case("create_number_fullwidth", "value_type_mismatch", lambda c, _: c.hs.deals.create({"dealname": "x", "amount": "\uff11\uff12"}), InputError, ["amount", "'\uff11\uff12'"], [NUMBER_FIX]),
+    case("update_number_arabic_indic", "value_type_mismatch", lambda c, _: c.hs.deals.update(c.deal_ids[0], {"amount": "\u0661\u0662"}), InputError, ["amount", "'\u0661\u0662'"], [NUMBER_FIX]),
+    case("create_number_inf_text", "value_type_mismatch", lambda c, _: c.hs.deals.create({"dealname": "x", "amount": "Infinity"}), InputError, ["amount", "'Infinity'"], [NUMBER_FIX]),
+    case("create_df_number_comma", "value_type_mismatch", lambda c, _: c.hs.deals.create(pd.DataFrame({"dealname": ["a", "b"], "amount": ["1", "1,5"]})), InputError, ["row 1", "'1,5'"], [NUMBER_FIX]),
+    case("search_number_underscore", "value_type_mismatch", lambda c, _: c.hs.deals.search("amount", "1_000"), InputError, ["amount", "'1_000'"], [NUMBER_FIX]),
+    case("update_lone_surrogate", "value_type_mismatch", lambda c, _: c.hs.contacts.update(c.contact_ids[0], {"lastname": "a\ud800b"}), InputError, ["lastname", "not valid Unicode text"], ["values must be valid text"]),
+    case("create_df_lone_surrogate", "value_type_mismatch", lambda c, _: c.hs.companies.create(pd.DataFrame({"name": pd.Series(["A", "B\udcff"], dtype=object)})), InputError, ["row 1", "name", "not valid Unicode text"], ["values must be valid text"]),
+    case("search_lone_surrogate", "value_type_mismatch", lambda c, _: c.hs.contacts.search("lastname", "\udc80"), InputError, ["lastname", "not valid Unicode text"], ["values must be valid text"]),
+    case("search_token_lone_surrogate", "value_type_mismatch", lambda c, _: c.hs.contacts.search("email", "*\ud800", operator="CONTAINS_TOKEN"), InputError, ["email", "not valid Unicode text"], ["values must be valid text"]),
+    case("submit_lone_surrogate", "value_type_mismatch", lambda c, _: c.hs.forms.submit(c.pid, c.guid, {**E, "firstname": "\ud83d"}), InputError, ["submission 0: field 'firstname'", "not valid Unicode text"], ["values must be valid text"]),
+    case("create_datetime_ms_out_of_range", "value_type_mismatch", lambda c, _: c.hs.deals.create({"dealname": "x", "closedate": 10**15}), InputError, ["closedate", "1000000000000000"], ["years 1-9999", "milliseconds since 1970"]),
+    case("update_datetime_ms_text_out_of_range", "value_type_mismatch", lambda c, _: c.hs.deals.update(c.deal_ids[0], {"closedate": str(10**15)}), InputError, ["closedate", "1000000000000000"], ["years 1-9999"]),
+    case("create_date_ms_out_of_range", "value_type_mismatch", lambda c, _: c.hs.contacts.create({**E, "contract_start_date": 10**15 * 86_400_000}), InputError, ["contract_start_date", "outside the years"], ["milliseconds since 1970"]),
+    case("search_datetime_ms_out_of_range", "value_type_mismatch", lambda c, _: c.hs.contacts.search("createdate", 10**15, operator="GT"), InputError, ["createdate", "1000000000000000"], ["years 1-9999"]),
+    case("create_df_two_email_columns", "bad_option", lambda c, _: c.hs.contacts.create(pd.DataFrame([["a@example.com", "b@example.com"]], columns=["email", "email"])), InputError, ["more than one column named 'email'"], ["keep one of each", "rename the others"]),
+    case("update_df_two_id_columns", "bad_option", lambda c, _: c.hs.contacts.update(pd.DataFrame([[c.contact_ids[0], c.contact_ids[1], "L"]], columns=["id", "id", "lastname"])), InputError, ["more than one column named 'id'"], ["keep one of each"]),
+    case("upsert_df_two_name_columns", "bad_option", lambda c, _: c.hs.contacts.upsert(pd.DataFrame([["a@example.com", "A", "B"]], columns=["email", "firstname", "firstname"])), InputError, ["more than one column named 'firstname'"], ["keep one of each"]),
+    case("submit_df_two_email_columns", "bad_option", lambda c, _: c.hs.forms.submit(c.pid, c.guid, pd.DataFrame([["a@example.com", "b@example.com"]], columns=["email", "email"])), InputError, ["more than one column named 'email'"], ["keep one of each"]),
+    case("search_value_pd_na", "bad_option", lambda c, _: c.hs.contacts.search("lastname", pd.NA), InputError, ["EQ on lastname", "<NA>"], ["operator='NOT_HAS_PROPERTY'"]),
+    case("search_value_nan", "bad_option", lambda c, _: c.hs.deals.search("amount", float("nan"), operator="GT"), InputError, ["GT on amount", "nan"], ["operator='NOT_HAS_PROPERTY'"]),
+    case("search_value_np_nan", "bad_option", lambda c, _: c.hs.deals.search("amount", np.nan), InputError, ["EQ on amount", "nan"], ["operator='NOT_HAS_PROPERTY'"]),
+    case("search_value_nat", "bad_option", lambda c, _: c.hs.contacts.search("createdate", pd.NaT), InputError, ["EQ on createdate", "NaT"], ["operator='NOT_HAS_PROPERTY'"]),
+    case("search_value_none", "bad_option", lambda c, _: c.hs.contacts.search("lastname", None), InputError, ["EQ on lastname", "None"], ["operator='NOT_HAS_PROPERTY'"]),
+    case("search_filter_value_na", "bad_option", lambda c, _: c.hs.contacts.search(filters=[("lastname", "NEQ", pd.NA)]), InputError, ["NEQ on lastname", "<NA>"], ["operator='NOT_HAS_PROPERTY'"]),
+    case("search_in_with_nan", "bad_option", lambda c, _: c.hs.contacts.search("lastname", ["Rossi", np.nan], operator="IN"), InputError, ["lastname", "nan"], ["operator='NOT_HAS_PROPERTY'"]),
+    case("search_between_with_nat", "bad_option", lambda c, _: c.hs.contacts.search("createdate", (pd.NaT, "2024-01-01"), operator="BETWEEN"), InputError, ["createdate", "NaT"], ["operator='NOT_HAS_PROPERTY'"]),
+    case("search_in_2d_array", "bad_option", lambda c, _: c.hs.contacts.search("lastname", np.array([["a"], ["b"]]), operator="IN"), InputError, ["IN needs a non-empty list"], ["array, Series or Index"]),
+    case("get_page_limit_bool", "bad_option", lambda c, _: c.hs.contacts.get_page(limit=np.bool_(True)), InputError, ["limit=", "True"], ["use a whole number"]),
+    case("get_page_limit_np_float", "bad_option", lambda c, _: c.hs.contacts.get_page(limit=np.float64(25.0)), InputError, ["limit=", "25.0"], ["use a whole number"]),
+    case("get_all_max_records_bool", "bad_option", lambda c, _: c.hs.contacts.get_all(max_records=True), InputError, ["max_records=True"], ["whole number >= 1"]),
+    case("search_max_records_np_zero", "bad_option", lambda c, _: c.hs.contacts.search("lastname", "Rossi", max_records=np.int64(0)), InputError, ["max_records=", "0"], ["whole number >= 1"]),
+    case("get_page_after_bool", "bad_option", lambda c, _: c.hs.contacts.get_page(after=False), InputError, ["after=False"], ["df.attrs['next_after']"]),
+    case("get_page_after_negative", "bad_option", lambda c, _: c.hs.contacts.get_page(after=np.int64(-1)), InputError, ["after=", "-1"], ["df.attrs['next_after']"]),
+    case("export_parallel_np_zero", "bad_option", lambda c, _: export_step(c, c.tmp / "np.parquet", parallel=np.int64(0)), InputError, ["parallel=", "0"], ["whole number >= 1"]),
+    case("submit_field_list_email_bad", "malformed_email", lambda c, _: c.hs.forms.submit(c.pid, c.guid, [{"name": "email", "value": "nobody"}, {"name": "firstname", "value": "N"}]), InputError, ["submission 0: email 'nobody'"], [EMAIL_FIX]),
+    case("submit_field_list_name_twice", "bad_option", lambda c, _: c.hs.forms.submit(c.pid, c.guid, [{"name": "email", "value": "a@example.com"}, {"name": "email", "value": "b@example.com"}]), InputError, ["field 'email' is in the fields list twice"], ["give each field once"]),
+    case("submit_field_list_name_empty", "bad_option", lambda c, _: c.hs.forms.submit(c.pid, c.guid, [{"name": "", "value": "x"}]), InputError, ["field 0 of the fields list has name ''"], ["non-empty string"]),
+    case("submit_body_fields_not_a_list", "wrong_type", lambda c, _: c.hs.forms.submit(c.pid, c.guid, {"fields": "email=a@b.co"}), InputError, ["fields['fields']='email=a@b.co'"], ["[{'name': 'email', 'value': 'ada@example.com'}, ...]"]),
     case("search_form_submit_in_empty", "bad_option", lambda c, form: submit(form), InputError, ["(got [])"], ["e.g. ['a', 'b']"], prepare=lambda c: SearchForm(c.hs, field="firstname", operator="IN")),
 ]
 # fmt: on
@@ -688,8 +735,217 @@ def test_batch_inputs_hubspot_refuses_are_reported_not_dropped(write_ctx: Ctx, f
     assert updated["id"].tolist() == [ids[0], ids[2]]
     assert updated["lastname"].tolist() == ["U0", "U2"]
     failed = updated.attrs["failed"]
-    assert failed == [{"id": MISSING, "message": "not found (never created, or deleted)"}]
+    assert failed == [
+        {"id": MISSING, "row": 1, "position": 1, "message": "not found (never created, or deleted)"}
+    ]
     figures.add("bad_input", "unknown_record_id")
+
+
+# -- inputs that are taken, and mean what they say ------------------------------------------------
+
+EMPTY_CELLS = [None, float("nan"), np.nan, np.float64("nan"), pd.NA, pd.NaT]
+
+
+def _stored(c: Ctx, object_type: str, rid: str) -> dict[str, str]:
+    with c.sb.store.lock:
+        return dict(c.sb.store.tables[object_type].records[int(rid)].props)
+
+
+@pytest.mark.parametrize("empty", EMPTY_CELLS, ids=repr)
+def test_an_empty_value_leaves_a_property_alone_on_every_write_path(empty, write_ctx: Ctx, figures):
+    """One rule: None/NaN/pd.NA/NaT in a dict, a list of dicts or a frame cell, for update,
+    create and upsert alike, leaves the property as it is (only hf.CLEAR clears)."""
+    c = write_ctx
+    a, b = c.contact_ids[:2]
+    before = {rid: _stored(c, "contacts", rid) for rid in (a, b)}
+    assert before[a].get("lastname") and before[b].get("lastname")  # there is a value to lose
+    c.hs.contacts.update(a, {"lastname": empty, "firstname": "One"})
+    frame = pd.DataFrame(
+        {"id": [b], "lastname": pd.Series([empty], dtype=object), "firstname": ["Two"]}
+    )
+    c.hs.contacts.update(frame)
+    for rid, first in ((a, "One"), (b, "Two")):
+        after = _stored(c, "contacts", rid)
+        assert after["lastname"] == before[rid]["lastname"] and after["firstname"] == first
+    one = c.hs.contacts.create({"email": "e1@example.com", "lastname": empty})
+    many = c.hs.contacts.create([{"email": "e2@example.com", "lastname": empty}])
+    for rid in (one["id"].iloc[0], many["id"].iloc[0]):
+        assert _stored(c, "contacts", rid).get("lastname") in (None, "")
+    email = c.hs.contacts.get(a, properties=["email"])["email"].iloc[0]
+    up = c.hs.contacts.upsert([{"email": email, "lastname": empty, "firstname": "Three"}])
+    assert up["result"].tolist() == ["updated"]
+    assert _stored(c, "contacts", a)["lastname"] == before[a]["lastname"]
+    c.hs.contacts.update(a, {"lastname": hf.CLEAR})  # and the marker does clear
+    assert _stored(c, "contacts", a).get("lastname") in (None, "")
+    figures.add("bad_input", "empty_value")
+
+
+def test_numbers_in_plain_notation_are_written_and_read_back(write_ctx: Ctx, figures):
+    c = write_ctx
+    given = ["-1.5e3", ".5", "+12", "7.", "2E2", " 42 "]
+    df = c.hs.deals.create([{"dealname": f"n{i}", "amount": v} for i, v in enumerate(given)])
+    assert df["amount"].tolist() == [float(v) for v in given]
+    back = c.hs.deals.get_many(df["id"], properties=["amount"])
+    assert back.set_index("id").loc[df["id"], "amount"].tolist() == [float(v) for v in given]
+    figures.add("bad_input", "value_type_mismatch")
+
+
+def test_the_sandbox_refuses_what_the_client_refuses(write_ctx: Ctx, figures):
+    """Sent past the client's checks, HubSpot's (the sandbox's) own rule answers 400."""
+    c = write_ctx
+    path = c.hs.paths.objects("deals")
+    before = portal_state(c.sb)
+    for props in ({"amount": "1_000"}, {"amount": "\uff11\uff12"}, {"closedate": str(10**15)}):
+        with pytest.raises(ValidationError) as info:
+            c.hs.request_json("POST", path, json={"properties": {"dealname": "x", **props}})
+        [value] = props.values()
+        assert value in str(info.value)
+    assert portal_state(c.sb) == before
+    figures.add("bad_input", "value_type_mismatch")
+
+
+def test_counts_cursors_and_sequences_of_any_container_are_taken(read_ctx: Ctx, figures):
+    c = read_ctx
+    assert len(c.hs.contacts.get_page(limit=np.int64(5))) == 5
+    first = c.hs.contacts.get_page(limit=2)
+    cursor = first.attrs["next_after"]
+    same = c.hs.contacts.get_page(limit=2, after=np.int64(int(cursor)))
+    assert same["id"].tolist() == c.hs.contacts.get_page(limit=2, after=cursor)["id"].tolist()
+    assert len(c.hs.contacts.get_all(max_records=np.int32(7), progress=False)) == 7
+    emails = c.emails[:3]
+    expected = sorted(c.hs.contacts.search("email", emails, operator="IN", progress=False)["id"])
+    assert len(expected) == 3
+    for values in (
+        tuple(emails),
+        set(emails),
+        np.array(emails),
+        pd.Series(emails),
+        pd.Index(emails),
+    ):
+        got = c.hs.contacts.search(
+            "email", values, operator="IN", max_records=np.int64(10), progress=False
+        )
+        assert sorted(got["id"]) == expected, type(values).__name__
+    ids = c.contact_ids[:3]
+    one = c.hs.contacts.get_many(np.int64(int(ids[0])))  # one id of an integer type
+    assert one["id"].tolist() == [ids[0]]
+    for values in (np.array(ids), pd.Index(ids), np.array([int(i) for i in ids])):
+        assert sorted(c.hs.contacts.get_many(values)["id"]) == sorted(ids)
+    figures.add("bad_input", "wrong_type")
+
+
+def test_enroll_and_list_add_take_arrays(write_ctx: Ctx, figures):
+    c = write_ctx
+    emails = c.emails[:2]
+    watch = RequestWatch(c.sb)
+    out = c.hs.workflows.enroll(c.wid, np.array(emails))
+    assert out["outcome"].tolist() == ["enrolled", "enrolled"]
+    sent = [r.path for r in watch.new() if r.method == "POST"]
+    assert sent == [f"/automation/v2/workflows/{c.wid}/enrollments/contacts/{e}" for e in emails]
+    c.hs.lists.add(c.lid, pd.Index(c.contact_ids[:2]))
+    with c.sb.store.lock:
+        members = {str(m) for v in c.sb.store.list_members.values() for m in v}
+    assert set(c.contact_ids[:2]) <= members
+    gone = c.contact_ids[5]
+    c.hs.contacts.delete(np.int64(int(gone)))  # one id, deleted as one
+    with c.sb.store.lock:
+        assert int(gone) in c.sb.store.tables["contacts"].archived_ids()
+    figures.add("bad_input", "wrong_type")
+
+
+def test_eq_on_a_datetime_with_a_date_finds_that_utc_day(read_ctx: Ctx, figures):
+    c = read_ctx
+    created = c.hs.contacts.get_all(properties=["createdate"], progress=False)
+    days = created["createdate"].dt.tz_convert("UTC").dt.date
+    day = days.value_counts().index[0]  # the busiest day, so the range has several records
+    expected = sorted(created.loc[days == day, "id"])
+    watch = RequestWatch(c.sb)
+    for value in (day.isoformat(), day):
+        got = c.hs.contacts.search("createdate", value, progress=False)
+        assert sorted(got["id"]) == expected
+    bodies = [r for r in watch.new() if r.method == "POST" and "search" in r.path]
+    assert bodies, "the searches were sent"
+    start = int(dt.datetime(day.year, day.month, day.day, tzinfo=UTC).timestamp() * 1000)
+    spec = c.hs.contacts.filter_groups("createdate", day.isoformat())
+    assert spec == [
+        {
+            "filters": [
+                {
+                    "propertyName": "createdate",
+                    "operator": "BETWEEN",
+                    "value": str(start),
+                    "highValue": str(start + 86_400_000 - 1),
+                }
+            ]
+        }
+    ]
+    # A datetime is one instant, as before: EQ stays EQ.
+    instant = c.hs.contacts.filter_groups("createdate", _dt(2022, 3, 15, 9, 30))
+    assert instant[0]["filters"][0]["operator"] == "EQ"
+    figures.add("bad_input", "value_type_mismatch")
+
+
+def test_out_of_range_times_from_the_server_read_as_null_with_one_warning_per_column(
+    write_ctx: Ctx, figures
+):
+    c = write_ctx
+    rids = c.deal_ids[:3]
+    with c.sb.store.lock:
+        table = c.sb.store.tables["deals"]
+        for rid in rids:  # stored behind the sandbox's own checks, as a broken portal would
+            table.apply(table.records[int(rid)], {"closedate": str(10**15)})
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        df = c.hs.deals.get_many(rids, properties=["closedate", "amount"])
+        every = c.hs.deals.get_all(properties=["closedate"], progress=False)
+    assert df["closedate"].isna().all() and len(df) == 3
+    assert every.set_index("id").loc[rids, "closedate"].isna().all()
+    assert every["closedate"].notna().any()  # the other deals keep their dates
+    messages = [str(w.message) for w in caught if issubclass(w.category, HubFrameWarning)]
+    assert len([m for m in messages if "closedate" in m]) == 2  # one per read, not one per value
+    assert all("3 values" in m for m in messages if "closedate" in m)
+    figures.add("bad_input", "value_type_mismatch")
+
+
+def test_refused_rows_are_named_by_the_frames_index_label(write_ctx: Ctx, figures):
+    c = write_ctx
+    taken = c.emails[0]
+    frame = pd.DataFrame({"email": ["l0@example.com", taken, "l2@example.com"]}, index=[10, 13, 17])
+    with pytest.warns(HubFrameWarning, match=r"1 of 3 contacts were not created: row 13"):
+        created = c.hs.contacts.create(frame)
+    [failed] = created.attrs["failed"]
+    assert failed["row"] == 13 and failed["position"] == 1
+    assert frame.loc[failed["row"], "email"] == taken
+    assert frame.iloc[failed["position"]]["email"] == taken
+    ids = [c.contact_ids[0], MISSING, c.contact_ids[1]]
+    upd = pd.DataFrame({"id": ids, "lastname": ["a", "b", "c"]}, index=["x", "y", "z"])
+    with pytest.warns(HubFrameWarning, match=f"id {MISSING}"):
+        updated = c.hs.contacts.update(upd)
+    [failed] = updated.attrs["failed"]
+    assert (failed["row"], failed["position"], failed["id"]) == ("y", 1, MISSING)
+    assert upd.loc[failed["row"], "id"] == MISSING
+    figures.add("bad_input", "duplicate_record")
+
+
+@pytest.mark.parametrize("shape", ["field_list", "body"])
+def test_hubspots_own_fields_list_is_one_submission(shape, write_ctx: Ctx, figures):
+    c = write_ctx
+    items = [{"name": "email", "value": "conn@example.com"}, {"name": "firstname", "value": "Con"}]
+    fields: Any = items if shape == "field_list" else {"fields": items}
+    before = len(c.sb.store.submissions)
+    out = c.hs.forms.submit(c.pid, c.guid, fields)
+    assert out["outcome"].tolist() == ["submitted"] and out["email"].tolist() == [
+        "conn@example.com"
+    ]
+    with c.sb.store.lock:
+        assert len(c.sb.store.submissions) == before + 1
+        sent = c.sb.store.submissions[-1]["fields"]
+        rid = c.sb.store.tables["contacts"].email_index.get("conn@example.com")
+        props = dict(c.sb.store.tables["contacts"].records[rid].props)
+    names = sorted(f["name"] for f in sent) if isinstance(sent, list) else sorted(sent)
+    assert names == ["email", "firstname"]
+    assert props["firstname"] == "Con"
+    figures.add("bad_input", "wrong_type")
 
 
 # -- more than 100 ids: chunked into 100-id batches, never an error ------------------------------

@@ -366,7 +366,9 @@ def test_rows_refused_before_the_stop_are_in_failures_and_remaining(empty):
     with pytest.raises(hf.PartialWriteError) as info:
         hs.contacts.create(df)
     err = info.value
-    assert [f["row"] for f in err.failures] == [5] and err.failures[0]["category"] == "CONFLICT"
+    # A refused row is named by the frame's index label, and by its position.
+    assert [(f["row"], f["position"]) for f in err.failures] == [("r5", 5)]
+    assert err.failures[0]["category"] == "CONFLICT"
     assert 5 in err.remaining_rows and 5 not in err.written_rows
     assert len(err.written_rows) == 199 and err.applied == "no"
     assert "1 rows HubSpot refused are in err.failures" in err.hint()

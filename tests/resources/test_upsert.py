@@ -272,7 +272,8 @@ def test_update_leaves_empty_cells_alone_clears_only_with_clear_and_skips_empty_
     out = hs.contacts.update(df)
     after = {i: sb.store.tables["contacts"].records[int(i)].props for i in ids}
     assert out["id"].tolist() == ids[:3]
-    assert out.attrs["skipped"] == [{"row": 3, "id": ids[3]}]
+    # Rows are named by the frame's index label (df.loc), with their position too.
+    assert out.attrs["skipped"] == [{"row": "d", "position": 3, "id": ids[3]}]
     assert (
         after[ids[0]]["firstname"] == "F0"
         and after[ids[0]]["lastname"] == before[ids[0]]["lastname"]
