@@ -274,7 +274,7 @@ LOCAL = [
     case("lists_add_id_empty", "empty_id", lambda c, _: c.hs.lists.add(c.lid, ["   "]), InputError, ["record id '   '"], [ID_FIX]),
     case("submit_portal_empty", "empty_id", lambda c, _: c.hs.forms.submit("", c.guid, E), InputError, ["portal id ''"], [ID_FIX]),
     case("list_form_no_ids", "empty_id", lambda c, _: ListForm(c.hs, ids=[]), InputError, ["no record ids given"], ["pass at least one"]),
-    case("list_form_submit_no_ids", "empty_id", lambda c, form: submit(form), InputError, ["no record ids given"], ["pass at least one"], prepare=lambda c: ListForm(c.hs, list_id=c.lid)),
+    case("list_form_submit_no_ids", "empty_id", lambda c, form: submit(form), InputError, ["Type or paste record ids"], ["select records in the search"], prepare=lambda c: ListForm(c.hs, list_id=c.lid)),
     # ---- non_numeric_id: an id that is not a positive whole number
     case("get_id_letters", "non_numeric_id", lambda c, _: c.hs.contacts.get("abc"), InputError, ["contact id 'abc'"], ["positive whole numbers", ID_FIX]),
     case("get_id_mixed", "non_numeric_id", lambda c, _: c.hs.contacts.get("12a"), InputError, ["contact id '12a'"], [ID_FIX]),
@@ -356,7 +356,7 @@ LOCAL = [
     case("lists_add_list_float", "bad_list_id", lambda c, _: c.hs.lists.add(11.5, ["1"]), InputError, ["list id 11.5"], [ID_FIX]),
     case("lists_members_letters", "bad_list_id", lambda c, _: c.hs.lists.members("ILS-11"), InputError, ["list id 'ILS-11'"], [ID_FIX]),
     case("list_form_typed_list_letters", "bad_list_id", lambda c, form: submit(form), InputError, ["list id 'my list'"], [ID_FIX], prepare=lambda c: _typed(ListForm(c.hs, ids=["1"]), list_id="my list")),
-    case("list_form_no_list", "bad_list_id", lambda c, form: submit(form), InputError, ["list id ''"], [ID_FIX], prepare=lambda c: ListForm(c.hs, ids=["1"])),
+    case("list_form_no_list", "bad_list_id", lambda c, form: submit(form), InputError, ["Choose a list first"], ["pick one in the List box, or type its id"], prepare=lambda c: ListForm(c.hs, ids=["1"])),
     # ---- bad_workflow_id
     case("enroll_workflow_letters", "bad_workflow_id", lambda c, _: c.hs.workflows.enroll("onboarding", ["a@b.co"]), InputError, ["workflow id 'onboarding'"], [ID_FIX]),
     case("enroll_workflow_empty", "bad_workflow_id", lambda c, _: c.hs.workflows.enroll("", ["a@b.co"]), InputError, ["workflow id ''"], [ID_FIX]),
