@@ -100,7 +100,8 @@ def too_slow(method: str, path: str, kind: str, timeout: float) -> Failure:
 
 
 def shape_problem(data: Any, path: str) -> str | None:
-    """What is wrong with the shape of a decoded answer to ``path``, or None.
+    """What is wrong with the shape of a decoded answer to ``path`` (a phrase to follow
+    "HubSpot answered HTTP 200"), or None.
 
     ``results``, where present, must be a list of objects; a record must have an id
     (a non-empty string or a whole number) and its ``properties`` as an object. A
@@ -114,16 +115,17 @@ def shape_problem(data: Any, path: str) -> str | None:
         # The answer itself is a record only if it looks like one (a batch's answer
         # to a records path has a status and results instead).
         whole = records and ("id" in data or "properties" in data)
-        return _record_problem(data, whole, "the answer")
+        problem = _record_problem(data, whole, "the answer")
+        return None if problem is None else f"with a record of the wrong shape: {problem}"
     results = data["results"]
     if not isinstance(results, list):
-        return f"'results' is {_kind(results)}, not a list"
+        return f"without a 'results' list ('results' is {_kind(results)})"
     for n, item in enumerate(results):
         if not isinstance(item, dict):
-            return f"results[{n}] is {_kind(item)}, not an object"
+            return f"with a page of the wrong shape: results[{n}] is {_kind(item)}, not an object"
         problem = _record_problem(item, records, f"results[{n}]")
         if problem is not None:
-            return problem
+            return f"with a page of the wrong shape: {problem}"
     return None
 
 
@@ -189,7 +191,7 @@ def read_answer(
         return Failure(_unsure_if_create(error, kind, True), retry)
     problem = shape_problem(data, path)
     if problem is not None:
-        return _broken(response, method, path, kind, f"an answer of the wrong shape: {problem}")
+        return _broken(response, method, path, kind, problem)
     if require is not None and not (isinstance(data, dict) and isinstance(data.get(require), list)):
         error = UnexpectedResponseError(
             f"HubSpot answered HTTP {response.status_code} without a {require!r} list "
@@ -206,7 +208,7 @@ def read_answer(
 def _broken(response: httpx.Response, method: str, path: str, kind: str, what: str) -> Failure:
     """A successful status with an unusable body: retried like a broken answer."""
     error: HubSpotError = UnexpectedResponseError(
-        f"HubSpot answered HTTP {response.status_code} with {what}",
+        f"HubSpot answered HTTP {response.status_code} {what}",
         status=response.status_code,
         method=method,
         path=path,

@@ -13,7 +13,7 @@ import os
 import random
 import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
 from functools import cached_property
@@ -50,6 +50,28 @@ DEFAULT_FORMS_URL = "https://api.hsforms.com"
 VERSION = "0.1.0"
 #: The search window is this much longer than a second (see HubSpot.__init__).
 SEARCH_WINDOW_MARGIN = 1.1
+
+
+class DeadlinePassed(httpx.ReadTimeout):
+    """An answer still arriving when its request's deadline passed (caught in the
+    request loop and raised as a :class:`~hubframe.errors.HubSpotTimeoutError`)."""
+
+
+class _DeadlineStream(httpx.SyncByteStream):
+    """A response body that stops with :class:`DeadlinePassed` once ``deadline`` passes."""
+
+    def __init__(self, inner: httpx.SyncByteStream, deadline: float):
+        self._inner = inner
+        self._deadline = deadline
+
+    def __iter__(self) -> Iterator[bytes]:
+        for chunk in self._inner:
+            if time.monotonic() > self._deadline:
+                raise DeadlinePassed("the answer was still arriving at the deadline")
+            yield chunk
+
+    def close(self) -> None:
+        self._inner.close()
 
 
 def _checked_url(name: str, url: Any) -> str:
@@ -376,14 +398,14 @@ class HubSpot:
         started = time.monotonic()
         try:
             response = self._receive(method, url, params, json, host, started + self.timeout)
+        except DeadlinePassed:
+            log.debug("%s %s -> over the %.1f s deadline", method, path, self.timeout)
+            return too_slow(method, path, kind, self.timeout)
         except httpx.HTTPError as exc:
             # The failure keeps nothing of the httpx exception (whose request holds the
             # Authorization header); its error is raised later, outside any except block.
             log.debug("%s %s -> %s", method, path, type(exc).__name__)
             return no_answer(exc, method, path, kind, self.scrub)
-        if response is None:
-            log.debug("%s %s -> over the %.1f s deadline", method, path, self.timeout)
-            return too_slow(method, path, kind, self.timeout)
         elapsed_ms = (time.monotonic() - started) * 1000
         log.debug("%s %s -> %s (%.0f ms)", method, path, response.status_code, elapsed_ms)
         if host != "forms":
@@ -392,27 +414,23 @@ class HubSpot:
 
     def _receive(
         self, method: str, url: str, params: Any, json: Any, host: str, deadline: float
-    ) -> httpx.Response | None:
-        """The whole answer, streamed, or None once ``deadline`` (monotonic) passes.
+    ) -> httpx.Response:
+        """The whole answer, read before ``deadline`` (monotonic) passes.
 
         httpx's timeout bounds each read, so a server sending a byte now and then would
-        hold a request for as long as it likes; the deadline is checked after every chunk.
+        hold a request for as long as it likes; the body's stream checks the deadline
+        after every chunk and raises :class:`DeadlinePassed` once it is past.
         """
         auth = self._auth if host == "api" else None
-        with self._http.stream(method, url, params=params, json=json, auth=auth) as streamed:
-            chunks = []
-            for chunk in streamed.iter_raw():
-                chunks.append(chunk)
-                if time.monotonic() > deadline:
-                    return None
-            # A complete, closed response: the raw bytes are decoded (gzip...) here once.
-            return httpx.Response(
-                streamed.status_code,
-                headers=streamed.headers,
-                content=b"".join(chunks),
-                request=streamed.request,
-                extensions=streamed.extensions,
-            )
+        request = self._http.build_request(method, url, params=params, json=json)
+        response = self._http.send(request, auth=auth, stream=True)
+        try:
+            if isinstance(response.stream, httpx.SyncByteStream):
+                response.stream = _DeadlineStream(response.stream, deadline)
+            response.read()
+        finally:
+            response.close()
+        return response
 
     def _backoff(
         self, attempt: int, status: int | None, body: Any, retry_after: float | None

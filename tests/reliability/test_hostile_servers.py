@@ -251,11 +251,11 @@ BROKEN_PAGES: dict[str, tuple[Rewrite, str]] = {
     ),
     "results as a dict": (
         lambda data: {**data, "results": {"0": data["results"][0]}},
-        r"'results' is an object, not a list",
+        r"without a 'results' list \('results' is an object\)",
     ),
     "results as a string": (
         lambda data: {**data, "results": "none today"},
-        r"'results' is a string, not a list",
+        r"without a 'results' list \('results' is a string\)",
     ),
     "records that are not objects": (
         lambda data: {**data, "results": [1, "two"]},
