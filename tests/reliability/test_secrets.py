@@ -89,11 +89,12 @@ def scanner(figures):
     assert s.sightings == [], "\n".join(s.sightings)
 
 
-def failures(sb, hs):
-    """Provoke every kind of error the client raises; yield each exception."""
+def failures(sb, hs, email="dup-secret@example.com"):
+    """Provoke every kind of error the client raises; yield each exception (``email``:
+    the contact created twice, new to the portal)."""
     tries = [
         lambda: hs.contacts.get("999999999"),  # 404
-        lambda: hs.contacts.create({"email": "dup-secret@example.com"}),  # 409 on the second try
+        lambda: hs.contacts.create({"email": email}),  # 409 on the second try
         lambda: hs.contacts.update(
             hs.contacts.get_page(limit=1)["id"].iloc[0], {"hs_lead_status": "NOT_AN_OPTION"}
         ),
@@ -117,7 +118,7 @@ def failures(sb, hs):
         lambda: hs.forms.submit(sb.portal_id, "not-a-form-guid", {"email": "x@example.com"}),
         lambda: hs.lists.add("not-a-list", ["1"]),
     ]
-    hs.contacts.create({"email": "dup-secret@example.com"})
+    hs.contacts.create({"email": email})
     for attempt in tries:
         try:
             attempt()
@@ -421,22 +422,21 @@ HTTPX_OBJECTS = (httpx.Request, httpx.Response, httpx.HTTPError)
 def test_no_exception_leads_back_to_the_token(sb, scanner, tmp_path):
     with sb.client(rate_limit=(10_000, 10), max_retries=1) as hs:
         virtual_time(hs)
-        errors = list(failures(sb, hs))
-        sb.inject(drop=True, count=None, path_contains="/crm/objects/2026-09/0-1")
-        try:
-            hs.contacts.export(tmp_path / "dropped.parquet", progress=False)
-        except hf.HubFrameError as exc:
-            errors.append(exc)
+        errors = list(failures(sb, hs, email="dup-chain@example.com"))
+        sb.inject(drop=True, count=None, path_contains="/crm/objects/2026-09/contacts")
+        try:  # an error raised in the export's fetch threads, handed to the caller
+            with pytest.raises(hf.HubFrameError) as exported:
+                hs.contacts.export(tmp_path / "dropped.parquet", progress=False)
         finally:
             sb.clear_injections()
+        errors.append(exported.value)
     with socket.socket() as free:  # a port nobody listens on: connection refused
         free.bind(("127.0.0.1", 0))
         port = free.getsockname()[1]
     with hf.HubSpot(TOKEN, base_url=f"http://127.0.0.1:{port}", max_retries=0) as refused:
-        try:
+        with pytest.raises(hf.HubSpotConnectionError, match="ConnectError") as info:
             refused.contacts.get("1")
-        except hf.HubFrameError as exc:
-            errors.append(exc)
+        errors.append(info.value)
     kinds = {type(e).__name__ for e in errors}
     assert {"HubSpotConnectionError", "NotFoundError", "AuthenticationError"} <= kinds, kinds
     for exc in errors:
