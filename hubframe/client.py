@@ -113,6 +113,7 @@ class HubSpot:
         token: a Service Key or a project app's static access token (a legacy private-app
             token is still accepted); defaults to ``$HUBSPOT_ACCESS_TOKEN``.
         base_url: API host; defaults to ``$HUBFRAME_BASE_URL``, then ``https://api.hubapi.com``.
+            A ``user:password@`` in it (or in ``forms_url``) is never sent nor shown.
         forms_url: forms host; defaults to ``$HUBFRAME_FORMS_URL``, then ``https://api.hsforms.com``.
         timeout: seconds each attempt of a request may take, from connecting to the last
             byte of the answer: an attempt whose answer is not complete ``timeout`` seconds
@@ -205,6 +206,13 @@ class HubSpot:
         self.forms_url = _checked_url(
             "forms_url", forms_url or os.environ.get("HUBFRAME_FORMS_URL") or DEFAULT_FORMS_URL
         )
+        # Where requests go: the URLs without any user:password@, which hubframe never
+        # uses (the API host takes the token, the forms host nothing) and which httpx
+        # would otherwise write into its log with every request.
+        self._hosts = {
+            "api": mask_userinfo(self.base_url, ""),
+            "forms": mask_userinfo(self.forms_url, ""),
+        }
         self.timeout = float(timeout)
         self.max_retries = max_retries
         self.stats = RequestStats()
@@ -364,7 +372,7 @@ class HubSpot:
             raise InputError(
                 f"path={path!r:.100}: use a path below the host, starting with '/', e.g. '/crm/v3/objects/contacts'"
             )
-        url = (self.forms_url if host == "forms" else self.base_url) + path
+        url = self._hosts[host] + path
         attempt = 0
         while True:
             attempt += 1

@@ -101,8 +101,9 @@ def token_problem(token: str) -> str | None:
     return None
 
 
-def mask_userinfo(url: str) -> str:
-    """``url`` with any ``user:password@`` in it shown as ``***@``, for reprs and messages."""
+def mask_userinfo(url: str, mask: str = "***@") -> str:
+    """``url`` with any ``user:password@`` in it shown as ``mask`` (``"***@"``, for reprs
+    and messages; ``""`` removes it)."""
     try:
         parts = urlsplit(url)
     except ValueError:
@@ -110,7 +111,7 @@ def mask_userinfo(url: str) -> str:
     if "@" not in parts.netloc:
         return url
     host = parts.netloc.rsplit("@", 1)[1]
-    return urlunsplit((parts.scheme, f"***@{host}", parts.path, parts.query, parts.fragment))
+    return urlunsplit((parts.scheme, f"{mask}{host}", parts.path, parts.query, parts.fragment))
 
 
 def redact(token: str) -> str:

@@ -526,7 +526,7 @@ def test_form_submissions_still_reach_the_sandbox(sb):
 # -- credentials in a URL ------------------------------------------------------------------
 
 
-def test_credentials_in_a_url_are_masked(recorder):
+def test_credentials_in_a_url_are_masked(recorder, caplog):
     hs = hf.HubSpot(TOKEN, base_url="https://alice:hunter2@api.example.com")
     assert "hunter2" not in repr(hs) and "alice" not in repr(hs)
     assert "***@api.example.com" in repr(hs)
@@ -538,6 +538,15 @@ def test_credentials_in_a_url_are_masked(recorder):
         with pytest.raises(hf.UnexpectedResponseError, match="evil.example/x") as redirected:
             hs.request("GET", "/redirect")
     assert "hunter2" not in str(redirected.value) and "mallory" not in str(redirected.value)
+    caplog.set_level(logging.DEBUG)  # httpx logs each request's URL
+    with_credentials = recorder.url.replace("http://", "http://alice:hunter2@")
+    with hf.HubSpot(TOKEN, base_url=with_credentials, forms_url=with_credentials) as hs:
+        hs.request_json("GET", "/crm/v3/owners", require="results")
+        hs.forms.submit(1, "a1b2c3d4-0000-1111-2222-333344445555", {"email": "a@b.co"})
+    assert "HTTP Request: GET" in caplog.text and "hunter2" not in caplog.text
+    (_, api_headers), (_, form_headers) = recorder.seen[-2:]
+    assert api_headers["authorization"] == f"Bearer {TOKEN}"  # the token, not the URL's
+    assert "authorization" not in form_headers
 
 
 # -- a sandbox on every address ------------------------------------------------------------
