@@ -3,14 +3,22 @@
 The client's request loop (:meth:`hubframe.HubSpot._send`) sends; this module
 reads what came back. :func:`read_answer` turns a response into its JSON, or a
 :class:`Failure` (an error status, a redirect, a body that is not JSON, a page
-without its ``results``); :func:`no_answer` does the same for a request that got
-no response. Each failure carries the error to raise and what the retry policy
-(:mod:`hubframe._retry`) needs to decide.
+without its ``results``, a page or record of the wrong shape); :func:`no_answer`
+does the same for a request that got no response, :func:`too_slow` for one whose
+answer did not arrive in time. Each failure carries the error to raise and what
+the retry policy (:mod:`hubframe._retry`) needs to decide.
+
+The shape check (:func:`shape_problem`) is the one place every reader's answers
+pass through: ``results`` is a list of objects, and a CRM record (in a records
+path's answer, or any object with a ``properties`` object) has an ``id`` and its
+``properties`` as an object. Readers then index records without KeyError or
+TypeError.
 """
 
 from __future__ import annotations
 
 import json as _json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -28,9 +36,14 @@ from .errors import (
     error_from_response,
 )
 
-__all__ = ["Failure", "json_body", "no_answer", "read_answer"]
+__all__ = ["Failure", "json_body", "no_answer", "read_answer", "shape_problem", "too_slow"]
 
 Scrub = Callable[[str], str]
+
+#: The paths whose answers are CRM records (one, or a page of them): the objects family
+#: in legacy (``/crm/v3/objects/...``) and dated (``/crm/objects/2026-09/...``) paths,
+#: but not a record's associations below it.
+_RECORDS_PATH = re.compile(r"^/crm/(?:v\d+/objects|objects/\d{4}-\d{2})/(?!.*/associations(?:/|$))")
 
 
 @dataclass
@@ -104,6 +117,72 @@ def _refused(exc: BaseException) -> bool:
     return False
 
 
+def too_slow(method: str, path: str, kind: str, timeout: float) -> Failure:
+    """An answer still arriving when the request's deadline passed: a timeout like any other."""
+    error: HubSpotError = HubSpotTimeoutError(
+        f"no complete response from HubSpot within timeout={timeout:g} s (the answer was "
+        "still arriving); raise HubSpot(timeout=...) if the server is only slow",
+        method=method,
+        path=path,
+        connected=True,
+    )
+    retry = _retry.should_retry_transport(kind, connected=True)
+    return Failure(_unsure_if_create(error, kind, True), retry)
+
+
+def shape_problem(data: Any, path: str) -> str | None:
+    """What is wrong with the shape of a decoded answer to ``path`` (a phrase to follow
+    "HubSpot answered HTTP 200"), or None.
+
+    ``results``, where present, must be a list of objects; a record must have an id
+    (a non-empty string or a whole number) and its ``properties`` as an object. A
+    record is any item of a records path's answer (or that answer itself), and any
+    object whose ``properties`` is an object.
+    """
+    if not isinstance(data, dict):
+        return None
+    records = _RECORDS_PATH.match(path) is not None
+    if "results" not in data:
+        # The answer itself is a record only if it looks like one (a batch's answer
+        # to a records path has a status and results instead).
+        whole = records and ("id" in data or "properties" in data)
+        problem = _record_problem(data, whole, "the answer")
+        return None if problem is None else f"with a record of the wrong shape: {problem}"
+    results = data["results"]
+    if not isinstance(results, list):
+        return f"without a 'results' list ('results' is {_kind(results)})"
+    for n, item in enumerate(results):
+        if not isinstance(item, dict):
+            return f"with a page of the wrong shape: results[{n}] is {_kind(item)}, not an object"
+        problem = _record_problem(item, records, f"results[{n}]")
+        if problem is not None:
+            return f"with a page of the wrong shape: {problem}"
+    return None
+
+
+def _record_problem(item: dict[str, Any], records: bool, where: str) -> str | None:
+    """What is wrong with one record, or None (also None for what is not a record)."""
+    bag = item.get("properties")
+    if not (records or isinstance(bag, dict)):
+        return None
+    record_id = item.get("id")
+    if isinstance(record_id, bool) or not isinstance(record_id, (str, int)) or record_id == "":
+        got = "no 'id'" if "id" not in item else f"an 'id' that is {_kind(record_id)}"
+        return f"{where} is a record with {got}"
+    if bag is not None and not isinstance(bag, dict):
+        return f"{where} (id {str(record_id)[:40]!r}) has 'properties' that is {_kind(bag)}, not an object"
+    return None
+
+
+def _kind(value: Any) -> str:
+    """How a message names a value's JSON type."""
+    if value is None:
+        return "null"
+    names = {bool: "a boolean", int: "a number", float: "a number", str: "a string"}
+    names.update({list: "a list", dict: "an object"})
+    return names.get(type(value), f"a {type(value).__name__}")
+
+
 def read_answer(
     response: httpx.Response,
     method: str,
@@ -141,6 +220,9 @@ def read_answer(
         )
         retry = _retry.should_retry_transport(kind, connected=True)
         return Failure(_unsure_if_create(error, kind, True), retry)
+    problem = shape_problem(data, path)
+    if problem is not None:
+        return _broken(response, method, path, kind, problem)
     if require is not None and not (isinstance(data, dict) and isinstance(data.get(require), list)):
         error = UnexpectedResponseError(
             f"HubSpot answered HTTP {response.status_code} without a {require!r} list "
@@ -152,6 +234,19 @@ def read_answer(
         )
         return Failure(error, _retry.should_retry_transport(kind, connected=True))
     return response, data
+
+
+def _broken(response: httpx.Response, method: str, path: str, kind: str, what: str) -> Failure:
+    """A successful status with an unusable body: retried like a broken answer."""
+    error: HubSpotError = UnexpectedResponseError(
+        f"HubSpot answered HTTP {response.status_code} {what}",
+        status=response.status_code,
+        method=method,
+        path=path,
+        correlation_id=response.headers.get("x-hubspot-correlation-id"),
+    )
+    retry = _retry.should_retry_transport(kind, connected=True)
+    return Failure(_unsure_if_create(error, kind, True), retry)
 
 
 def _status_failure(
@@ -180,7 +275,8 @@ def _status_failure(
 def _redirected(response: httpx.Response, method: str, path: str) -> UnexpectedResponseError:
     """A 3xx: never followed, since the token would be sent wherever it points."""
     where = urlsplit(response.headers.get("location", ""))
-    target = f"{where.netloc}{where.path}" or "somewhere else"
+    host = where.netloc.rsplit("@", 1)[-1]  # never a user:password@ the Location holds
+    target = f"{host}{where.path}" or "somewhere else"
     return UnexpectedResponseError(
         f"HubSpot answered HTTP {response.status_code}, a redirect to {target}; hubframe does "
         "not follow redirects, so the token never goes anywhere but base_url. Check base_url "

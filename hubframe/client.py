@@ -13,7 +13,7 @@ import os
 import random
 import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
 from functools import cached_property
@@ -24,14 +24,14 @@ import httpx
 from . import _retry
 from ._ratelimit import SlidingWindow, parse_rate_limit
 from .account import Account, connection_hash
-from .answers import Failure, no_answer, read_answer
+from .answers import Failure, no_answer, read_answer, too_slow
 from .errors import (
     ConfigurationError,
     InputError,
 )
 from .object_types import ObjectType, ObjectTypes
 from .paths import DEFAULT_API_VERSION, Paths, paths_for
-from .tokens import BearerAuth, Secret, redact
+from .tokens import BearerAuth, Secret, mask_userinfo, redact, token_problem
 from .validate import check_flag, check_url, is_positive_number
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -50,6 +50,40 @@ DEFAULT_FORMS_URL = "https://api.hsforms.com"
 VERSION = "0.1.0"
 #: The search window is this much longer than a second (see HubSpot.__init__).
 SEARCH_WINDOW_MARGIN = 1.1
+
+
+class DeadlinePassed(httpx.ReadTimeout):
+    """An answer still arriving when its request's deadline passed (caught in the
+    request loop and raised as a :class:`~hubframe.errors.HubSpotTimeoutError`)."""
+
+
+class _DeadlineStream(httpx.SyncByteStream):
+    """A response body that stops with :class:`DeadlinePassed` once ``deadline`` passes."""
+
+    def __init__(self, inner: httpx.SyncByteStream, deadline: float):
+        self._inner = inner
+        self._deadline = deadline
+
+    def __iter__(self) -> Iterator[bytes]:
+        for chunk in self._inner:
+            if time.monotonic() > self._deadline:
+                raise DeadlinePassed("the answer was still arriving at the deadline")
+            yield chunk
+
+    def close(self) -> None:
+        self._inner.close()
+
+
+def _checked_url(name: str, url: Any) -> str:
+    """:func:`check_url`, with any ``user:password@`` masked in its message."""
+    try:
+        return check_url(name, url)
+    except ConfigurationError as exc:
+        message = str(exc)
+    # Raised here, outside the except block, so the unmasked message is not its __context__.
+    if isinstance(url, str):
+        message = message.replace(url, mask_userinfo(url))
+    raise ConfigurationError(message)
 
 
 @dataclass
@@ -79,8 +113,14 @@ class HubSpot:
         token: a Service Key or a project app's static access token (a legacy private-app
             token is still accepted); defaults to ``$HUBSPOT_ACCESS_TOKEN``.
         base_url: API host; defaults to ``$HUBFRAME_BASE_URL``, then ``https://api.hubapi.com``.
+            A ``user:password@`` in it (or in ``forms_url``) is never sent nor shown.
         forms_url: forms host; defaults to ``$HUBFRAME_FORMS_URL``, then ``https://api.hsforms.com``.
-        timeout: seconds for each request.
+        timeout: seconds each attempt of a request may take, from connecting to the last
+            byte of the answer: an attempt whose answer is not complete ``timeout`` seconds
+            after it started is abandoned as a timeout (checked as the body arrives, so a
+            server trickling bytes cannot stretch it), and retried like any other timeout,
+            with a fresh ``timeout`` for each retry. A server that sends nothing at all
+            is given up on after ``timeout`` seconds of silence.
         max_retries: retries after the first attempt for a retryable failure.
         rate_limit: requests per rolling window, as ``100``, ``(190, 10)`` or ``"190/10"``.
             Defaults to HubSpot's Free/Starter burst limit, 100 per 10 s.
@@ -95,8 +135,9 @@ class HubSpot:
             with ``clock``, a test's virtual time (see :func:`hubframe.testing.virtual_time`).
 
     Raises:
-        ConfigurationError: no token anywhere, a URL that would leak the token, or an
-            ``api_version`` hubframe does not speak.
+        ConfigurationError: no token anywhere, a token that cannot be sent as a header
+            (a newline, space or non-ASCII character inside), a URL that would leak the
+            token, or an ``api_version`` hubframe does not speak.
 
     Example:
         >>> from hubframe.sandbox import Sandbox
@@ -153,13 +194,25 @@ class HubSpot:
             raise ConfigurationError(
                 "clock= and sleep= take functions, e.g. time.monotonic and time.sleep"
             )
-        self._token = Secret(token.strip())
-        self.base_url = check_url(
+        token = token.strip()
+        problem = token_problem(token)
+        if problem is not None:
+            del token  # a traceback shown with its frames' locals must not show it either
+            raise ConfigurationError(problem)
+        self._token = Secret(token)
+        self.base_url = _checked_url(
             "base_url", base_url or os.environ.get("HUBFRAME_BASE_URL") or DEFAULT_BASE_URL
         )
-        self.forms_url = check_url(
+        self.forms_url = _checked_url(
             "forms_url", forms_url or os.environ.get("HUBFRAME_FORMS_URL") or DEFAULT_FORMS_URL
         )
+        # Where requests go: the URLs without any user:password@, which hubframe never
+        # uses (the API host takes the token, the forms host nothing) and which httpx
+        # would otherwise write into its log with every request.
+        self._hosts = {
+            "api": mask_userinfo(self.base_url, ""),
+            "forms": mask_userinfo(self.forms_url, ""),
+        }
         self.timeout = float(timeout)
         self.max_retries = max_retries
         self.stats = RequestStats()
@@ -183,8 +236,11 @@ class HubSpot:
         # The unauthenticated forms endpoint allows 50 per 10 s and blocks an IP
         # for a minute after ten 429s in one second: stay well under it.
         self._forms = SlidingWindow(50, 10.0, clock=clock, sleep=sleep)
+        # The token goes only to the API host: form submissions are unauthenticated, and
+        # the forms host has no use for it (see _attempt).
+        self._auth = BearerAuth(self._token)
         self._http = httpx.Client(
-            auth=BearerAuth(self._token),
+            auth=self._auth,
             timeout=self.timeout,
             transport=transport,
             headers={"User-Agent": f"hubframe/{VERSION}", "Accept": "application/json"},
@@ -199,8 +255,11 @@ class HubSpot:
     # -- plumbing ---------------------------------------------------------------------------
 
     def __repr__(self) -> str:
+        # A traceback showing __init__'s locals shows a client not yet built.
+        if not hasattr(self, "paths"):
+            return "HubSpot(<not built>)"
         return (
-            f"HubSpot(base_url={self.base_url!r}, api_version={self.api_version!r}, "
+            f"HubSpot(base_url={mask_userinfo(self.base_url)!r}, api_version={self.api_version!r}, "
             f"token={redact(self._token.reveal())!r})"
         )
 
@@ -313,7 +372,7 @@ class HubSpot:
             raise InputError(
                 f"path={path!r:.100}: use a path below the host, starting with '/', e.g. '/crm/v3/objects/contacts'"
             )
-        url = (self.forms_url if host == "forms" else self.base_url) + path
+        url = self._hosts[host] + path
         attempt = 0
         while True:
             attempt += 1
@@ -346,9 +405,13 @@ class HubSpot:
         """Send once: the response (and its JSON), or what failed and whether to retry."""
         started = time.monotonic()
         try:
-            response = self._http.request(method, url, params=params, json=json)
-            response.read()
+            response = self._receive(method, url, params, json, host, started + self.timeout)
+        except DeadlinePassed:
+            log.debug("%s %s -> over the %.1f s deadline", method, path, self.timeout)
+            return too_slow(method, path, kind, self.timeout)
         except httpx.HTTPError as exc:
+            # The failure keeps nothing of the httpx exception (whose request holds the
+            # Authorization header); its error is raised later, outside any except block.
             log.debug("%s %s -> %s", method, path, type(exc).__name__)
             return no_answer(exc, method, path, kind, self.scrub)
         elapsed_ms = (time.monotonic() - started) * 1000
@@ -356,6 +419,26 @@ class HubSpot:
         if host != "forms":
             self._general.learn(response.headers)
         return read_answer(response, method, path, kind, decode, require, self.scrub)
+
+    def _receive(
+        self, method: str, url: str, params: Any, json: Any, host: str, deadline: float
+    ) -> httpx.Response:
+        """The whole answer, read before ``deadline`` (monotonic) passes.
+
+        httpx's timeout bounds each read, so a server sending a byte now and then would
+        hold a request for as long as it likes; the body's stream checks the deadline
+        after every chunk and raises :class:`DeadlinePassed` once it is past.
+        """
+        auth = self._auth if host == "api" else None
+        request = self._http.build_request(method, url, params=params, json=json)
+        response = self._http.send(request, auth=auth, stream=True)
+        try:
+            if isinstance(response.stream, httpx.SyncByteStream):
+                response.stream = _DeadlineStream(response.stream, deadline)
+            response.read()
+        finally:
+            response.close()
+        return response
 
     def _backoff(
         self, attempt: int, status: int | None, body: Any, retry_after: float | None

@@ -33,7 +33,11 @@ _GUID_RE = re.compile(
 
 
 class Forms:
-    """Form submissions (``hs.forms``), on HubSpot's forms host."""
+    """Form submissions (``hs.forms``), on HubSpot's forms host.
+
+    The submit endpoint is unauthenticated: the client sends these requests without
+    the Authorization header, so the token never reaches the forms host.
+    """
 
     def __init__(self, hs: HubSpot):
         self._hs = hs

@@ -303,7 +303,17 @@ class Sandbox(LivePortal, PortalSettings):
         """A :class:`hubframe.HubSpot` connected to this sandbox (``kwargs`` passed on)."""
         from ..client import HubSpot
 
-        return HubSpot(token=self.token, base_url=self.url, forms_url=self.forms_url, **kwargs)
+        url = self._loopback_url()
+        return HubSpot(token=self.token, base_url=url, forms_url=url, **kwargs)
+
+    def _loopback_url(self) -> str:
+        """Where this machine's clients reach the sandbox: a sandbox bound to every address
+        (``0.0.0.0``, ``::``) is reached on loopback, so the client sends its token over
+        plain http only to this machine (its URL check refuses any other host)."""
+        wildcard = {"0.0.0.0": "127.0.0.1", "": "127.0.0.1", "::": "::1", "[::]": "::1"}
+        host = wildcard.get(self.host.strip(), self.host)
+        shown = f"[{host}]" if ":" in host else host
+        return f"http://{shown}:{self.port}"
 
     # -- bad-day knobs ----------------------------------------------------------------------
 

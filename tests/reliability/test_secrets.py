@@ -20,7 +20,9 @@ import re
 import socket
 import subprocess
 import sys
+import threading
 import traceback
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import httpx
@@ -32,6 +34,7 @@ import hubframe as hf
 from hubframe import widgets
 from hubframe.sandbox import Sandbox
 from hubframe.testing import cassette_client, virtual_time
+from hubframe.tokens import Secret, scrub
 
 TOKEN = "pat-na1-5ec2e7a1-b2c3-4d5e-8f60-7a8b9c0d1e2f"
 WRONG = "pat-na1-00000000-dead-beef-0000-badbadbadbad"
@@ -86,11 +89,12 @@ def scanner(figures):
     assert s.sightings == [], "\n".join(s.sightings)
 
 
-def failures(sb, hs):
-    """Provoke every kind of error the client raises; yield each exception."""
+def failures(sb, hs, email="dup-secret@example.com"):
+    """Provoke every kind of error the client raises; yield each exception (``email``:
+    the contact created twice, new to the portal)."""
     tries = [
         lambda: hs.contacts.get("999999999"),  # 404
-        lambda: hs.contacts.create({"email": "dup-secret@example.com"}),  # 409 on the second try
+        lambda: hs.contacts.create({"email": email}),  # 409 on the second try
         lambda: hs.contacts.update(
             hs.contacts.get_page(limit=1)["id"].iloc[0], {"hs_lead_status": "NOT_AN_OPTION"}
         ),
@@ -114,7 +118,7 @@ def failures(sb, hs):
         lambda: hs.forms.submit(sb.portal_id, "not-a-form-guid", {"email": "x@example.com"}),
         lambda: hs.lists.add("not-a-list", ["1"]),
     ]
-    hs.contacts.create({"email": "dup-secret@example.com"})
+    hs.contacts.create({"email": email})
     for attempt in tries:
         try:
             attempt()
@@ -300,3 +304,259 @@ def test_plain_http_to_another_host_is_refused(url):
     with pytest.raises(hf.ConfigurationError, match="unencrypted") as info:
         hf.HubSpot(token=TOKEN, base_url=url)
     assert TOKEN not in str(info.value)
+
+
+# -- a token that cannot be a header ------------------------------------------------------
+
+BAD_TOKENS = {
+    "inner newline": "pat-na1-5ec2e7a1-b2c3\n4d5e-8f60-7a8b9c0d1e2f",
+    "inner CRLF": "pat-na1-5ec2e7a1-b2c3\r\n4d5e-8f60-7a8b9c0d1e2f",
+    "tab": "pat-na1-5ec2e7a1-b2c3\t4d5e-8f60-7a8b9c0d1e2f",
+    "space": "pat-na1-5ec2e7a1-b2c3 4d5e-8f60-7a8b9c0d1e2f",
+    "NUL": "pat-na1-5ec2e7a1-b2c3\x004d5e-8f60-7a8b9c0d1e2f",
+    "DEL": "pat-na1-5ec2e7a1-b2c3\x7f4d5e-8f60-7a8b9c0d1e2f",
+    "non-ASCII": "pat-na1-5ec2e7a1-b2c3\u00e94d5e-8f60-7a8b9c0d1e2f",
+    "non-breaking space": "pat-na1-5ec2e7a1-b2c3\u00a04d5e-8f60-7a8b9c0d1e2f",
+}
+
+
+def _pieces(token: str) -> list[str]:
+    """The token's runs of letters and digits longer than 3: none may show anywhere."""
+    return [p for p in re.split(r"[^A-Za-z0-9]", token) if len(p) > 3]
+
+
+@pytest.mark.parametrize("case", list(BAD_TOKENS))
+def test_a_token_that_cannot_be_a_header_is_refused_when_built(case, sb, caplog):
+    token = BAD_TOKENS[case]
+    caplog.set_level(logging.DEBUG)
+    served = len(sb.requests)
+    with pytest.raises(hf.ConfigurationError, match=r"at position 22 of \d+") as info:
+        hf.HubSpot(token=token, base_url=sb.url)
+    assert len(sb.requests) == served  # refused before anything was sent
+    assert info.value.__context__ is None and info.value.__cause__ is None
+    # The message, and the locals of hubframe's frames (the test's own frame holds it).
+    shown = str(info.value) + "".join(map(repr, _frame_locals(info.value, inside="hubframe")))
+    for piece in [*_pieces(token), "pat-na1"]:
+        assert piece not in shown, (case, piece)
+        assert piece not in caplog.text, (case, piece)
+
+
+def test_a_token_from_the_environment_is_checked_too(monkeypatch):
+    monkeypatch.setenv("HUBSPOT_ACCESS_TOKEN", BAD_TOKENS["inner newline"] + "\n")
+    with pytest.raises(hf.ConfigurationError, match="a control character") as info:
+        hf.HubSpot()
+    assert "5ec2e7a1" not in str(info.value)
+    monkeypatch.setenv("HUBSPOT_ACCESS_TOKEN", f"  {TOKEN}\n")  # outer whitespace: trimmed
+    assert hf.HubSpot().connection_fingerprint() == hf.HubSpot(TOKEN).connection_fingerprint()
+
+
+@pytest.mark.parametrize("case", list(BAD_TOKENS))
+def test_the_scrubber_finds_a_token_in_its_escaped_spellings(case):
+    token = BAD_TOKENS[case]
+    secret = Secret(token)
+    header = f"Bearer {token}"
+    spellings = [
+        header,
+        repr(header),
+        repr(header.encode("utf-8")),
+        json.dumps(header),
+        json.dumps(header, ensure_ascii=False),
+        f"Illegal header value {header.encode('utf-8')!r}",
+    ]
+    # Knowing the token, the client's scrubber finds every spelling; the generic one,
+    # knowing only what a token looks like, finds the ASCII-escaped ones (bytes reprs
+    # and JSON), where the bad character is written as an escape inside the token (a
+    # space is no escape: what follows it could be any word).
+    escaped = {repr(header.encode("utf-8")), json.dumps(header), spellings[-1]}
+    if " " in token:
+        escaped = set()
+    for text in spellings:
+        for scrubbed in [secret.scrub(text)] + ([scrub(text)] if text in escaped else []):
+            for piece in _pieces(token):
+                assert piece not in scrubbed, (text, scrubbed)
+            assert "REDACTED" in scrubbed
+
+
+# -- no exception leads back to the token -------------------------------------------------
+
+
+def _reachable(exc: BaseException) -> list[object]:
+    """Everything an exception leads to: its cause and context, args, attributes, and the
+    values in them (containers and objects' attributes, to any depth)."""
+    seen: set[int] = set()
+    found: list[object] = []
+    todo: list[object] = [exc]
+    while todo:
+        obj = todo.pop()
+        if obj is None or id(obj) in seen or isinstance(obj, (type, type(sys))):
+            continue
+        seen.add(id(obj))
+        found.append(obj)
+        if isinstance(obj, BaseException):
+            todo += [obj.__cause__, obj.__context__, *obj.args]
+        if isinstance(obj, dict):
+            todo += [*obj.keys(), *obj.values()]
+        elif isinstance(obj, (list, tuple, set, frozenset)):
+            todo += list(obj)
+        elif hasattr(obj, "__dict__") and not callable(obj):
+            todo += list(vars(obj).values())
+    return found
+
+
+def _frame_locals(exc: BaseException, inside: str = "") -> list[object]:
+    """The local variables of every frame the exception's traceback passed through (only
+    those of files under a folder named ``inside``, if given)."""
+    values: list[object] = []
+    tb = exc.__traceback__
+    while tb is not None:
+        if not inside or inside in Path(tb.tb_frame.f_code.co_filename).parts:
+            values += list(tb.tb_frame.f_locals.values())
+        tb = tb.tb_next
+    assert values, "no frames searched"
+    return values
+
+
+HTTPX_OBJECTS = (httpx.Request, httpx.Response, httpx.HTTPError)
+
+
+def test_no_exception_leads_back_to_the_token(sb, scanner, tmp_path):
+    with sb.client(rate_limit=(10_000, 10), max_retries=1) as hs:
+        virtual_time(hs)
+        errors = list(failures(sb, hs, email="dup-chain@example.com"))
+        sb.inject(drop=True, count=None, path_contains="/crm/objects/2026-09/contacts")
+        try:  # an error raised in the export's fetch threads, handed to the caller
+            with pytest.raises(hf.HubFrameError) as exported:
+                hs.contacts.export(tmp_path / "dropped.parquet", progress=False)
+        finally:
+            sb.clear_injections()
+        errors.append(exported.value)
+    with socket.socket() as free:  # a port nobody listens on: connection refused
+        free.bind(("127.0.0.1", 0))
+        port = free.getsockname()[1]
+    with hf.HubSpot(TOKEN, base_url=f"http://127.0.0.1:{port}", max_retries=0) as refused:
+        with pytest.raises(hf.HubSpotConnectionError, match="ConnectError") as info:
+            refused.contacts.get("1")
+        errors.append(info.value)
+    kinds = {type(e).__name__ for e in errors}
+    assert {"HubSpotConnectionError", "NotFoundError", "AuthenticationError"} <= kinds, kinds
+    for exc in errors:
+        name = type(exc).__name__
+        for obj in _reachable(exc):
+            assert not isinstance(obj, HTTPX_OBJECTS), f"{name} leads to {type(obj).__name__}"
+            if isinstance(obj, (str, bytes)):
+                scanner.scan(f"{name}: a value it leads to", obj or "(empty)")
+        for value in _frame_locals(exc):
+            assert not isinstance(value, HTTPX_OBJECTS), f"{name}'s frames hold {value!r:.80}"
+            scanner.scan(f"{name}: a local of its frames", repr(value))
+
+
+# -- form submissions carry no token ------------------------------------------------------
+
+
+class Recorder:
+    """An HTTP server on 127.0.0.1 that records each request's path and headers; it
+    answers form submissions with HubSpot's thank-you body, ``/redirect`` with a 302
+    to a URL holding credentials, and anything else with an empty page."""
+
+    def __init__(self) -> None:
+        self.seen: list[tuple[str, dict[str, str]]] = []
+        recorder = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args: object) -> None:
+                pass
+
+            def _answer(self) -> None:
+                length = int(self.headers.get("Content-Length") or 0)
+                self.rfile.read(length)
+                recorder.seen.append((self.path, {k.lower(): v for k, v in self.headers.items()}))
+                if self.path.startswith("/redirect"):
+                    self.send_response(302)
+                    self.send_header("Location", "https://mallory:hunter2@evil.example/x")
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                    return
+                body = (
+                    b'{"inlineMessage": "Thanks"}'
+                    if self.path.startswith("/submissions/")
+                    else b'{"results": []}'
+                )
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            do_GET = do_POST = _answer
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def recorder():
+    server = Recorder()
+    yield server
+    server.close()
+
+
+def test_form_submissions_are_sent_without_the_token(recorder):
+    with hf.HubSpot(TOKEN, base_url=recorder.url, forms_url=recorder.url) as hs:
+        out = hs.forms.submit(123, "a1b2c3d4-0000-1111-2222-333344445555", {"email": "a@b.co"})
+        hs.request_json("GET", "/crm/v3/owners", require="results")
+    assert out["outcome"].tolist() == ["submitted"]
+    (form_path, form_headers), (api_path, api_headers) = recorder.seen
+    assert form_path.startswith("/submissions/v3/integration/submit/123/")
+    assert "authorization" not in form_headers, form_headers
+    assert TOKEN not in json.dumps(form_headers)
+    assert api_path == "/crm/v3/owners" and api_headers["authorization"] == f"Bearer {TOKEN}"
+
+
+def test_form_submissions_still_reach_the_sandbox(sb):
+    with sb.client() as hs:
+        out = hs.forms.submit(sb.portal_id, sb.form_ids[0], {"email": "no-token@example.com"})
+    assert out["outcome"].tolist() == ["submitted"], out.to_dict("records")
+
+
+# -- credentials in a URL ------------------------------------------------------------------
+
+
+def test_credentials_in_a_url_are_masked(recorder, caplog):
+    hs = hf.HubSpot(TOKEN, base_url="https://alice:hunter2@api.example.com")
+    assert "hunter2" not in repr(hs) and "alice" not in repr(hs)
+    assert "***@api.example.com" in repr(hs)
+    with pytest.raises(hf.ConfigurationError, match="unencrypted") as info:
+        hf.HubSpot(TOKEN, base_url="http://alice:hunter2@example.com")
+    assert "hunter2" not in str(info.value) and "***@example.com" in str(info.value)
+    assert info.value.__context__ is None
+    with hf.HubSpot(TOKEN, base_url=recorder.url, max_retries=0) as hs:
+        with pytest.raises(hf.UnexpectedResponseError, match="evil.example/x") as redirected:
+            hs.request("GET", "/redirect")
+    assert "hunter2" not in str(redirected.value) and "mallory" not in str(redirected.value)
+    caplog.set_level(logging.DEBUG)  # httpx logs each request's URL
+    with_credentials = recorder.url.replace("http://", "http://alice:hunter2@")
+    with hf.HubSpot(TOKEN, base_url=with_credentials, forms_url=with_credentials) as hs:
+        hs.request_json("GET", "/crm/v3/owners", require="results")
+        hs.forms.submit(1, "a1b2c3d4-0000-1111-2222-333344445555", {"email": "a@b.co"})
+    assert "HTTP Request: GET" in caplog.text and "hunter2" not in caplog.text
+    (_, api_headers), (_, form_headers) = recorder.seen[-2:]
+    assert api_headers["authorization"] == f"Bearer {TOKEN}"  # the token, not the URL's
+    assert "authorization" not in form_headers
+
+
+# -- a sandbox on every address ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("bind", "loopback"), [("0.0.0.0", "127.0.0.1"), ("::", "[::1]")])
+def test_a_sandbox_on_every_address_gives_a_loopback_client(bind, loopback):
+    with Sandbox(contacts=5, host=bind, token=TOKEN) as sandbox, sandbox.client() as hs:
+        assert hs.base_url.startswith(f"http://{loopback}:")
+        assert hs.forms_url == hs.base_url
+        assert len(hs.contacts.get_page(limit=5)) == 5
+    with pytest.raises(hf.ConfigurationError, match="unencrypted"):
+        hf.HubSpot(TOKEN, base_url="http://192.0.2.10:8080")  # a real remote host: still no
