@@ -30,7 +30,7 @@ from .errors import (
     InputError,
 )
 from .object_types import ObjectType, ObjectTypes
-from .paths import DEFAULT_API_VERSION, Paths, paths_for
+from .paths import DEFAULT_API_VERSION, Paths, paths_for, query_string
 from .tokens import BearerAuth, Secret, redact
 from .validate import check_flag, check_url, is_positive_number
 
@@ -346,7 +346,9 @@ class HubSpot:
         """Send once: the response (and its JSON), or what failed and whether to retry."""
         started = time.monotonic()
         try:
-            response = self._http.request(method, url, params=params, json=json)
+            # The query is encoded once here (commas kept), not by httpx: see query_string.
+            target = f"{url}{'&' if '?' in url else '?'}{query_string(params)}" if params else url
+            response = self._http.request(method, target, json=json)
             response.read()
         except httpx.HTTPError as exc:
             log.debug("%s %s -> %s", method, path, type(exc).__name__)
