@@ -33,6 +33,7 @@ from .errors import HubFrameWarning, InputError, user_stacklevel
 from .properties import Property
 
 __all__ = [
+    "CONVERT_RECORDS",
     "HubFrameWarning",
     "ParseIssues",
     "batch_to_frame",
@@ -46,6 +47,12 @@ __all__ = [
 
 log = logging.getLogger("hubframe")
 
+
+#: Records a bulk read converts per :func:`to_batch` call (the export per stream,
+#: ``get_all`` and search per ten pages). A call costs a fixed ~3 ms (dozens of
+#: vectorised passes) on top of the per-value work: with every contact property, 1,000
+#: records take ~10 ms, one page of 100 ~4 ms (39 ms per 1,000).
+CONVERT_RECORDS = 1_000
 
 #: Top-level fields of a HubSpot object that become columns, with their place.
 _HEAD = ("id",)

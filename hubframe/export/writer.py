@@ -49,12 +49,11 @@ __all__ = [
 DEFAULT_ROW_GROUP_SIZE = 25_000
 #: A stream's buffer is written as a part past this many bytes of Arrow data, whatever its rows.
 BUFFER_BYTES = 32 * 2**20
-#: Records of a stream converted to Arrow together, whatever the number of streams.
-#: Converting costs a fixed ~3 ms per call (dozens of vectorised passes) on top of the
-#: per-value work: with every contact property, 1,000 records take ~10 ms, 250 take
-#: ~5 ms (21 ms per 1,000). The unconverted records of each stream (~3 KB each decoded,
-#: ~3 MB per stream) are the price, bounded by the number of streams, not the records.
-CONVERT_RECORDS = 1_000
+#: Records of a stream converted to Arrow together, whatever the number of streams
+#: (:data:`hubframe.frames.CONVERT_RECORDS`: a conversion has a fixed cost, so 250 at a
+#: time cost twice the CPU per record). The unconverted records of each stream (~3 KB
+#: each decoded, ~3 MB per stream) are the price, bounded by the number of streams.
+CONVERT_RECORDS = frames.CONVERT_RECORDS
 #: Everything buffered is written and checkpointed at least this often (seconds).
 CHECKPOINT_SECONDS = 30.0
 #: The merge holds at most this many bytes of Arrow data before writing a row group.
