@@ -1,34 +1,20 @@
-"""Benchmark: hubframe's Parquet export against HubSpot's SDK ``get_all`` + pandas, on the sandbox.
+"""Benchmark: hubframe's export and get_all against the clients a user would pick, on the sandbox.
 
-    python benchmarks/run.py            # the full run (about 10 minutes), writes benchmarks/RESULTS.md
-    python benchmarks/run.py --quick    # small portals, a smoke check (writes nothing unless --results)
+    python benchmarks/run.py            # the full run; rewrites the table in benchmarks/README.md
+    python benchmarks/run.py --quick    # small portals, a few minutes (--write to keep it)
 
 The sandbox runs as its own process (``hubframe sandbox ...``) and every
-contender runs in its own subprocess, so each measurement is the client
-alone: records/s and CPU seconds per 1,000 records are timed around the work
-inside the contender (imports excluded); peak RSS is the contender process's
-maximum resident set, from ``os.wait4``.
+contender (``contenders.py``) runs in its own subprocess, so each measurement
+is the client alone: records/s and CPU seconds per 1,000 records are timed
+around the work inside the contender (imports excluded); peak RSS is the
+contender process's maximum resident set, from ``os.wait4``. Every contender
+runs once per round, the rounds one after another on one sandbox process, and
+the table shows the medians and the spread across rounds.
 
-Contenders:
-
-* ``hubframe``: ``hs.contacts.export(path, properties="all")`` (default
-  streams); ``hubframe parallel=1`` is the list cursor alone.
-* ``SDK``: what a user writes today with hubspot-api-client:
-  ``client.crm.contacts.get_all(properties=<every name>)``, then
-  ``pandas.json_normalize([r.to_dict() ...])`` and ``DataFrame.to_parquet``.
-  ``get_all`` sends HubSpot's defaults (firstname, lastname, email) unless
-  given names, and has no "all", so the names come from the SDK's properties
-  API first.
-* ``hubframe, wide portal``: real portals define hundreds of contact
-  properties, whose names do not fit HubSpot's 3,000-character search body;
-  hubframe's search then asks for ids and reads the records with batch reads.
-  The sandbox defines 41, so this row lowers the body limit in the
-  contender process to take the same path.
-
-With zero latency the sandbox has no rate limit and the clients none either.
-With latency the sandbox answers after 150 ms and allows 190 requests per
-10 s (HubSpot Professional), and hubframe's client is told the same limit;
-the "share of ceiling" is requests per second over 19.
+With zero latency the sandbox has no rate limit and the clients none either
+(search keeps its 5/s). With latency the sandbox answers after 150 ms and
+allows 190 requests per 10 s (HubSpot Professional), and every client that
+can be told a limit is told that one.
 """
 
 from __future__ import annotations
@@ -39,116 +25,113 @@ import json
 import os
 import platform
 import re
+import statistics
 import subprocess
 import sys
 import tempfile
-import textwrap
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
+import contenders  # the module beside this one (sys.path[0] when run as a script)
+
 HERE = Path(__file__).resolve().parent
-TOKEN = "pat-benchmark-0000"
+TOKEN = contenders.TOKEN
 CEILING = 19.0  # requests per second: 190 per 10 s
 
 
-# -- contenders (run in a subprocess) --------------------------------------------------------
+# -- one measurement (a contender in its own process) ----------------------------------------
 
-
-def contender(args: argparse.Namespace) -> None:
-    """Run one contender and print one JSON line: rows, seconds, cpu, requests."""
-    out = Path(args.path)
-    import pandas  # noqa: F401  - imported before the clock starts, as in a notebook
-    import pyarrow.parquet  # noqa: F401
-
-    if args.contender == "sdk":
-        import urllib3
-
-        sent = [0]
-        urlopen = urllib3.PoolManager.urlopen
-
-        def counting(self, *a, **k):  # count every HTTP request the SDK sends
-            sent[0] += 1
-            return urlopen(self, *a, **k)
-
-        urllib3.PoolManager.urlopen = counting
-        import hubspot
-        import pandas as pd
-
-        started, cpu = time.perf_counter(), time.process_time()
-        client = hubspot.HubSpot(access_token=TOKEN, host=args.url)
-        names = [p.name for p in client.crm.properties.core_api.get_all("contacts").results]
-        records = client.crm.contacts.get_all(properties=names)
-        frame = pd.json_normalize([r.to_dict() for r in records])
-        frame.to_parquet(out)
-        rows, requests = len(frame), sent[0]
-    else:
-        import hubframe
-        import hubframe.export  # noqa: F401
-
-        if args.wide:
-            import hubframe.resources.search
-
-            hubframe.resources.search.SEARCH_BODY_MAX = (
-                100  # as a portal with hundreds of properties
-            )
-        started, cpu = time.perf_counter(), time.process_time()
-        hs = hubframe.HubSpot(TOKEN, base_url=args.url, rate_limit=args.rate_limit or (10**6, 10))
-        res = hs.contacts.export(
-            out, properties="all", progress=False, parallel=args.parallel, resume=False
-        )
-        rows, requests = res.rows, hs.stats.snapshot()[0]
-    seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
-    print(json.dumps({"rows": rows, "seconds": seconds, "cpu": cpu, "requests": requests}))
+NAMES = {
+    "export": "hubframe export",
+    "get_all": "hubframe get_all + to_parquet",
+    "sdk": "SDK get_all + json_normalize + to_parquet",
+    "hubspot-sdk": "hubspot-sdk list + Arrow + Parquet",
+    "floor": "floor: httpx + orjson + pyarrow, list",
+    "floor-search": "floor: httpx + orjson + pyarrow, list + search",
+}
 
 
 @dataclass
-class Row:
-    name: str
-    n: int
-    latency: bool
+class Sample:
+    """One run of one contender."""
+
     rows: int
     seconds: float
     cpu: float
     rss_mb: float
     requests: int
 
+
+@dataclass
+class Row:
+    """The repeats of one contender on one portal, at one property width and latency."""
+
+    contender: str
+    n: int
+    latency: bool
+    props: str
+    samples: list[Sample]
+
+    @property
+    def name(self) -> str:
+        return NAMES[self.contender]
+
+    def _median(self, values: list[float]) -> float:
+        return statistics.median(values)
+
+    def _spread(self, values: list[float]) -> float:
+        """(max - min) / median across the repeats."""
+        mid = statistics.median(values)
+        return (max(values) - min(values)) / mid if mid else 0.0
+
+    @property
+    def rates(self) -> list[float]:
+        return [s.rows / s.seconds for s in self.samples]
+
+    @property
+    def cpus(self) -> list[float]:
+        return [s.cpu / s.rows * 1000 for s in self.samples]
+
     @property
     def rate(self) -> float:
-        return self.rows / self.seconds
+        return self._median(self.rates)
+
+    @property
+    def rate_spread(self) -> float:
+        return self._spread(self.rates)
 
     @property
     def cpu_per_1k(self) -> float:
-        return self.cpu / self.rows * 1000
+        return self._median(self.cpus)
 
     @property
-    def share(self) -> float:
-        return self.requests / self.seconds / CEILING
+    def cpu_spread(self) -> float:
+        return self._spread(self.cpus)
+
+    @property
+    def rss_mb(self) -> float:
+        return self._median([s.rss_mb for s in self.samples])
+
+    @property
+    def req_rate(self) -> float:
+        return self._median([s.requests / s.seconds for s in self.samples])
 
 
 def measure(
-    name: str,
+    contender: str,
     n: int,
     url: str,
-    latency: bool,
     *,
-    sdk: bool = False,
+    props: str = "all",
+    rate_limit: str | None = None,
     parallel: int | None = None,
     wide: bool = False,
-    rate_limit: str | None = None,
-) -> Row:
+) -> Sample:
     """Run one contender in its own process; its peak RSS comes from wait4."""
     with tempfile.TemporaryDirectory() as tmp:
-        cmd = [
-            sys.executable,
-            __file__,
-            "--contender",
-            "sdk" if sdk else "hubframe",
-            "--url",
-            url,
-            "--path",
-            str(Path(tmp) / "out.parquet"),
-        ]
+        cmd = [sys.executable, __file__, "--contender", contender, "--url", url]
+        cmd += ["--path", str(Path(tmp) / "out.parquet"), "--props", props]
         if parallel is not None:
             cmd += ["--parallel", str(parallel)]
         if wide:
@@ -158,28 +141,24 @@ def measure(
         with open(Path(tmp) / "stdout", "w+") as stdout:
             proc = subprocess.Popen(cmd, stdout=stdout)
             _, status, usage = os.wait4(proc.pid, 0)
-            proc.returncode = os.waitstatus_to_exitcode(status)
+            code = os.waitstatus_to_exitcode(status)
             stdout.seek(0)
             text = stdout.read()
-        if proc.returncode != 0:
-            raise SystemExit(f"{name} failed (exit {proc.returncode}): {text}")
+        if code != 0:
+            raise SystemExit(f"{contender} failed (exit {code}): {text}")
         data = json.loads(text.strip().splitlines()[-1])
-    row = Row(
-        name,
-        n,
-        latency,
-        data["rows"],
-        data["seconds"],
-        data["cpu"],
-        usage.ru_maxrss / 1024,
-        data["requests"],
+    sample = Sample(
+        data["rows"], data["seconds"], data["cpu"], usage.ru_maxrss / 1024, data["requests"]
     )
+    if sample.rows != n:
+        raise SystemExit(f"{contender} read {sample.rows:,} of {n:,} contacts")
     print(
-        f"  {name:<34} {row.rows:>8,} rows  {row.rate:>8,.0f} rec/s  {row.cpu_per_1k:6.3f} CPU s/1k  "
-        f"{row.rss_mb:7.0f} MB  {row.requests / row.seconds:5.1f} req/s",
+        f"  {NAMES[contender]:<48} {props:>3} props {sample.rows:>8,} rows "
+        f"{sample.rows / sample.seconds:>8,.0f} rec/s  {sample.cpu / sample.rows * 1000:6.3f} CPU s/1k "
+        f"{sample.rss_mb:7.0f} MB  {sample.requests / sample.seconds:5.1f} req/s",
         flush=True,
     )
-    return row
+    return sample
 
 
 # -- the sandbox (a separate process) -----------------------------------------------------------
@@ -260,7 +239,15 @@ def machine() -> list[str]:
         pass
     versions = ", ".join(
         f"{p} {md.version(p)}"
-        for p in ("hubframe", "pyarrow", "pandas", "httpx", "hubspot-api-client")
+        for p in (
+            "hubframe",
+            "pyarrow",
+            "pandas",
+            "httpx",
+            "orjson",
+            "hubspot-api-client",
+            "hubspot-sdk",
+        )
     )
     return [
         f"CPU: {cpu}, {os.cpu_count()} cores; RAM {ram}",
@@ -269,17 +256,54 @@ def machine() -> list[str]:
     ]
 
 
+#: Records per second the rate limit allows: 19 list pages of 100 a second; with search
+#: (its own 5/s, 200 a page) on top, 2,900.
+LIST_CEILING = CEILING * 100
+COMBINED_CEILING = LIST_CEILING + 5 * 200
+PEERS = ("sdk", "hubspot-sdk", "floor")
+
+
+@dataclass(frozen=True)
+class Profile:
+    """The portal sizes and repeats of one run."""
+
+    name: str
+    small: int  # contacts at zero latency (and the first peak RSS)
+    large: int  # contacts of the second peak RSS
+    latency_n: int  # contacts at 150 ms and 190/10 s
+    repeats: int
+    large_contenders: tuple[str, ...]
+
+
+QUICK = Profile("quick", 5_000, 20_000, 2_000, 3, ("export", "get_all", "floor"))
+FULL = Profile(
+    "full", 50_000, 500_000, 20_000, 3, ("export", "get_all", "sdk", "hubspot-sdk", "floor")
+)
+ZERO_CONTENDERS = ("export", "get_all", "sdk", "hubspot-sdk", "floor")
+LATENCY_CONTENDERS = ("export", "get_all", "sdk", "hubspot-sdk", "floor", "floor-search")
+WIDTHS = ("25", "all")
+
+
+def spread(value: float) -> str:
+    return f"±{value / 2:.0%}"
+
+
 def table(rows: list[Row]) -> str:
+    """The results: medians, and half the range of the repeats as a share of the median."""
     lines = [
-        "| contender | portal | latency, limit | records/s | CPU s / 1k records | peak RSS | req/s | share of 190/10 s |",
-        "|---|---:|---|---:|---:|---:|---:|---:|",
+        "| contender | contacts | properties | latency, limit | records/s | CPU s / 1k records "
+        "| peak RSS | req/s | share of list / list+search ceiling | repeats |",
+        "|---|---:|---|---|---:|---:|---:|---:|---:|---:|",
     ]
     for r in rows:
         lat = "150 ms, 190/10 s" if r.latency else "0, none"
-        share = f"{r.share:.0%}" if r.latency else "–"
+        share = (
+            f"{r.rate / LIST_CEILING:.0%} / {r.rate / COMBINED_CEILING:.0%}" if r.latency else "–"
+        )
         lines.append(
-            f"| {r.name} | {r.n:,} | {lat} | {r.rate:,.0f} | {r.cpu_per_1k:.3f} | {r.rss_mb:,.0f} MB "
-            f"| {r.requests / r.seconds:.1f} | {share} |"
+            f"| {r.name} | {r.n:,} | {r.props} | {lat} | {r.rate:,.0f} {spread(r.rate_spread)} "
+            f"| {r.cpu_per_1k:.3f} {spread(r.cpu_spread)} | {r.rss_mb:,.0f} MB "
+            f"| {r.req_rate:.1f} | {share} | {len(r.samples)} |"
         )
     return "\n".join(lines)
 
@@ -296,11 +320,8 @@ def sweep(quick: bool) -> int:
         for parallel in (1, 2, 3, 4, 5, 6, 8):
             cells = []
             for wide in (False, True):
-                name = f"hubframe parallel={parallel}{', wide portal' if wide else ''}"
-                row = measure(
-                    name, n, sb.url, True, parallel=parallel, wide=wide, rate_limit="190/10"
-                )
-                cells += [f"{row.rate:,.0f}", f"{row.share:.0%}"]
+                s = measure("export", n, sb.url, rate_limit="190/10", parallel=parallel, wide=wide)
+                cells += [f"{s.rows / s.seconds:,.0f}", f"{s.requests / s.seconds / CEILING:.0%}"]
             lines.append(f"| {parallel} | " + " | ".join(cells) + " |")
     finally:
         sb.stop()
@@ -316,39 +337,120 @@ def sweep(quick: bool) -> int:
     return 0
 
 
-def latency_rows(lat_n: int) -> list[Row]:
-    """The contenders at 150 ms per request and 190 requests / 10 s."""
-    rows: list[Row] = []
-    sb = SandboxProcess(lat_n, latency=0.15, rate_limit="190/10")
+def interleaved(
+    n: int,
+    contenders: tuple[str, ...],
+    widths: tuple[str, ...],
+    repeats: int,
+    *,
+    latency: float = 0.0,
+    rate_limit: str | None = None,
+) -> list[Row]:
+    """Every contender at every width, ``repeats`` rounds, on one sandbox process.
+
+    Rounds rather than a contender's repeats back to back: a slower spell of a shared
+    machine then touches every contender alike.
+    """
+    rows = {(c, w): Row(c, n, bool(latency), w, []) for w in widths for c in contenders}
+    sb = SandboxProcess(n, latency=latency, rate_limit=rate_limit)
     try:
-        limit = "190/10"
-        rows.append(measure("hubframe export", lat_n, sb.url, True, rate_limit=limit))
-        rows.append(
-            measure(
-                "hubframe export, parallel=1", lat_n, sb.url, True, parallel=1, rate_limit=limit
-            )
-        )
-        rows.append(
-            measure(
-                "hubframe export, wide portal", lat_n, sb.url, True, wide=True, rate_limit=limit
-            )
-        )
-        rows.append(
-            measure("SDK get_all + json_normalize + to_parquet", lat_n, sb.url, True, sdk=True)
-        )
+        for round_ in range(repeats):
+            print(f" round {round_ + 1} of {repeats}", flush=True)
+            for (c, w), row in rows.items():
+                row.samples.append(measure(c, n, sb.url, props=w, rate_limit=rate_limit))
     finally:
         sb.stop()
-    return rows
+    return list(rows.values())
+
+
+def find(rows: list[Row], contender: str, n: int, props: str, latency: bool) -> Row | None:
+    for r in rows:
+        if (r.contender, r.n, r.props, r.latency) == (contender, n, props, latency):
+            return r
+    return None
+
+
+def ratio_lines(rows: list[Row], p: Profile) -> list[str]:
+    """The ratios against the targets, from the medians."""
+    out = []
+    for width in WIDTHS:
+        floor = find(rows, "floor", p.small, width, False)
+        for mine in ("export", "get_all"):
+            me = find(rows, mine, p.small, width, False)
+            if me is None:
+                continue
+            peers = [(q, find(rows, q, p.small, width, False)) for q in PEERS]
+            vs = ", ".join(f"{NAMES[q]} {me.rate / r.rate:.1f}x" for q, r in peers if r)
+            out.append(f"{NAMES[mine]}, {width} properties: records/s vs {vs}")
+            if floor:
+                out.append(
+                    f"{NAMES[mine]}, {width} properties: CPU per 1,000 records "
+                    f"{me.cpu_per_1k / floor.cpu_per_1k:.2f}x the floor's "
+                    f"({me.cpu_per_1k:.3f} vs {floor.cpu_per_1k:.3f} s)"
+                )
+    for c in p.large_contenders:
+        small, large = find(rows, c, p.small, "all", False), find(rows, c, p.large, "all", False)
+        if small and large:
+            out.append(
+                f"peak RSS, {NAMES[c]}: {small.rss_mb:,.0f} MB at {p.small:,}, {large.rss_mb:,.0f} MB "
+                f"at {p.large:,} ({large.rss_mb / small.rss_mb:.2f}x)"
+            )
+    for c in LATENCY_CONTENDERS:
+        r = find(rows, c, p.latency_n, "all", True)
+        if r:
+            out.append(
+                f"150 ms, 190/10 s, {NAMES[c]}: {r.rate:,.0f} records/s, {r.rate / LIST_CEILING:.0%} of "
+                f"the list ceiling ({LIST_CEILING:,.0f}/s), {r.rate / COMBINED_CEILING:.0%} of "
+                f"list + search ({COMBINED_CEILING:,.0f}/s)"
+            )
+    return out
+
+
+def run(p: Profile, latency_only: bool) -> tuple[list[Row], dict[int, float]]:
+    rows: list[Row] = []
+    if not latency_only:
+        rows += interleaved(p.small, ZERO_CONTENDERS, WIDTHS, p.repeats)
+        # The large portal only for peak RSS (and one repeat: the SDK paths take minutes).
+        rows += interleaved(p.large, p.large_contenders, ("all",), 1)
+    rows += interleaved(
+        p.latency_n, LATENCY_CONTENDERS, ("all",), p.repeats, latency=0.15, rate_limit="190/10"
+    )
+    return rows, {}
+
+
+START, END = "<!-- results:start -->", "<!-- results:end -->"
+
+
+def report(rows: list[Row], p: Profile) -> str:
+    """The results block: how it was made, the table, the ratios, the machine."""
+    ratios = "\n".join(f"- {line}" for line in ratio_lines(rows, p))
+    flag = " --quick" if p.name == "quick" else ""
+    return (
+        f"`python benchmarks/run.py{flag}` ({time.strftime('%Y-%m-%d')}, {p.name} profile): "
+        f"medians of {p.repeats} interleaved rounds (the {p.large:,}-contact rows: one), ± half "
+        "the range across them. Sandbox in its own process; each contender in its own "
+        f"process. List ceiling {LIST_CEILING:,.0f} records/s (19 pages of 100), list + search "
+        f"{COMBINED_CEILING:,.0f} (search's own 5/s, 200 a page).\n\n"
+        f"{table(rows)}\n\n{ratios}\n\nMachine: {'; '.join(machine())}\n"
+    )
+
+
+def write_readme(block: str) -> None:
+    """Replace the results between the README's markers."""
+    path = HERE / "README.md"
+    text = path.read_text()
+    head, _, rest = text.partition(START)
+    _, _, tail = rest.partition(END)
+    path.write_text(f"{head}{START}\n{block}{END}{tail}")
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--quick", action="store_true", help="small portals (a smoke check)")
+    parser.add_argument("--quick", action="store_true", help="small portals, in a few minutes")
     parser.add_argument(
-        "--results",
-        default=None,
-        help="write the table here (default: benchmarks/RESULTS.md "
-        "for a full run, nothing for --quick)",
+        "--write",
+        action="store_true",
+        help="write the results into README.md and RESULTS.md (always for a full run)",
     )
     parser.add_argument(
         "--sweep",
@@ -357,93 +459,30 @@ def main() -> int:
         "and wide portal), written to benchmarks/SWEEP.md",
     )
     parser.add_argument(
-        "--latency-only",
-        action="store_true",
-        help="instead: only the rows at 150 ms and 190/10 s (writes nothing unless --results)",
+        "--latency-only", action="store_true", help="only the rows at 150 ms and 190/10 s"
     )
-    parser.add_argument("--contender", choices=["hubframe", "sdk"], help=argparse.SUPPRESS)
+    parser.add_argument("--contender", choices=contenders.CONTENDERS, help=argparse.SUPPRESS)
     parser.add_argument("--url", help=argparse.SUPPRESS)
     parser.add_argument("--path", help=argparse.SUPPRESS)
+    parser.add_argument("--props", default="all", help=argparse.SUPPRESS)
     parser.add_argument("--parallel", type=int, default=None, help=argparse.SUPPRESS)
     parser.add_argument("--wide", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--rate-limit", default=None, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.contender:
-        contender(args)
+        contenders.main(args)
         return 0
-
     if args.sweep:
         return sweep(args.quick)
-    small, large, lat_n = (2_000, 10_000, 2_000) if args.quick else (50_000, 500_000, 20_000)
-    rows: list[Row] = []
-    seeding: dict[int, float] = {}
-    if args.latency_only:
-        rows = latency_rows(lat_n)
-        print()
-        print(table(rows))
-        if args.results:
-            Path(args.results).write_text(
-                table(rows) + "\n\nMachine: " + "; ".join(machine()) + "\n"
-            )
-        return 0
-    for n in (small, large):
-        sb = SandboxProcess(n)
-        seeding[n] = sb.seed_seconds
-        try:
-            rows.append(measure("hubframe export", n, sb.url, False))
-            rows.append(
-                measure("SDK get_all + json_normalize + to_parquet", n, sb.url, False, sdk=True)
-            )
-        finally:
-            sb.stop()
-    rows += latency_rows(lat_n)
-
-    def pick(name: str, n: int, latency: bool) -> Row:
-        return next(r for r in rows if r.name == name and r.n == n and r.latency == latency)
-
-    hf_s, hf_l = pick("hubframe export", small, False), pick("hubframe export", large, False)
-    sdk = "SDK get_all + json_normalize + to_parquet"
-    sdk_s, sdk_l = pick(sdk, small, False), pick(sdk, large, False)
-    hf_lat, sdk_lat = pick("hubframe export", lat_n, True), pick(sdk, lat_n, True)
-    ratios = [
-        f"records/s hubframe/SDK, no latency: {hf_s.rate / sdk_s.rate:.1f}x at {small:,}, "
-        f"{hf_l.rate / sdk_l.rate:.1f}x at {large:,}; with latency: {hf_lat.rate / sdk_lat.rate:.1f}x",
-        f"CPU per record SDK/hubframe: {sdk_s.cpu_per_1k / hf_s.cpu_per_1k:.1f}x at {small:,}, "
-        f"{sdk_l.cpu_per_1k / hf_l.cpu_per_1k:.1f}x at {large:,}",
-        f"peak RSS hubframe/SDK: {hf_s.rss_mb / sdk_s.rss_mb:.2f} at {small:,}, {hf_l.rss_mb / sdk_l.rss_mb:.2f} "
-        f"at {large:,}; hubframe {large:,} vs {small:,}: {hf_l.rss_mb / hf_s.rss_mb:.2f}x "
-        f"(SDK {sdk_l.rss_mb / sdk_s.rss_mb:.1f}x)",
-        f"share of the 190/10 s ceiling: hubframe {hf_lat.share:.0%}, "
-        f"wide portal {pick('hubframe export, wide portal', lat_n, True).share:.0%}, SDK {sdk_lat.share:.0%}",
-    ]
+    profile = QUICK if args.quick else FULL
+    rows, _ = run(profile, args.latency_only)
+    block = report(rows, profile)
     print()
-    print(table(rows))
-    print()
-    for line in ratios:
-        print(line)
-    results = args.results or (None if args.quick else str(HERE / "RESULTS.md"))
-    if results:
-        when = time.strftime("%Y-%m-%d")
-        seeds = ", ".join(f"{n:,} contacts in {s:.0f} s" for n, s in seeding.items())
-        text = textwrap.dedent(f"""\
-            # Export benchmark
-
-            `python benchmarks/run.py` ({when}). Sandbox in its own process; each contender in its own
-            subprocess. Latency rows: {lat_n:,} contacts. Sandbox start-up (seeding): {seeds}.
-
-            {{table}}
-
-            {{ratios}}
-
-            Machine: {{machine}}
-            """)
-        text = text.format(
-            table=table(rows),
-            ratios="\n".join(f"- {r}" for r in ratios),
-            machine="; ".join(machine()),
-        )
-        Path(results).write_text(text)
-        print(f"\nwritten to {results}")
+    print(block)
+    if args.write or not (args.quick or args.latency_only):
+        write_readme(block)
+        (HERE / "RESULTS.md").write_text(f"# Benchmark results\n\n{block}")
+        print("written to benchmarks/README.md and benchmarks/RESULTS.md")
     return 0
 
 

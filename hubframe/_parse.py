@@ -59,6 +59,8 @@ _DAY_MS = 86_400_000
 # An id as HubSpot sends it (digits), or with a zero fraction (a number property's
 # "5075.0"): group 1 is the id without leading zeros.
 _ID_RE = r"^\+?0*(?P<id>[0-9]+?)(?:\.0*)?$"
+# An id already in its exact form: what _ID_RE's group gives back unchanged.
+_PLAIN_ID_RE = r"^(?:0|[1-9][0-9]*)$"
 # RE2 patterns (Arrow). [0-9], not \d: only ASCII digits are digits here.
 _NUMBER_RE = r"^[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?$"
 _ISO_RE = (
@@ -160,7 +162,7 @@ def _parse_scalar(text: pa.Array, kind: str) -> pa.Array:
         ms, ok = _parse_epoch_ms(text)
         return pa.array(ms, type=_BY_KIND["datetime"].arrow, mask=~ok)
     if kind == "date":
-        ms, ok = _parse_epoch_ms(text)
+        ms, ok = _parse_epoch_ms(text, date_first=True)
         days = np.floor_divide(ms, _DAY_MS).astype(np.int32)
         return pa.array(days, type=_BY_KIND["date"].arrow, mask=~ok)
     raise InputError(f"Unknown kind {kind!r}")  # pragma: no cover - _kind_of yields the above
@@ -195,7 +197,8 @@ def to_text(values: Sequence[Any]) -> tuple[pa.Array, np.ndarray | None]:
 def _as_text(value: Any) -> str | None:
     if value is None or isinstance(value, str):
         return value
-    if isinstance(value, bool):
+    # NumPy's booleans too: Arrow reads them as booleans, and both readers must agree.
+    if isinstance(value, (bool, np.bool_)):
         return "true" if value else "false"
     if isinstance(value, (int, float)):
         return repr(value)
@@ -224,6 +227,10 @@ def _parse_number(text: pa.Array) -> pa.Array:
 
 def _parse_id(text: pa.Array) -> pa.Array:
     """Ids as exact integer strings (see the module docstring); null where unreadable."""
+    # Nearly every id is already in its exact form (digits, no leading zero): a match
+    # without captures is several times cheaper than the extraction below.
+    if pc.all(pc.match_substring_regex(text, _PLAIN_ID_RE)).as_py() is not False:
+        return text
     parts = pc.extract_regex(text, _ID_RE)
     ids = pc.if_else(parts.is_valid(), parts.field(0), pa.scalar(None, pa.string()))
     # The rare exponent form ("5.075E3"): read exactly with Decimal, cell by cell.
@@ -274,14 +281,24 @@ def _parse_multi_id(text: pa.Array) -> tuple[pa.Array, np.ndarray | None]:
 
 
 def _parse_bool(text: pa.Array) -> pa.Array:
+    is_true = pc.equal(text, "true")
+    known = pc.or_(is_true, pc.equal(text, "false"))
+    # HubSpot sends lower case: only other spellings need the lower-casing pass.
+    if pc.all(known).as_py() is not False:
+        return pc.if_else(known, is_true, pa.scalar(None, pa.bool_()))
     lower = pc.utf8_lower(text)
     is_true = pc.equal(lower, "true")
     known = pc.or_(is_true, pc.equal(lower, "false"))
     return pc.if_else(known, is_true, pa.scalar(None, pa.bool_()))
 
 
-def _parse_epoch_ms(text: pa.Array) -> tuple[np.ndarray, np.ndarray]:
+def _parse_epoch_ms(text: pa.Array, *, date_first: bool = False) -> tuple[np.ndarray, np.ndarray]:
     """Milliseconds since the epoch (UTC) of ISO 8601 strings or epoch-ms numbers.
+
+    Args:
+        text: trimmed text, ``""`` already null.
+        date_first: try HubSpot's date form before its datetime form (a date column): no
+            string has both forms, so the order changes only how soon every value is read.
 
     Returns:
         ``(ms, ok)``: int64 milliseconds (0 where not ok) and a boolean mask of readable cells.
@@ -295,10 +312,13 @@ def _parse_epoch_ms(text: pa.Array) -> tuple[np.ndarray, np.ndarray]:
     # 1. HubSpot's own forms (nearly every value), which Arrow's cast reads fast. The
     #    patterns only admit what the general reader (3.) would read the same way; on any
     #    surprise, (3.) reads them.
-    for pattern, arrow_type, scale in (
+    forms = [
         (_CANONICAL_DATETIME_RE, pa.timestamp("ms", "UTC"), 1),
         (_CANONICAL_DATE_RE, pa.date32(), _DAY_MS),
-    ):
+    ]
+    for pattern, arrow_type, scale in forms[::-1] if date_first else forms:
+        if ok.sum() == valid.sum():
+            break  # every value read (a datetime column read by the first pattern)
         hit = pc.fill_null(pc.match_substring_regex(text, pattern), False)
         if not pc.any(hit).as_py():
             continue

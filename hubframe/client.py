@@ -30,7 +30,7 @@ from .errors import (
     InputError,
 )
 from .object_types import ObjectType, ObjectTypes
-from .paths import DEFAULT_API_VERSION, Paths, paths_for
+from .paths import DEFAULT_API_VERSION, Paths, paths_for, query_string
 from .tokens import BearerAuth, Secret, mask_userinfo, redact, token_problem
 from .validate import check_flag, check_url, is_positive_number
 
@@ -430,7 +430,9 @@ class HubSpot:
         after every chunk and raises :class:`DeadlinePassed` once it is past.
         """
         auth = self._auth if host == "api" else None
-        request = self._http.build_request(method, url, params=params, json=json)
+        # The query is encoded once here (commas kept), not by httpx: see query_string.
+        target = f"{url}{'&' if '?' in url else '?'}{query_string(params)}" if params else url
+        request = self._http.build_request(method, target, json=json)
         response = self._http.send(request, auth=auth, stream=True)
         try:
             if isinstance(response.stream, httpx.SyncByteStream):

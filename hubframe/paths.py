@@ -27,7 +27,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from .errors import ConfigurationError, InputError, UnexpectedResponseError
 
@@ -40,7 +40,52 @@ __all__ = [
     "Paths",
     "check_api_version",
     "paths_for",
+    "query_string",
 ]
+
+
+def query_string(params: Mapping[str, Any] | Sequence[tuple[str, Any]]) -> str:
+    """The query of a request (without ``?``), encoded as httpx encodes ``params=``, commas kept.
+
+    Args:
+        params: a mapping (a list or tuple value repeats its key) or ``(key, value)`` pairs;
+            ``True``/``False`` are ``true``/``false``, None is empty, anything else ``str()``.
+
+    Returns:
+        ``a=1&properties=email,firstname``.
+
+    Raises:
+        InputError: ``params`` is neither a mapping nor a sequence of pairs.
+
+    Why commas stay literal: a comma is allowed in a query (RFC 3986 sub-delims) and every
+    server reads ``a,b`` and ``a%2Cb`` alike, but httpx re-checks the URL of every request
+    and splits an encoded query at each ``%xx``: a ``properties=`` list of 40 names then
+    costs it about three times as much per page as the same list with literal commas.
+    """
+    if isinstance(params, Mapping):
+        items = list(params.items())
+    elif isinstance(params, Sequence) and not isinstance(params, (str, bytes)):
+        items = list(params)
+    else:
+        raise InputError(f"params={params!r:.100}: use a mapping or a list of (key, value) pairs")
+    pairs: list[tuple[str, str]] = []
+    for item in items:
+        if not (isinstance(item, tuple) and len(item) == 2):
+            raise InputError(f"params item {item!r:.100}: use (key, value) pairs")
+        key, value = item
+        for one in value if isinstance(value, (list, tuple)) else (value,):
+            pairs.append((str(key), _query_value(one)))
+    return urlencode(pairs, safe=",")
+
+
+def _query_value(value: Any) -> str:
+    """httpx's text of a query value: JSON's booleans, None as empty."""
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    return "" if value is None else str(value)
+
 
 #: The legacy version's name: HubSpot's numbered v3/v4 paths.
 LEGACY = "legacy"

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 import hubframe as hf
-from hubframe.paths import DatedPaths, Paths, paths_for
+from hubframe.paths import DatedPaths, Paths, paths_for, query_string
 from hubframe.tokens import REDACTED, Secret, scrub
 from hubframe.validate import check_emails, check_ids
 
@@ -194,3 +194,31 @@ def test_ids_and_emails_come_from_one_reading_of_one_or_many():
 def test_the_one_email_rule_refuses_separators_and_spaces(email):
     with pytest.raises(hf.InputError, match="not an email address"):
         check_emails([email])
+
+
+# -- the query string ----------------------------------------------------------------------
+
+
+def test_query_string_reads_back_as_httpx_encodes_params():
+    """Same keys and values as httpx's own params= encoding; the commas stay literal."""
+    import httpx
+
+    params = {
+        "limit": 100,
+        "archived": False,
+        "properties": "email,firstname,hs_object_id",
+        "after": None,
+        "associations": ["companies", "deals"],
+        "q": "a b&c=d/é%",
+    }
+    mine = httpx.URL("http://h/p?" + query_string(params))
+    theirs = httpx.URL("http://h/p", params=params)
+    assert mine.params.multi_items() == theirs.params.multi_items()
+    assert "properties=email,firstname,hs_object_id" in str(mine)
+    assert query_string([("a", True), ("a", 2)]) == "a=true&a=2"
+
+
+@pytest.mark.parametrize("bad", ["limit=1", 5, [("a", 1, 2)], ["ab"]])
+def test_query_string_refuses_what_is_not_params(bad):
+    with pytest.raises(hf.InputError, match="params"):
+        query_string(bad)

@@ -49,10 +49,11 @@ __all__ = [
 DEFAULT_ROW_GROUP_SIZE = 25_000
 #: A stream's buffer is written as a part past this many bytes of Arrow data, whatever its rows.
 BUFFER_BYTES = 32 * 2**20
-#: Records of a stream converted to Arrow together. Converting costs a fixed ~1 ms per
-#: call (dozens of vectorised passes) on top of the per-value work, so ten list pages
-#: at once take less than half the CPU of ten conversions of one page.
-CONVERT_RECORDS = 1_000
+#: Records of a stream converted to Arrow together, whatever the number of streams
+#: (:data:`hubframe.frames.CONVERT_RECORDS`: a conversion has a fixed cost, so 250 at a
+#: time cost twice the CPU per record). The unconverted records of each stream (~3 KB
+#: each decoded, ~3 MB per stream) are the price, bounded by the number of streams.
+CONVERT_RECORDS = frames.CONVERT_RECORDS
 #: Everything buffered is written and checkpointed at least this often (seconds).
 CHECKPOINT_SECONDS = 30.0
 #: The merge holds at most this many bytes of Arrow data before writing a row group.
@@ -79,8 +80,9 @@ class Writer:
         staging: the export's hidden files.
         plan: the plan whose streams the pages come from.
         job: the export's checked arguments (schema, row group size, checkpoint header).
-        streams: streams that fill buffers at the same pace (range cursors); they share
-            one row group's worth of memory, so peak memory does not grow with their number.
+        streams: streams that fill buffers at the same pace (range cursors); their Arrow
+            buffers share one row group's worth of memory, so peak memory does not grow
+            with their number (beyond each stream's :data:`CONVERT_RECORDS` records).
     """
 
     def __init__(self, staging: Staging, plan: Plan, job: Job, streams: int = 1):
@@ -91,7 +93,9 @@ class Writer:
         self.header = job.header
         self.part_rows = max(1, job.row_group_size // streams)
         self.part_bytes = BUFFER_BYTES // streams
-        self.convert_records = max(100, CONVERT_RECORDS // streams)
+        # Not divided among the streams as the part size is: smaller conversions cost
+        # far more CPU per record than the few MB of records they would save.
+        self.convert_records = CONVERT_RECORDS
         self.issues = frames.ParseIssues()  # unreadable cells of the whole export
         self.buffers: dict[str, _Buffer] = {}
         self.merger = Merger(staging.merge_path, job.schema, job.row_group_size)

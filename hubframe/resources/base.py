@@ -197,6 +197,7 @@ class Resource:
         from .._progress import progress as bar
 
         batches = []
+        pending: list[Any] = []  # records not yet converted: ten pages at a time
         got = 0
         issues = frames.ParseIssues()
         with bar(self._hs, desc, total=total, enabled=progress) as pbar:
@@ -207,11 +208,16 @@ class Resource:
                 records = page.results
                 if max_records is not None:
                     records = records[: max_records - got]
-                batches.append(frames.to_batch(records, schema, issues=issues))
+                pending += records
+                if len(pending) >= frames.CONVERT_RECORDS:
+                    batches.append(frames.to_batch(pending, schema, issues=issues))
+                    pending = []
                 got += len(records)
                 pbar.update(len(records))
                 if max_records is not None and got >= max_records:
                     break
+        if pending:
+            batches.append(frames.to_batch(pending, schema, issues=issues))
         issues.warn()
         return frames.batches_to_frame(batches, schema), total
 

@@ -224,6 +224,22 @@ def test_search_past_ten_thousand_returns_exactly_the_matches(big_sandbox):
     assert set(df["id"]) == expected
 
 
+def test_get_all_converted_in_batches_of_pages_keeps_every_row_in_order(big_sandbox):
+    """get_all converts ten pages at a time: a cap inside a batch, and the full read,
+    give the same rows in the same order as the pages, typed alike."""
+    import pandas as pd
+
+    with big_sandbox.client(rate_limit=(10_000, 10)) as client:
+        full = client.contacts.get_all(properties="all", progress=False)
+        part = client.contacts.get_all(properties="all", max_records=1_050, progress=False)
+        first = client.contacts.get_page(limit=100, properties="all")
+        count = client.contacts.count()
+    assert len(full) == count and full["id"].is_unique
+    assert len(part) == 1_050
+    pd.testing.assert_frame_equal(part, full.iloc[:1_050].reset_index(drop=True))
+    pd.testing.assert_frame_equal(first, full.iloc[:100].reset_index(drop=True))
+
+
 # -- writes -----------------------------------------------------------------------------------
 
 
