@@ -212,6 +212,7 @@ class HostileProxy:
         self.rng = random.Random(seed)
         self.served: Counter[str] = Counter()
         self.requests = 0
+        self.authorized: list[str] = []  # paths of requests that carried an Authorization header
         self.lock = threading.Lock()
         self.catcher = Catcher()
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
@@ -271,6 +272,8 @@ class HostileProxy:
                 n = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(n) if n else b""
                 sent = {k: v for k, v in self.headers.items() if k.lower() in _SENT}
+                if "Authorization" in self.headers:
+                    proxy.authorized.append(self.path)
                 name, rng = proxy.pick(self.command, self.path)
                 if name == "reset":  # applied or not, at random: a lost answer either way
                     if rng.random() < 0.5:
@@ -347,6 +350,8 @@ def answer(
         h.close_connection = True
     elif name == "trickle":
         _trickle(h, status, content, ctype, rng)
+    elif name == "slow_trickle":  # not in MUTATIONS: a body that takes 4 s, a byte at a time
+        _trickle(h, status, content, ctype, rng, seconds=4.0)
     elif name in ("redirect_here", "redirect_away"):
         where = h.path if name == "redirect_here" else away + h.path
         _send(h, rng.choice((301, 302, 303, 307, 308)), b"", extra={"Location": where})
@@ -392,9 +397,14 @@ def _kept(headers: dict[str, str]) -> dict[str, str]:
 
 
 def _trickle(
-    h: BaseHTTPRequestHandler, status: int, content: bytes, ctype: str, rng: random.Random
+    h: BaseHTTPRequestHandler,
+    status: int,
+    content: bytes,
+    ctype: str,
+    rng: random.Random,
+    seconds: float = 0.25,
 ) -> None:
-    """The body in small pieces; at most about half a second in all, so tests stay quick."""
+    """The body in 40 pieces over about ``seconds`` (a quarter second: tests stay quick)."""
     h.send_response(status)
     h.send_header("Content-Type", ctype)
     h.send_header("Content-Length", str(len(content)))
@@ -403,7 +413,7 @@ def _trickle(
     for i in range(0, len(content), step):
         h.wfile.write(content[i : i + step])
         h.wfile.flush()
-        time.sleep(rng.uniform(0, 0.012))
+        time.sleep(rng.uniform(0, 2 * seconds / 40))
 
 
 def seeded_schedule(seed: int, fraction: float, names: tuple[str, ...] = MUTATIONS) -> Schedule:
