@@ -32,7 +32,7 @@ import hubframe as hf
 from hubframe.resources.search import OPERATORS
 from hubframe.sandbox import Sandbox
 
-EXAMPLES = 40  # per test in the fast run
+EXAMPLES = 25  # per test in the fast run
 FUZZ = settings(
     max_examples=EXAMPLES,
     derandomize=True,
