@@ -134,8 +134,8 @@ WIRE_MUTATIONS = (
     "redirect_away",  # 307 to another host (the catcher)
     "html",  # 200 text/html with a login page
     "wrong_type",  # the real body labelled text/plain
-    "huge",  # a 3 MB JSON answer of the right shape
-    "huge_garbage",  # 1 MB of non-JSON
+    "huge",  # a 1.5 MB JSON answer of the right shape
+    "huge_garbage",  # 256 KB of non-JSON
     "invalid_utf8",  # the real body with bytes that are not UTF-8
     "garbage_json",  # a JSON prefix, or something that is not JSON at all
     "json_scalar",  # JSON, but not an object: a number, NaN, true, a string
@@ -324,9 +324,9 @@ def _huge(content: bytes) -> bytes:
     except ValueError:
         data = {}
     if isinstance(data, dict):
-        data["padding"] = "p" * 3_000_000
+        data["padding"] = "p" * 1_500_000
         return json.dumps(data).encode()
-    return content + b" " * 3_000_000
+    return content + b" " * 1_500_000
 
 
 def answer(
@@ -374,7 +374,7 @@ def _send_odd(
     elif name == "huge":
         _send(h, status, _huge(content), ctype)
     elif name == "huge_garbage":
-        _send(h, status, bytes(rng.randrange(256) for _ in range(4096)) * 250, ctype)
+        _send(h, status, bytes(rng.randrange(256) for _ in range(4096)) * 64, ctype)
     elif name == "invalid_utf8":
         at = content.find(b'"', 1)
         body = content[: at + 1] + b"\xff\xfe\xc3(" + content[at + 1 :] if at > 0 else b"\xff\xfe"
