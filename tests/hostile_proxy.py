@@ -112,6 +112,20 @@ def _swap_types(data: Any, rng: random.Random) -> Any:
     return data
 
 
+def _huge_epoch(data: Any, rng: random.Random) -> Any:
+    """Every record's dates as epoch milliseconds past any calendar (year 3e9)."""
+    for rec in _results(data) or [data]:
+        props = rec.get("properties") if isinstance(rec, dict) else None
+        if isinstance(props, dict):
+            for key in ("createdate", "lastmodifieddate", "hs_lastmodifieddate"):
+                if key in props:
+                    props[key] = "99999999999999999999"
+    return data
+
+
+#: Spoilers tried only by name (not in the random sweeps): ``proxy.use(always("huge_epoch"))``.
+EXTRA_JSON: dict[str, Callable[[Any, random.Random], Any]] = {"huge_epoch": _huge_epoch}
+
 JSON_MUTATIONS: dict[str, Callable[[Any, random.Random], Any]] = {
     "reorder": _reorder,
     "duplicate": _duplicate,
@@ -315,7 +329,7 @@ def _spoil_json(name: str, content: bytes, rng: random.Random) -> bytes:
         data = json.loads(content)
     except ValueError:
         return content
-    return json.dumps(JSON_MUTATIONS[name](data, rng)).encode()
+    return json.dumps({**JSON_MUTATIONS, **EXTRA_JSON}[name](data, rng)).encode()
 
 
 def _huge(content: bytes) -> bytes:
@@ -342,7 +356,7 @@ def answer(
     ctype = headers.get("Content-Type", "application/json;charset=utf-8")
     if name is None:
         _send(h, status, content, ctype, extra=_kept(headers))
-    elif name in JSON_MUTATIONS:
+    elif name in JSON_MUTATIONS or name in EXTRA_JSON:
         _send(h, status, _spoil_json(name, content, rng), ctype)
     elif name in ("truncate", "truncate_clean"):
         cut = content[: len(content) // 2]

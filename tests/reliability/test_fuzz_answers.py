@@ -446,3 +446,15 @@ def test_widget_forms_headless(sb, proxy, fuzz):
                 fuzz.scan_widget(form)
         fuzz.add("hostile_answers", sum((proxy.served - before).values()))
     assert not proxy.catcher.seen
+
+
+def test_dates_past_the_calendar_read_as_missing_with_a_warning(proxy, fuzz, ctx):
+    """Epoch milliseconds of year 3e9 in an answer: the column holds NaT, and a warning says so."""
+    proxy.use(always("huge_epoch"))
+    with pytest.warns(hf.HubFrameWarning, match="could not be read as datetime"):
+        got, err, served = through(
+            fuzz, proxy, "get_all, dates of year 3e9",
+            lambda hs: hs.contacts.get_all(properties=["email", "createdate"], progress=False),
+        )  # fmt: skip
+    assert err is None and served == {"huge_epoch"}
+    assert got["createdate"].isna().all() and len(got) == ctx.sb.store.count("contacts")

@@ -527,3 +527,20 @@ def test_known_connector_form_fields(hs, sb, fuzz):
     got, err = _typed(fuzz, "submit 0-1/email",
                       lambda: hs.forms.submit(sb.portal_id, sb.form_ids[0], {"0-1/email": email}))  # fmt: skip
     assert err is None and sb.store.contact_by_email(email) is not None
+
+
+@pytest.mark.parametrize("ms", [10**20, -(10**15), "99999999999999999999"], ids=repr)
+@xfail("epoch milliseconds past datetime's range raise OSError/ValueError")
+def test_known_huge_epoch_ms(hs, sb, fuzz, ms):
+    rid = str(min(sb.store.table("deals").live_ids()))
+    _refused(fuzz, f"update(closedate={ms!r})", lambda: hs.deals.update(rid, {"closedate": ms}))
+
+
+@pytest.mark.parametrize(
+    "content", [b"\xff\x00not json", b"[]", b'{"contacts": ', b'{"version": 99}'], ids=repr
+)
+@xfail("a malformed sandbox path= file raises ValueError, not a typed error")
+def test_known_malformed_sandbox_file(tmp_path, fuzz, content):
+    path = tmp_path / "portal.json"
+    path.write_bytes(content)
+    _typed(fuzz, f"Sandbox(path={content!r})", lambda: Sandbox(path=path).start().stop())
