@@ -21,9 +21,12 @@ DEFAULT_JSON = ROOT / "test-artifacts" / "reliability-figures.json"
 MUST_BE_ZERO = ("untyped_exceptions", "token_sightings")
 
 
-def rows(fuzz: dict[str, int], inputs: dict[str, int]) -> list[str]:
-    """The README rows for one run's ``fuzz`` and ``fuzz_inputs`` sections."""
+def rows(fuzz: dict[str, int], inputs: dict[str, int], known: dict[str, int]) -> list[str]:
+    """The README rows for one run's ``fuzz``, ``fuzz_inputs`` and ``fuzz_known`` sections."""
     get = fuzz.get
+    tried = (
+        known.get("results", 0) + known.get("typed_errors", 0) + known.get("untyped_exceptions", 0)
+    )
     kinds = ", ".join(f"{k} {v:,}" for k, v in sorted(inputs.items()))
     return [
         f"| fuzz: hostile answers served (proxy) / hostile inputs tried | "
@@ -33,6 +36,8 @@ def rows(fuzz: dict[str, int], inputs: dict[str, int]) -> list[str]:
         f"| fuzz: places searched for the token / sightings | "
         f"{get('places_searched', 0):,} / {get('token_sightings', 0)} |",
         f"| fuzz: hostile inputs by kind | {kinds or '-'} |",
+        f"| fuzz: known failures, tried one each as xfail (strict) / untyped among them | "
+        f"{tried:,} / {known.get('untyped_exceptions', 0):,} |",
     ]
 
 
@@ -59,11 +64,11 @@ def main(argv: list[str] | None = None) -> int:
         sys.stderr.write(f"{args.json}: no figures; run `pytest tests/reliability` first\n")
         return 2
     data = json.loads(args.json.read_text(encoding="utf-8"))
-    fuzz, inputs = data.get("fuzz", {}), data.get("fuzz_inputs", {})
+    fuzz, inputs, known = (data.get(k, {}) for k in ("fuzz", "fuzz_inputs", "fuzz_known"))
     if not fuzz:
         sys.stderr.write(f"{args.json}: no fuzz section (the fuzz tests did not run)\n")
         return 2
-    new = rows(fuzz, inputs)
+    new = rows(fuzz, inputs, known)
     sys.stdout.write("\n".join(new) + "\n")
     if args.readme:
         args.readme.write_text(replace_rows(args.readme.read_text(encoding="utf-8"), new),

@@ -11,7 +11,8 @@
 What was tried is added to the ``fuzz`` section of the reliability figures:
 ``hostile_answers`` (spoiled answers the proxy served), ``hostile_inputs``,
 ``typed_errors``, ``results``, ``untyped_exceptions`` and ``token_sightings`` (both must
-stay 0; a try that sees one fails).
+stay 0; a try that sees one fails). The tests of known failures count into
+``fuzz_known`` instead, so ``fuzz`` holds what the sweeps found.
 """
 
 from __future__ import annotations
@@ -74,15 +75,16 @@ def _chain(exc: BaseException) -> Iterator[BaseException]:
 class Fuzz:
     """One test's tally and checks; ``figures`` is the reliability suite's session tally."""
 
-    def __init__(self, figures: Any, token: str = TOKEN):
+    def __init__(self, figures: Any, token: str = TOKEN, *, section: str = "fuzz"):
         self.figures = figures
+        self.section = section
         self.token = token
         self.sightings: list[str] = []
         self.counts: Counter[str] = Counter()
 
     def add(self, key: str, n: int = 1) -> None:
         self.counts[key] += n
-        self.figures.add("fuzz", key, n)
+        self.figures.add(self.section, key, n)
 
     # -- the token ---------------------------------------------------------------------------
 
