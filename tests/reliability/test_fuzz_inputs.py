@@ -452,14 +452,14 @@ def test_export_paths(hs, fuzz, known_fuzz, tmp_path, kind):
 
 def _refused(fuzz: Fuzz, what: str, fn: Any) -> None:
     """The call must raise a typed error."""
-    inputs(fuzz, "known")
+    fuzz.add("hostile_inputs")
     got, err = fuzz.attempt(what, fn)
     assert err is not None, f"{what} was taken: {got!r}"
 
 
 def _typed(fuzz: Fuzz, what: str, fn: Any) -> Any:
     """The call must return or raise a typed error (fuzz.attempt fails on anything else)."""
-    inputs(fuzz, "known")
+    fuzz.add("hostile_inputs")
     return fuzz.attempt(what, fn)
 
 
