@@ -556,3 +556,23 @@ def test_known_malformed_sandbox_file(tmp_path, known_fuzz, content):
     path = tmp_path / "portal.json"
     path.write_bytes(content)
     _typed(known_fuzz, f"Sandbox(path={content!r})", lambda: Sandbox(path=path).start().stop())
+
+
+@pytest.mark.parametrize("value", ["1_000", "\u0665"], ids=["underscore", "arabic-indic"])
+@xfail("a number property takes '1_000' and unicode digits, and sends them as they are")
+def test_known_number_value_spellings(hs, sb, known_fuzz, value):
+    rid = str(min(sb.store.table("deals").live_ids()))
+    _refused(
+        known_fuzz, f"update(amount={value!r})", lambda: hs.deals.update(rid, {"amount": value})
+    )
+
+
+@xfail("an export follows a symlink at its staging folder and writes where it points")
+def test_known_symlinked_staging(hs, known_fuzz, tmp_path):
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (tmp_path / ".deals.parquet.partial").symlink_to(elsewhere)
+    known_fuzz.add("hostile_inputs")
+    known_fuzz.attempt("export with a symlinked staging folder",
+                       lambda: hs.deals.export(tmp_path / "deals.parquet", progress=False))  # fmt: skip
+    assert list(elsewhere.iterdir()) == [], "the export wrote outside its folder"
