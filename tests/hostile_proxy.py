@@ -4,7 +4,12 @@
 the sandbox (which applies it: a create still happens when its answer is spoiled). For
 each request ``schedule(n, method, path)`` names a :data:`MUTATIONS` entry, or None to
 pass the sandbox's answer on unchanged. :func:`seeded_schedule` picks one for a fraction
-of the requests from a seeded RNG, so a failing try can be replayed from its seed.
+of the requests from a seeded RNG; :func:`always` spoils every answer but the property
+definitions with one. ``proxy.use(schedule, seed)`` starts a try: the request count and
+the RNG of the details (which status, which body) restart, so a failing try replays from
+its seed. ``proxy.served`` counts what was spoiled, ``proxy.authorized`` the paths that
+came with an ``Authorization`` header. ``slow_trickle`` and :data:`EXTRA_JSON` are
+spoilers used only by name, outside the sweeps.
 
 A redirect to "another host" points at :class:`Catcher`, a second server on another
 port that answers 200 with an empty page and records every ``Authorization`` header it
