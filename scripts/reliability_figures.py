@@ -36,7 +36,7 @@ def rows(fuzz: dict[str, int], inputs: dict[str, int], known: dict[str, int]) ->
         f"| fuzz: places searched for the token / sightings | "
         f"{get('places_searched', 0):,} / {get('token_sightings', 0)} |",
         f"| fuzz: hostile inputs by kind | {kinds or '-'} |",
-        f"| fuzz: known failures, tried one each as xfail (strict) / untyped among them | "
+        f"| fuzz: tries in the known-failure tests (each xfail, strict) / untyped among them | "
         f"{tried:,} / {known.get('untyped_exceptions', 0):,} |",
     ]
 
