@@ -300,9 +300,18 @@ class Sandbox(LivePortal, PortalSettings):
         return self.url
 
     def client(self, **kwargs: Any) -> HubSpot:
-        """A :class:`hubframe.HubSpot` connected to this sandbox (``kwargs`` passed on)."""
+        """A :class:`hubframe.HubSpot` connected to this sandbox (``kwargs`` passed on).
+
+        The client keeps to the sandbox's own limits, as they are when it is made: the
+        sandbox's burst ``rate_limit`` (none when the sandbox has none, so a client
+        reading a large sandbox is not held to HubSpot's 100 per 10 s for nothing) and
+        its ``search_rate``. ``rate_limit=`` or ``search_rate=`` in ``kwargs`` win.
+        """
         from ..client import HubSpot
 
+        kwargs.setdefault("rate_limit", self._faults.rate_limit)
+        if self._faults.search_rate is not None:
+            kwargs.setdefault("search_rate", self._faults.search_rate)
         return HubSpot(token=self.token, base_url=self.url, forms_url=self.forms_url, **kwargs)
 
     # -- bad-day knobs ----------------------------------------------------------------------

@@ -81,6 +81,28 @@ class ObjectOps(PortalState):
             out["propertiesWithHistory"] = table.history(rec, history)
         return out
 
+    def render_all(
+        self,
+        table: ObjectTable,
+        records: Iterable[Record],
+        names: list[str],
+        *,
+        nulls: bool = False,
+        associations: list[str] | None = None,
+        history: list[str] | None = None,
+    ) -> Results:
+        """:meth:`render` of many records (a page): the names are planned once."""
+        if associations or history:
+            return [
+                self.render(
+                    table, rec, names, nulls=nulls, associations=associations or (), history=history
+                )
+                for rec in records
+            ]
+        plan = table.render_plan(tuple(names))
+        render = table.render_planned
+        return [render(rec, plan, nulls) for rec in records]
+
     # -- reads ------------------------------------------------------------------------------
 
     @locked
@@ -101,12 +123,15 @@ class ObjectOps(PortalState):
         start = 0 if after is None else bisect_left(ids, after)
         page = ids[start : start + limit]
         nxt = ids[start + limit] if start + limit < len(ids) else None
-        names = table.names(properties)
         recs = table.records
-        return [
-            self.render(table, recs[i], names, associations=associations, history=history)
-            for i in page
-        ], nxt
+        results = self.render_all(
+            table,
+            [recs[i] for i in page],
+            table.names(properties),
+            associations=associations,
+            history=history,
+        )
+        return results, nxt
 
     @locked
     def get_by_id(
@@ -170,7 +195,7 @@ class ObjectOps(PortalState):
         end = req.after + req.limit
         names = table.names(req.properties, search=True)
         recs = table.records
-        results = [self.render(table, recs[i], names, nulls=True) for i in ids[req.after : end]]
+        results = self.render_all(table, [recs[i] for i in ids[req.after : end]], names, nulls=True)
         return total, results, (end if end < total else None)
 
     def _searched(self, otype: ObjectType) -> tuple[ObjectTable, object]:
