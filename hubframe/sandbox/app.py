@@ -20,6 +20,7 @@ dated ``/crm/objects/2026-03/...`` and ``2026-09``), is :data:`~.routes.ROUTES` 
 
 from __future__ import annotations
 
+import functools
 import hmac
 import logging
 import threading
@@ -109,10 +110,7 @@ class SandboxApp:
         self.log: deque[RequestLog] = deque(maxlen=log_size)
         self._log_lock = threading.Lock()
         self._routes = ROUTES
-        self._map = Map(
-            [Rule(r.rule, methods=[r.method], endpoint=i) for i, r in enumerate(ROUTES)],
-            strict_slashes=False,
-        )
+        self._map = _route_map()
         # (method, PATH_INFO) -> (route index, path arguments): a client asks for the same
         # few paths page after page, and werkzeug's matcher walks the table each time.
         self._matched: dict[tuple[str, str], tuple[int, dict[str, Any]]] = {}
@@ -300,6 +298,17 @@ class SandboxApp:
             "X-HubSpot-RateLimit-Max": str(limit),
             "X-HubSpot-RateLimit-Remaining": str(remaining),
         }
+
+
+@functools.cache
+def _route_map() -> Map:
+    """werkzeug's matcher over :data:`ROUTES`, built once: compiling its rules was most of
+    the CPU of creating a sandbox, and a test suite creates hundreds. A ``Map`` is only
+    read once built (werkzeug sorts it under its own lock), so every app shares it."""
+    return Map(
+        [Rule(r.rule, methods=[r.method], endpoint=i) for i, r in enumerate(ROUTES)],
+        strict_slashes=False,
+    )
 
 
 def _port_of(raw: object) -> int | None:
