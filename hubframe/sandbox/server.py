@@ -234,10 +234,11 @@ class Sandbox(LivePortal, PortalSettings):
             return self
         server = Server(self.host, self._port, self.app)
         self._server = server
-        # A short poll interval makes stop() quick (serve_forever checks for shutdown between polls).
+        # A short poll interval makes stop() quick (serve_forever checks for shutdown between
+        # polls; a test suite stops hundreds of sandboxes, each waiting half an interval).
         self._thread = threading.Thread(
             target=server.serve_forever,
-            kwargs={"poll_interval": 0.05},
+            kwargs={"poll_interval": 0.01},
             name="hubframe-sandbox",
             daemon=True,
         )
