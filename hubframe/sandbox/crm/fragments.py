@@ -1,0 +1,69 @@
+"""Records already encoded as JSON: what a list or search page is made of, kept between reads.
+
+Rendering a record (its properties in order, the computed ones, the timestamps) and
+encoding it is most of the sandbox's CPU per page. A portal that is read again (a test
+suite's session sandbox, a benchmark's contenders one after another) asks for the same
+records with the same property names, so each record's encoded form is kept, per object
+type, names and ``nulls``, as an ``orjson.Fragment`` that the page's JSON embeds as is.
+
+Everything kept is valid for one portal :attr:`~hubframe.sandbox.state.PortalState.version`
+(a number every write changes: records, associations, archiving): the first read after
+any write starts over, so nothing stale is ever served. The bytes kept are bounded; past
+the budget the cache starts over too (a scan of a portal larger than the budget then
+costs what it cost without the cache, plus little).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+import orjson
+
+from .records import Record
+
+__all__ = ["EncodedRecords", "BUDGET_BYTES"]
+
+#: The encoded bytes kept at most (about 25,000 contacts with every property).
+BUDGET_BYTES = 64 * 2**20
+
+
+class EncodedRecords:
+    """The encoded records of one portal version (the store's lock is held by callers)."""
+
+    def __init__(self, budget: int = BUDGET_BYTES) -> None:
+        self.budget = budget
+        self._version: object = None
+        self._bytes = 0
+        self._kept: dict[tuple[Any, ...], dict[int, orjson.Fragment]] = {}
+
+    def page(
+        self,
+        key: tuple[Any, ...],
+        records: Iterable[Record],
+        render: Callable[[Record], dict[str, Any]],
+        version: object,
+    ) -> list[orjson.Fragment]:
+        """Each record encoded (``render`` then JSON), reusing what this version encoded
+        before under ``key`` (object type, names, nulls)."""
+        if version != self._version:
+            self.clear()
+            self._version = version
+        kept = self._kept.setdefault(key, {})
+        out = []
+        for rec in records:
+            fragment = kept.get(rec.id)
+            if fragment is None:
+                data = orjson.dumps(render(rec))
+                if self._bytes + len(data) > self.budget:
+                    self.clear()
+                    self._version = version
+                    kept = self._kept.setdefault(key, {})
+                self._bytes += len(data)
+                fragment = kept[rec.id] = orjson.Fragment(data)
+            out.append(fragment)
+        return out
+
+    def clear(self) -> None:
+        self._kept.clear()
+        self._bytes = 0
