@@ -5,6 +5,9 @@ encoding it is most of the sandbox's CPU per page. A portal that is read again (
 suite's session sandbox, a benchmark's contenders one after another) asks for the same
 records with the same property names, so each record's encoded form is kept, per object
 type, names and ``nulls``, as an ``orjson.Fragment`` that the page's JSON embeds as is.
+A record is encoded on its own only when it is read a second time (the first read only
+notes it): encoding records one by one costs more than encoding a page at once, which a
+portal read once would pay for nothing.
 
 Everything kept is valid for one portal :attr:`~hubframe.sandbox.state.PortalState.version`
 (a number every write changes: records, associations, archiving): the first read after
@@ -28,6 +31,10 @@ __all__ = ["EncodedRecords", "BUDGET_BYTES"]
 BUDGET_BYTES = 64 * 2**20
 
 
+#: What a record read once (not encoded yet) counts against the budget: its dict entry.
+_SEEN_BYTES = 40
+
+
 class EncodedRecords:
     """The encoded records of one portal version (the store's lock is held by callers)."""
 
@@ -35,7 +42,8 @@ class EncodedRecords:
         self.budget = budget
         self._version: object = None
         self._bytes = 0
-        self._kept: dict[tuple[Any, ...], dict[int, orjson.Fragment]] = {}
+        # key -> record id -> its fragment, or None once read (and rendered) one time
+        self._kept: dict[tuple[Any, ...], dict[int, orjson.Fragment | None]] = {}
 
     def page(
         self,
@@ -43,25 +51,29 @@ class EncodedRecords:
         records: Iterable[Record],
         render: Callable[[Record], dict[str, Any]],
         version: object,
-    ) -> list[orjson.Fragment]:
-        """Each record encoded (``render`` then JSON), reusing what this version encoded
-        before under ``key`` (object type, names, nulls)."""
+    ) -> list[Any]:
+        """Each record rendered, or as the fragment this version encoded before under
+        ``key`` (object type, names, nulls); a record read before is encoded and kept."""
         if version != self._version:
             self.clear()
             self._version = version
         kept = self._kept.setdefault(key, {})
-        out = []
+        out: list[Any] = []
         for rec in records:
-            fragment = kept.get(rec.id)
-            if fragment is None:
+            rid = rec.id
+            if rid not in kept:  # the first read: rendered as usual, noted
+                kept[rid] = None
+                self._bytes += _SEEN_BYTES
+                out.append(render(rec))
+                continue
+            fragment = kept[rid]
+            if fragment is None:  # read again: encode and keep it
                 data = orjson.dumps(render(rec))
-                if self._bytes + len(data) > self.budget:
-                    self.clear()
-                    self._version = version
-                    kept = self._kept.setdefault(key, {})
                 self._bytes += len(data)
-                fragment = kept[rec.id] = orjson.Fragment(data)
+                fragment = kept[rid] = orjson.Fragment(data)
             out.append(fragment)
+        if self._bytes > self.budget:  # start over (the page is answered already)
+            self.clear()
         return out
 
     def clear(self) -> None:
