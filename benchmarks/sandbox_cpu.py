@@ -14,9 +14,9 @@ still read them with the machine's load in mind.
 Rows: a 100-record list page with the default properties; a 100-record list page with
 every contact property (what ``export(properties="all")`` asks for); a 200-record search
 page with every property (the largest page HubSpot's search serves). Each row walks its
-pages twice from the start: "first read" serves records the sandbox has not encoded yet
-(a portal read once), "read again" the same pages once more (a test suite's session
-sandbox, a second loader), which the sandbox answers from the records it kept encoded.
+pages three times from the start: the first read serves records the sandbox has not
+served yet (a portal read once); the second encodes each record on its own and keeps it;
+the third and later (a test suite's session sandbox, a second loader) reuse them.
 """
 
 from __future__ import annotations
@@ -131,7 +131,7 @@ def main() -> None:
             ]
             print(f"sandbox CPU per request ({args.contacts} contacts, {args.requests} requests)")
             for label, pages in rows:
-                for read in ("first read", "read again"):
+                for read in ("1st read", "2nd read", "3rd read"):
                     cpu, wall = measure(parent, pages(), args.requests)
                     print(f"  {label:<40} {read:<11} {cpu:6.2f} ms CPU   {wall:6.2f} ms wall")
     finally:

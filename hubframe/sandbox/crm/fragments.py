@@ -11,9 +11,10 @@ portal read once would pay for nothing.
 
 Everything kept is valid for one portal :attr:`~hubframe.sandbox.state.PortalState.version`
 (a number every write changes: records, associations, archiving): the first read after
-any write starts over, so nothing stale is ever served. The bytes kept are bounded; past
-the budget the cache starts over too (a scan of a portal larger than the budget then
-costs what it cost without the cache, plus little).
+any write starts over, so nothing stale is ever served. The bytes kept are bounded: once
+the budget is spent, what is kept stays (until the next write) and other records are
+served as on a first read, so a portal larger than the budget is not encoded over and
+over.
 """
 
 from __future__ import annotations
@@ -58,22 +59,23 @@ class EncodedRecords:
             self.clear()
             self._version = version
         kept = self._kept.setdefault(key, {})
+        room = self._bytes < self.budget
         out: list[Any] = []
         for rec in records:
             rid = rec.id
-            if rid not in kept:  # the first read: rendered as usual, noted
-                kept[rid] = None
-                self._bytes += _SEEN_BYTES
-                out.append(render(rec))
-                continue
-            fragment = kept[rid]
-            if fragment is None:  # read again: encode and keep it
+            fragment = kept.get(rid)
+            if fragment is not None:  # read before, encoded: reused
+                out.append(fragment)
+            elif rid in kept and room:  # read a second time: encoded and kept
                 data = orjson.dumps(render(rec))
                 self._bytes += len(data)
                 fragment = kept[rid] = orjson.Fragment(data)
-            out.append(fragment)
-        if self._bytes > self.budget:  # start over (the page is answered already)
-            self.clear()
+                out.append(fragment)
+            else:  # the first read (or the budget is spent): rendered as usual, noted
+                if room and rid not in kept:
+                    kept[rid] = None
+                    self._bytes += _SEEN_BYTES
+                out.append(render(rec))
         return out
 
     def clear(self) -> None:
