@@ -17,6 +17,10 @@ import time
 from collections import deque
 from collections.abc import Callable, Mapping
 
+#: The window of a client told ``rate_limit=None``: more requests per 10 s than one client
+#: can send, so it never waits (a number, so whatever sizes work by the limit still can).
+NO_LIMIT = 1_000_000_000
+
 
 class SlidingWindow:
     """At most ``max_requests`` acquisitions in any ``period`` seconds."""

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 import httpx
 
 from . import _retry
-from ._ratelimit import SlidingWindow, parse_rate_limit
+from ._ratelimit import NO_LIMIT, SlidingWindow, parse_rate_limit
 from .account import Account, connection_hash
 from .answers import Failure, no_answer, read_answer, too_slow
 from .errors import (
@@ -123,7 +123,11 @@ class HubSpot:
             is given up on after ``timeout`` seconds of silence.
         max_retries: retries after the first attempt for a retryable failure.
         rate_limit: requests per rolling window, as ``100``, ``(190, 10)`` or ``"190/10"``.
-            Defaults to HubSpot's Free/Starter burst limit, 100 per 10 s.
+            Defaults to HubSpot's Free/Starter burst limit, 100 per 10 s. ``None``: no
+            client-side limit (for a server that has none, e.g. a sandbox without one);
+            the client still adopts a lower limit that HubSpot's ``X-HubSpot-RateLimit-Max``
+            header announces, and still waits out a 429. :attr:`rate_limit` then reports
+            ``(NO_LIMIT, 10.0)``.
         search_rate: search requests per second (HubSpot allows 5).
         api_version: the HubSpot API version to speak: ``"2026-09"`` (the default,
             HubSpot's current version), ``"2026-03"``, or ``"legacy"`` for the numbered
@@ -153,7 +157,7 @@ class HubSpot:
         forms_url: str | None = None,
         timeout: float = 30.0,
         max_retries: int = 5,
-        rate_limit: int | tuple[int, float] | str = (100, 10),
+        rate_limit: int | tuple[int, float] | str | None = (100, 10),
         search_rate: float = 5,
         transport: httpx.BaseTransport | None = None,
         clock: Callable[[], float] = time.monotonic,
@@ -177,7 +181,7 @@ class HubSpot:
                 f"timeout={timeout!r:.100}: use a number of seconds > 0, e.g. 30"
             )
         try:
-            limit, period = parse_rate_limit(rate_limit)
+            limit, period = (NO_LIMIT, 10.0) if rate_limit is None else parse_rate_limit(rate_limit)
         except InputError as exc:
             raise ConfigurationError(str(exc)) from None
         if not is_positive_number(search_rate):

@@ -8,6 +8,7 @@ import httpx
 import pytest
 
 import hubframe as hf
+from hubframe._ratelimit import NO_LIMIT
 from hubframe.sandbox import Sandbox
 from hubframe.testing import virtual_time
 
@@ -114,6 +115,57 @@ def test_limiter_keeps_a_loop_under_the_portal_burst_limit():
         statuses = [r.status for r in sandbox.requests]
     assert len(statuses) >= 45
     assert 429 not in statuses
+
+
+def test_a_sandbox_client_keeps_to_the_sandbox_limits():
+    with Sandbox(contacts=10, seed=2, rate_limit=(20, 1), search_rate=2) as sandbox:
+        with sandbox.client() as hs:
+            assert hs.rate_limit == (20, 1.0)
+            assert hs.search_rate == hf.HubSpot(token="pat-x-1234567890", search_rate=2).search_rate
+            for _ in range(45):
+                hs.request("GET", "/crm/v3/objects/contacts", params={"limit": 1})
+            assert hs.stats.retries == 0
+            assert hs.stats.wait_seconds > 1.0
+        with sandbox.client(rate_limit=(7, 10), search_rate=1) as own:  # arguments win
+            assert own.rate_limit == (7, 10.0)
+            assert (
+                own.search_rate == hf.HubSpot(token="pat-x-1234567890", search_rate=1).search_rate
+            )
+        statuses = [r.status for r in sandbox.requests]
+    assert len(statuses) >= 45
+    assert 429 not in statuses
+
+
+def test_a_sandbox_without_a_rate_limit_gives_a_client_without_one():
+    with Sandbox(contacts=10, seed=2) as sandbox, sandbox.client() as hs:
+        assert hs.rate_limit[0] == NO_LIMIT
+        for _ in range(150):  # past HubSpot's default of 100 per 10 s
+            hs.request("GET", "/crm/v3/objects/contacts", params={"limit": 1})
+        assert hs.stats.requests == 150
+        assert hs.stats.wait_seconds == 0
+
+
+def test_rate_limit_none_means_no_client_side_limit(sb):
+    now = [0.0]
+    slept: list[float] = []
+
+    def sleep(seconds: float) -> None:
+        slept.append(seconds)
+        now[0] += seconds
+
+    def client(**kw):
+        # Time passes only when the client sleeps: any wait for the window shows.
+        return hf.HubSpot(token=sb.token, base_url=sb.url, clock=lambda: now[0], sleep=sleep, **kw)
+
+    with client(rate_limit=None) as hs:
+        for _ in range(250):
+            hs.request("GET", "/crm/v3/objects/contacts", params={"limit": 1})
+        assert hs.stats.wait_seconds == 0
+    assert slept == []
+    with client() as hs:  # the default, 100 per 10 s, does wait
+        for _ in range(101):
+            hs.request("GET", "/crm/v3/objects/contacts", params={"limit": 1})
+    assert slept and sum(slept) >= 9.0
 
 
 def test_token_never_shows(sb, caplog):

@@ -20,6 +20,7 @@ dated ``/crm/objects/2026-03/...`` and ``2026-09``), is :data:`~.routes.ROUTES` 
 
 from __future__ import annotations
 
+import functools
 import hmac
 import logging
 import threading
@@ -32,13 +33,14 @@ from typing import Any
 
 from werkzeug.exceptions import MethodNotAllowed, NotFound
 from werkzeug.routing import Map, Rule
-from werkzeug.wrappers import Request, Response
+from werkzeug.wrappers import Request
 
 from .calls import Call
 from .crm.definitions import recordless_type, scope_names, type_name
 from .errors import ApiError, render_error
 from .faults import Faults
 from .responses import (
+    Answer,
     Truncated,
     empty_response,
     fault_response,
@@ -50,6 +52,9 @@ from .routes import ALL_SCOPES, ROUTES, Route, unknown_version
 from .store import Store
 
 __all__ = ["SandboxApp", "ROUTES", "Route", "RequestLog", "ALL_SCOPES"]
+
+#: Matched (method, path) pairs kept before the cache starts over.
+_MATCH_CACHE_SIZE = 4096
 
 log = logging.getLogger("hubframe.sandbox")
 
@@ -105,10 +110,11 @@ class SandboxApp:
         self.log: deque[RequestLog] = deque(maxlen=log_size)
         self._log_lock = threading.Lock()
         self._routes = ROUTES
-        self._map = Map(
-            [Rule(r.rule, methods=[r.method], endpoint=i) for i, r in enumerate(ROUTES)],
-            strict_slashes=False,
-        )
+        self._map = _route_map()
+        # (method, PATH_INFO) -> (route index, path arguments): a client asks for the same
+        # few paths page after page, and werkzeug's matcher walks the table each time.
+        self._matched: dict[tuple[str, str], tuple[int, dict[str, Any]]] = {}
+        self._matched_lock = threading.Lock()
 
     def __repr__(self) -> str:
         return f"SandboxApp(routes={len(self._routes)})"
@@ -158,7 +164,7 @@ class SandboxApp:
                 )
             )
 
-    def _dispatch(self, request: Request, cid: str) -> tuple[Response, bool, bool]:
+    def _dispatch(self, request: Request, cid: str) -> tuple[Answer, bool, bool]:
         """(response, answered by a rate-limit window, handler ran)."""
         rate_headers: dict[str, str] = {}
         try:
@@ -184,6 +190,19 @@ class SandboxApp:
 
     def _match(self, request: Request) -> tuple[Route, Mapping[str, Any]]:
         """The route of a request and its path arguments; 404 / 405 when there is none."""
+        key = (request.method, request.environ.get("PATH_INFO", ""))
+        hit = self._matched.get(key)
+        if hit is None:
+            hit = self._route_of(request)
+            with self._matched_lock:
+                if len(self._matched) >= _MATCH_CACHE_SIZE:  # ids in paths: keep it bounded
+                    self._matched.clear()
+                self._matched[key] = hit
+        index, args = hit
+        return self._routes[index], dict(args)
+
+    def _route_of(self, request: Request) -> tuple[int, dict[str, Any]]:
+        """werkzeug's match of a request: (route index, path arguments); ApiError 404 / 405."""
         try:
             index, args = self._map.bind_to_environ(request.environ).match()
         except NotFound:
@@ -194,11 +213,11 @@ class SandboxApp:
             raise ApiError(
                 405, f"Method {request.method} is not allowed on {request.path}.", None
             ) from None
-        return self._routes[index], args
+        return index, dict(args)
 
     def _admit(
         self, route: Route, request: Request, cid: str
-    ) -> tuple[Response | None, dict[str, str]]:
+    ) -> tuple[Answer | None, dict[str, str]]:
         """Auth and the route's rate-limit window: (a refusal or None, rate-limit headers).
 
         The forms submit endpoint needs no auth and has its own window; search has its
@@ -279,6 +298,17 @@ class SandboxApp:
             "X-HubSpot-RateLimit-Max": str(limit),
             "X-HubSpot-RateLimit-Remaining": str(remaining),
         }
+
+
+@functools.cache
+def _route_map() -> Map:
+    """werkzeug's matcher over :data:`ROUTES`, built once: compiling its rules was most of
+    the CPU of creating a sandbox, and a test suite creates hundreds. A ``Map`` is only
+    read once built (werkzeug sorts it under its own lock), so every app shares it."""
+    return Map(
+        [Rule(r.rule, methods=[r.method], endpoint=i) for i, r in enumerate(ROUTES)],
+        strict_slashes=False,
+    )
 
 
 def _port_of(raw: object) -> int | None:

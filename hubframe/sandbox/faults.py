@@ -150,6 +150,8 @@ class Faults:
         self.rate_limit: tuple[int, float] | None = None
         self.burst = SlidingWindow(UNLIMITED_MAX, 10.0)
         self.search: SlidingWindow | None = None
+        #: search requests per second (None: no search limit)
+        self.search_rate: float | None = None
         self.forms = SlidingWindow(*FORMS_LIMIT)
         self._forms_429s: deque[float] = deque()
         self._forms_blocked_until = 0.0
@@ -188,6 +190,7 @@ class Faults:
                     )
                 )
                 self.search = None if rate is None else _per_second(rate)
+                self.search_rate = rate
             if after_apply is not UNSET:
                 self.after_apply = bool(after_apply)
 

@@ -234,10 +234,11 @@ class Sandbox(LivePortal, PortalSettings):
             return self
         server = Server(self.host, self._port, self.app)
         self._server = server
-        # A short poll interval makes stop() quick (serve_forever checks for shutdown between polls).
+        # A short poll interval makes stop() quick (serve_forever checks for shutdown between
+        # polls; a test suite stops hundreds of sandboxes, each waiting half an interval).
         self._thread = threading.Thread(
             target=server.serve_forever,
-            kwargs={"poll_interval": 0.05},
+            kwargs={"poll_interval": 0.01},
             name="hubframe-sandbox",
             daemon=True,
         )
@@ -300,9 +301,18 @@ class Sandbox(LivePortal, PortalSettings):
         return self.url
 
     def client(self, **kwargs: Any) -> HubSpot:
-        """A :class:`hubframe.HubSpot` connected to this sandbox (``kwargs`` passed on)."""
+        """A :class:`hubframe.HubSpot` connected to this sandbox (``kwargs`` passed on).
+
+        The client keeps to the sandbox's own limits, as they are when it is made: the
+        sandbox's burst ``rate_limit`` (none when the sandbox has none, so a client
+        reading a large sandbox is not held to HubSpot's 100 per 10 s for nothing) and
+        its ``search_rate``. ``rate_limit=`` or ``search_rate=`` in ``kwargs`` win.
+        """
         from ..client import HubSpot
 
+        kwargs.setdefault("rate_limit", self._faults.rate_limit)
+        if self._faults.search_rate is not None:
+            kwargs.setdefault("search_rate", self._faults.search_rate)
         url = self._loopback_url()
         return HubSpot(token=self.token, base_url=url, forms_url=url, **kwargs)
 

@@ -75,11 +75,14 @@ class PortalState:
 
     def live_targets(self, from_type: str, from_id: int, to_type: str) -> dict[int, frozenset[int]]:
         """Associations of one record whose other end is not archived."""
+        targets = self.assoc.targets(from_type, from_id, to_type)
+        if not targets:  # most records, for most types: computed counts read this per record
+            return {}
         recs = self.tables[to_type].records
         return {
             i: t
-            for i, t in self.assoc.targets(from_type, from_id, to_type).items()
-            if i in recs and not recs[i].archived
+            for i, t in targets.items()
+            if (rec := recs.get(i)) is not None and not rec.archived
         }
 
     # -- reading helpers (also handy in tests) -------------------------------------------------

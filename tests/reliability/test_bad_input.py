@@ -242,7 +242,8 @@ LOCAL = [
     case("client_timeout_str", "wrong_type", lambda c, _: hf.HubSpot(token="t", timeout="30"), ConfigurationError, ["timeout='30'"], ["seconds > 0"]),
     case("client_search_rate_str", "wrong_type", lambda c, _: hf.HubSpot(token="t", search_rate="5"), ConfigurationError, ["search_rate='5'"], ["HubSpot allows 5"]),
     case("client_transport_str", "wrong_type", lambda c, _: hf.HubSpot(token="t", transport="mock"), ConfigurationError, ["transport='mock'"], ["httpx.MockTransport"]),
-    case("client_rate_limit_none", "wrong_type", lambda c, _: hf.HubSpot(token="t", rate_limit=None), ConfigurationError, ["rate_limit=None"], ["(190, 10)"]),
+    # rate_limit=None is "no client-side limit" (tests/test_client.py); True is no rate
+    case("client_rate_limit_bool", "wrong_type", lambda c, _: hf.HubSpot(token="t", rate_limit=True), ConfigurationError, ["rate_limit=True"], ["(190, 10)"]),
     case("client_api_version_int", "wrong_type", lambda c, _: hf.HubSpot(token="t", api_version=202609), ConfigurationError, ["api_version=202609 (int)"], ["'2026-09', '2026-03', 'legacy'"]),
     case("request_path_int", "wrong_type", lambda c, _: c.hs.request("GET", 5), InputError, ["path=5"], ["starting with '/'"]),
     case("list_form_source_int", "wrong_type", lambda c, _: ListForm(c.hs, source=5), InputError, ["source=5"], ["a SearchForm or a DataFrame"]),

@@ -112,3 +112,45 @@ def test_stop_closes_idle_connections():
     with pytest.raises((http.client.RemoteDisconnected, ConnectionError)):
         _get(conn, sandbox, "/crm/v3/objects/contacts")
     conn.close()
+
+
+def test_pages_read_again_are_the_same_and_show_every_write_at_once():
+    # The sandbox keeps records it served encoded (read once: noted; twice: encoded;
+    # after: reused) until the portal changes: every read must still show the portal as is.
+    with Sandbox(contacts=12, companies=2, deals=2, seed=6, search_rate=None) as box:
+        conn = _connect(box)
+        headers = {"Authorization": f"Bearer {box.token}", "Content-Type": "application/json"}
+        names = ["email", "jobtitle", "num_associated_deals", "associatedcompanyid"]
+        list_path = f"/crm/v3/objects/contacts?limit=100&properties={','.join(names)}"
+        search = json.dumps({"properties": names, "limit": 200})
+
+        def both() -> tuple[bytes, bytes]:
+            listed = _get(conn, box, list_path).read()
+            conn.request("POST", "/crm/v3/objects/contacts/search", body=search, headers=headers)
+            return listed, conn.getresponse().read()
+
+        first = both()
+        assert both() == first and both() == first and both() == first
+        rid = json.loads(first[0])["results"][4]["id"]
+        conn.request(
+            "PATCH",
+            f"/crm/v3/objects/contacts/{rid}",
+            body=json.dumps({"properties": {"jobtitle": "Changed after three reads"}}),
+            headers=headers,
+        )
+        assert conn.getresponse().read()
+        for body in both():
+            record = next(r for r in json.loads(body)["results"] if r["id"] == rid)
+            assert record["properties"]["jobtitle"] == "Changed after three reads"
+        company = json.loads(first[0])["results"][0]["properties"].get("associatedcompanyid")
+        assert company, "seeded contacts have a primary company"
+        conn.request("DELETE", f"/crm/v3/objects/companies/{company}", headers=headers)
+        deleted = conn.getresponse()
+        deleted.read()
+        assert deleted.status == 204
+        for body in both():  # an archived company is no longer any contact's primary company
+            companies = {
+                r["properties"].get("associatedcompanyid") for r in json.loads(body)["results"]
+            }
+            assert company not in companies
+        conn.close()

@@ -52,6 +52,7 @@ def list_objects(call: Call, store: ObjectOps) -> Reply:
         associations=call.associations(),
         archived=call.flag("archived"),
         history=call.csv("propertiesWithHistory"),
+        encoded=True,
     )
     return Reply(200, {"results": results, **paging(call, nxt)})
 
@@ -163,7 +164,7 @@ def search(call: Call, store: ObjectOps) -> Reply:
     req = search_mod.parse_request(
         otype, store.table(otype).defs, body, len(call.raw.decode("utf-8", "replace"))
     )
-    total, results, nxt = store.do_search(otype, req)
+    total, results, nxt = store.do_search(otype, req, encoded=True)
     out: dict[str, Any] = {"total": total, "results": results}
     if nxt is not None:
         out["paging"] = {"next": {"after": str(nxt)}}

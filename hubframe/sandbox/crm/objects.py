@@ -22,6 +22,7 @@ from . import matching
 from .associations import check_type_specs, v3_entries
 from .definitions import ASSOC_TYPES, OBJECT_TYPES, ObjectType, PropertyDef
 from .domains import DomainMatch
+from .fragments import EncodedRecords
 from .lag import DelayedIndex
 from .records import ObjectTable, Record
 from .rules import WriteRule, check_write, rules_error
@@ -58,6 +59,8 @@ class ObjectOps(PortalState):
         # object type -> what search sees while search lags writes (none without a lag)
         self._lagged: dict[str, DelayedIndex] = {}
         self.search_lag = 0.0
+        # list and search pages' records, encoded once per portal version
+        self._encoded = EncodedRecords()
 
     def render(
         self,
@@ -81,6 +84,39 @@ class ObjectOps(PortalState):
             out["propertiesWithHistory"] = table.history(rec, history)
         return out
 
+    def render_all(
+        self,
+        table: ObjectTable,
+        records: Iterable[Record],
+        names: list[str],
+        *,
+        nulls: bool = False,
+        associations: list[str] | None = None,
+        history: list[str] | None = None,
+        encoded: bool = False,
+    ) -> list[Any]:
+        """:meth:`render` of many records (a page): the names are planned once.
+
+        ``encoded=True`` gives each record as an ``orjson.Fragment`` (for the handlers,
+        whose reply orjson encodes), kept for the next read of the same records until the
+        portal changes (:mod:`.fragments`); a delayed search replica is not kept.
+        """
+        if associations or history:
+            return [
+                self.render(
+                    table, rec, names, nulls=nulls, associations=associations or (), history=history
+                )
+                for rec in records
+            ]
+        plan = table.render_plan(tuple(names))
+        render = table.render_planned
+        if encoded and table is self.tables.get(table.type.name):
+            key = (table.type.name, plan[0], nulls)
+            return self._encoded.page(
+                key, records, lambda rec: render(rec, plan, nulls), self.version
+            )
+        return [render(rec, plan, nulls) for rec in records]
+
     # -- reads ------------------------------------------------------------------------------
 
     @locked
@@ -94,19 +130,26 @@ class ObjectOps(PortalState):
         associations: list[str],
         archived: bool,
         history: list[str] | None = None,
-    ) -> tuple[Results, int | None]:
-        """One page of records in id order. Returns (results, id of the next record or None)."""
+        encoded: bool = False,
+    ) -> tuple[list[Any], int | None]:
+        """One page of records in id order. Returns (results, id of the next record or None).
+
+        ``encoded``: the records as JSON fragments (:meth:`render_all`)."""
         table = self.table(otype)
         ids = table.archived_ids() if archived else table.live_ids()
         start = 0 if after is None else bisect_left(ids, after)
         page = ids[start : start + limit]
         nxt = ids[start + limit] if start + limit < len(ids) else None
-        names = table.names(properties)
         recs = table.records
-        return [
-            self.render(table, recs[i], names, associations=associations, history=history)
-            for i in page
-        ], nxt
+        results = self.render_all(
+            table,
+            [recs[i] for i in page],
+            table.names(properties),
+            associations=associations,
+            history=history,
+            encoded=encoded,
+        )
+        return results, nxt
 
     @locked
     def get_by_id(
@@ -154,8 +197,12 @@ class ObjectOps(PortalState):
         return results, missing
 
     @locked
-    def do_search(self, otype: ObjectType, req: SearchRequest) -> tuple[int, Results, int | None]:
-        """Run a search. Returns (total, one page of results, next offset or None)."""
+    def do_search(
+        self, otype: ObjectType, req: SearchRequest, *, encoded: bool = False
+    ) -> tuple[int, list[Any], int | None]:
+        """Run a search. Returns (total, one page of results, next offset or None).
+
+        ``encoded``: the records as JSON fragments (:meth:`render_all`)."""
         table, version = self._searched(otype)
         cached = self._search_cache.get(req.cache_key)
         if cached is not None and cached[0] == version:
@@ -170,7 +217,8 @@ class ObjectOps(PortalState):
         end = req.after + req.limit
         names = table.names(req.properties, search=True)
         recs = table.records
-        results = [self.render(table, recs[i], names, nulls=True) for i in ids[req.after : end]]
+        page = [recs[i] for i in ids[req.after : end]]
+        results = self.render_all(table, page, names, nulls=True, encoded=encoded)
         return total, results, (end if end < total else None)
 
     def _searched(self, otype: ObjectType) -> tuple[ObjectTable, object]:

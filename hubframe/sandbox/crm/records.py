@@ -34,6 +34,10 @@ __all__ = [
 #: associations of one record whose other end is not archived.
 LiveTargets = Callable[[str, int, str], dict[int, frozenset[int]]]
 
+#: How a record's properties are rendered (:meth:`ObjectTable.render_plan`): the names in
+#: order, and ``(position, function)`` of each computed one.
+Plan = tuple[tuple[str, ...], tuple[tuple[int, Callable[["Record"], "str | None"]], ...]]
+
 
 class Record:
     """One CRM record. ``props`` holds stored values only; computed ones are derived."""
@@ -126,7 +130,7 @@ class ObjectTable:
         self._archived: list[int] | None = None
         self._kinds = {name: d.type for name, d in self.defs.items()}
         self._computed = _computed_values(otype, live_targets)
-        self._plans: dict[tuple[str, ...], tuple[tuple[str, Any], ...]] = {}
+        self._plans: dict[tuple[str, ...], Plan] = {}
         self.always = (otype.created_prop, "hs_object_id", otype.modified_prop)
 
     # -- indexes ----------------------------------------------------------------------------
@@ -386,15 +390,18 @@ class ObjectTable:
             names = list(self.type.get_defaults) + changed
         return names + list(self.always)
 
-    def render_plan(self, names: tuple[str, ...]) -> tuple[tuple[str, Any], ...]:
-        """``(name, computing function or None)`` of ``names`` in HubSpot's order (alphabetical)."""
+    def render_plan(self, names: tuple[str, ...]) -> Plan:
+        """``names`` in HubSpot's order (alphabetical), and the position and function of each
+        computed one among them."""
         plan = self._plans.get(names)
         if plan is None:
             if len(self._plans) > 256:  # clients ask for a few name lists, not thousands
                 self._plans.clear()
-            plan = self._plans[names] = tuple(
-                (n, self._computed.get(n)) for n in sorted(set(names))
+            ordered = tuple(sorted(set(names)))
+            computed = tuple(
+                (i, fn) for i, n in enumerate(ordered) if (fn := self._computed.get(n)) is not None
             )
+            plan = self._plans[names] = (ordered, computed)
         return plan
 
     def render(
@@ -413,15 +420,27 @@ class ObjectTable:
                 leaving them out (GET, list, batch read).
             associations: the embedded ``associations`` (left out when empty).
         """
-        props: dict[str, str | None] = {}
-        # value() unrolled: this loop runs for every property of every record served.
-        stored = rec.props
-        for n, fn in self.render_plan(tuple(names)):
-            v = fn(rec) if fn is not None else stored.get(n)
-            if v is not None:
-                props[n] = v
-            elif nulls:
-                props[n] = None
+        return self.render_planned(rec, self.render_plan(tuple(names)), nulls, associations)
+
+    def render_planned(
+        self,
+        rec: Record,
+        plan: Plan,
+        nulls: bool = False,
+        associations: dict[str, Any] | None = None,
+    ) -> dict[str, Any]:
+        """:meth:`render` with the plan of its names already made (once for a page)."""
+        # value() unrolled: this runs for every property of every record served, so the
+        # stored values are looked up in one pass at C speed and the few computed ones put
+        # in their places after.
+        ordered, computed = plan
+        values = list(map(rec.props.get, ordered))
+        for i, fn in computed:
+            values[i] = fn(rec)
+        if nulls:
+            props = dict(zip(ordered, values, strict=True))
+        else:
+            props = {n: v for n, v in zip(ordered, values, strict=True) if v is not None}
         out: dict[str, Any] = {
             "id": str(rec.id),
             "properties": props,
