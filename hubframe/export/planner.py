@@ -12,6 +12,16 @@ together they send at most :data:`RANGE_SHARE` of the client's request window.
 Every page of a range must hold ascending ids inside the range, or the export
 stops with :class:`~hubframe.errors.ExportError` (:mod:`.fetch`).
 
+HubSpot limits search apart from the request window (5 a second, 200 records a
+page), so a plain read of live records also takes a few of the ranges with
+search streams (:func:`search_count`): both budgets are then used, each within
+:data:`RANGE_SHARE`. When the client counts searches against its request window
+too (``HubSpot(search_in_rate_limit=True)``, the default), the list cursors leave
+the searches' share of the window to them (:func:`list_share`); search still pays,
+with twice the records per request. Reads with many properties (whose search
+body would be too long, so search would read the records by batch read from the
+same window) take no search streams.
+
 If the check fails (the cursor is opaque, a chosen cursor is refused or lands
 elsewhere), or one cursor already fills the window, the export logs why and
 runs the list cursor from the bottom of the id space with ``parallel - 1``
@@ -53,16 +63,18 @@ __all__ = [
     "RANGE_SHARE",
     "check_cursor",
     "cursor_count",
+    "list_share",
     "make_plan",
     "match_count",
     "probe",
+    "search_count",
 ]
 
 log = logging.getLogger("hubframe")
 
 #: Most streams of a plain export: list cursors over id ranges, or the list cursor plus
 #: this many minus one search workers.
-DEFAULT_PARALLEL = 5
+DEFAULT_PARALLEL = 6
 #: Records per chunk a search export's id range is cut into (about 20 search pages).
 CHUNK_RECORDS = 4_000
 #: Below this many records a plain export reads with the list cursor alone.
@@ -85,7 +97,12 @@ RANGE_SHARE = 0.95
 CLIENT_PAGES_PER_SECOND = 150
 MAX_CURSORS = 8
 RANGES_PER_CURSOR = 4
-MIN_RANGE_RECORDS = 2_000
+MIN_RANGE_RECORDS = 1_000
+#: Search streams over ranges: half again as many as the search limit needs at the
+#: measured latency (a search page takes longer than the check's small list pages),
+#: and the most of them.
+SEARCH_HEADROOM = 1.5
+MAX_SEARCHERS = 3
 #: HubSpot: at most 6 filters per group and 18 in all; a search chunk adds 2 to each group:
 #: its upper bound (``hs_object_id < hi``) and the key every search page carries
 #: (``hs_object_id > last id read``, which also holds the chunk's lower bound).
@@ -93,7 +110,12 @@ FILTERS_PER_GROUP, FILTERS_TOTAL, RANGE_COST = 6, 18, 2
 
 
 def make_plan(
-    resource: ObjectResource, spec: SearchSpec | None, parallel: int, list_only: bool
+    resource: ObjectResource,
+    spec: SearchSpec | None,
+    parallel: int,
+    list_only: bool,
+    *,
+    names: list[str] | None = None,
 ) -> tuple[Plan, int | None]:
     """A fresh plan and the record total when a probe told it.
 
@@ -102,6 +124,8 @@ def make_plan(
         spec: the search of a search export; None for a plain export.
         parallel: most streams at once.
         list_only: read with the list cursor alone (archived records).
+        names: the properties read; given, range plans may add search streams (when
+            their search body fits).
     """
     if spec is None:
         if list_only or parallel == 1:
@@ -113,7 +137,8 @@ def make_plan(
             checked = checking.result()
         if total < MIN_SPLIT_RECORDS:
             return Plan.list_only(), total
-        ranges = _range_plan(resource, parallel, total, lo, hi, checked)
+        searchable = names is not None and not resource.search_reads_by_ids([], names)
+        ranges = _range_plan(resource, parallel, total, (lo, hi), checked, searchable)
         if ranges is not None:
             return ranges, total
         return Plan.list_and_search(lo, hi, total), total
@@ -238,15 +263,39 @@ def cursor_count(resource: ObjectResource, parallel: int, seconds: float) -> int
     return max(1, min(parallel, MAX_CURSORS, math.ceil(RANGE_HEADROOM * allowed * seconds)))
 
 
+def search_count(resource: ObjectResource, seconds: float) -> int:
+    """How many search streams fill the client's search limit at ``seconds`` per request."""
+    rate = RANGE_SHARE * resource.client.search_rate
+    return max(1, min(MAX_SEARCHERS, math.ceil(SEARCH_HEADROOM * rate * seconds)))
+
+
+def list_share(resource: ObjectResource, searchers: int) -> int:
+    """Requests per window the list cursors of a range plan may send.
+
+    :data:`RANGE_SHARE` of the client's window; less the searches' share of it when the
+    client counts searches against the window too (they are paced by the search limit).
+    """
+    limit, period = resource.client.rate_limit
+    share = RANGE_SHARE * limit
+    if searchers and resource.client.search_in_rate_limit:
+        share -= resource.client.search_rate * period
+    return max(1, int(share))
+
+
 def _range_plan(
     resource: ObjectResource,
     parallel: int,
     total: int,
-    lo: int,
-    hi: int,
+    span: tuple[int, int],
     checked: tuple[str | None, float],
+    searchable: bool,
 ) -> Plan | None:
-    """Range streams over ``[lo, hi]``, if the server honours chosen cursors and several pay."""
+    """Range streams over ``span``, if the server honours chosen cursors and several pay.
+
+    ``searchable``: the read may also take ranges with search streams, as many as
+    ``parallel`` leaves room for besides the list cursors.
+    """
+    lo, hi = span
     why, seconds = checked
     if why is not None:
         log.info("export: reading with one list cursor and search streams: %s", why)
@@ -258,10 +307,12 @@ def _range_plan(
             "reading with it and search streams", seconds * 1000,
         )  # fmt: skip
         return None
-    wanted = min(RANGES_PER_CURSOR * cursors, total // MIN_RANGE_RECORDS)
-    ranges = min(MAX_CHUNKS, max(cursors, wanted))
+    searchers = min(search_count(resource, seconds), parallel - cursors) if searchable else 0
+    streams = cursors + searchers
+    wanted = min(RANGES_PER_CURSOR * streams, total // MIN_RANGE_RECORDS)
+    ranges = min(MAX_CHUNKS, max(streams, wanted))
     log.info(
-        "export: %d list cursors over %d id ranges (%.0f ms per request)",
-        cursors, ranges, seconds * 1000,
+        "read: %d list cursors and %d search streams over %d id ranges (%.0f ms per request)",
+        cursors, searchers, ranges, seconds * 1000,
     )  # fmt: skip
-    return Plan.list_ranges(lo, hi, ranges, total, cursors)
+    return Plan.list_ranges(lo, hi, ranges, total, cursors, searchers)

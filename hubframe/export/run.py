@@ -288,7 +288,9 @@ class _Run:
         saved = staging.load() if job.resume else None
         if saved is None:
             staging.reset()
-            plan, total = make_plan(self.resource, job.search, job.parallel, job.list_only)
+            plan, total = make_plan(
+                self.resource, job.search, job.parallel, job.list_only, names=job.names
+            )
             staging.save({**job.header, "rows": 0, "plan": plan.to_json()})
             return plan, total
         job.check_checkpoint(saved, staging)
