@@ -14,16 +14,19 @@ There is no checkpoint: an interrupted read is simply read again.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from .. import frames
 from .._progress import progress as open_bar
+from .._ratelimit import SlidingWindow
 from ..validate import check_count
 from .fetch import Fetch
 from .job import SearchSpec
 from .plan import Plan
-from .planner import DEFAULT_PARALLEL, make_plan, match_count
+from .planner import DEFAULT_PARALLEL, list_share, make_plan, match_count
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -31,7 +34,10 @@ if TYPE_CHECKING:  # pragma: no cover
 
     from ..resources import ObjectResource
 
-__all__ = ["FrameRead", "check_parallel", "read_frame"]
+T = TypeVar("T")
+R = TypeVar("R")
+
+__all__ = ["FrameRead", "check_parallel", "paced_map", "read_frame"]
 
 
 def check_parallel(parallel: Any) -> int:
@@ -115,3 +121,29 @@ def _capped(total: int | None, cap: int | None) -> int | None:
 def _in_order(plan: Plan, batches: dict[str, Any]) -> list[pa.RecordBatch]:
     """The batches of every stream, streams in output order (ascending ids)."""
     return [b for s in plan.ordered() for b in batches.get(s.key, [])]
+
+
+def paced_map(
+    resource: ObjectResource, call: Callable[[T], R], items: Sequence[T], parallel: int
+) -> list[R]:
+    """``call`` on every item (one request each, e.g. a batch read of 100 ids), ``parallel``
+    at once, paced to the list cursors' share of the request window; results in order.
+
+    One item, or ``parallel=1``, runs in the calling thread. The first error raised
+    stops the rest from starting and is raised.
+    """
+    if len(items) <= 1 or parallel <= 1:
+        return [call(item) for item in items]
+    pace = SlidingWindow(list_share(resource, 0), resource.client.rate_limit[1])
+
+    def paced(item: T) -> R:
+        pace.acquire()
+        return call(item)
+
+    with ThreadPoolExecutor(min(parallel, len(items)), thread_name_prefix="hubframe-read") as pool:
+        futures = [pool.submit(paced, item) for item in items]
+        try:
+            return [f.result() for f in futures]
+        finally:
+            for f in futures:
+                f.cancel()

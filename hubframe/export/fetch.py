@@ -121,9 +121,7 @@ class Fetch:
         period = self.resource.client.rate_limit[1]
         self.pace = SlidingWindow(list_share(self.resource, plan.searchers), period)
         by_list = functools.partial(plan.take, "range")
-        # Never the last range: it holds what is created during the read, which the
-        # search index may not hold yet.
-        by_search = functools.partial(plan.take, "range", skip=plan.last_range)
+        by_search = plan.take_for_search
         for i in range(plan.cursors):
             body = functools.partial(self._take_and_read, by_list, self._read_range)
             self._thread(body, f"range-{i}")

@@ -262,6 +262,24 @@ class Plan:
         keys = [s.key for s in self.streams if s.kind == "range"]
         return keys[-1] if keys else None
 
+    def take_for_search(self) -> Stream | None:
+        """A range for a search stream, now taken; None when the list cursors should read the rest.
+
+        Never the last range (it holds the records created during the read). And not
+        once no more ranges are left than list cursors: a search stream reads a range
+        more slowly than a list cursor (the search limit is shared by a few streams), so
+        the last ranges go to the cursors and the read ends together.
+        """
+        with self.lock:
+            left = [
+                s for s in self.streams
+                if s.kind == "range" and not s.done and not s.taken and s.key != self.last_range
+            ]  # fmt: skip
+            if len(left) <= self.cursors:
+                return None
+            left[0].taken = True
+            return left[0]
+
     def take(self, kind: str, *, skip: str | None = None) -> Stream | None:
         """The first stream of ``kind`` (but ``skip``) nobody reads yet, now taken; None if none."""
         with self.lock:

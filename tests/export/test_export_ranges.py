@@ -85,17 +85,28 @@ class Stop(Exception):
 
 
 @pytest.mark.parametrize("contacts", [1000, 1777, 4321])
-def test_range_cursors_equal_get_all_on_several_portal_sizes(contacts, many_ranges, tmp_path):
+def test_range_cursors_equal_get_all_on_several_portal_sizes(
+    contacts, many_ranges, tmp_path, monkeypatch
+):
     with Sandbox(
         contacts=contacts, companies=3, deals=3, seed=contacts, latency=LATENCY, search_rate=None
     ) as sb:
         with sb.client(rate_limit=(100_000, 10), search_rate=1000) as hs:
             expected = hs.contacts.get_all(properties="all", progress=False)
             before = len(sb.requests)
-            res = hs.contacts.export(tmp_path / "c.parquet", properties="all", progress=False)
+            cursors = hs.contacts.export(
+                tmp_path / "l.parquet", properties="all", progress=False, parallel=2
+            )
             assert searches(sb, before) == 2  # the probes only: list cursors read every record
-    assert res.mode == "ranges"
-    assert res.parallel >= 2 and res.rows == contacts
+            before = len(sb.requests)
+            # Two cursors leave room for search streams, which read some of the ranges
+            # besides them (as at 150 ms per request, where cursors are few).
+            monkeypatch.setattr(planner, "cursor_count", lambda *a: 2)
+            res = hs.contacts.export(tmp_path / "c.parquet", properties="all", progress=False)
+            assert searches(sb, before) > 2
+    assert cursors.mode == res.mode == "ranges"
+    assert cursors.parallel == 2 and res.parallel > 2 and res.rows == contacts
+    assert_same(tmp_path / "l.parquet", expected)
     assert_same(tmp_path / "c.parquet", expected)
 
 
@@ -126,7 +137,10 @@ def test_range_starting_on_an_archived_id(tmp_path, monkeypatch):
             monkeypatch.setattr(planner, "MIN_RANGE_RECORDS", 100)
             monkeypatch.setattr(planner, "MAX_CURSORS", 2)
             expected = hs.contacts.get_all(properties="all", progress=False)
-            res = hs.contacts.export(tmp_path / "c.parquet", properties="all", progress=False)
+            # parallel=2: the two list cursors alone (no search streams beside them).
+            res = hs.contacts.export(
+                tmp_path / "c.parquet", properties="all", progress=False, parallel=2
+            )
     assert res.parallel == 2
     assert_same(tmp_path / "c.parquet", expected)
 
