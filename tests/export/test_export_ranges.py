@@ -248,3 +248,23 @@ def test_cursor_count_follows_the_rate_limit_and_the_latency():
     with hf.HubSpot(token="pat-test", rate_limit=(100_000, 10)) as hs:
         assert planner.cursor_count(hs.contacts, 5, 0.05) == 5
         assert planner.cursor_count(hs.contacts, 5, 0.002) == 1  # the client is the limit
+
+
+def test_search_streams_take_ranges_but_the_last_and_leave_the_last_round_to_cursors():
+    plan = Plan.list_ranges(1, 10_000, 6, 10_000, cursors=2, searchers=2)
+    assert Plan.from_json(plan.to_json()).searchers == 2  # kept in the checkpoint
+    taken = []
+    while (s := plan.take_for_search()) is not None:
+        taken.append(s.key)
+    # Six ranges, the last never searched: r0..r4 left, taken while more than 2 remain.
+    assert taken == ["r0", "r1", "r2"]
+    assert [plan.take("range").key for _ in range(3)] == ["r3", "r4", "r5"]
+
+
+def test_list_cursors_leave_the_searches_share_of_the_window_when_searches_count():
+    with hf.HubSpot(token="pat-test", rate_limit="190/10", search_rate=5) as hs:
+        assert planner.list_share(hs.contacts, 0) == 180  # 95% of the window
+        assert planner.list_share(hs.contacts, 2) == 135  # less the searches: 5 per 1.1 s
+        assert planner.search_count(hs.contacts, 0.15) == 2
+    with hf.HubSpot(token="pat-test", rate_limit="190/10", search_in_rate_limit=False) as hs:
+        assert planner.list_share(hs.contacts, 2) == 180  # search has a budget of its own
