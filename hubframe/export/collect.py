@@ -21,12 +21,11 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from .. import frames
 from .._progress import progress as open_bar
-from .._ratelimit import SlidingWindow
 from ..validate import check_count
 from .fetch import Fetch
 from .job import SearchSpec
 from .plan import Plan
-from .planner import DEFAULT_PARALLEL, list_share, make_plan, match_count
+from .planner import DEFAULT_PARALLEL, make_plan, match_count, pace_window
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -134,7 +133,7 @@ def paced_map(
     """
     if len(items) <= 1 or parallel <= 1:
         return [call(item) for item in items]
-    pace = SlidingWindow(list_share(resource, 0), resource.client.rate_limit[1])
+    pace = pace_window(resource, 0)
 
     def paced(item: T) -> R:
         pace.acquire()

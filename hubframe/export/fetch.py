@@ -33,7 +33,7 @@ from .._ratelimit import SlidingWindow
 from ..errors import ExportError
 from .claims import WAIT, Claims
 from .plan import LIST, Plan, Stream
-from .planner import list_share
+from .planner import pace_window
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..pagination import Page
@@ -118,8 +118,7 @@ class Fetch:
     def _range_threads(self) -> None:
         """The list cursors and search streams of a ``ranges`` plan."""
         plan = self.plan
-        period = self.resource.client.rate_limit[1]
-        self.pace = SlidingWindow(list_share(self.resource, plan.searchers), period)
+        self.pace = pace_window(self.resource, plan.searchers)
         by_list = functools.partial(plan.take, "range")
         by_search = plan.take_for_search
         for i in range(plan.cursors):

@@ -49,6 +49,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
 
+from .._ratelimit import SlidingWindow
 from ..errors import HubFrameError
 from ..pagination import next_cursor
 from .plan import Plan
@@ -64,6 +65,7 @@ __all__ = [
     "check_cursor",
     "cursor_count",
     "list_share",
+    "pace_window",
     "make_plan",
     "match_count",
     "probe",
@@ -99,10 +101,10 @@ CLIENT_PAGES_PER_SECOND = 150
 MAX_CURSORS = 8
 RANGES_PER_CURSOR = 4
 MIN_RANGE_RECORDS = 1_000
-#: Search streams over ranges: half again as many as the search limit needs at the
-#: measured latency (a search page takes longer than the check's small list pages),
-#: and the most of them.
-SEARCH_HEADROOM = 1.5
+#: Search streams over ranges: twice as many as the search limit needs at the measured
+#: latency (a search page of 200 takes longer than the check's small list pages), and
+#: the most of them.
+SEARCH_HEADROOM = 2.0
 MAX_SEARCHERS = 3
 #: HubSpot: at most 6 filters per group and 18 in all; a search chunk adds 2 to each group:
 #: its upper bound (``hs_object_id < hi``) and the key every search page carries
@@ -281,6 +283,20 @@ def list_share(resource: ObjectResource, searchers: int) -> int:
     if searchers and resource.client.search_in_rate_limit:
         share -= resource.client.search_rate * period
     return max(1, int(share))
+
+
+#: The list cursors' pace is counted over this many seconds (or the client's period, if
+#: shorter): their share of the window spread evenly. A pace over the whole window would
+#: let them send it in the first seconds (4 cursors at 150 ms: the share in 7 of 10 s)
+#: and then stall until it slides, which is where a read of 10 to 20 s spends its end.
+PACE_SECONDS = 2.0
+
+
+def pace_window(resource: ObjectResource, searchers: int) -> SlidingWindow:
+    """The window the list cursors (or parallel batch reads) of one read wait on."""
+    period = resource.client.rate_limit[1]
+    seconds = min(PACE_SECONDS, period)
+    return SlidingWindow(max(1, int(list_share(resource, searchers) * seconds / period)), seconds)
 
 
 def _range_plan(

@@ -266,5 +266,7 @@ def test_list_cursors_leave_the_searches_share_of_the_window_when_searches_count
         assert planner.list_share(hs.contacts, 0) == 180  # 95% of the window
         assert planner.list_share(hs.contacts, 2) == 135  # less the searches: 5 per 1.1 s
         assert planner.search_count(hs.contacts, 0.15) == 2
+        pace = planner.pace_window(hs.contacts, 2)  # the share spread evenly: 27 per 2 s
+        assert (pace.max_requests, pace.period) == (27, 2.0)
     with hf.HubSpot(token="pat-test", rate_limit="190/10", search_in_rate_limit=False) as hs:
         assert planner.list_share(hs.contacts, 2) == 180  # search has a budget of its own
