@@ -295,7 +295,7 @@ def iter_offset_pages(
     offset = 0
     while True:
         data = hs.request_json(
-            "POST", path, json={**body, "count": count, "offset": offset}, kind="search",
+            "POST", path, json={**body, "count": count, "offset": offset}, kind="read",
             require=items_key,
         )  # fmt: skip
         yield list(data[items_key])

@@ -26,7 +26,8 @@ def sb():
 @pytest.fixture(scope="module")
 def everyone(sb):
     with sb.client(rate_limit=(100_000, 10), search_rate=1000) as hs:
-        return hs.contacts.get_all(progress=False)
+        # parallel=1: the one list cursor, whose pages these tests count and break.
+        return hs.contacts.get_all(progress=False, parallel=1)
 
 
 def client(sb, proxy, **kw):
@@ -66,7 +67,7 @@ ERROR_BODY = {"status": "error", "message": "internal", "category": "INTERNAL_ER
 def test_a_list_page_without_results_is_an_error_never_the_last_page(sb, name, answer):
     proxy = AnswerProxy(sb.url, lambda n, req, resp: answer(resp) if n >= 3 else resp, path=LIST)
     with client(sb, proxy, max_retries=2) as hs, pytest.raises(hf.UnexpectedResponseError) as info:
-        hs.contacts.get_all(progress=False)
+        hs.contacts.get_all(progress=False, parallel=1)
     assert "without a 'results' list" in str(info.value)
     assert proxy.matched == 3 + 2  # the page, then its two retries; no page after it
 
@@ -74,7 +75,7 @@ def test_a_list_page_without_results_is_an_error_never_the_last_page(sb, name, a
 def test_a_broken_page_once_is_retried_and_the_read_stays_exact(sb, everyone):
     proxy = AnswerProxy(sb.url, on_page(3, lambda r: json_answer(200, ERROR_BODY)), path=LIST)
     with client(sb, proxy) as hs:
-        df = hs.contacts.get_all(progress=False)
+        df = hs.contacts.get_all(progress=False, parallel=1)
     assert df["id"].tolist() == everyone["id"].tolist()
 
 
@@ -82,7 +83,7 @@ def test_a_redirect_is_never_followed(sb):
     moved = lambda r: httpx.Response(302, headers={"Location": "https://elsewhere.example/x"})  # noqa: E731
     proxy = AnswerProxy(sb.url, on_page(2, moved), path=LIST)
     with client(sb, proxy) as hs, pytest.raises(hf.UnexpectedResponseError) as info:
-        hs.contacts.get_all(progress=False)
+        hs.contacts.get_all(progress=False, parallel=1)
     assert info.value.status == 302 and "elsewhere.example/x" in str(info.value)
     assert "elsewhere.example" not in proxy.hosts
     assert proxy.matched == 2  # not retried: a redirect stays a redirect
@@ -105,7 +106,7 @@ def test_duplicate_ids_and_backward_cursors_are_errors_not_duplicates(sb, tmp_pa
         pytest.raises((hf.UnexpectedResponseError, hf.ExportError)) as info,
     ):
         if how == "get_all":
-            hs.contacts.get_all(progress=False)
+            hs.contacts.get_all(progress=False, parallel=1)
         else:
             hs.contacts.export(tmp_path / "c.parquet", parallel=1, progress=False)
     assert "read already" in str(info.value) or "already read" in str(info.value)
@@ -118,7 +119,7 @@ def test_search_pages_out_of_order_are_an_error(sb):
         path=SEARCH, method="POST",
     )  # fmt: skip
     with client(sb, proxy) as hs, pytest.raises(hf.UnexpectedResponseError, match="ascend"):
-        hs.contacts.search("email", operator="HAS_PROPERTY", progress=False)
+        hs.contacts.search("email", operator="HAS_PROPERTY", progress=False, parallel=1)
 
 
 def _keys(request: httpx.Request) -> list[str]:
@@ -136,7 +137,9 @@ def test_deleting_read_matches_mid_search_loses_nothing(sb):
     """The measured case: 50 matches already read are deleted before page 2. Offset paging
     then skipped 50 records that existed throughout; paging by key skips none."""
     with sb.client(rate_limit=(100_000, 10), search_rate=1000) as admin:
-        expected = admin.contacts.search("email", operator="HAS_PROPERTY", progress=False)
+        expected = admin.contacts.search(
+            "email", operator="HAS_PROPERTY", progress=False, parallel=1
+        )
         deleted: list[str] = []
 
         def rule(n, request, response):
@@ -151,7 +154,9 @@ def test_deleting_read_matches_mid_search_loses_nothing(sb):
         proxy = AnswerProxy(sb.url, rule, path=SEARCH, method="POST")
         try:
             with client(sb, proxy) as hs:
-                got = hs.contacts.search("email", operator="HAS_PROPERTY", progress=False)
+                got = hs.contacts.search(
+                    "email", operator="HAS_PROPERTY", progress=False, parallel=1
+                )
         finally:
             sb.reset()  # the module's portal, as seeded
     stable = [i for i in expected["id"] if i not in deleted]
@@ -163,7 +168,7 @@ def test_deleting_read_matches_mid_search_loses_nothing(sb):
 def test_matches_appearing_behind_the_cursor_are_not_read_twice(sb):
     """Low-id records that start matching after page 1 cannot come back on a later page."""
     with sb.client(rate_limit=(100_000, 10), search_rate=1000) as admin:
-        before = admin.contacts.search("lifecyclestage", "customer", progress=False)
+        before = admin.contacts.search("lifecyclestage", "customer", progress=False, parallel=1)
         page = admin.contacts.get_page(limit=100, properties=["lifecyclestage"])
         low = [
             i for i, v in zip(page["id"], page["lifecyclestage"], strict=True) if v != "customer"
@@ -179,7 +184,7 @@ def test_matches_appearing_behind_the_cursor_are_not_read_twice(sb):
         proxy = AnswerProxy(sb.url, rule, path=SEARCH, method="POST")
         try:
             with client(sb, proxy) as hs:
-                got = hs.contacts.search("lifecyclestage", "customer", progress=False)
+                got = hs.contacts.search("lifecyclestage", "customer", progress=False, parallel=1)
         finally:
             sb.reset()
     assert got["id"].is_unique
@@ -191,7 +196,7 @@ def test_filters_that_leave_no_room_for_the_key_are_refused_before_any_request(s
         sent = len(sb.requests)
         six = [("email", "HAS_PROPERTY", None)] * 6
         with pytest.raises(hf.InputError, match="no room for the one hubframe adds"):
-            hs.contacts.search(filters=six, progress=False)
+            hs.contacts.search(filters=six, progress=False, parallel=1)
         assert all(r.path != SEARCH for r in sb.requests[sent:])
 
 
@@ -202,7 +207,7 @@ def test_a_search_page_without_results_is_an_error(sb, answer):
     proxy = AnswerProxy(sb.url, lambda n, req, resp: answer(resp) if n >= 2 else resp,
                         path=SEARCH, method="POST")  # fmt: skip
     with client(sb, proxy, max_retries=1) as hs, pytest.raises(hf.UnexpectedResponseError):
-        hs.contacts.search("email", operator="HAS_PROPERTY", progress=False)
+        hs.contacts.search("email", operator="HAS_PROPERTY", progress=False, parallel=1)
 
 
 def test_an_export_never_publishes_a_file_cut_short_by_a_broken_page(sb, everyone, tmp_path):

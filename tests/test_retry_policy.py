@@ -185,3 +185,36 @@ def test_parse_rate_limit(value, expected):
 def test_parse_rate_limit_rejects_nonsense(value):
     with pytest.raises(ValueError, match="rate_limit"):
         parse_rate_limit(value)
+
+
+@pytest.mark.parametrize("counted", [True, False])
+def test_the_client_counts_searches_in_its_window_only_when_set(counted):
+    """HubSpot(search_in_rate_limit=...): whether a search also takes a slot of rate_limit."""
+    import httpx
+
+    import hubframe as hf
+    from hubframe.testing import virtual_time
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, json={"results": [], "total": 0})
+
+    with hf.HubSpot(
+        token="pat-test", rate_limit=(2, 10), search_rate=100, search_in_rate_limit=counted,
+        transport=httpx.MockTransport(answer),
+    ) as hs:  # fmt: skip
+        clock = virtual_time(hs)
+        for _ in range(2):
+            hs.request_json("POST", "/crm/v3/objects/contacts/search", json={}, kind="search")
+        hs.request_json("GET", "/crm/v3/objects/contacts")
+        hs.request_json("GET", "/crm/v3/objects/contacts")
+        assert hs.search_in_rate_limit is counted
+    # Counted: the window of 2 is full after the searches, so both GETs wait (10 s each).
+    waited = sum(clock.slept)
+    assert (waited >= 10) is counted and (waited < 20 or counted)
+
+
+def test_search_in_rate_limit_must_be_a_flag():
+    import hubframe as hf
+
+    with pytest.raises(hf.ConfigurationError, match="search_in_rate_limit"):
+        hf.HubSpot(token="pat-test", search_in_rate_limit="no")

@@ -7,8 +7,10 @@ of records. Each thread runs one kind of stream of the plan (:mod:`.plan`):
 
 * the list thread follows the list cursor (modes ``list`` and ``list+search``);
 * range threads take range streams in ascending order and read each with a
-  list cursor of its own, paced to :data:`~.planner.RANGE_SHARE` of the
-  client's request window (mode ``ranges``);
+  list cursor of its own, paced to the list cursors' share of the client's
+  request window (:func:`~.planner.list_share`; mode ``ranges``); the plan's
+  search streams take ranges too (all but the last) and read each with a search
+  over the range, paced by the client's search limit;
 * search threads take search chunks (mode ``search``) or claim them from the
   top of the id space (mode ``list+search``, :mod:`.claims`).
 
@@ -25,20 +27,36 @@ import queue
 import threading
 import time
 from collections.abc import Callable, Generator, Iterator
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
 from .._ratelimit import SlidingWindow
 from ..errors import ExportError
 from .claims import WAIT, Claims
 from .plan import LIST, Plan, Stream
-from .planner import RANGE_SHARE
+from .planner import pace_window
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..pagination import Page
     from ..resources import ObjectResource
-    from .job import Job
+    from .job import SearchSpec
 
-__all__ = ["Event", "Fetch"]
+__all__ = ["Event", "Fetch", "Read"]
+
+
+class Read(Protocol):
+    """What the fetch threads need of a read: an export's :class:`~.job.Job`, or a
+    DataFrame read's arguments (:mod:`.collect`)."""
+
+    @property
+    def names(self) -> list[str]: ...
+    @property
+    def associations(self) -> list[str]: ...
+    @property
+    def archived(self) -> bool: ...
+    @property
+    def search(self) -> SearchSpec | None: ...
+    @property
+    def parallel(self) -> int: ...
 
 
 #: What a list cursor's ``accept`` makes of a page: the records that belong to the stream,
@@ -58,7 +76,7 @@ class Event(NamedTuple):
 def _workers(plan: Plan, parallel: int) -> int:
     """Threads besides the list thread: range cursors, or search workers if search is needed."""
     if plan.mode == "ranges":
-        return plan.cursors
+        return plan.cursors + plan.searchers
     if not plan.needs_search():
         return 0
     return max(1, parallel - (1 if plan.has_list else 0))
@@ -70,10 +88,10 @@ class Fetch:
     Args:
         resource: the object type exported.
         plan: the plan whose streams to read.
-        job: the export's checked arguments (properties, associations, search).
+        job: the read's checked arguments (properties, associations, search).
     """
 
-    def __init__(self, resource: ObjectResource, plan: Plan, job: Job):
+    def __init__(self, resource: ObjectResource, plan: Plan, job: Read):
         self.resource = resource
         self.plan = plan
         self.job = job
@@ -85,19 +103,30 @@ class Fetch:
         self.queue: queue.Queue[Event] = queue.Queue(maxsize=2 * (self.workers + 1) + 2)
         self.claims = Claims(plan, workers=self.workers, search_rate=resource.client.search_rate)
         self.pace: SlidingWindow | None = None
+        #: HubSpot's match count from the first page of each search chunk (a search's total).
+        self.totals: dict[str, int] = {}
         self.threads: list[threading.Thread] = []
         if plan.has_list and not plan[LIST].done:
             self._thread(self._list, "list")
-        take: Callable[[], Stream | None | object]
-        read: Callable[[Stream], None]
         if plan.mode == "ranges":
-            limit, period = resource.client.rate_limit
-            self.pace = SlidingWindow(max(1, int(RANGE_SHARE * limit)), period)
-            take, read, kind = functools.partial(plan.take, "range"), self._read_range, "range"
-        else:
-            take, read, kind = self.claims.next_chunk, self._read_chunk, "search"
+            self._range_threads()
+            return
         for i in range(self.workers):
-            self._thread(functools.partial(self._take_and_read, take, read), f"{kind}-{i}")
+            body = functools.partial(self._take_and_read, self.claims.next_chunk, self._read_chunk)
+            self._thread(body, f"search-{i}")
+
+    def _range_threads(self) -> None:
+        """The list cursors and search streams of a ``ranges`` plan."""
+        plan = self.plan
+        self.pace = pace_window(self.resource, plan.searchers)
+        by_list = functools.partial(plan.take, "range")
+        by_search = plan.take_for_search
+        for i in range(plan.cursors):
+            body = functools.partial(self._take_and_read, by_list, self._read_range)
+            self._thread(body, f"range-{i}")
+        for i in range(plan.searchers):
+            body = functools.partial(self._take_and_read, by_search, self._search_range)
+            self._thread(body, f"range-search-{i}")
 
     def _thread(self, body: Callable[[], None], name: str) -> None:
         self.threads.append(
@@ -229,15 +258,11 @@ class Fetch:
 
     def _read_range(self, stream: Stream) -> None:
         """Read one id range with a list cursor started at its first id."""
-        lo = int(stream.lo) if stream.lo is not None else None
         hi = int(stream.hi) if stream.hi is not None else None
-        last = int(stream.last_id) if stream.last_id is not None else None
+        within = _range_check(stream)
 
         def accept(page: Page) -> Accepted:
-            nonlocal last
-            kept, finished = _in_range(stream.key, page.results, lo, hi, last)
-            if kept:
-                last = int(kept[-1]["id"])
+            kept, finished = within(page.results)
             # The next cursor is the next record's id (checked at plan time): at or
             # past hi, nothing more of this range exists.
             end = finished or page.after is None or _at_or_past(stream.key, page.after, hi)
@@ -245,6 +270,22 @@ class Fetch:
 
         pages = self.resource.iter_pages(names=self.job.names, after=stream.start_cursor())
         if self._follow(stream.key, pages, accept, self.pace):
+            self._put(Event("done", stream.key))
+
+    def _search_range(self, stream: Stream) -> None:
+        """Read one id range with a search by key, from its last id written up to ``hi``."""
+        within = _range_check(stream)
+        start = stream.start_cursor()  # the first id to read; the search key is "above"
+        floor = str(int(start) - 1) if start is not None else None
+
+        def accept(page: Page) -> Accepted:
+            kept, finished = within(page.results)
+            return kept, {}, finished or page.after is None
+
+        pages = self.resource.iter_search_pages(
+            _below(self.groups, stream.hi), self.job.names, query=self.query, floor=floor
+        )
+        if self._follow(stream.key, pages, accept):
             self._put(Event("done", stream.key))
 
     def _read_chunk(self, chunk: Stream) -> None:
@@ -264,6 +305,8 @@ class Fetch:
                 if self.stop.is_set():
                     return
                 self.claims.search_page(chunk.key, len(page.results), time.monotonic() - clock)
+                if page.total is not None:
+                    self.totals.setdefault(chunk.key, page.total)
                 state = {"floor": str(page.results[-1]["id"])} if page.results else {}
                 self.attach(page.results)
                 if not self._put(Event("page", chunk.key, page.results, state)):
@@ -295,6 +338,22 @@ def _at_or_past(key: str, cursor: str, hi: int | None) -> bool:
             "the export started; export with parallel=1 instead"
         )
     return hi is not None and int(cursor) >= hi
+
+
+def _range_check(stream: Stream) -> Callable[[list[dict[str, Any]]], tuple[list[Any], bool]]:
+    """The check of a range stream's pages, page after page (see :func:`_in_range`)."""
+    lo = int(stream.lo) if stream.lo is not None else None
+    hi = int(stream.hi) if stream.hi is not None else None
+    last = int(stream.last_id) if stream.last_id is not None else None
+
+    def within(records: list[dict[str, Any]]) -> tuple[list[Any], bool]:
+        nonlocal last
+        kept, finished = _in_range(stream.key, records, lo, hi, last)
+        if kept:
+            last = int(kept[-1]["id"])
+        return kept, finished
+
+    return within
 
 
 def _in_range(

@@ -9,7 +9,9 @@ Three kinds of stream read records, all through the one paginator:
   ``iter_search_pages``);
 * **range streams** (keys ``r0``, ``r1``, ...) each read one ``hs_object_id``
   range ``[lo, hi)`` with a list cursor of their own, started at ``after=lo``
-  and stopped at ``hi``.
+  and stopped at ``hi``, or (taken by one of the plan's ``searchers``) with a
+  search over the same range, so that reads use HubSpot's search limit besides
+  its request window. Either way a range's position is its last id written.
 
 A plan has one of four modes (:mod:`.planner` chooses which):
 
@@ -17,7 +19,9 @@ A plan has one of four modes (:mod:`.planner` chooses which):
     the list stream alone: ``parallel=1``, ``archived=True`` or a small portal.
 ``ranges``
     the id span cut into equal ranges at the start, a few list cursors taking
-    them in ascending order. HubSpot documents the list endpoint's ``after`` as
+    them in ascending order, and ``searchers`` search streams taking them too
+    (never the last range, which holds the records created during the read and
+    is read by a list cursor, which has no index lag). HubSpot documents the list endpoint's ``after`` as
     the id of the next record, and the planner checks that the server honours
     a cursor it did not hand out before relying on it. A range resumes at
     ``after=last id + 1`` (the next record, by the same rule).
@@ -152,6 +156,7 @@ class Plan:
         density: float = 1.0,
         span: tuple[int, int] | None = None,
         cursors: int = 1,
+        searchers: int = 0,
     ):
         if mode not in MODES:
             raise ValueError(f"unknown plan mode {mode!r}")
@@ -161,6 +166,7 @@ class Plan:
         self.density = density  # records per unit of id, from the probe
         self.span = span  # (lowest, highest) id from the probe
         self.cursors = cursors  # ranges: list cursors reading at once
+        self.searchers = searchers  # ranges: search streams reading ranges besides them
         self.lock = threading.RLock()
         self._by_key = {s.key: s for s in streams}
         if self.has_list:
@@ -201,8 +207,11 @@ class Plan:
         return cls("search", streams, density=total / span, span=(lo, hi))
 
     @classmethod
-    def list_ranges(cls, lo: int, hi: int, ranges: int, total: int, cursors: int) -> Plan:
-        """Ids ``[lo, hi]`` cut into ``ranges`` equal ranges, read by ``cursors`` list cursors.
+    def list_ranges(
+        cls, lo: int, hi: int, ranges: int, total: int, cursors: int, searchers: int = 0
+    ) -> Plan:
+        """Ids ``[lo, hi]`` cut into ``ranges`` equal ranges, read by ``cursors`` list cursors
+        and ``searchers`` search streams.
 
         The first range is unbounded below and the last above (records created
         after the probe land there), so no record is outside every range.
@@ -210,7 +219,10 @@ class Plan:
         plan = cls.search_chunks(lo, hi, ranges, total)
         for i, s in enumerate(plan.streams):
             s.key, s.kind = f"r{i}", "range"
-        return cls("ranges", plan.streams, density=plan.density, span=plan.span, cursors=cursors)
+        return cls(
+            "ranges", plan.streams, density=plan.density, span=plan.span, cursors=cursors,
+            searchers=searchers,
+        )  # fmt: skip
 
     @classmethod
     def single_search(cls) -> Plan:
@@ -225,6 +237,7 @@ class Plan:
                 "density": self.density,
                 "span": list(self.span) if self.span else None,
                 "cursors": self.cursors,
+                "searchers": self.searchers,
                 "streams": [s.to_json() for s in self.streams],
             }
 
@@ -255,6 +268,7 @@ class Plan:
                 density=float(data.get("density") or 1.0),
                 span=(int(span[0]), int(span[1])) if span else None,
                 cursors=int(data.get("cursors") or 1),
+                searchers=int(data.get("searchers") or 0),  # none in older checkpoints
             )
         except (KeyError, TypeError, ValueError, IndexError, AttributeError) as exc:
             raise ExportError(
@@ -300,6 +314,30 @@ class Plan:
             return all(s.done for s in self.streams)
 
     # -- fetch side ------------------------------------------------------------------------
+
+    @property
+    def last_range(self) -> str | None:
+        """The key of the last range (unbounded above), which only list cursors read."""
+        keys = [s.key for s in self.streams if s.kind == "range"]
+        return keys[-1] if keys else None
+
+    def take_for_search(self) -> Stream | None:
+        """A range for a search stream, now taken; None when the list cursors should read the rest.
+
+        Never the last range (it holds the records created during the read). And not
+        once no more ranges are left than list cursors: a search stream reads a range
+        more slowly than a list cursor (the search limit is shared by a few streams), so
+        the last ranges go to the cursors and the read ends together.
+        """
+        with self.lock:
+            left = [
+                s for s in self.streams
+                if s.kind == "range" and not s.done and not s.taken and s.key != self.last_range
+            ]  # fmt: skip
+            if len(left) <= self.cursors:
+                return None
+            left[0].taken = True
+            return left[0]
 
     def take(self, kind: str, *, skip: str | None = None) -> Stream | None:
         """The first stream of ``kind`` (but ``skip``) nobody reads yet, now taken; None if none."""

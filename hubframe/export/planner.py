@@ -12,6 +12,16 @@ together they send at most :data:`RANGE_SHARE` of the client's request window.
 Every page of a range must hold ascending ids inside the range, or the export
 stops with :class:`~hubframe.errors.ExportError` (:mod:`.fetch`).
 
+HubSpot limits search apart from the request window (5 a second, 200 records a
+page), so a plain read of live records also takes a few of the ranges with
+search streams (:func:`search_count`): both budgets are then used, each within
+:data:`RANGE_SHARE`. When the client counts searches against its request window
+too (``HubSpot(search_in_rate_limit=True)``, the default), the list cursors leave
+the searches' share of the window to them (:func:`list_share`); search still pays,
+with twice the records per request. Reads with many properties (whose search
+body would be too long, so search would read the records by batch read from the
+same window) take no search streams.
+
 If the check fails (the cursor is opaque, a chosen cursor is refused or lands
 elsewhere), or one cursor already fills the window, the export logs why and
 runs the list cursor from the bottom of the id space with ``parallel - 1``
@@ -39,6 +49,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
 
+from .._ratelimit import SlidingWindow
 from ..errors import HubFrameError
 from ..pagination import next_cursor
 from .plan import Plan
@@ -53,16 +64,20 @@ __all__ = [
     "RANGE_SHARE",
     "check_cursor",
     "cursor_count",
+    "list_share",
+    "pace_window",
     "make_plan",
     "match_count",
     "probe",
+    "search_count",
 ]
 
 log = logging.getLogger("hubframe")
 
-#: Most streams of a plain export: list cursors over id ranges, or the list cursor plus
+#: Most streams of a plain read: list cursors over id ranges and the search streams beside
+#: them (at 150 ms and 190/10 s: 4 cursors and 2 search streams), or the list cursor plus
 #: this many minus one search workers.
-DEFAULT_PARALLEL = 5
+DEFAULT_PARALLEL = 6
 #: Records per chunk a search export's id range is cut into (about 20 search pages).
 CHUNK_RECORDS = 4_000
 #: Below this many records a plain export reads with the list cursor alone.
@@ -85,7 +100,12 @@ RANGE_SHARE = 0.95
 CLIENT_PAGES_PER_SECOND = 150
 MAX_CURSORS = 8
 RANGES_PER_CURSOR = 4
-MIN_RANGE_RECORDS = 2_000
+MIN_RANGE_RECORDS = 1_000
+#: Search streams over ranges: twice as many as the search limit needs at the measured
+#: latency (a search page of 200 takes longer than the check's small list pages), and
+#: the most of them.
+SEARCH_HEADROOM = 2.0
+MAX_SEARCHERS = 3
 #: HubSpot: at most 6 filters per group and 18 in all; a search chunk adds 2 to each group:
 #: its upper bound (``hs_object_id < hi``) and the key every search page carries
 #: (``hs_object_id > last id read``, which also holds the chunk's lower bound).
@@ -93,7 +113,12 @@ FILTERS_PER_GROUP, FILTERS_TOTAL, RANGE_COST = 6, 18, 2
 
 
 def make_plan(
-    resource: ObjectResource, spec: SearchSpec | None, parallel: int, list_only: bool
+    resource: ObjectResource,
+    spec: SearchSpec | None,
+    parallel: int,
+    list_only: bool,
+    *,
+    names: list[str] | None = None,
 ) -> tuple[Plan, int | None]:
     """A fresh plan and the record total when a probe told it.
 
@@ -102,6 +127,8 @@ def make_plan(
         spec: the search of a search export; None for a plain export.
         parallel: most streams at once.
         list_only: read with the list cursor alone (archived records).
+        names: the properties read; given, range plans may add search streams (when
+            their search body fits).
     """
     if spec is None:
         if list_only or parallel == 1:
@@ -109,18 +136,19 @@ def make_plan(
         # The cursor check (three list requests) runs while the probe's searches do.
         with ThreadPoolExecutor(1, thread_name_prefix="hubframe-export-check") as pool:
             checking = pool.submit(check_cursor, resource)
-            total, lo, hi = probe(resource, [], None)
+            total, lo, hi = probe(resource, [], None, enough=MIN_SPLIT_RECORDS - 1)
             checked = checking.result()
         if total < MIN_SPLIT_RECORDS:
             return Plan.list_only(), total
-        ranges = _range_plan(resource, parallel, total, lo, hi, checked)
+        searchable = names is not None and not resource.search_reads_by_ids([], names)
+        ranges = _range_plan(resource, parallel, total, (lo, hi), checked, searchable)
         if ranges is not None:
             return ranges, total
         return Plan.list_and_search(lo, hi, total), total
     groups, query = spec
     if parallel == 1 or not _can_split(groups):
         return Plan.single_search(), None
-    total, lo, hi = probe(resource, groups, query)
+    total, lo, hi = probe(resource, groups, query, enough=CHUNK_RECORDS)
     if total <= CHUNK_RECORDS:
         return Plan.single_search(), total
     chunks = min(MAX_CHUNKS, max(parallel, math.ceil(total / CHUNK_RECORDS)))
@@ -140,8 +168,13 @@ def probe(
     query: str | None,
     *,
     ends_too: bool = True,
+    enough: int | None = None,
 ) -> tuple[int, int, int]:
-    """(total, lowest id, highest id) of the matches, from two 1-result searches (one for the total)."""
+    """(total, lowest id, highest id) of the matches, from two 1-result searches (one for the total).
+
+    ``enough``: when the first search counts at most this many, the second is not sent
+    (the read will not be cut into ranges; the highest id is then the lowest).
+    """
     hs = resource.client
     ends = []
     total = 0
@@ -160,6 +193,8 @@ def probe(
         if not results:
             return 0, 0, 0
         ends.append(int(results[0]["id"]))
+        if enough is not None and total <= enough:
+            break  # a search costs a fifth of a second of HubSpot's search limit
     return (total, ends[0], ends[-1])
 
 
@@ -238,15 +273,53 @@ def cursor_count(resource: ObjectResource, parallel: int, seconds: float) -> int
     return max(1, min(parallel, MAX_CURSORS, math.ceil(RANGE_HEADROOM * allowed * seconds)))
 
 
+def search_count(resource: ObjectResource, seconds: float) -> int:
+    """How many search streams fill the client's search limit at ``seconds`` per request."""
+    rate = RANGE_SHARE * resource.client.search_rate
+    return max(1, min(MAX_SEARCHERS, math.ceil(SEARCH_HEADROOM * rate * seconds)))
+
+
+def list_share(resource: ObjectResource, searchers: int) -> int:
+    """Requests per window the list cursors of a range plan may send.
+
+    :data:`RANGE_SHARE` of the client's window; less the searches' share of it when the
+    client counts searches against the window too (they are paced by the search limit).
+    """
+    limit, period = resource.client.rate_limit
+    share = RANGE_SHARE * limit
+    if searchers and resource.client.search_in_rate_limit:
+        share -= resource.client.search_rate * period
+    return max(1, int(share))
+
+
+#: The list cursors' pace is counted over this many seconds (or the client's period, if
+#: shorter): their share of the window spread evenly. A pace over the whole window would
+#: let them send it in the first seconds (4 cursors at 150 ms: the share in 7 of 10 s)
+#: and then stall until it slides, which is where a read of 10 to 20 s spends its end.
+PACE_SECONDS = 2.0
+
+
+def pace_window(resource: ObjectResource, searchers: int) -> SlidingWindow:
+    """The window the list cursors (or parallel batch reads) of one read wait on."""
+    period = resource.client.rate_limit[1]
+    seconds = min(PACE_SECONDS, period)
+    return SlidingWindow(max(1, int(list_share(resource, searchers) * seconds / period)), seconds)
+
+
 def _range_plan(
     resource: ObjectResource,
     parallel: int,
     total: int,
-    lo: int,
-    hi: int,
+    span: tuple[int, int],
     checked: tuple[str | None, float],
+    searchable: bool,
 ) -> Plan | None:
-    """Range streams over ``[lo, hi]``, if the server honours chosen cursors and several pay."""
+    """Range streams over ``span``, if the server honours chosen cursors and several pay.
+
+    ``searchable``: the read may also take ranges with search streams, as many as
+    ``parallel`` leaves room for besides the list cursors.
+    """
+    lo, hi = span
     why, seconds = checked
     if why is not None:
         log.info("export: reading with one list cursor and search streams: %s", why)
@@ -258,10 +331,12 @@ def _range_plan(
             "reading with it and search streams", seconds * 1000,
         )  # fmt: skip
         return None
-    wanted = min(RANGES_PER_CURSOR * cursors, total // MIN_RANGE_RECORDS)
-    ranges = min(MAX_CHUNKS, max(cursors, wanted))
+    searchers = min(search_count(resource, seconds), parallel - cursors) if searchable else 0
+    streams = cursors + searchers
+    wanted = min(RANGES_PER_CURSOR * streams, total // MIN_RANGE_RECORDS)
+    ranges = min(MAX_CHUNKS, max(streams, wanted))
     log.info(
-        "export: %d list cursors over %d id ranges (%.0f ms per request)",
-        cursors, ranges, seconds * 1000,
+        "read: %d list cursors and %d search streams over %d id ranges (%.0f ms per request)",
+        cursors, searchers, ranges, seconds * 1000,
     )  # fmt: skip
-    return Plan.list_ranges(lo, hi, ranges, total, cursors)
+    return Plan.list_ranges(lo, hi, ranges, total, cursors, searchers)

@@ -83,7 +83,9 @@ def export(
             portal id from the account details, else a hash of the base URL and token, is
             checked).
         parallel: most concurrent streams (default :data:`~.planner.DEFAULT_PARALLEL`): list
-            cursors over id ranges, as many as the rate limit and latency make useful, or
+            cursors over id ranges, as many as the rate limit and latency make useful, with
+            search streams taking some of the ranges within the rest (HubSpot's separate
+            search limit; see ``HubSpot(search_in_rate_limit=...)``), or
             (when the server's cursor cannot be chosen) the list cursor plus ``parallel - 1``
             id-range search workers; ``1`` is the list cursor alone (exact, sequential). A
             resumed export keeps the streams it started with.
@@ -296,7 +298,9 @@ class _Run:
         saved = staging.load() if job.resume else None
         if saved is None:
             staging.reset()
-            plan, total = make_plan(self.resource, job.search, job.parallel, job.list_only)
+            plan, total = make_plan(
+                self.resource, job.search, job.parallel, job.list_only, names=job.names
+            )
             staging.save({**job.header, "rows": 0, "plan": plan.to_json()})
             return plan, total
         job.check_checkpoint(saved, staging)

@@ -181,46 +181,6 @@ class Resource:
             else:
                 data.setdefault("properties", {}).update(extra.get("properties") or {})
 
-    def _collect(
-        self,
-        pages: Iterator[Page],
-        schema: pa.Schema,
-        desc: str,
-        total: int | None,
-        max_records: int | None,
-        progress: bool,
-    ) -> tuple[pd.DataFrame, int | None]:
-        """Pages -> one DataFrame (Arrow batches, one conversion), with a bar and a record cap.
-
-        Returns the frame and the first ``total`` HubSpot reported (search), else ``total``.
-        """
-        from .._progress import progress as bar
-
-        batches = []
-        pending: list[Any] = []  # records not yet converted: ten pages at a time
-        got = 0
-        issues = frames.ParseIssues()
-        with bar(self._hs, desc, total=total, enabled=progress) as pbar:
-            for page in pages:
-                if total is None and page.total is not None:
-                    total = page.total
-                    pbar.set_total(min(total, max_records) if max_records else total)
-                records = page.results
-                if max_records is not None:
-                    records = records[: max_records - got]
-                pending += records
-                if len(pending) >= frames.CONVERT_RECORDS:
-                    batches.append(frames.to_batch(pending, schema, issues=issues))
-                    pending = []
-                got += len(records)
-                pbar.update(len(records))
-                if max_records is not None and got >= max_records:
-                    break
-        if pending:
-            batches.append(frames.to_batch(pending, schema, issues=issues))
-        issues.warn()
-        return frames.batches_to_frame(batches, schema), total
-
 
 def table(rows: list[dict[str, Any]], columns: list[str]) -> pd.DataFrame:
     """A DataFrame of outcomes (one row per item of an action), every column a string."""

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Generator
-from typing import TYPE_CHECKING, Any
+from collections.abc import Generator, Sequence
+from typing import TYPE_CHECKING, Any, cast
 
 from ..batching import chunks, property_chunks
 from ..errors import InputError, warn
@@ -24,6 +24,8 @@ from .base import Resource
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
+
+    from .objects import ObjectResource
 
 __all__ = ["Reads"]
 
@@ -123,35 +125,41 @@ class Reads(Resource):
         max_records: int | None = None,
         progress: bool = True,
         labels: bool = False,
+        parallel: int | None = None,
     ) -> pd.DataFrame:
-        """Every record, all pages, as one DataFrame.
+        """Every record, all pages, as one DataFrame, in id order.
 
-        For portals too large for memory use :meth:`export`, which streams to Parquet.
+        Read as an export reads (:mod:`hubframe.export.collect`): on a large portal
+        several list cursors over id ranges, with search streams beside them (HubSpot
+        limits search separately), each page converted as it arrives. For portals too
+        large for memory use :meth:`export`, which streams to Parquet.
 
         Args:
             properties: None (defaults), a list of names, or ``"all"``.
-            associations: object types whose associated ids to add as list columns.
-            archived: read archived (deleted) records instead.
-            max_records: stop after this many records (a sample).
+            associations: object types whose associated ids to add as list columns (read
+                with the association batch read, one request per page and type).
+            archived: read archived (deleted) records instead (one list cursor).
+            max_records: stop after this many records (a sample, read with one cursor).
             progress: show a progress bar.
             labels: add a ``<column>_label`` column after each enumeration, owner,
                 pipeline and stage column (see :mod:`hubframe.labels`).
+            parallel: most streams at once, as for :meth:`export` (default 6); ``1`` reads
+                with the list cursor alone.
         """
+        from ..export.collect import FrameRead, check_parallel, read_frame
+
         max_records = check_max_records(max_records)
         archived = check_flag(archived, "archived")
         progress = check_flag(progress, "progress")
         labels = check_flag(labels, "labels")
+        streams = check_parallel(parallel)
         names = self.names(properties)
         assoc = self.association_types(associations)
-        schema = self.schema(names, assoc)
-        total = None
-        if progress and not archived:
-            total = self.count()
-            if max_records is not None:
-                total = min(total, max_records)
-        pages = self.iter_pages(names=names, associations=assoc, archived=archived)
-        with contextlib.closing(pages):
-            df, _ = self._collect(pages, schema, self.object_type, total, max_records, progress)
+        read = FrameRead(
+            names, assoc, archived=archived, parallel=streams, progress=progress,
+            max_records=max_records, desc=self.object_type,
+        )  # fmt: skip
+        df, _ = read_frame(cast("ObjectResource", self), read)
         return self.labelled(df, names, labels)
 
     def get(
@@ -269,13 +277,22 @@ class Reads(Resource):
         self, keys: list[str], names: list[str], id_property: str | None = None
     ) -> dict[str, dict[str, Any]]:
         """The records of ``keys`` that exist, by key (an email key in lower case)."""
+        from ..export.collect import DEFAULT_PARALLEL, paced_map
+
         found: dict[str, dict[str, Any]] = {}
         path = self._hs.paths.batch(self.object_type, "read")
-        for chunk in chunks(keys):
+
+        def read(chunk: Sequence[str]) -> Any:
             body: dict[str, Any] = {"inputs": [{"id": k} for k in chunk], "properties": names}
             if id_property:
                 body["idProperty"] = id_property
-            data = self._hs.request_json("POST", path, json=body, kind="read") or {}
+            return self._hs.request_json("POST", path, json=body, kind="read") or {}
+
+        # Many ids: the batches are read several at once, paced as the other bulk reads.
+        answers = paced_map(
+            cast("ObjectResource", self), read, list(chunks(keys)), DEFAULT_PARALLEL
+        )
+        for data in answers:
             for rec in data.get("results") or []:
                 key = str(rec.get("id"))
                 if id_property:

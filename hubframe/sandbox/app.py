@@ -221,7 +221,8 @@ class SandboxApp:
         """Auth and the route's rate-limit window: (a refusal or None, rate-limit headers).
 
         The forms submit endpoint needs no auth and has its own window; search has its
-        5/s window and only the daily headers; every other API request counts against
+        5/s window (and, with ``search_in_rate_limit``, a slot of the burst window) and only
+        the daily headers; every other API request counts against
         the burst window.
         """
         if route.kind == "forms":
@@ -233,6 +234,9 @@ class SandboxApp:
             return None, {}
         self._authenticate(request)
         if route.kind == "search":
+            if self.faults.search_in_rate_limit and not self.faults.take_burst()[0]:
+                # Counted in the burst window too: refused as any request past it.
+                return json_response(429, ten_secondly(cid), cid), {}
             if not self.faults.take_search():
                 error = ApiError(429, "You have reached your secondly limit.", "RATE_LIMITS")
                 return json_response(429, error.body(cid), cid), {}

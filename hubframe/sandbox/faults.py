@@ -3,7 +3,10 @@
 * ``latency``: seconds slept before every response.
 * ``rate_limit=(max, seconds)``: a rolling burst window over API requests; past it,
   HubSpot's 429 ``TEN_SECONDLY_ROLLING`` body (facts §2.13). Search has its own
-  per-second window (default 5/s) with the ``secondly`` body, and the forms endpoint
+  per-second window (default 5/s) with the ``secondly`` body; with
+  ``search_in_rate_limit=True`` a search also takes a slot of the burst window (and is
+  refused with the burst body when it is full), as a client must allow for while
+  HubSpot's rule is unconfirmed. The forms endpoint
   its own 50 per 10 s (ten 429s within a second block it for a minute with
   ``error code: 1015``, as HubSpot's edge does).
 * ``faults=fraction``: that share of requests, drawn from a seeded RNG so runs
@@ -129,6 +132,8 @@ class Faults:
         latency: seconds slept before each response.
         rate_limit: ``(max, seconds)`` burst window for API requests, or None.
         search_rate: search requests per second (HubSpot: 5), or None for no limit.
+        search_in_rate_limit: a search also counts against the burst window (default False:
+            HubSpot's recorded search answers carry no burst-window headers).
         after_apply: random faults hit after the request was applied.
     """
 
@@ -140,6 +145,7 @@ class Faults:
         latency: float = 0.0,
         rate_limit: tuple[int, float] | None = None,
         search_rate: float | None = 5,
+        search_in_rate_limit: bool = False,
         after_apply: bool = False,
     ):
         self._lock = threading.Lock()
@@ -152,6 +158,7 @@ class Faults:
         self.search: SlidingWindow | None = None
         #: search requests per second (None: no search limit)
         self.search_rate: float | None = None
+        self.search_in_rate_limit = False
         self.forms = SlidingWindow(*FORMS_LIMIT)
         self._forms_429s: deque[float] = deque()
         self._forms_blocked_until = 0.0
@@ -160,8 +167,9 @@ class Faults:
         #: Faults served so far by :attr:`FaultDecision.kind` (windows' 429s not included).
         self.served: Counter[str] = Counter()
         self.configure(
-            fraction=fraction, latency=latency, rate_limit=rate_limit, search_rate=search_rate
-        )
+            fraction=fraction, latency=latency, rate_limit=rate_limit, search_rate=search_rate,
+            search_in_rate_limit=search_in_rate_limit,
+        )  # fmt: skip
 
     def configure(
         self,
@@ -170,6 +178,7 @@ class Faults:
         latency: Any = UNSET,
         rate_limit: Any = UNSET,
         search_rate: Any = UNSET,
+        search_in_rate_limit: Any = UNSET,
         after_apply: Any = UNSET,
     ) -> None:
         """Change any knob at runtime (arguments left out keep their value)."""
@@ -191,6 +200,8 @@ class Faults:
                 )
                 self.search = None if rate is None else _per_second(rate)
                 self.search_rate = rate
+            if search_in_rate_limit is not UNSET:
+                self.search_in_rate_limit = bool(search_in_rate_limit)
             if after_apply is not UNSET:
                 self.after_apply = bool(after_apply)
 

@@ -55,6 +55,8 @@ class Sandbox(LivePortal, PortalSettings):
         host: address to bind (default loopback only).
         port: port to bind; 0 picks a free one.
         search_rate: search requests per second before a 429 (HubSpot: 5); None disables.
+        search_in_rate_limit: a search also takes a slot of the burst window (default False,
+            as HubSpot's recorded search answers suggest; unconfirmed, see COVERAGE.md).
         faults_after_apply: random 5xx and dropped-connection faults hit after the
             request was applied (lost responses) instead of before; 429s always come first.
         save_interval: seconds between background saves when ``path`` is set.
@@ -99,6 +101,7 @@ class Sandbox(LivePortal, PortalSettings):
         port: int = 0,
         *,
         search_rate: float | None = 5,
+        search_in_rate_limit: bool = False,
         faults_after_apply: bool = False,
         save_interval: float = 5.0,
         churn: float = 0.0,
@@ -158,6 +161,7 @@ class Sandbox(LivePortal, PortalSettings):
             latency=latency,
             rate_limit=parse_rate_limit(rate_limit),
             search_rate=search_rate,
+            search_in_rate_limit=search_in_rate_limit,
             after_apply=faults_after_apply,
         )
         self.app = SandboxApp(self.store, token=self.token, scopes=scopes, faults=self._faults)
@@ -334,6 +338,7 @@ class Sandbox(LivePortal, PortalSettings):
         latency: Any = UNSET,
         rate_limit: Any = UNSET,
         search_rate: Any = UNSET,
+        search_in_rate_limit: Any = UNSET,
         faults_after_apply: Any = UNSET,
     ) -> None:
         """Change the bad-day knobs while running; arguments left out keep their value.
@@ -343,6 +348,7 @@ class Sandbox(LivePortal, PortalSettings):
             latency: seconds before each response.
             rate_limit: ``(max, seconds)``, ``"190/10"``, ``190`` or None (no burst limit).
             search_rate: search requests per second, or None for no limit.
+            search_in_rate_limit: a search also counts against the burst window.
             faults_after_apply: random faults hit after the request is applied.
         """
         self._faults.configure(
@@ -350,6 +356,7 @@ class Sandbox(LivePortal, PortalSettings):
             latency=latency,
             rate_limit=rate_limit,
             search_rate=search_rate,
+            search_in_rate_limit=search_in_rate_limit,
             after_apply=faults_after_apply,
         )
 

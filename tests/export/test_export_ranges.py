@@ -85,17 +85,28 @@ class Stop(Exception):
 
 
 @pytest.mark.parametrize("contacts", [1000, 1777, 4321])
-def test_range_cursors_equal_get_all_on_several_portal_sizes(contacts, many_ranges, tmp_path):
+def test_range_cursors_equal_get_all_on_several_portal_sizes(
+    contacts, many_ranges, tmp_path, monkeypatch
+):
     with Sandbox(
         contacts=contacts, companies=3, deals=3, seed=contacts, latency=LATENCY, search_rate=None
     ) as sb:
         with sb.client(rate_limit=(100_000, 10), search_rate=1000) as hs:
             expected = hs.contacts.get_all(properties="all", progress=False)
             before = len(sb.requests)
-            res = hs.contacts.export(tmp_path / "c.parquet", properties="all", progress=False)
+            cursors = hs.contacts.export(
+                tmp_path / "l.parquet", properties="all", progress=False, parallel=2
+            )
             assert searches(sb, before) == 2  # the probes only: list cursors read every record
-    assert res.mode == "ranges"
-    assert res.parallel >= 2 and res.rows == contacts
+            before = len(sb.requests)
+            # Two cursors leave room for search streams, which read some of the ranges
+            # besides them (as at 150 ms per request, where cursors are few).
+            monkeypatch.setattr(planner, "cursor_count", lambda *a: 2)
+            res = hs.contacts.export(tmp_path / "c.parquet", properties="all", progress=False)
+            assert searches(sb, before) > 2
+    assert cursors.mode == res.mode == "ranges"
+    assert cursors.parallel == 2 and res.parallel > 2 and res.rows == contacts
+    assert_same(tmp_path / "l.parquet", expected)
     assert_same(tmp_path / "c.parquet", expected)
 
 
@@ -126,7 +137,10 @@ def test_range_starting_on_an_archived_id(tmp_path, monkeypatch):
             monkeypatch.setattr(planner, "MIN_RANGE_RECORDS", 100)
             monkeypatch.setattr(planner, "MAX_CURSORS", 2)
             expected = hs.contacts.get_all(properties="all", progress=False)
-            res = hs.contacts.export(tmp_path / "c.parquet", properties="all", progress=False)
+            # parallel=2: the two list cursors alone (no search streams beside them).
+            res = hs.contacts.export(
+                tmp_path / "c.parquet", properties="all", progress=False, parallel=2
+            )
     assert res.parallel == 2
     assert_same(tmp_path / "c.parquet", expected)
 
@@ -234,3 +248,25 @@ def test_cursor_count_follows_the_rate_limit_and_the_latency():
     with hf.HubSpot(token="pat-test", rate_limit=(100_000, 10)) as hs:
         assert planner.cursor_count(hs.contacts, 5, 0.05) == 5
         assert planner.cursor_count(hs.contacts, 5, 0.002) == 1  # the client is the limit
+
+
+def test_search_streams_take_ranges_but_the_last_and_leave_the_last_round_to_cursors():
+    plan = Plan.list_ranges(1, 10_000, 6, 10_000, cursors=2, searchers=2)
+    assert Plan.from_json(plan.to_json()).searchers == 2  # kept in the checkpoint
+    taken = []
+    while (s := plan.take_for_search()) is not None:
+        taken.append(s.key)
+    # Six ranges, the last never searched: r0..r4 left, taken while more than 2 remain.
+    assert taken == ["r0", "r1", "r2"]
+    assert [plan.take("range").key for _ in range(3)] == ["r3", "r4", "r5"]
+
+
+def test_list_cursors_leave_the_searches_share_of_the_window_when_searches_count():
+    with hf.HubSpot(token="pat-test", rate_limit="190/10", search_rate=5) as hs:
+        assert planner.list_share(hs.contacts, 0) == 180  # 95% of the window
+        assert planner.list_share(hs.contacts, 2) == 135  # less the searches: 5 per 1.1 s
+        assert planner.search_count(hs.contacts, 0.15) == 2
+        pace = planner.pace_window(hs.contacts, 2)  # the share spread evenly: 27 per 2 s
+        assert (pace.max_requests, pace.period) == (27, 2.0)
+    with hf.HubSpot(token="pat-test", rate_limit="190/10", search_in_rate_limit=False) as hs:
+        assert planner.list_share(hs.contacts, 2) == 180  # search has a budget of its own

@@ -108,6 +108,33 @@ def test_get_all(portal, hs, figures):
     check(portal, window, df["id"].tolist(), figures, "get_all", df)
 
 
+@pytest.mark.parametrize("streams", ["ranges+search", "one cursor"])
+def test_get_all_through_the_parallel_reader(portal, hs, figures, monkeypatch, streams):
+    """get_all as at 150 ms per request: list cursors over id ranges with search streams
+    beside them (or ``parallel=1``), exact on a living portal."""
+    monkeypatch.setattr(planner, "cursor_count", lambda *a: 3)
+    monkeypatch.setattr(planner, "MIN_RANGE_RECORDS", 500)
+    parallel = 1 if streams == "one cursor" else 6
+    before = len(portal.requests)
+    with living(portal, figures) as window:
+        df = hs.contacts.get_all(properties=PROPS, progress=False, parallel=parallel)
+    searched = sum(r.path.endswith("/search") for r in portal.requests[before:])
+    if len(window["before"]) > 5_000:  # enough ranges for the search streams to take some
+        assert (searched > 2) == (streams == "ranges+search"), searched  # 2: the probes
+    check(portal, window, df["id"].tolist(), figures, f"get_all, {streams}", df)
+    assert df["id"].astype(int).is_monotonic_increasing
+
+
+def test_search_through_the_parallel_reader(portal, hs, figures):
+    """search() over more matches than one chunk: several search streams, exact."""
+    with living(portal, figures) as window:
+        df = hs.contacts.search("hs_object_id", 0, operator="GT", properties=PROPS,
+                                progress=False, parallel=4)  # fmt: skip
+    check(portal, window, df["id"].tolist(), figures, "search, 4 streams", df)
+    assert df["id"].astype(int).is_monotonic_increasing
+    assert df.attrs["total"] >= len(window["before"]) // 2  # HubSpot's count, not made up
+
+
 def test_search_past_10000(portal, hs, figures):
     with living(portal, figures) as window:
         df = hs.contacts.search("email", operator="HAS_PROPERTY", properties=PROPS, progress=False)

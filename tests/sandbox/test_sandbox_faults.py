@@ -148,6 +148,32 @@ def test_burst_limit_gives_hubspots_ten_secondly_429():
     assert body["policyName"] == "TEN_SECONDLY_ROLLING" and "Retry-After" not in rs[4].headers
 
 
+@pytest.mark.parametrize("counted", [False, True])
+def test_search_counts_against_the_burst_window_only_when_set(counted):
+    """Search has its own limit; with search_in_rate_limit it also takes burst slots."""
+    body = {"filterGroups": [], "limit": 1}
+    with Sandbox(contacts=5, companies=1, deals=1, rate_limit=(3, 10), search_rate=100,
+                 search_in_rate_limit=counted) as sb, client(sb) as api:  # fmt: skip
+        found = [api.post("/crm/v3/objects/contacts/search", json=body) for _ in range(2)]
+        listed = [api.get("/crm/v3/objects/contacts") for _ in range(3)]
+    assert [r.status_code for r in found] == [200, 200]
+    assert all("X-HubSpot-RateLimit-Remaining" not in r.headers for r in found)  # facts §2.13
+    # Two searches counted leave one slot of three for the list requests.
+    assert [r.status_code for r in listed] == ([200, 429, 429] if counted else [200, 200, 200])
+    if counted:
+        assert listed[1].json()["policyName"] == "TEN_SECONDLY_ROLLING"
+
+
+def test_a_search_past_a_full_burst_window_gets_the_burst_429_when_counted():
+    body = {"filterGroups": [], "limit": 1}
+    with Sandbox(contacts=5, companies=1, deals=1, rate_limit=(1, 10), search_rate=100) as sb:
+        sb.set_faults(search_in_rate_limit=True)
+        with client(sb) as api:
+            assert api.get("/crm/v3/objects/contacts").status_code == 200
+            refused = api.post("/crm/v3/objects/contacts/search", json=body)
+    assert refused.status_code == 429 and refused.json()["policyName"] == "TEN_SECONDLY_ROLLING"
+
+
 def test_rate_limit_string_form_and_runtime_change():
     with Sandbox(contacts=5, companies=1, deals=1, rate_limit="2/30") as sb:
         assert statuses(sb, 3) == [200, 200, 429]
