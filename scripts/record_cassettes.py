@@ -123,9 +123,13 @@ def contacts_get_page(hs: HubSpot, ctx: dict[str, Any]) -> Any:
     return first, second
 
 
+# The bulk reads run with one cursor (parallel=1): the cassette then holds HubSpot's own
+# paging, page after page, which is what the replay checks. The parallel reader's plans
+# (probes, id ranges, search streams) are checked against the sandbox (tests/export,
+# tests/resources/test_objects.py), where a living portal can change under them.
 @scenario("contacts_get_all")
 def contacts_get_all(hs: HubSpot, ctx: dict[str, Any]) -> Any:
-    return hs.contacts.get_all(properties=CONTACT_PROPS, progress=False)
+    return hs.contacts.get_all(properties=CONTACT_PROPS, progress=False, parallel=1)
 
 
 @scenario("contacts_get")
@@ -152,7 +156,11 @@ def contacts_get_not_found(hs: HubSpot, ctx: dict[str, Any]) -> Any:
 @scenario("contacts_search")
 def contacts_search(hs: HubSpot, ctx: dict[str, Any]) -> Any:
     return hs.contacts.search(
-        "lifecyclestage", ctx["lifecyclestage"], properties=CONTACT_PROPS, progress=False
+        "lifecyclestage",
+        ctx["lifecyclestage"],
+        properties=CONTACT_PROPS,
+        progress=False,
+        parallel=1,
     )
 
 
@@ -160,7 +168,11 @@ def contacts_search(hs: HubSpot, ctx: dict[str, Any]) -> Any:
 def contacts_search_past_10k(hs: HubSpot, ctx: dict[str, Any]) -> Any:
     # Few properties keep the cassette small; the paging is what is recorded.
     return hs.contacts.search(
-        "createdate", operator="HAS_PROPERTY", properties=["hs_object_id"], progress=False
+        "createdate",
+        operator="HAS_PROPERTY",
+        properties=["hs_object_id"],
+        progress=False,
+        parallel=1,
     )
 
 
@@ -203,7 +215,7 @@ def contacts_delete(hs: HubSpot, ctx: dict[str, Any]) -> Any:
 
 @scenario("companies_get_all")
 def companies_get_all(hs: HubSpot, ctx: dict[str, Any]) -> Any:
-    return hs.companies.get_all(properties=COMPANY_PROPS, progress=False)
+    return hs.companies.get_all(properties=COMPANY_PROPS, progress=False, parallel=1)
 
 
 @scenario("companies_get")
@@ -214,7 +226,7 @@ def companies_get(hs: HubSpot, ctx: dict[str, Any]) -> Any:
 @scenario("companies_search")
 def companies_search(hs: HubSpot, ctx: dict[str, Any]) -> Any:
     return hs.companies.search(
-        "industry", ctx["industry"], properties=COMPANY_PROPS, progress=False
+        "industry", ctx["industry"], properties=COMPANY_PROPS, progress=False, parallel=1
     )
 
 
@@ -259,7 +271,7 @@ def companies_delete(hs: HubSpot, ctx: dict[str, Any]) -> Any:
 
 @scenario("deals_get_all")
 def deals_get_all(hs: HubSpot, ctx: dict[str, Any]) -> Any:
-    return hs.deals.get_all(properties=DEAL_PROPS, progress=False)
+    return hs.deals.get_all(properties=DEAL_PROPS, progress=False, parallel=1)
 
 
 @scenario("deals_get")
@@ -269,7 +281,9 @@ def deals_get(hs: HubSpot, ctx: dict[str, Any]) -> Any:
 
 @scenario("deals_search")
 def deals_search(hs: HubSpot, ctx: dict[str, Any]) -> Any:
-    return hs.deals.search("dealstage", ctx["dealstage"], properties=DEAL_PROPS, progress=False)
+    return hs.deals.search(
+        "dealstage", ctx["dealstage"], properties=DEAL_PROPS, progress=False, parallel=1
+    )
 
 
 @scenario("deals_delete")

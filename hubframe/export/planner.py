@@ -46,7 +46,6 @@ from __future__ import annotations
 import logging
 import math
 import time
-from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
 
 from .._ratelimit import SlidingWindow
@@ -133,13 +132,13 @@ def make_plan(
     if spec is None:
         if list_only or parallel == 1:
             return Plan.list_only(), None
-        # The cursor check (three list requests) runs while the probe's searches do.
-        with ThreadPoolExecutor(1, thread_name_prefix="hubframe-export-check") as pool:
-            checking = pool.submit(check_cursor, resource)
-            total, lo, hi = probe(resource, [], None, enough=MIN_SPLIT_RECORDS - 1)
-            checked = checking.result()
+        # The probe first, the cursor check (three list requests) only for a read worth
+        # splitting: a small read (most of a notebook's) then costs one search before its
+        # pages, and a large one a round trip more than running the two side by side.
+        total, lo, hi = probe(resource, [], None, enough=MIN_SPLIT_RECORDS - 1)
         if total < MIN_SPLIT_RECORDS:
             return Plan.list_only(), total
+        checked = check_cursor(resource)
         searchable = names is not None and not resource.search_reads_by_ids([], names)
         ranges = _range_plan(resource, parallel, total, (lo, hi), checked, searchable)
         if ranges is not None:
