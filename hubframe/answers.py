@@ -67,6 +67,13 @@ _ONE_RECORD_PATH = re.compile(
 #: (not "none of these exist", which would report every id missing).
 _BATCH_READ_PATH = re.compile(r"^/crm/(?:v\d+/objects|objects/\d{4}-\d{2})/[^/]+/batch/read$")
 
+#: The families of every endpoint hubframe reads: each answers a JSON object. An answer of
+#: ``3`` or ``[]`` there is broken; another path (one a caller reaches through
+#: ``request_json``, such as a legacy v2 endpoint answering a list) is left as it is.
+_OBJECT_ANSWER_PATH = re.compile(
+    r"^/(?:crm/|crm-object-schemas/|submissions/v3/|account-info/|automation/v3/workflows)"
+)
+
 #: Paths whose ``results`` are things known by an ``id`` without ``properties``.
 _ID_RESULTS_PATH = re.compile(r"^/crm/v\d+/owners/?$")
 
@@ -159,9 +166,9 @@ def shape_problem(data: Any, path: str) -> str | None:
     """What is wrong with the shape of a decoded answer to ``path`` (a phrase to follow
     "HubSpot answered HTTP 200"), or None.
 
-    ``data`` is a body that was there (an empty body is not checked): it must be a JSON
-    object, since every answer hubframe reads is one; ``3``, ``"ok"``, ``true``, ``[]``
-    or ``null`` is a broken answer, not an empty one. ``results``, where present, must
+    ``data`` is a body that was there (an empty body is not checked): on the paths
+    hubframe reads it must be a JSON object, since every answer there is one; ``3``,
+    ``"ok"``, ``true``, ``[]`` or ``null`` is a broken answer, not an empty one. ``results``, where present, must
     be a list of objects, and a batch read's answer must have it; a record must have an
     id (a non-empty string or a whole number) and its ``properties`` as an object. A
     record is any item of a records path's answer (or that answer itself, and always
@@ -169,6 +176,8 @@ def shape_problem(data: Any, path: str) -> str | None:
     (an item of the owners' answer) must have an id too.
     """
     if not isinstance(data, dict):
+        if _OBJECT_ANSWER_PATH.match(path) is None:
+            return None
         return f"with {_kind(data)} where a JSON object was expected"
     records = _RECORDS_PATH.match(path) is not None
     if "results" not in data:
