@@ -9,19 +9,20 @@ answer did not arrive in time. Each failure carries the error to raise and what
 the retry policy (:mod:`hubframe._retry`) needs to decide.
 
 The shape check (:func:`shape_problem`) is the one place every reader's answers
-pass through: ``results`` is a list of objects, and a CRM record (in a records
-path's answer, or any object with a ``properties`` object) has an ``id`` and its
-``properties`` as an object. Readers then index records without KeyError or
-TypeError.
+pass through: a body is a JSON object (never a number, a string, a list or
+``null``); ``results`` is a list of objects; a batch read's answer holds its
+``results``; a CRM record (in a records path's answer, one record's answer, or any
+object with a ``properties`` object) and an owner have an ``id``, and a record its
+``properties`` as an object. Readers then index answers without AttributeError,
+KeyError or TypeError.
 """
 
 from __future__ import annotations
 
 import json as _json
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import urlsplit
 
 import httpx
@@ -38,12 +39,43 @@ from .errors import (
 
 __all__ = ["Failure", "json_body", "no_answer", "read_answer", "shape_problem", "too_slow"]
 
-Scrub = Callable[[str], str]
+
+class Scrub(Protocol):
+    """Hides the token in text shown; ``limit`` keeps only the start (cut, then scrubbed)."""
+
+    def __call__(self, text: str, *, limit: int | None = None) -> str: ...
+
+
+#: How much of a body that is not JSON an error quotes, and how much of a text error body
+#: it keeps (as ``error.body``): an HTML page of megabytes is neither quoted nor scrubbed
+#: whole, on every retry.
+EXCERPT = 200
+TEXT_BODY_LIMIT = 4000
 
 #: The paths whose answers are CRM records (one, or a page of them): the objects family
 #: in legacy (``/crm/v3/objects/...``) and dated (``/crm/objects/2026-09/...``) paths,
 #: but not a record's associations below it.
 _RECORDS_PATH = re.compile(r"^/crm/(?:v\d+/objects|objects/\d{4}-\d{2})/(?!.*/associations(?:/|$))")
+
+#: One record's path (``.../objects/{type}/{id}``, not ``search`` or a batch): its answer,
+#: when it has a body, is that record, so it must look like one even if emptied.
+_ONE_RECORD_PATH = re.compile(
+    r"^/crm/(?:v\d+/objects|objects/\d{4}-\d{2})/[^/]+/(?!search$|batch$)[^/]+$"
+)
+
+#: Batch reads: their records are the answer, so an answer without ``results`` is broken
+#: (not "none of these exist", which would report every id missing).
+_BATCH_READ_PATH = re.compile(r"^/crm/(?:v\d+/objects|objects/\d{4}-\d{2})/[^/]+/batch/read$")
+
+#: The families of every endpoint hubframe reads: each answers a JSON object. An answer of
+#: ``3`` or ``[]`` there is broken; another path (one a caller reaches through
+#: ``request_json``, such as a legacy v2 endpoint answering a list) is left as it is.
+_OBJECT_ANSWER_PATH = re.compile(
+    r"^/(?:crm/|crm-object-schemas/|submissions/v3/|account-info/|automation/v3/workflows)"
+)
+
+#: Paths whose ``results`` are things known by an ``id`` without ``properties``.
+_ID_RESULTS_PATH = re.compile(r"^/crm/v\d+/owners/?$")
 
 
 @dataclass
@@ -134,21 +166,36 @@ def shape_problem(data: Any, path: str) -> str | None:
     """What is wrong with the shape of a decoded answer to ``path`` (a phrase to follow
     "HubSpot answered HTTP 200"), or None.
 
-    ``results``, where present, must be a list of objects; a record must have an id
-    (a non-empty string or a whole number) and its ``properties`` as an object. A
-    record is any item of a records path's answer (or that answer itself), and any
-    object whose ``properties`` is an object.
+    ``data`` is a body that was there (an empty body is not checked): on the paths
+    hubframe reads it must be a JSON object, since every answer there is one; ``3``,
+    ``"ok"``, ``true``, ``[]`` or ``null`` is a broken answer, not an empty one. ``results``, where present, must
+    be a list of objects, and a batch read's answer must have it; a record must have an
+    id (a non-empty string or a whole number) and its ``properties`` as an object. A
+    record is any item of a records path's answer (or that answer itself, and always
+    one record's answer), and any object whose ``properties`` is an object; an owner
+    (an item of the owners' answer) must have an id too.
     """
     if not isinstance(data, dict):
-        return None
+        if _OBJECT_ANSWER_PATH.match(path) is None:
+            return None
+        return f"with {_kind(data)} where a JSON object was expected"
     records = _RECORDS_PATH.match(path) is not None
     if "results" not in data:
+        if _BATCH_READ_PATH.match(path):
+            return "without its 'results' list (a batch read's records are there)"
         # The answer itself is a record only if it looks like one (a batch's answer
-        # to a records path has a status and results instead).
-        whole = records and ("id" in data or "properties" in data)
+        # to a records path has a status and results instead), or is one record's.
+        whole = records and (
+            "id" in data or "properties" in data or _ONE_RECORD_PATH.match(path) is not None
+        )
         problem = _record_problem(data, whole, "the answer")
         return None if problem is None else f"with a record of the wrong shape: {problem}"
-    results = data["results"]
+    return _results_problem(data["results"], records or _ID_RESULTS_PATH.match(path) is not None)
+
+
+def _results_problem(results: Any, records: bool) -> str | None:
+    """What is wrong with an answer's ``results``, or None; ``records``: each item must
+    have an id."""
     if not isinstance(results, list):
         return f"without a 'results' list ('results' is {_kind(results)})"
     for n, item in enumerate(results):
@@ -213,20 +260,20 @@ def read_answer(
     except ValueError:
         error: HubSpotError = HubSpotConnectionError(
             f"HubSpot answered HTTP {response.status_code} with a body that is not "
-            f"JSON: {scrub(response.text)[:200]!r}",
+            f"JSON: {_excerpt(response, scrub, EXCERPT)!r}",
             status=response.status_code,
             method=method,
             path=path,
         )
         retry = _retry.should_retry_transport(kind, connected=True)
         return Failure(_unsure_if_create(error, kind, True), retry)
-    problem = shape_problem(data, path)
+    problem = None if not response.content else shape_problem(data, path)
     if problem is not None:
         return _broken(response, method, path, kind, problem)
     if require is not None and not (isinstance(data, dict) and isinstance(data.get(require), list)):
         error = UnexpectedResponseError(
             f"HubSpot answered HTTP {response.status_code} without a {require!r} list "
-            f"(got {scrub(response.text)[:200]!r})",
+            f"(got {_excerpt(response, scrub, EXCERPT)!r})",
             status=response.status_code,
             method=method,
             path=path,
@@ -234,6 +281,15 @@ def read_answer(
         )
         return Failure(error, _retry.should_retry_transport(kind, connected=True))
     return response, data
+
+
+def _excerpt(response: httpx.Response, scrub: Scrub, limit: int) -> str:
+    """The start of a response's body as text, scrubbed: only the bytes that can make
+    ``limit`` characters are decoded (4 a character at most in UTF-8) and only what is
+    kept is scrubbed."""
+    head = response.content[: 4 * limit + 4]
+    text = head.decode(response.encoding or "utf-8", "replace")
+    return scrub(text, limit=limit)
 
 
 def _broken(response: httpx.Response, method: str, path: str, kind: str, what: str) -> Failure:
@@ -256,7 +312,7 @@ def _status_failure(
     try:
         body = json_body(response)
     except ValueError:  # HubSpot's forms host and proxies in between can send text
-        body = scrub(response.text)
+        body = _excerpt(response, scrub, TEXT_BODY_LIMIT)
     retry_after = _retry.parse_retry_after(response.headers)
     retryable = _retry.should_retry_status(kind, response.status_code, body)
     if retryable and retry_after is not None and retry_after > _retry.MAX_RETRY_AFTER:

@@ -293,9 +293,11 @@ class HubSpot:
     def __reduce__(self) -> tuple[()]:
         raise TypeError("a HubSpot client holds a token and cannot be pickled")
 
-    def scrub(self, text: str) -> str:
-        """``text`` with this client's token (and anything token-like) replaced by ``REDACTED``."""
-        return self._token.scrub(text)
+    def scrub(self, text: str, *, limit: int | None = None) -> str:
+        """``text`` with this client's token (and anything token-like) replaced by ``REDACTED``;
+        ``limit``: keep only its first ``limit`` characters (cut first, so a huge body is
+        not scanned whole, and no piece of a token the cut went through is left)."""
+        return self._token.scrub(text, limit=limit)
 
     def use_clock(self, clock: Callable[[], float], sleep: Callable[[float], None]) -> None:
         """Measure and wait with another clock from now on (a test's virtual time)."""

@@ -37,23 +37,60 @@ _PAT = re.compile(rf"\bpat-[A-Za-z0-9]+-(?:[A-Za-z0-9-]|{_ESCAPE})+")
 _HAPIKEY = re.compile(r"(?i)(hapikey=)[^&\"'\s]+")
 
 
-def scrub(text: str, secrets: Iterable[str] = ()) -> str:
+def scrub(text: str, secrets: Iterable[str] = (), *, limit: int | None = None) -> str:
     """Replace the given secrets and anything token-like in ``text`` with ``REDACTED``.
 
     Args:
         text: a message, body, URL or header value.
         secrets: exact strings to remove (the token a client holds).
+        limit: keep only the first ``limit`` characters (an excerpt of a long body).
+            The text is cut first and only what is kept is scrubbed, so a huge answer
+            costs no more than its excerpt; the start of a token the cut went through
+            is dropped too, so no fragment of it is left at the end.
 
     Returns:
         The text with every secret, bearer credential, ``pat-...`` token and
         ``hapikey=`` value replaced.
     """
+    secrets = tuple(secrets)
+    cut = limit is not None and len(text) > limit
+    if cut:
+        text = text[: max(0, limit or 0)]
     for secret in secrets:
         for form in _spellings(secret):
             text = text.replace(form, REDACTED)
     text = _BEARER.sub(f"Bearer {REDACTED}", text)
     text = _PAT.sub(REDACTED, text)
-    return _HAPIKEY.sub(rf"\g<1>{REDACTED}", text)
+    text = _HAPIKEY.sub(rf"\g<1>{REDACTED}", text)
+    return _without_partial_token(text, secrets) if cut else text
+
+
+def _prefixes(word: str) -> str:
+    """A pattern of every non-empty start of ``word`` (``pat-``: ``pat-|pat|pa|p``)."""
+    return "|".join(re.escape(word[:n]) for n in range(len(word), 0, -1))
+
+
+# What may be left at the end of a cut text of a token the cut went through: a start of a
+# marker (``Bea``, ``pat``, ``hapi``), or a marker with the start of its value
+# (``pat-na1-``, which ``_PAT`` does not match, or ``Bearer x`` spelled oddly).
+_PARTIAL = re.compile(
+    rf"(?i)\b(?:(?:bearer\s+|pat-|hapikey=)\S*|(?:{_prefixes('bearer')})\s*|"
+    rf"{_prefixes('pat-')}|{_prefixes('hapikey=')})$"
+)
+
+
+def _without_partial_token(text: str, secrets: tuple[str, ...]) -> str:
+    """``text`` (the kept start of a longer one) without a trailing start of a token."""
+    end = len(text)
+    for secret in secrets:
+        for form in _spellings(secret):
+            for n in range(min(len(form) - 1, len(text)), 0, -1):
+                if text.endswith(form[:n]):
+                    end = min(end, len(text) - n)
+                    break
+    text = text[:end]
+    match = _PARTIAL.search(text)
+    return text[: match.start()] if match else text
 
 
 def _spellings(secret: str) -> list[str]:
@@ -133,9 +170,10 @@ class Secret:
         """The token itself, for the Authorization header."""
         return self._value
 
-    def scrub(self, text: str) -> str:
-        """``text`` with this token (and anything token-like) replaced."""
-        return scrub(text, (self._value,))
+    def scrub(self, text: str, *, limit: int | None = None) -> str:
+        """``text`` with this token (and anything token-like) replaced; ``limit``: keep
+        only its first ``limit`` characters (cut before scrubbing, see :func:`scrub`)."""
+        return scrub(text, (self._value,), limit=limit)
 
     def __repr__(self) -> str:
         return "'***'"

@@ -10,6 +10,7 @@ from __future__ import annotations
 import ipaddress
 import math
 import numbers
+import os
 import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -324,11 +325,19 @@ def check_url(name: str, url: Any) -> str:
     return url.rstrip("/")
 
 
+#: How much longer than the target's name the longest file an export or a sync puts next
+#: to it is named (``.{name}.checkpoint.json``, its temporary copy, ``.{name}.sync.lock``).
+_DERIVED_NAME_MARGIN = 32
+
+
 def check_target(path: Any) -> Path:
-    """The ``.parquet`` file an export or sync writes: absolute, in a folder that exists.
+    """The ``.parquet`` file an export or sync writes: absolute, in a folder that exists,
+    with a name the file system can hold.
 
     Raises:
-        InputError: not a path, a directory, or in a folder that does not exist.
+        InputError: not a path, a NUL byte in it, a name too long for the file system
+            (with the names derived from it), a directory, or in a folder that does not
+            exist. Checked before anything is written.
     """
     try:
         target = Path(path).expanduser()
@@ -336,10 +345,46 @@ def check_target(path: Any) -> Path:
         raise InputError(
             f"path={path!r:.100}: use a file path such as 'contacts.parquet'"
         ) from None
-    if target.is_dir():
+    _check_path_text(target)
+    try:
+        is_dir, parent_is_dir = target.is_dir(), target.parent.is_dir()
+    except OSError as exc:  # e.g. a folder name in the path too long
+        raise InputError(
+            f"path={str(target)!r:.200} cannot be used: {exc.strerror or exc}; choose a "
+            "shorter path"
+        ) from None
+    if is_dir:
         raise InputError(
             f"{target} is a directory; name the .parquet file to write, e.g. {target / 'contacts.parquet'}"
         )
-    if not target.parent.is_dir():
+    if not parent_is_dir:
         raise InputError(f"the folder {target.parent} does not exist; create it first")
     return target.absolute()
+
+
+def _check_path_text(target: Path) -> None:
+    """Refuse what no file system takes: a NUL byte, a name longer than the folder allows."""
+    text = str(target)
+    if "\x00" in text:
+        at = text.index("\x00")
+        raise InputError(
+            f"path={text!r:.200} holds a NUL byte (at character {at + 1}), which no file "
+            "name can: remove it"
+        )
+    size = len(os.fsencode(target.name))
+    limit = _name_max(target.parent) - _DERIVED_NAME_MARGIN
+    if size > limit:
+        raise InputError(
+            f"path={text!r:.120}...: its file name is {size} bytes long, and the files an "
+            f"export or sync keeps beside it add up to {_DERIVED_NAME_MARGIN} more; the "
+            f"folder allows {limit + _DERIVED_NAME_MARGIN}: choose a name of at most "
+            f"{limit} bytes"
+        )
+
+
+def _name_max(folder: Path) -> int:
+    """The longest file name (in bytes) ``folder``'s file system allows (255 if unknown)."""
+    try:
+        return int(os.pathconf(folder if folder.is_dir() else ".", "PC_NAME_MAX"))
+    except (OSError, ValueError, AttributeError):  # no pathconf (Windows), or no such folder
+        return 255

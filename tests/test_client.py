@@ -228,3 +228,62 @@ def test_a_lone_surrogate_in_a_page_does_not_make_it_unreadable():
         data = hs.request_json("GET", "/crm/v3/objects/contacts")
         assert data["results"][0]["properties"]["firstname"] == "Ana \ud83d"
         assert hs.stats.retries == 0
+
+
+@pytest.mark.parametrize("body", [3, float("nan"), True, "ok", [], None, [{"id": "1"}]])
+@pytest.mark.parametrize(
+    "path",
+    ["/crm/v3/objects/contacts/1", "/crm/objects/2026-09/deals/batch/read", "/crm/v3/owners",
+     "/crm/v3/lists/7/memberships/add", "/submissions/v3/integration/submit/1/x"],
+)  # fmt: skip
+def test_an_answer_that_is_not_a_json_object_is_a_broken_answer(body, path):
+    """Every answer hubframe reads is an object: a number, a string, a list or null is not
+    an empty answer but a broken one."""
+    from hubframe.answers import shape_problem
+
+    problem = shape_problem(body, path)
+    assert problem is not None and "where a JSON object was expected" in problem, problem
+    # A path hubframe does not read (a legacy endpoint a caller asks for) is left alone.
+    assert shape_problem(body, "/properties/v2/contacts/properties") is None
+
+
+def test_the_answers_that_must_name_their_records():
+    from hubframe.answers import shape_problem
+
+    batch = "/crm/objects/2026-09/deals/batch/read"
+    assert "'results'" in (shape_problem({"status": "COMPLETE"}, batch) or "")
+    assert shape_problem({"status": "COMPLETE", "results": []}, batch) is None
+    # One record's answer is that record, even emptied; a batch write's is not.
+    assert "no 'id'" in (shape_problem({}, "/crm/v3/objects/contacts/51") or "")
+    assert shape_problem({"id": "51", "properties": {}}, "/crm/v3/objects/contacts/51") is None
+    assert shape_problem({"status": "COMPLETE"}, "/crm/v3/objects/contacts/batch/update") is None
+    # An owner has an id, though it has no properties.
+    owners = "/crm/v3/owners"
+    assert "no 'id'" in (shape_problem({"results": [{"email": "a@x.example"}]}, owners) or "")
+    assert shape_problem({"results": [{"id": "7", "email": "a@x.example"}]}, owners) is None
+
+
+def test_a_body_that_is_not_an_object_is_retried_then_an_unexpected_response_error(sb):
+    """A read answered ``3`` (or ``null``) twice, then properly: retried, then read."""
+    rid = str(min(sb.store.table("contacts").live_ids()))
+    answers = iter([b"3", b"null"])
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        body = next(answers, None)
+        if body is not None:
+            return httpx.Response(200, content=body, headers={"content-type": "application/json"})
+        return httpx.Response(200, json={"id": rid, "properties": {"email": "a@x.example"}})
+
+    with hf.HubSpot(
+        token="pat-na1-00000000-test", base_url="http://127.0.0.1:9",
+        transport=httpx.MockTransport(handler), sleep=lambda s: None,
+    ) as hs:  # fmt: skip
+        data = hs.request_json("GET", f"/crm/v3/objects/contacts/{rid}")
+        assert data["id"] == rid and hs.stats.retries == 2
+    with hf.HubSpot(
+        token="pat-na1-00000000-test", base_url="http://127.0.0.1:9", max_retries=1,
+        transport=httpx.MockTransport(lambda r: httpx.Response(200, content=b"[]")),
+        sleep=lambda s: None,
+    ) as hs:  # fmt: skip
+        with pytest.raises(hf.UnexpectedResponseError, match="a list where a JSON object"):
+            hs.request_json("GET", f"/crm/v3/objects/contacts/{rid}")

@@ -222,3 +222,49 @@ def test_query_string_reads_back_as_httpx_encodes_params():
 def test_query_string_refuses_what_is_not_params(bad):
     with pytest.raises(hf.InputError, match="params"):
         query_string(bad)
+
+
+TOKEN = "pat-na1-f00dface-1234-4abc-9def-0123456789ab"
+
+
+@pytest.mark.parametrize("before", ["", "Bearer ", "hapikey=", "token: ", "\\u0022"])
+def test_scrub_with_a_limit_leaves_no_piece_of_a_token_the_cut_went_through(before):
+    """Cut first, then scrubbed: wherever the cut falls in a token, nothing of it is left."""
+    for lead in range(180, 200 + len(before) + len(TOKEN) + 2):
+        text = "x" * (lead - 1) + " " + before + TOKEN + " after" * 100
+        for out in (scrub(text, (TOKEN,), limit=200), Secret(TOKEN).scrub(text, limit=200)):
+            assert len(out) <= 200 and out.startswith("x" * 150), out
+            assert not any(out.endswith(TOKEN[:n]) for n in range(1, len(TOKEN))), out
+            assert "f00d" not in out and not out.rstrip().endswith(("pat", "pat-na1")), out
+        if before == "\\u0022":
+            continue  # a token glued to a word: only the client's scrubber, knowing it, finds it
+        # Not knowing the token, the generic rules leave no start of one either.
+        generic = scrub(text, limit=200)
+        assert "f00d" not in generic and not generic.endswith(("p", "pa", "pat", "pat-")), generic
+
+
+def test_scrub_with_a_limit_reads_only_the_start_of_a_huge_body():
+    body = ("<p>Bearer " + TOKEN + " " + "y" * 40 + "</p>\n") * 60_000  # about 6 MB
+    import time
+
+    start = time.perf_counter()
+    out = scrub(body, (TOKEN,), limit=200)
+    took = time.perf_counter() - start
+    assert TOKEN not in out and out.startswith("<p>Bearer REDACTED")
+    assert took < 0.05, f"{took:.3f} s: the whole body was scanned"
+    assert scrub("short Bearer x", limit=200) == f"short Bearer {REDACTED}"  # not cut: as before
+
+
+@pytest.mark.parametrize(
+    ("name", "says"),
+    [("a\x00b.parquet", "NUL byte"), ("n" * 300 + ".parquet", "bytes long"),
+     ("n" * 240 + ".parquet", "bytes long")],
+)  # fmt: skip
+def test_check_target_refuses_what_no_file_system_takes(tmp_path, name, says):
+    from hubframe.validate import check_target
+
+    with pytest.raises(hf.InputError, match=says) as caught:
+        check_target(tmp_path / name)
+    assert str(tmp_path)[:60] in str(caught.value)
+    assert list(tmp_path.iterdir()) == []
+    assert check_target(tmp_path / ("n" * 200 + ".parquet")).name.startswith("n" * 200)

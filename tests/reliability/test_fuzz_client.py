@@ -1,7 +1,8 @@
 """The client's own edges under the fuzz checks: its repr, its token, its hosts, its clock.
 
-Each is one case known to fail today, ``xfail(strict=True)``: the test passes (and the
-run fails as an unexpected pass) once the fix lands, and the mark goes.
+Each is one case that once failed (the userinfo in the repr, a token with control
+characters taken, the bearer sent to the forms host, a trickled answer waited for past
+the timeout), kept as an ordinary test so it stays fixed.
 """
 
 from __future__ import annotations
@@ -24,12 +25,11 @@ def sb():
 
 @pytest.fixture
 def fuzz(figures):
-    f = Fuzz(figures, section="fuzz_known")  # every test here is a known failure
+    f = Fuzz(figures)
     yield f
     f.assert_clean()
 
 
-@pytest.mark.xfail(strict=True, reason="known: the base URL's userinfo shows in repr (being fixed)")
 def test_userinfo_not_in_repr(sb, fuzz):
     fuzz.add("hostile_inputs")
     hs = hf.HubSpot(TOKEN, base_url=f"http://user:s3cretpw@127.0.0.1:{sb.port}")
@@ -37,11 +37,6 @@ def test_userinfo_not_in_repr(sb, fuzz):
 
 
 @pytest.mark.parametrize("bad", ["\r\nX-Injected: 1", "\x00", "\n", "\t"])
-@pytest.mark.xfail(
-    strict=True,
-    reason="known: a token with control characters is taken, and fails later as a "
-    "connection error (being fixed: refused when the client is made)",
-)
 def test_token_with_control_characters_refused_at_once(sb, fuzz, bad):
     fuzz.add("hostile_inputs")
     _, err = fuzz.attempt("HubSpot(token=...)", lambda: hf.HubSpot(TOKEN[:20] + bad + TOKEN[20:],
@@ -49,7 +44,6 @@ def test_token_with_control_characters_refused_at_once(sb, fuzz, bad):
     assert isinstance(err, hf.ConfigurationError), err
 
 
-@pytest.mark.xfail(strict=True, reason="known: the bearer is sent to the forms host (being fixed)")
 def test_no_bearer_to_the_forms_host(sb, fuzz):
     """Form submissions are unauthenticated on HubSpot: the token has no business there."""
     with HostileProxy(sb.url) as forms_host:
@@ -61,11 +55,6 @@ def test_no_bearer_to_the_forms_host(sb, fuzz):
         assert forms_host.authorized == [], forms_host.authorized
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known: timeout= bounds each read, not the request: a body trickled past it is "
-    "waited for (being fixed: an overall deadline)",
-)
 def test_trickled_answer_stops_at_the_deadline(sb, fuzz):
     with HostileProxy(sb.url, lambda n, m, p: None if "/properties/" in p else "slow_trickle") as p:
         hs = hf.HubSpot(TOKEN, base_url=p.url, timeout=1.0, max_retries=0)

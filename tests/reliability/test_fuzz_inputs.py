@@ -7,8 +7,9 @@ digits; a read returns that record), nothing written twice, and the token nowher
 error, its chain, every DEBUG log record, the files an export leaves).
 
 Hypothesis runs derandomized with no deadline, so CI sees the same examples every run.
-Inputs known to fail today are left out of the strategies and tried one each in the
-``xfail(strict=True)`` tests at the end, which flip when their fix lands.
+The inputs that once failed (unicode digits, lone surrogates, connector-style form
+fields, paths the OS refuses, ...) are in the strategies, and the tests at the end try
+each one on purpose with the exact outcome it must have.
 """
 
 from __future__ import annotations
@@ -61,24 +62,14 @@ def fuzz(figures):
     f.assert_clean()
 
 
-@pytest.fixture
-def known_fuzz(figures):
-    """The checks of a known-failure test: counted apart, in ``fuzz_known``."""
-    f = Fuzz(figures, section="fuzz_known")
-    yield f
-    f.assert_clean()
-
-
 _serial = itertools.count()
 
 # -- strategies --------------------------------------------------------------------------------
 
 _NUMPY_INTS = (np.int8, np.int16, np.int32, np.int64, np.uint8, np.uint16, np.uint32, np.uint64)
 
-#: Text that is not ASCII digits, but no non-ASCII digits either ("٥١", "²": known, below).
-_odd_text = st.text(max_size=12).filter(
-    lambda s: not any(c.isdigit() and not c.isascii() for c in s)
-)
+#: Any text, non-ASCII digits ("٥١", "²") among it: not an id.
+_odd_text = st.text(max_size=12)
 
 ids = st.one_of(
     st.integers(min_value=-(2**70), max_value=2**70),
@@ -90,7 +81,22 @@ ids = st.one_of(
     st.builds(np.float64, st.floats(-1e6, 1e6)),
     st.integers(1, 10**6).map(str),
     st.integers(1, 10**6).map(lambda n: f" {n}\t"),
-    st.sampled_from(["", " ", "1.0", "1e3", "-5", "+5", "0x1f", "51 52", "5l"]),
+    st.sampled_from(
+        [
+            "",
+            " ",
+            "1.0",
+            "1e3",
+            "-5",
+            "+5",
+            "0x1f",
+            "51 52",
+            "5l",
+            "\u00b2",
+            "\u0665\u0661",
+            "\uff15",
+        ]
+    ),
     _odd_text,
     st.binary(max_size=6),
     st.builds(Decimal, st.integers(-100, 100)),
@@ -100,13 +106,13 @@ ids = st.one_of(
     st.just(pd.NaT),
 )
 
-#: Ordinary property values plus the odd ones; lone surrogates and huge epoch ms are known.
+#: Ordinary property values plus the odd ones (lone surrogates among the text).
 values = st.one_of(
     st.none(),
     st.booleans(),
     st.integers(-(2**70), 2**70),
     st.floats(allow_nan=False),
-    st.text(alphabet=st.characters(exclude_categories=("Cs",)), max_size=20),
+    st.text(alphabet=st.characters(exclude_categories=()), max_size=20),
     st.datetimes(
         min_value=dt.datetime(1, 1, 1),
         max_value=dt.datetime(9999, 12, 31),
@@ -275,7 +281,7 @@ def test_create(hs, sb, fuzz, props):
 def test_create_frame(hs, sb, fuzz, df):
     inputs(fuzz, "frames")
     df = df.copy()
-    if len(df.columns) == len(set(df.columns)):  # duplicate columns: known, below
+    if len(df.columns) == len(set(df.columns)):  # duplicate columns: tried below
         df["email"] = [_email() for _ in range(len(df))]
     with fuzz.logs():
         fuzz.attempt(f"create(frame {df.dtypes.to_dict()})", lambda: hs.contacts.create(df))
@@ -332,8 +338,8 @@ def test_company_contacts(hs, fuzz, company_id, contact_id, add):
 
 # -- actions ------------------------------------------------------------------------------------
 
-#: Field names a form posts; connector-style names (``0-1/email``) are known, below.
-_field_names = names.filter(lambda n: not (isinstance(n, str) and "/" in n))
+#: Field names a form posts, connector-style ones (``0-1/email``) among them.
+_field_names = st.one_of(names, st.sampled_from(["0-1/email", "0-2/name", "/", "a/b/c"]))
 
 
 @FUZZ
@@ -413,24 +419,14 @@ def _path(kind: str, base: Path) -> Any:
     }[kind]
 
 
-_OS_REFUSALS = (
-    "found: a target path the OS refuses ({}) raises an untyped {} from {} "
-    "(export staging / validate, being reworked: reported)"
-)
-_KNOWN_PATHS = ("nul", "long")
 PATH_KINDS = [
     "symlink", "dangling", "readonly", "dir", "ext_csv", "no_ext", "nested_missing", "int",
-    "none", "empty", "bytes", "unicode",
-    pytest.param("nul", marks=pytest.mark.xfail(strict=True, reason=_OS_REFUSALS.format(
-        "a NUL byte", "ValueError", "ExportStaging.lock's mkdir"))),
-    pytest.param("long", marks=pytest.mark.xfail(strict=True, reason=_OS_REFUSALS.format(
-        "a 300-character name", "OSError ENAMETOOLONG", "validate.check_target's is_dir"))),
+    "none", "empty", "bytes", "unicode", "nul", "long",
 ]  # fmt: skip
 
 
 @pytest.mark.parametrize("kind", PATH_KINDS)
-def test_export_paths(hs, fuzz, known_fuzz, tmp_path, kind):
-    fuzz = known_fuzz if kind in _KNOWN_PATHS else fuzz
+def test_export_paths(hs, fuzz, tmp_path, kind):
     inputs(fuzz, "paths")
     # (as root a read-only folder is writable: then the correct result is a complete file)
     target = _path(kind, tmp_path)
@@ -445,132 +441,153 @@ def test_export_paths(hs, fuzz, known_fuzz, tmp_path, kind):
         (tmp_path / "ro").chmod(0o700)  # so pytest can remove it
 
 
-# -- known failures, one input each (they flip when the fix lands) ----------------------------
+@pytest.mark.parametrize("kind", ["nul", "long"])
+@pytest.mark.parametrize("operation", ["export", "sync"])
+def test_a_path_the_os_refuses_is_an_input_error_before_anything_is_written(
+    hs, fuzz, tmp_path, kind, operation
+):
+    """A NUL byte or a name longer than the file system takes: refused by the argument
+    check, naming the path and what is wrong with it, and no file is left behind."""
+    inputs(fuzz, "paths")
+    target = _path(kind, tmp_path)
+    before = sorted(tmp_path.rglob("*"))
+    fn = hs.deals.export if operation == "export" else hs.deals.sync
+    with fuzz.logs():
+        _, err = fuzz.attempt(f"{operation}({kind})", lambda: fn(target, progress=False))
+    assert isinstance(err, hf.InputError), err
+    assert ("NUL byte" if kind == "nul" else "bytes long") in str(err), err
+    assert repr(str(target))[:60] in str(err), f"the path is not named: {err}"
+    assert sorted(tmp_path.rglob("*")) == before, "something was written"
 
 
-def _refused(fuzz: Fuzz, what: str, fn: Any) -> None:
-    """The call must raise a typed error."""
+# -- the inputs that once failed, each tried on purpose ------------------------------------------
+
+
+def _refused(fuzz: Fuzz, what: str, fn: Any) -> hf.HubFrameError:
+    """The call must raise a typed error, and that error is an InputError (a bad argument)."""
     fuzz.add("hostile_inputs")
     got, err = fuzz.attempt(what, fn)
     assert err is not None, f"{what} was taken: {got!r}"
+    assert isinstance(err, hf.InputError), f"{what}: {err!r}"
+    return err
 
 
-def _typed(fuzz: Fuzz, what: str, fn: Any) -> Any:
-    """The call must return or raise a typed error (fuzz.attempt fails on anything else)."""
+def _taken(fuzz: Fuzz, what: str, fn: Any) -> Any:
+    """The call must return (fuzz.attempt fails on an untyped error)."""
     fuzz.add("hostile_inputs")
-    return fuzz.attempt(what, fn)
+    got, err = fuzz.attempt(what, fn)
+    assert err is None, f"{what} was refused: {err}"
+    return got
 
 
-def xfail(reason: str) -> Any:
-    return pytest.mark.xfail(strict=True, reason=f"known: {reason} (being fixed)")
+#: The digits 0-9 in other scripts (str.isdigit says yes to each).
+_DIGITS = {
+    "arabic-indic": "".join(chr(0x660 + d) for d in range(10)),
+    "superscript": "\u2070\u00b9\u00b2\u00b3" + "".join(chr(0x2074 + d) for d in range(6)),
+    "fullwidth": "".join(chr(0xFF10 + d) for d in range(10)),
+}
 
 
-@xfail("unicode digits are taken as an id (str.isdigit)")
-def test_known_unicode_digits_of_an_existing_id(hs, sb, known_fuzz):
-    """Arabic-Indic digits spelling an id that exists: refused before any request."""
+@pytest.mark.parametrize("script", list(_DIGITS))
+def test_unicode_digits_spelling_an_existing_id_are_refused(hs, sb, fuzz, script):
+    """Non-ASCII digits spelling an id that exists: refused before any request, never
+    read as that id."""
     rid = str(min(sb.store.table("contacts").live_ids()))
-    odd = rid.translate(
-        str.maketrans("0123456789", "\u0660\u0661\u0662\u0663\u0664\u0665\u0666\u0667\u0668\u0669")
-    )
-    _, err = _typed(known_fuzz, f"get({odd!r})", lambda: hs.contacts.get(odd))
-    assert isinstance(err, hf.InputError), err
+    odd = rid.translate(str.maketrans("0123456789", _DIGITS[script]))
+    assert odd.isdigit() and not odd.isascii()
+    err = _refused(fuzz, f"get({odd!r})", lambda: hs.contacts.get(odd))
+    assert "id" in str(err)
 
 
-@xfail("a superscript digit passes str.isdigit and int() raises ValueError")
-def test_known_superscript_id(hs, known_fuzz):
-    _typed(known_fuzz, "get('²')", lambda: hs.contacts.get("\u00b2"))
+def test_a_numpy_int_max_records_is_taken(hs, fuzz):
+    got = _taken(fuzz, "get_all(max_records=np.int64(3))",
+                 lambda: hs.contacts.get_all(max_records=np.int64(3), progress=False))  # fmt: skip
+    assert len(got) == 3
 
 
-@xfail("numpy ints are refused for max_records")
-def test_known_numpy_max_records(hs, known_fuzz):
-    got, err = _typed(known_fuzz, "get_all(max_records=np.int64(3))",
-                      lambda: hs.contacts.get_all(max_records=np.int64(3), progress=False))  # fmt: skip
-    assert err is None and len(got) == 3
+def test_a_numpy_int_limit_is_taken(hs, fuzz):
+    got = _taken(fuzz, "get_page(limit=np.int64(3))",
+                 lambda: hs.contacts.get_page(limit=np.int64(3)))  # fmt: skip
+    assert len(got) == 3
 
 
-@xfail("numpy ints are refused for limit")
-def test_known_numpy_limit(hs, known_fuzz):
-    got, err = _typed(known_fuzz, "get_page(limit=np.int64(3))",
-                      lambda: hs.contacts.get_page(limit=np.int64(3)))  # fmt: skip
-    assert err is None and len(got) == 3
-
-
-@xfail("an np.array of values for search IN")
-def test_known_numpy_array_search_in(hs, sb, known_fuzz):
+def test_a_numpy_array_of_values_for_search_in_is_taken(hs, sb, fuzz):
     emails = np.array(
         [r.props["email"] for r in list(sb.store.table("contacts").records.values())[:2]]
     )
-    got, err = _typed(known_fuzz, "search IN np.array",
-                      lambda: hs.contacts.search("email", emails, operator="IN", progress=False))  # fmt: skip
-    assert err is None and len(got) == 2
+    got = _taken(fuzz, "search IN np.array",
+                 lambda: hs.contacts.search("email", emails, operator="IN", progress=False))  # fmt: skip
+    assert sorted(got["email"]) == sorted(emails)
 
 
 def test_numpy_array_of_emails_for_enroll(hs, sb, fuzz):
-    got, err = _typed(fuzz, "enroll np.array",
-                      lambda: hs.workflows.enroll(sb.workflow_ids[0], np.array(["a@x.example"])))  # fmt: skip
-    assert err is None and len(got) == 1
+    got = _taken(fuzz, "enroll np.array",
+                 lambda: hs.workflows.enroll(sb.workflow_ids[0], np.array(["a@x.example"])))  # fmt: skip
+    assert len(got) == 1
 
 
-@xfail("search(field, pd.NA)")
-def test_known_search_pd_na(hs, known_fuzz):
-    _refused(known_fuzz, "search('email', pd.NA)",
+def test_search_for_pd_na_is_refused(hs, fuzz):
+    _refused(fuzz, "search('email', pd.NA)",
              lambda: hs.contacts.search("email", pd.NA, progress=False))  # fmt: skip
 
 
-@xfail("a lone surrogate in a value")
-def test_known_lone_surrogate(hs, known_fuzz):
-    _typed(known_fuzz, "create lone surrogate",
-           lambda: hs.contacts.create({"email": _email(), "firstname": "a\ud800b"}))  # fmt: skip
-
-
-@xfail("duplicate column names in a frame")
-def test_known_duplicate_columns(hs, known_fuzz):
-    df = pd.DataFrame([[_email(), "A", "B"]], columns=["email", "firstname", "firstname"])
-    _refused(known_fuzz, "create(frame with duplicate columns)", lambda: hs.contacts.create(df))
-
-
-@xfail("connector-style form field names (0-1/email)")
-def test_known_connector_form_fields(hs, sb, known_fuzz):
+def test_a_lone_surrogate_in_a_value_is_refused(hs, sb, fuzz):
     email = _email()
-    got, err = _typed(known_fuzz, "submit 0-1/email",
-                      lambda: hs.forms.submit(sb.portal_id, sb.form_ids[0], {"0-1/email": email}))  # fmt: skip
-    assert err is None and sb.store.contact_by_email(email) is not None
+    err = _refused(fuzz, "create lone surrogate",
+                   lambda: hs.contacts.create({"email": email, "firstname": "a\ud800b"}))  # fmt: skip
+    assert "surrogate" in str(err)
+    assert sb.store.contact_by_email(email) is None
+
+
+def test_a_frame_with_duplicate_columns_is_refused(hs, sb, fuzz):
+    email = _email()
+    df = pd.DataFrame([[email, "A", "B"]], columns=["email", "firstname", "firstname"])
+    _refused(fuzz, "create(frame with duplicate columns)", lambda: hs.contacts.create(df))
+    assert sb.store.contact_by_email(email) is None
+
+
+def test_hubspot_fields_list_is_one_submission(hs, sb, fuzz):
+    """HubSpot's own ``[{"name": ..., "value": ...}]`` list (what the connector sends) is
+    one submission's fields: it arrives at the form with those fields."""
+    email = _email()
+    fields = [{"name": "email", "value": email}, {"name": "firstname", "value": "Fields"}]
+    got = _taken(fuzz, "submit a fields list",
+                 lambda: hs.forms.submit(sb.portal_id, sb.form_ids[0], fields))  # fmt: skip
+    assert list(got["outcome"]) == ["submitted"] and list(got["email"]) == [email]
+    with sb.store.lock:
+        arrived = [sub["fields"] for sub in sb.store.submissions
+                   if sub["fields"].get("email") == email]  # fmt: skip
+    assert arrived == [{"email": email, "firstname": "Fields"}]
+    assert sb.store.contact_by_email(email) is not None
 
 
 @pytest.mark.parametrize("ms", [10**20, -(10**15), "99999999999999999999"], ids=repr)
-@xfail("epoch milliseconds past datetime's range raise OSError/ValueError")
-def test_known_huge_epoch_ms(hs, sb, known_fuzz, ms):
+def test_epoch_ms_past_the_calendar_are_refused(hs, sb, fuzz, ms):
     rid = str(min(sb.store.table("deals").live_ids()))
-    _refused(
-        known_fuzz, f"update(closedate={ms!r})", lambda: hs.deals.update(rid, {"closedate": ms})
-    )
+    _refused(fuzz, f"update(closedate={ms!r})", lambda: hs.deals.update(rid, {"closedate": ms}))
 
 
 @pytest.mark.parametrize(
     "content", [b"\xff\x00not json", b"[]", b'{"contacts": ', b'{"version": 99}'], ids=repr
 )
-@xfail("a malformed sandbox path= file raises ValueError, not a typed error")
-def test_known_malformed_sandbox_file(tmp_path, known_fuzz, content):
+def test_a_malformed_sandbox_file_is_an_input_error(tmp_path, fuzz, content):
     path = tmp_path / "portal.json"
     path.write_bytes(content)
-    _typed(known_fuzz, f"Sandbox(path={content!r})", lambda: Sandbox(path=path).start().stop())
+    err = _refused(fuzz, f"Sandbox(path={content!r})", lambda: Sandbox(path=path).start().stop())
+    assert str(path) in str(err)
 
 
 @pytest.mark.parametrize("value", ["1_000", "\u0665"], ids=["underscore", "arabic-indic"])
-@xfail("a number property takes '1_000' and unicode digits, and sends them as they are")
-def test_known_number_value_spellings(hs, sb, known_fuzz, value):
+def test_number_spellings_hubspot_does_not_read_are_refused(hs, sb, fuzz, value):
     rid = str(min(sb.store.table("deals").live_ids()))
-    _refused(
-        known_fuzz, f"update(amount={value!r})", lambda: hs.deals.update(rid, {"amount": value})
-    )
+    _refused(fuzz, f"update(amount={value!r})", lambda: hs.deals.update(rid, {"amount": value}))
 
 
-@xfail("an export follows a symlink at its staging folder and writes where it points")
-def test_known_symlinked_staging(hs, known_fuzz, tmp_path):
+def test_an_export_never_writes_through_a_symlinked_staging_folder(hs, fuzz, tmp_path):
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     (tmp_path / ".deals.parquet.partial").symlink_to(elsewhere)
-    known_fuzz.add("hostile_inputs")
-    known_fuzz.attempt("export with a symlinked staging folder",
-                       lambda: hs.deals.export(tmp_path / "deals.parquet", progress=False))  # fmt: skip
+    fuzz.add("hostile_inputs")
+    fuzz.attempt("export with a symlinked staging folder",
+                 lambda: hs.deals.export(tmp_path / "deals.parquet", progress=False))  # fmt: skip
     assert list(elsewhere.iterdir()) == [], "the export wrote outside its folder"
