@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
+from reliability_figures import ARTIFACT, FIGURES
 
 from hubframe.paths import DEFAULT_API_VERSION, LEGACY
 
@@ -52,3 +55,35 @@ def fresh_hs(fresh_sandbox, api_version):
     """A client of ``fresh_sandbox``, in ``api_version``."""
     with fresh_sandbox.client(rate_limit=(10_000, 10), api_version=api_version) as client:
         yield client
+
+
+# -- the reliability tally (tests/reliability_figures.py) -----------------------------------------
+# These hooks live here, not in tests/reliability/: with -n the controller collects nothing,
+# so only this conftest is loaded in it.
+
+
+def pytest_sessionfinish(session):
+    """In a worker (-n): hand this worker's tally to the controller."""
+    out = getattr(session.config, "workeroutput", None)
+    if out is not None:
+        out["reliability_figures"] = FIGURES.as_dict()
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error):  # noqa: ARG001 (an xdist hook: called on the controller)
+    FIGURES.merge(getattr(node, "workeroutput", {}).get("reliability_figures", {}))
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):  # noqa: ARG001
+    if getattr(config, "workeroutput", None) is not None:
+        return  # a worker: its tally went to the controller
+    data = FIGURES.as_dict()
+    if not data:
+        return
+    ARTIFACT.parent.mkdir(parents=True, exist_ok=True)
+    ARTIFACT.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+    terminalreporter.section("reliability figures")
+    for section, counts in data.items():
+        line = ", ".join(f"{k}={v:,}" for k, v in counts.items())
+        terminalreporter.write_line(f"{section}: {line}")
+    terminalreporter.write_line(f"(written to {ARTIFACT})")

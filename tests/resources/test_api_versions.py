@@ -99,7 +99,7 @@ def object_operations(
     frame = pd.DataFrame([NEW[object_type](next(SERIAL)) for _ in range(2)])
     prop = {"contacts": "firstname", "companies": "name", "deals": "dealname"}[object_type]
     return {
-        # get_all plans its read as an export does: the cursor check and the id span probe.
+        # get_all plans its read as an export does: the id span probe (a search), then pages.
         "get_all": (lambda: res.get_all(progress=False), [("GET", "{o}"), ("POST", "{o}/search")]),
         "get_all, one cursor": (lambda: res.get_all(progress=False, parallel=1), [("GET", "{o}")]),
         "get_page": (lambda: res.get_page(limit=5), [("GET", "{o}")]),
