@@ -252,7 +252,9 @@ def _exact_id(text: str) -> str | None:
         number = Decimal(text)
     except InvalidOperation:  # pragma: no cover - the pattern admits only decimals
         return None
-    if number != number.to_integral_value() or number < 0:
+    # An id has at most 19 digits (HubSpot's are 64-bit); a far larger exponent is not an
+    # id, and int() of it would hit Python's limit on digits instead of reading as null.
+    if number.adjusted() > 30 or number != number.to_integral_value() or number < 0:
         return None
     return str(int(number))
 

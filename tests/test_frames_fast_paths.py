@@ -128,3 +128,8 @@ def test_top_level_columns_read_alike(records, numpy_bool):
     assert fast.equals(general.slice(0, len(records)))
     assert issues_fast.counts == issues_general.counts
     assert pa.types.is_boolean(fast.schema.field("archived").type)
+
+
+def test_an_id_with_a_huge_exponent_reads_as_null_not_as_an_error():
+    # Found by the search above: int() of Decimal("1E4300") passes Python's digit limit.
+    assert _read(["1E4300", "5.075E3"], "id") == ([None, "5075"], [True, False])

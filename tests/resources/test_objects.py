@@ -211,6 +211,8 @@ def big_sandbox():
         yield sb
 
 
+@pytest.mark.slow  # 10,050 contacts searched: long by nature; the replay of its cassette
+# (tests/test_cassettes.py) keeps the paging past 10,000 in the fast run
 def test_search_past_ten_thousand_returns_exactly_the_matches(big_sandbox):
     with big_sandbox.client(rate_limit=(10_000, 10)) as client:
         df = client.contacts.search(

@@ -105,6 +105,7 @@ def test_living_portal_25000_contacts_with_a_burst_past_10000(tmp_path):
     assert stats["syncs"] >= 20
 
 
+@pytest.mark.slow  # 10,000 records written and read: long by nature (-m slow, run by CI)
 def test_burst_past_10000_sharing_one_timestamp_is_read_exactly_once(tmp_path):
     """12,000 records with one lastmodifieddate: the key-paged search reads each once
     (60 pages of 200; ids ascend strictly across the pages, or the read raises)."""
