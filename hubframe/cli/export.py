@@ -10,7 +10,7 @@ from .options import (
     checkpoint_age,
     checkpoint_age_option,
     command_parser,
-    parquet_target,
+    file_arguments,
     portal_client,
     properties_of,
     property_list,
@@ -42,18 +42,8 @@ def add_parser(sub: Any) -> None:
             "hubframe export deals -o deals.parquet --sandbox --deals 5000",
         ],
     )
-    p.add_argument(
-        "object_type",
-        help="the object type to export: contacts, companies, deals, tickets, line_items, notes ..., "
-        "or a custom object's name (unknown names are refused, listing the portal's types)",
-    )
-    p.add_argument(
-        "-o",
-        "--out",
-        required=True,
-        type=parquet_target,
-        metavar="FILE",
-        help="the Parquet file to write (.parquet or .pq; its folder must exist)",
+    file_arguments(
+        p, "to export", "the Parquet file to write (.parquet or .pq; its folder must exist)"
     )
     p.add_argument(
         "--properties",

@@ -246,6 +246,17 @@ def type_list(text: str) -> list[str]:
 PARQUET_SUFFIXES = (".parquet", ".pq")
 
 
+def file_arguments(p: argparse.ArgumentParser, what: str, out_help: str) -> None:
+    """The object type (``what`` it is of) and ``-o/--out``, the Parquet file (``out_help``)."""
+    p.add_argument(
+        "object_type",
+        help=f"the object type {what}: contacts, companies, deals, tickets, line_items, "
+        "notes ..., or a custom object's name (unknown names are refused, listing the "
+        "portal's types)",
+    )
+    p.add_argument("-o", "--out", required=True, type=parquet_target, metavar="FILE", help=out_help)
+
+
 def parquet_target(text: str) -> Path:
     """``-o FILE`` of a command that writes one Parquet file.
 

@@ -8,7 +8,7 @@ from typing import Any
 from ..sync import DEFAULT_LOOKBACK
 from .options import (
     command_parser,
-    parquet_target,
+    file_arguments,
     portal_client,
     properties_of,
     property_list,
@@ -36,19 +36,7 @@ def add_parser(sub: Any) -> None:
             "hubframe sync contacts -o contacts.parquet --full",
         ],
     )
-    p.add_argument(
-        "object_type",
-        help="the object type of the file: contacts, companies, deals, tickets, line_items, notes ..., "
-        "or a custom object's name (unknown names are refused, listing the portal's types)",
-    )
-    p.add_argument(
-        "-o",
-        "--out",
-        required=True,
-        type=parquet_target,
-        metavar="FILE",
-        help="the Parquet file to keep up to date (.parquet or .pq)",
-    )
+    file_arguments(p, "of the file", "the Parquet file to keep up to date (.parquet or .pq)")
     p.add_argument(
         "--properties",
         type=property_list,
