@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib
 import sys
+import time
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -40,11 +41,28 @@ class _NoBar:
         pass
 
 
-class _Sink:
-    """Where a text bar draws when standard error is not a terminal: nowhere."""
+class _LogLines:
+    """Where a text bar draws when standard error is not a terminal (a pipe, a log file).
+
+    A redraw there is kept, not drawn over, so the bar's redraws are dropped but for one
+    line every :attr:`INTERVAL` seconds while the bar is short of its total (a long export
+    logged to a file shows it is still going); :func:`_close_bar` writes the final line.
+    """
+
+    INTERVAL = 30.0
+
+    def __init__(self) -> None:
+        self._last = time.monotonic()
+        self.bar: Any = None  # the bar drawing here (set once it is made)
 
     def write(self, text: str) -> None:
-        pass
+        line = text.strip("\r\n ")
+        bar = self.bar
+        done = bar is not None and bar.total is not None and bar.n >= bar.total
+        if line and not done and time.monotonic() - self._last >= self.INTERVAL:
+            self._last = time.monotonic()
+            sys.stderr.write(f"{line}\n")
+            sys.stderr.flush()
 
     def flush(self) -> None:
         pass
@@ -71,17 +89,19 @@ def _open_bar(desc: str, total: int | None, unit: str, enabled: bool, initial: i
     from tqdm.auto import tqdm
 
     # Into a pipe or a log every redraw would be kept, and tqdm draws the last state twice
-    # (on the last update and again on close): such a bar draws nowhere, and
-    # _close_bar writes its final line once.
+    # (on the last update and again on close): such a bar writes a line now and then
+    # (_LogLines), and _close_bar its final line once.
     to_log = _to_log()
-    sink = {"file": _Sink()} if to_log else {}
+    log = _LogLines()
+    sink = {"file": log} if to_log else {}
     bar = tqdm(total=total, desc=desc, unit=unit, initial=initial, dynamic_ncols=True, **sink)
+    log.bar = bar
     bar.final_line_on_close = to_log
     return bar
 
 
 def _close_bar(bar: Any) -> None:
-    """Close a bar; one that drew nowhere (:func:`_open_bar`) writes its final line now."""
+    """Close a bar; one drawn into a log (:func:`_open_bar`) writes its final line now."""
     quiet = getattr(bar, "final_line_on_close", False) and not getattr(bar, "disable", True)
     bar.close()
     if quiet:
