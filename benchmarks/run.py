@@ -45,6 +45,8 @@ CEILING = 19.0  # requests per second: 190 per 10 s
 NAMES = {
     "export": "hubframe export",
     "get_all": "hubframe get_all + to_parquet",
+    "export-both": "hubframe export, search_in_rate_limit=False",
+    "get_all-both": "hubframe get_all, search_in_rate_limit=False",
     "sdk": "SDK get_all + json_normalize + to_parquet",
     "hubspot-sdk": "hubspot-sdk list + Arrow + Parquet",
     "floor": "floor: httpx + orjson + pyarrow, list",
@@ -280,7 +282,10 @@ FULL = Profile(
     "full", 50_000, 500_000, 20_000, 3, ("export", "get_all", "sdk", "hubspot-sdk", "floor")
 )
 ZERO_CONTENDERS = ("export", "get_all", "sdk", "hubspot-sdk", "floor")
-LATENCY_CONTENDERS = ("export", "get_all", "sdk", "hubspot-sdk", "floor", "floor-search")
+LATENCY_CONTENDERS = (
+    "export", "get_all", "export-both", "get_all-both", "sdk", "hubspot-sdk", "floor",
+    "floor-search",
+)  # fmt: skip
 WIDTHS = ("25", "all")
 
 
@@ -436,12 +441,12 @@ def report(rows: list[Row], p: Profile) -> str:
 
 
 def write_readme(block: str) -> None:
-    """Replace the results between the README's markers."""
-    path = HERE / "README.md"
-    text = path.read_text()
-    head, _, rest = text.partition(START)
-    _, _, tail = rest.partition(END)
-    path.write_text(f"{head}{START}\n{block}{END}{tail}")
+    """Replace the results between the markers of this folder's README and the project's."""
+    for path in (HERE / "README.md", HERE.parent / "README.md"):
+        text = path.read_text()
+        head, _, rest = text.partition(START)
+        _, _, tail = rest.partition(END)
+        path.write_text(f"{head}{START}\n{block}{END}{tail}")
 
 
 def main() -> int:
@@ -450,7 +455,7 @@ def main() -> int:
     parser.add_argument(
         "--write",
         action="store_true",
-        help="write the results into README.md and RESULTS.md (always for a full run)",
+        help="write the results into the READMEs and RESULTS.md (always for a full run)",
     )
     parser.add_argument(
         "--sweep",
@@ -482,7 +487,7 @@ def main() -> int:
     if args.write or not (args.quick or args.latency_only):
         write_readme(block)
         (HERE / "RESULTS.md").write_text(f"# Benchmark results\n\n{block}")
-        print("written to benchmarks/README.md and benchmarks/RESULTS.md")
+        print("written to README.md, benchmarks/README.md and benchmarks/RESULTS.md")
     return 0
 
 
