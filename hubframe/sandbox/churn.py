@@ -205,6 +205,7 @@ class Churner:
         if self.rate <= 0 or self.running:
             return
         self._stop.clear()
+        self._wake.clear()  # settings made before the start are the schedule's own
         self._thread = threading.Thread(
             target=self._run, name="hubframe-sandbox-churn", daemon=True
         )
@@ -221,18 +222,19 @@ class Churner:
     def _run(self) -> None:
         next_at = time.monotonic()
         while not self._stop.is_set():
+            delay = next_at - time.monotonic()
+            if delay > 0 and self._wake.wait(delay):
+                # New settings (or stop): a fresh schedule, whose first write is one
+                # interval after now (never at once: the rate is a ceiling).
+                self._wake.clear()
+                next_at = time.monotonic() + (1.0 / self.rate if self.rate > 0 else 0.0)
+                continue
             rate = self.rate
             if rate <= 0:
                 return
             self.step()
-            next_at += 1.0 / rate
-            delay = next_at - time.monotonic()
-            if delay > 0:
-                if self._wake.wait(delay):  # new settings (or stop): start a fresh schedule
-                    self._wake.clear()
-                    next_at = time.monotonic()
-            elif delay < -1.0:  # fell far behind (a long lock hold): do not burst to catch up
-                next_at = time.monotonic()
+            # Fallen far behind (a long lock hold): catch up one second at most, no burst.
+            next_at = max(next_at, time.monotonic() - 1.0) + 1.0 / rate
 
     # -- one write --------------------------------------------------------------------------
 
