@@ -11,7 +11,7 @@ too) leaves the property as it is, wherever it is written, and a value is cleare
 by the explicit marker :data:`CLEAR` (sent as HubSpot's ``""``). The empty string
 itself is refused: HubSpot reads ``""`` as "clear", and a frame read from a CSV or
 filled with ``fillna("")`` holds ``""`` where nothing was meant, so taking it at its
-word would wipe values by accident. :func:`is_empty_cell` is that one test.
+word would wipe values by accident. :func:`hubframe.validate.is_missing` is that one test.
 
 What is sent must be what HubSpot stores and hubframe reads back: numbers only in the
 plain notation HubSpot reads as numbers (:data:`NUMBER_RE`), text only as valid Unicode
@@ -42,7 +42,6 @@ __all__ = [
     "check_text",
     "encode_properties",
     "encode_value",
-    "is_empty_cell",
 ]
 
 _MIDNIGHT_MS = 86_400_000
@@ -306,13 +305,6 @@ def _typed_string(prop: Property, value: Any) -> str:
     return text
 
 
-def is_empty_cell(value: Any) -> bool:
-    """Whether a write leaves the property alone for ``value``: None, NaN, ``pd.NA``,
-    ``NaT`` (NumPy's too). The same in a dict, a DataFrame cell and a list of dicts, for
-    create, update and upsert alike."""
-    return is_missing(value)
-
-
 def encode_properties(
     props: PropertySet, values: Mapping[str, Any], *, what: str = "properties"
 ) -> dict[str, str]:
@@ -336,7 +328,7 @@ def encode_properties(
         if not isinstance(key, str):
             raise InputError(f"property names must be strings, not {key!r}")
     props.resolve([str(k) for k in values], default=[])  # raises UnknownPropertyError
-    given = {name: value for name, value in values.items() if not is_empty_cell(value)}
+    given = {name: value for name, value in values.items() if not is_missing(value)}
     if not given:
         left = " (None and NaN leave a property as it is; hf.CLEAR clears one)" if values else ""
         raise InputError(

@@ -196,7 +196,8 @@ def values_of(
         values = values.dropna().tolist()
     if _is_single(values, single):
         values = [values]
-    values = sequence_of(values) or values
+    items = sequence_of(values)
+    values = values if items is None else items
     if not isinstance(values, Iterable) or isinstance(values, (bytes, Mapping)):
         raise InputError(
             f"{name}={values!r:.100} ({type(values).__name__}): use one {what} or a list of "
@@ -213,7 +214,7 @@ def _is_single(value: Any, single: tuple[type, ...]) -> bool:
     integer type (``np.int64(5)`` is one id, as ``5`` is). Never a bool."""
     if isinstance(value, bool) or type(value).__name__ == "bool_":
         return False
-    return isinstance(value, single) or (int in single and isinstance(value, numbers.Integral))
+    return isinstance(value, single) or (int in single and whole_number(value) is not None)
 
 
 def check_ids(values: Any, *, what: str = "id") -> list[str]:

@@ -11,8 +11,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from ..encode import encode_properties, is_empty_cell
+from ..encode import encode_properties
 from ..errors import InputError
+from ..validate import is_missing
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..properties import PropertySet
@@ -60,7 +61,7 @@ def records_to_write(data: Any) -> list[dict[str, Any]]:
             "expected a dict (one record), a DataFrame or a list of dicts, not "
             f"{type(data).__name__} {data!r:.100}"
         )
-    return [{str(k): v for k, v in rec.items() if not is_empty_cell(v)} for rec in records]
+    return [{str(k): v for k, v in rec.items() if not is_missing(v)} for rec in records]
 
 
 def encode_row(props: PropertySet, n: int, row: Mapping[str, Any]) -> dict[str, str]:
