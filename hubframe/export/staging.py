@@ -44,6 +44,8 @@ import os
 import re
 import stat
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any
 
@@ -54,7 +56,16 @@ from .. import diskerrors
 from ..errors import ExportError
 from ..filelock import FileLock
 
-__all__ = ["COMPRESSION", "FORMAT", "PART_NAME", "VERSION", "Staging", "create_file", "fsync_dir"]
+__all__ = [
+    "COMPRESSION",
+    "FORMAT",
+    "PART_NAME",
+    "VERSION",
+    "Staging",
+    "atomic_write",
+    "create_file",
+    "fsync_dir",
+]
 
 FORMAT = "hubframe-export-checkpoint"
 VERSION = 1
@@ -100,6 +111,24 @@ def fsync_dir(path: Path) -> None:
         pass
     finally:
         os.close(fd)
+
+
+@contextmanager
+def atomic_write(path: Path, mode: str = "wb", *, tmp: Path | None = None) -> Iterator[IO[Any]]:
+    """A file whose contents replace ``path`` atomically once the block ends (a reader sees
+    the old file or the new, never half of one).
+
+    Written to ``tmp`` (default ``<name>.tmp`` beside it; never through a link planted
+    there), fsynced, moved onto ``path``, and the folder fsynced. A block that raises
+    leaves ``path`` as it was.
+    """
+    tmp = tmp or path.with_name(path.name + ".tmp")
+    with diskerrors.at(tmp), create_file(tmp, mode) as fh:
+        yield fh
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, path)
+    fsync_dir(path.parent)
 
 
 class Staging:
@@ -170,6 +199,12 @@ class Staging:
     def _checkpoint_tmp(self) -> Path:
         return self.checkpoint_path.with_name(self.checkpoint_path.name + ".tmp")
 
+    def _remove_checkpoint(self) -> None:
+        """The checkpoint and a temporary copy a killed save left."""
+        for path in (self.checkpoint_path, self._checkpoint_tmp):
+            with contextlib.suppress(FileNotFoundError):
+                path.unlink()
+
     def unlock(self) -> None:
         """Release the lock (closing the file releases it)."""
         if self._lock_file is not None:
@@ -228,21 +263,14 @@ class Staging:
     def save(self, data: dict[str, Any]) -> None:
         """Replace the checkpoint atomically with ``data`` (plus format and timestamp)."""
         body = {"format": FORMAT, "version": VERSION, "updated_at": time.time(), **data}
-        tmp = self._checkpoint_tmp
-        with diskerrors.at(tmp), create_file(tmp, "w") as fh:
+        with atomic_write(self.checkpoint_path, "w", tmp=self._checkpoint_tmp) as fh:
             json.dump(body, fh, indent=1, sort_keys=True)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, self.checkpoint_path)
-        fsync_dir(self.checkpoint_path.parent)
 
     # -- parts ---------------------------------------------------------------------------
 
     def reset(self) -> None:
         """Forget any earlier attempt: the checkpoint, every part and the merge file."""
-        for path in (self.checkpoint_path, self._checkpoint_tmp):
-            with contextlib.suppress(FileNotFoundError):
-                path.unlink()
+        self._remove_checkpoint()
         self.keep_only(set())
 
     def keep_only(self, names: set[str]) -> None:
@@ -316,9 +344,7 @@ class Staging:
         """
         os.replace(self.merge_path, self.target)
         fsync_dir(self.target.parent)
-        for path in (self.checkpoint_path, self._checkpoint_tmp):
-            with contextlib.suppress(FileNotFoundError):
-                path.unlink()
+        self._remove_checkpoint()
         self.remove_dir()
         self.unlock()
 

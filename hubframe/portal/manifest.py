@@ -16,14 +16,12 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from .. import diskerrors
 from ..errors import ExportError
-from ..export.staging import create_file, fsync_dir
+from ..export.staging import atomic_write, fsync_dir
 from ..filelock import FileLock
 
 __all__ = [
@@ -51,13 +49,8 @@ def now() -> str:
 
 def write_json(path: Path, data: dict[str, Any]) -> None:
     """Replace ``path`` atomically with ``data`` as JSON (a reader sees the old file or the new)."""
-    tmp = path.with_name(path.name + ".tmp")
-    with diskerrors.at(tmp), create_file(tmp, "w") as fh:  # never through a planted link
+    with atomic_write(path, "w") as fh:  # never through a planted link
         json.dump(data, fh, indent=1)
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, path)
-    fsync_dir(path.parent)
 
 
 class PortalFolder:

@@ -8,15 +8,13 @@ ever holds a complete file.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from .. import diskerrors
-from ..export.staging import COMPRESSION, create_file, fsync_dir
+from ..export.staging import COMPRESSION, atomic_write
 from . import sources
 from .job import edge_table, object_file
 
@@ -40,13 +38,10 @@ def write_frame(frame: pd.DataFrame, path: Path) -> None:
     """Write ``frame`` to ``path`` atomically (its dtypes kept in the file's pandas metadata)."""
     path.parent.mkdir(exist_ok=True)
     table = pa.Table.from_pandas(frame, preserve_index=False)
-    tmp = path.with_name(f".{path.name}.tmp")
-    with diskerrors.at(tmp), create_file(tmp) as fh:  # never through a planted link
+    # The temporary file is hidden (a dot first): a reader listing the folder's tables
+    # never takes it for one.
+    with atomic_write(path, tmp=path.with_name(f".{path.name}.tmp")) as fh:
         pq.write_table(table, fh, compression=COMPRESSION)
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, path)
-    fsync_dir(path.parent)
 
 
 def _entry(kind: str, path: str, rows: int, **more: Any) -> dict[str, Any]:

@@ -21,9 +21,8 @@ import pyarrow.parquet as pq
 
 from .. import diskerrors
 from ..errors import SyncError
-from ..export.staging import COMPRESSION, create_file
+from ..export.staging import COMPRESSION, create_file, fsync_dir
 from ..export.writer import DEFAULT_ROW_GROUP_SIZE
-from .state import fsync_dir
 
 __all__ = ["MergeCounts", "merge", "publish", "sorted_by_id"]
 

@@ -19,14 +19,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from .. import diskerrors
 from ..errors import SyncError
-from ..export.staging import create_file, fsync_dir
+from ..export.staging import atomic_write
 from ..filelock import FileLock
 
 __all__ = ["FORMAT", "VERSION", "sync_lock", "SyncState", "file_sha256", "load", "save"]
@@ -109,13 +107,8 @@ def save(target: Path, state: SyncState, pending: SyncState | None = None) -> No
         "state": state.to_json(),
         "pending": None if pending is None else pending.to_json(),
     }
-    tmp = path.with_name(path.name + ".tmp")
-    with diskerrors.at(tmp), create_file(tmp, "w") as fh:  # never through a planted link
+    with atomic_write(path, "w") as fh:  # never through a planted link
         json.dump(body, fh, indent=1, sort_keys=True)
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, path)
-    fsync_dir(path.parent)
 
 
 def file_sha256(path: Path) -> str | None:
